@@ -1,11 +1,19 @@
 /**
- * The standard-library registry (reference §8). The VM looks functions up here by name.
- * STUB: the stdlib work fills this in; the shapes below are the contract with the VM.
+ * The standard-library registry (reference §8). The VM looks functions up here by name: `STL` for
+ * native sync functions, `ASYNC_STL` for native async ones (only `sleep`), `BYTECODE_STL` for the
+ * functions written in Hog and run as chunk `stl/<name>`.
  */
 import type { BytecodeStlFunction, StlFunction } from './types.js';
+import { CORE_FUNCTIONS } from './core.js';
+import { ERROR_FUNCTIONS } from './errors.js';
+import { JSON_FUNCTIONS } from './json.js';
 
 /** Native sync functions, by name. */
-export const STL: Record<string, StlFunction> = {};
+export const STL: Record<string, StlFunction> = {
+  ...CORE_FUNCTIONS,
+  ...ERROR_FUNCTIONS,
+  ...JSON_FUNCTIONS,
+};
 
 /** Native async functions (the VM suspends on them, like host async functions): only `sleep`. */
 export const ASYNC_STL: Record<string, { minArgs: number; maxArgs?: number }> = {
@@ -14,3 +22,6 @@ export const ASYNC_STL: Record<string, { minArgs: number; maxArgs?: number }> = 
 
 /** Functions written in Hog (arrayMap, arrayFilter, …), run as chunk `stl/<name>`. */
 export const BYTECODE_STL: Record<string, BytecodeStlFunction> = {};
+
+export { printHogStringOutput, printHogValue, toHogString, escapeString, escapeIdentifier } from './print.js';
+export { regexMatch, likeMatch } from './regex.js';
