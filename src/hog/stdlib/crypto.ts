@@ -1,0 +1,63 @@
+/**
+ * Hashes and HMAC chains (reference §8.7) on node:crypto. Inputs are UTF-8 strings; numbers and
+ * booleans hash as their text. A null input hashes to null.
+ */
+import { createHash, createHmac, type BinaryToTextEncoding } from 'node:crypto';
+import type { HogValue } from '../values.js';
+import { type StlTable, define, isNullish } from './define.js';
+import { hogTypeOf } from './core.js';
+
+const ENCODINGS: Record<string, BinaryToTextEncoding | 'binary'> = {
+  hex: 'hex',
+  base64: 'base64',
+  base64url: 'base64url',
+  binary: 'binary',
+};
+
+function encodingOf(name: string, value: HogValue | undefined): BinaryToTextEncoding {
+  if (isNullish(value)) return 'hex';
+  const encoding = typeof value === 'string' ? ENCODINGS[value] : undefined;
+  if (!encoding) throw new Error(`Function ${name}: unsupported encoding ${String(value)} (use hex, base64, base64url or binary)`);
+  return encoding as BinaryToTextEncoding;
+}
+
+function hashInput(name: string, value: HogValue | undefined): string {
+  if (typeof value === 'string') return value;
+  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+  throw new Error(`Function ${name} expects a string, got ${hogTypeOf(value)}`);
+}
+
+function hasher(algorithm: string, name: string, fixedHex: boolean) {
+  return ([data, enc]: HogValue[]): HogValue => {
+    if (isNullish(data)) return null;
+    const encoding = fixedHex ? 'hex' : encodingOf(name, enc);
+    return createHash(algorithm).update(hashInput(name, data), 'utf8').digest(encoding);
+  };
+}
+
+/** `h = HMAC(arr[0], arr[1])`, then `h = HMAC(key = h, msg = arr[i])` for each further element. */
+export function hmacChain(algorithm: string, name: string, data: HogValue, encoding: BinaryToTextEncoding): string {
+  if (!Array.isArray(data) || data.length < 2) throw new Error(`Function ${name}: the data array must contain at least two elements`);
+  const parts = data.map((d) => hashInput(name, d));
+  let digest = createHmac(algorithm, parts[0]!).update(parts[1]!, 'utf8').digest();
+  for (const part of parts.slice(2)) digest = createHmac(algorithm, digest).update(part, 'utf8').digest();
+  return encoding === ('binary' as BinaryToTextEncoding) ? digest.toString('latin1') : digest.toString(encoding);
+}
+
+function chain(algorithm: string, name: string, fixedHex: boolean) {
+  return ([data, enc]: HogValue[]): HogValue =>
+    hmacChain(algorithm, name, data ?? null, fixedHex ? 'hex' : encodingOf(name, enc));
+}
+
+export const CRYPTO_FUNCTIONS: StlTable = {
+  md5Hex: define(1, 1, hasher('md5', 'md5Hex', true)),
+  sha1Hex: define(1, 1, hasher('sha1', 'sha1Hex', true)),
+  sha256Hex: define(1, 1, hasher('sha256', 'sha256Hex', true)),
+  md5: define(1, 2, hasher('md5', 'md5', false)),
+  sha1: define(1, 2, hasher('sha1', 'sha1', false)),
+  sha256: define(1, 2, hasher('sha256', 'sha256', false)),
+  sha256HmacChainHex: define(1, 1, chain('sha256', 'sha256HmacChainHex', true)),
+  sha1HmacChainHex: define(1, 1, chain('sha1', 'sha1HmacChainHex', true)),
+  sha256HmacChain: define(1, 2, chain('sha256', 'sha256HmacChain', false)),
+  sha1HmacChain: define(1, 2, chain('sha1', 'sha1HmacChain', false)),
+};
