@@ -1,0 +1,965 @@
+/**
+ * The Hog parser: tokens → AST (reference §2, §3). Expressions go through one Pratt engine
+ * (`parsePrecedence`) driven by `RULES`, a table with one row per token type; statements are
+ * parsed by small recursive-descent functions.
+ *
+ * Errors never throw. The first error in a statement is recorded and switches on panic mode,
+ * which mutes follow-on errors until `synchronize` reaches the next statement. Nesting deeper than
+ * `MAX_DEPTH` is reported instead of overflowing the stack, and every loop consumes a token per
+ * turn, so any input parses in linear-ish time.
+ *
+ * The rewrites promised by ast.ts (`?:`, `??`, `||`, `is null`, unary minus, f-strings, CASE) are
+ * done here, so the compiler sees the smaller language.
+ */
+import type {
+  BlockStmt,
+  CatchClause,
+  CompareOp,
+  Diagnostic,
+  Expr,
+  ForInStmt,
+  ForStmt,
+  IfStmt,
+  LambdaExpr,
+  Pos,
+  Program,
+  ReturnStmt,
+  Stmt,
+  ThrowStmt,
+  TryStmt,
+  VarDeclStmt,
+} from './ast.js';
+import { tokenize } from './lexer.js';
+import { describeToken, isNameToken, nameOf, type Token, type TokenType } from './tokens.js';
+
+/** How deeply expressions and statements may nest before the parser gives up on that statement. */
+export const MAX_DEPTH = 256;
+
+// ---------------------------------------------------------------------------------------------
+// Precedence (reference §3.1), loosest first. A bigger number binds tighter.
+
+const Prec = {
+  None: 0,
+  Ternary: 1, // c ? a : b  (right)
+  Between: 2, // e [not] between lo and hi
+  Or: 3,
+  And: 4,
+  Not: 5, // prefix not
+  Nullish: 6, // ??
+  IsNull: 7, // is [not] null (postfix)
+  Comparison: 8, // = == != < … in like ilike =~ …
+  Term: 9, // + - ||
+  Factor: 10, // * / %
+  Unary: 11, // prefix -
+  Call: 12, // () [] . ?.
+} as const;
+type Prec = (typeof Prec)[keyof typeof Prec];
+
+type PrefixFn = (p: Parser, token: Token) => Expr;
+type InfixFn = (p: Parser, left: Expr, token: Token) => Expr;
+
+interface ParseRule {
+  prefix: PrefixFn | null;
+  infix: InfixFn | null;
+  precedence: Prec;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The parser state and its primitives
+
+class Parser {
+  private readonly tokens: Token[];
+  private readonly lexErrors: Token[];
+  private lexErrorIndex = 0;
+  private index = 0;
+  current: Token;
+  previous: Token;
+  readonly diagnostics: Diagnostic[] = [];
+  panicMode = false;
+  private depth = 0;
+
+  constructor(all: Token[]) {
+    this.tokens = all.filter((t) => t.type !== 'Error');
+    this.lexErrors = all.filter((t) => t.type === 'Error');
+    this.current = this.tokens[0];
+    this.previous = this.current;
+    this.reportLexErrors();
+  }
+
+  advance(): Token {
+    this.previous = this.current;
+    if (this.index < this.tokens.length - 1) this.index++;
+    this.current = this.tokens[this.index];
+    this.reportLexErrors();
+    return this.previous;
+  }
+
+  /** Report the scanner's error tokens once the parser has moved past them. */
+  private reportLexErrors(): void {
+    while (this.lexErrorIndex < this.lexErrors.length) {
+      const error = this.lexErrors[this.lexErrorIndex];
+      if (this.current.type !== 'EOF' && error.offset >= this.current.offset) return;
+      this.lexErrorIndex++;
+      this.errorAt(error, error.message ?? 'Invalid token');
+    }
+  }
+
+  peek(ahead: number): Token {
+    return this.tokens[Math.min(this.index + ahead, this.tokens.length - 1)];
+  }
+
+  check(type: TokenType): boolean {
+    return this.current.type === type;
+  }
+
+  match(type: TokenType): boolean {
+    if (!this.check(type)) return false;
+    this.advance();
+    return true;
+  }
+
+  consume(type: TokenType, message: string): boolean {
+    if (this.match(type)) return true;
+    this.errorAtCurrent(message);
+    return false;
+  }
+
+  atEnd(): boolean {
+    return this.current.type === 'EOF';
+  }
+
+  errorAt(token: Pos, message: string): void {
+    if (this.panicMode) return;
+    this.panicMode = true;
+    this.diagnostics.push({ message, line: token.line, column: token.column, offset: token.offset });
+  }
+
+  errorAtCurrent(message: string): void {
+    this.errorAt(this.current, message);
+  }
+
+  /** Enter one level of nesting; false (with a diagnostic, after consuming a token) when too deep. */
+  enter(): boolean {
+    if (this.depth < MAX_DEPTH) {
+      this.depth++;
+      return true;
+    }
+    this.errorAtCurrent(`Nesting too deep (more than ${MAX_DEPTH} levels)`);
+    if (!this.atEnd()) this.advance();
+    return false;
+  }
+
+  leave(): void {
+    this.depth--;
+  }
+
+  /** Skip tokens until the start of the next statement (clox's `synchronize`). */
+  synchronize(): void {
+    this.panicMode = false;
+    while (!this.atEnd()) {
+      if (this.previous.type === 'Semicolon') return;
+      if (STATEMENT_STARTS.has(this.current.type)) return;
+      this.advance();
+    }
+  }
+
+  get position(): number {
+    return this.index;
+  }
+}
+
+const STATEMENT_STARTS = new Set<TokenType>([
+  'Let', 'Fn', 'Fun', 'If', 'While', 'For', 'Return', 'Throw', 'Try', 'RightBrace', 'HoleClose',
+]);
+
+function posOf(token: Token): Pos {
+  return { line: token.line, column: token.column, offset: token.offset };
+}
+
+function nullAt(token: Token): Expr {
+  return { kind: 'Constant', value: null, pos: posOf(token) };
+}
+
+// ---------------------------------------------------------------------------------------------
+// The expression engine
+
+function parsePrecedence(p: Parser, min: Prec): Expr {
+  const first = p.current;
+  if (!p.enter()) return nullAt(first);
+  const prefix = RULES[first.type].prefix;
+  if (!prefix) {
+    p.errorAtCurrent('Expected expression');
+    p.leave();
+    return nullAt(first);
+  }
+  p.advance();
+  let left = prefix(p, first);
+  while (min <= infixPrecedence(p)) {
+    const op = p.advance();
+    left = (RULES[op.type].infix as InfixFn)(p, left, op);
+  }
+  p.leave();
+  return left;
+}
+
+/** The precedence of the current token as an infix operator; `not` counts only before in/like/ilike/between. */
+function infixPrecedence(p: Parser): Prec {
+  const rule = RULES[p.current.type];
+  if (!rule.infix) return Prec.None;
+  if (p.current.type !== 'Not') return rule.precedence;
+  const next = p.peek(1).type;
+  if (next === 'Between') return Prec.Between;
+  return next === 'In' || next === 'Like' || next === 'ILike' ? Prec.Comparison : Prec.None;
+}
+
+function parseExpr(p: Parser): Expr {
+  return parsePrecedence(p, Prec.Ternary);
+}
+
+/** An expression where a whole statement-level expression may stand: also allows `x, y -> body`. */
+function parseTopExpr(p: Parser): Expr {
+  if (isBareLambdaParams(p)) return parseBareLambda(p);
+  return parseExpr(p);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Prefix rules
+
+function numberLiteral(_p: Parser, token: Token): Expr {
+  return constant(token, token.value as number, token.isFloat);
+}
+
+function constant(token: Token, value: null | boolean | number | string, isFloat?: boolean): Expr {
+  const expr: Expr = { kind: 'Constant', value, pos: posOf(token) };
+  if (isFloat) expr.isFloat = true;
+  return expr;
+}
+
+function stringLiteral(_p: Parser, token: Token): Expr {
+  return constant(token, token.value as string);
+}
+
+function trueLiteral(_p: Parser, token: Token): Expr {
+  return constant(token, true);
+}
+
+function falseLiteral(_p: Parser, token: Token): Expr {
+  return constant(token, false);
+}
+
+function nullLiteral(_p: Parser, token: Token): Expr {
+  return constant(token, null);
+}
+
+/** A name: the start of an identifier chain, a one-parameter lambda `x -> …`, or `CASE WHEN`. */
+function identifier(p: Parser, token: Token): Expr {
+  const name = nameOf(token);
+  if (p.check('Arrow')) return finishLambda(p, [name], token);
+  if (token.type === 'Identifier' && name.toLowerCase() === 'case' && isWord(p.current, 'when')) {
+    return caseWhen(p, token);
+  }
+  return { kind: 'Field', chain: [name], pos: posOf(token) };
+}
+
+function isWord(token: Token, word: string): boolean {
+  return token.type === 'Identifier' && String(token.value).toLowerCase() === word && token.lexeme[0] !== '`' && token.lexeme[0] !== '"';
+}
+
+/** `CASE WHEN c THEN v … [ELSE d] END` → multiIf(c, v, …, d). */
+function caseWhen(p: Parser, token: Token): Expr {
+  const args: Expr[] = [];
+  while (isWord(p.current, 'when')) {
+    p.advance();
+    args.push(parseExpr(p));
+    if (!isWord(p.current, 'then')) p.errorAtCurrent("Expected 'then'");
+    else p.advance();
+    args.push(parseExpr(p));
+  }
+  args.push(p.match('Else') ? parseExpr(p) : nullAt(p.previous));
+  if (!isWord(p.current, 'end')) p.errorAtCurrent("Expected 'end'");
+  else p.advance();
+  return { kind: 'Call', name: 'multiIf', args, pos: posOf(token) };
+}
+
+/** Unary minus: folds into a following number literal, otherwise `0 - e`. */
+function negate(p: Parser, token: Token): Expr {
+  if (p.check('Number')) {
+    const number = p.advance();
+    return constant(token, -(number.value as number), number.isFloat);
+  }
+  const operand = parsePrecedence(p, Prec.Unary);
+  return { kind: 'Arithmetic', op: '-', left: constant(token, 0), right: operand, pos: posOf(token) };
+}
+
+/** `+1` is a number literal (HogQL's numberLiteral); a `+` before anything else is not an expression. */
+function plusSign(p: Parser, token: Token): Expr {
+  if (p.check('Number')) return numberLiteral(p, p.advance());
+  p.errorAt(token, 'Expected expression');
+  return nullAt(token);
+}
+
+function not_(p: Parser, token: Token): Expr {
+  const operand = parsePrecedence(p, Prec.Not);
+  return { kind: 'Not', expr: operand, pos: posOf(token) };
+}
+
+/** `(e)`, a tuple `(a, b)` / `(a,)`, or a lambda `(a, b) -> …` / `() -> …`. */
+function grouping(p: Parser, token: Token): Expr {
+  if (isParenLambdaParams(p)) return parenLambda(p, token);
+  const first = parseTopExpr(p);
+  if (!p.check('Comma')) {
+    p.consume('RightParen', "Expected ')'");
+    return first;
+  }
+  const items = [first];
+  while (p.match('Comma') && !p.check('RightParen')) items.push(parseExpr(p));
+  p.consume('RightParen', "Expected ')'");
+  return { kind: 'Tuple', items, pos: posOf(token) };
+}
+
+function array(p: Parser, token: Token): Expr {
+  const items: Expr[] = [];
+  while (!p.check('RightBracket') && !p.atEnd()) {
+    items.push(parseExpr(p));
+    if (!p.match('Comma')) break;
+  }
+  p.consume('RightBracket', "Expected ']'");
+  return { kind: 'Array', items, pos: posOf(token) };
+}
+
+/** `{}` and `{k: v, …}` are dicts; `{e}` is a placeholder. */
+function braces(p: Parser, token: Token): Expr {
+  if (p.match('RightBrace')) return { kind: 'Dict', entries: [], pos: posOf(token) };
+  const first = parseExpr(p);
+  if (p.match('RightBrace')) return { kind: 'Placeholder', expr: first, pos: posOf(token) };
+  return finishDict(p, token, first);
+}
+
+/** The rest of a dict whose first key is parsed and whose `:` is next. */
+function finishDict(p: Parser, token: Token, firstKey: Expr): Expr {
+  const entries: { key: Expr; value: Expr }[] = [];
+  let key: Expr | null = firstKey;
+  while (key) {
+    p.consume('Colon', "Expected ':'");
+    entries.push({ key, value: parseExpr(p) });
+    key = p.match('Comma') && !p.check('RightBrace') ? parseExpr(p) : null;
+  }
+  p.consume('RightBrace', "Expected '}'");
+  return { kind: 'Dict', entries, pos: posOf(token) };
+}
+
+/** `f'…'`: text parts and `{expr}` holes, rewritten as ast.ts describes. */
+function fString(p: Parser, token: Token): Expr {
+  const parts = parseTemplateParts(p);
+  p.consume('FStringEnd', 'Unterminated string');
+  return joinTemplateParts(parts, token);
+}
+
+function parseTemplateParts(p: Parser): Expr[] {
+  const parts: Expr[] = [];
+  for (;;) {
+    if (p.check('FStringText')) {
+      const text = p.advance();
+      if (text.value !== '') parts.push(constant(text, text.value as string));
+    } else if (p.check('HoleOpen')) parts.push(hole(p, p.advance()));
+    else return parts;
+  }
+}
+
+function hole(p: Parser, open: Token): Expr {
+  const expr = parseExpr(p);
+  if (p.match('HoleClose')) return expr;
+  if (p.atEnd()) p.errorAt(open, "Unclosed '{'");
+  else p.errorAtCurrent("Expected '}'");
+  while (!p.atEnd() && !p.match('HoleClose')) p.advance();
+  return expr;
+}
+
+function joinTemplateParts(parts: Expr[], token: Token): Expr {
+  if (parts.length === 0) return constant(token, '');
+  if (parts.length === 1) return parts[0];
+  return { kind: 'Call', name: 'concat', args: parts, pos: posOf(token) };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Lambdas
+
+/** After `(`: is this `) ->` or `name, name,? ) ->`? Pure lookahead, consumes nothing. */
+function isParenLambdaParams(p: Parser): boolean {
+  let i = 0;
+  for (;;) {
+    if (p.peek(i).type === 'RightParen') return p.peek(i + 1).type === 'Arrow';
+    if (!isNameToken(p.peek(i))) return false;
+    i++;
+    if (p.peek(i).type === 'Comma') i++;
+    else if (p.peek(i).type !== 'RightParen') return false;
+  }
+}
+
+/** At `x, y ->` (two or more bare names, then an arrow)? */
+function isBareLambdaParams(p: Parser): boolean {
+  let i = 0;
+  while (isNameToken(p.peek(i)) && p.peek(i + 1).type === 'Comma') i += 2;
+  return i > 0 && isNameToken(p.peek(i)) && p.peek(i + 1).type === 'Arrow';
+}
+
+function parseBareLambda(p: Parser): Expr {
+  const first = p.current;
+  const params = [nameOf(p.advance())];
+  while (p.match('Comma')) params.push(nameOf(p.advance()));
+  return finishLambda(p, params, first);
+}
+
+function parenLambda(p: Parser, token: Token): Expr {
+  const params: string[] = [];
+  while (!p.check('RightParen')) {
+    params.push(nameOf(p.advance()));
+    p.match('Comma');
+  }
+  p.advance();
+  return finishLambda(p, params, token);
+}
+
+/** At `->`: the arrow and the body. */
+function finishLambda(p: Parser, params: string[], token: Token): LambdaExpr {
+  p.consume('Arrow', "Expected '->'");
+  return { kind: 'Lambda', params, body: lambdaBody(p), pos: posOf(token) };
+}
+
+/**
+ * A lambda body. `{}` is an empty dict, `{e}` a placeholder, `{k: v}` a dict, and anything else
+ * in braces a block (§2.4). Decided without backtracking: a statement keyword after `{` means a
+ * block; otherwise the first expression is parsed once and what follows it decides.
+ */
+function lambdaBody(p: Parser): Expr | BlockStmt {
+  if (!p.check('LeftBrace')) return parseExpr(p);
+  const open = p.current;
+  if (p.peek(1).type === 'RightBrace' || !startsBlockOnly(p.peek(1), p.peek(2))) {
+    p.advance();
+    return braceBody(p, open);
+  }
+  return parseBlock(p);
+}
+
+function startsBlockOnly(token: Token, next: Token): boolean {
+  if (token.type === 'If' || token.type === 'For') return next.type === 'LeftParen';
+  return STATEMENT_STARTS.has(token.type) || token.type === 'LeftBrace' || token.type === 'Semicolon';
+}
+
+function braceBody(p: Parser, open: Token): Expr | BlockStmt {
+  if (p.match('RightBrace')) return { kind: 'Dict', entries: [], pos: posOf(open) };
+  const first = parseTopExpr(p);
+  if (p.match('RightBrace')) return { kind: 'Placeholder', expr: first, pos: posOf(open) };
+  if (p.check('Colon')) return finishDict(p, open, first);
+  const body = [finishExprStatement(p, first)];
+  return finishBlock(p, open, body);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Infix rules
+
+function arithmetic(p: Parser, left: Expr, op: Token): Expr {
+  const right = parsePrecedence(p, (RULES[op.type].precedence + 1) as Prec);
+  return { kind: 'Arithmetic', op: op.lexeme as '+' | '-' | '*' | '/' | '%', left, right, pos: left.pos };
+}
+
+/** Calls made by `||`, so a chain flattens without touching a user's own `concat(…) || x`. */
+const concatChains = new WeakSet<Expr>();
+
+function concat(p: Parser, left: Expr, _op: Token): Expr {
+  const right = parsePrecedence(p, (Prec.Term + 1) as Prec);
+  if (left.kind === 'Call' && concatChains.has(left)) {
+    left.args.push(right);
+    return left;
+  }
+  const call: Expr = { kind: 'Call', name: 'concat', args: [left, right], pos: left.pos };
+  concatChains.add(call);
+  return call;
+}
+
+const COMPARE_OPS: Partial<Record<TokenType, CompareOp>> = {
+  Equal: '==',
+  NotEqual: '!=',
+  Less: '<',
+  LessEqual: '<=',
+  Greater: '>',
+  GreaterEqual: '>=',
+  Like: 'like',
+  ILike: 'ilike',
+  In: 'in',
+  Regex: '=~',
+  IRegex: '=~*',
+  NotRegex: '!~',
+  NotIRegex: '!~*',
+};
+
+function compare(p: Parser, left: Expr, op: Token): Expr {
+  let compareOp = COMPARE_OPS[op.type] as CompareOp;
+  if (op.type === 'In' && isCohortWord(p)) {
+    p.advance();
+    compareOp = 'in cohort';
+  }
+  return compareWith(p, left, compareOp);
+}
+
+function compareWith(p: Parser, left: Expr, op: CompareOp): Expr {
+  const right = parsePrecedence(p, (Prec.Comparison + 1) as Prec);
+  return { kind: 'Compare', op, left, right, pos: left.pos };
+}
+
+/** `in cohort x`: `cohort` is a keyword only when an operand follows it. */
+function isCohortWord(p: Parser): boolean {
+  return isWord(p.current, 'cohort') && RULES[p.peek(1).type].prefix !== null && p.peek(1).type !== 'Arrow';
+}
+
+/** `not` between two operands: `not in`, `not like`, `not ilike`, `not between`. */
+function notInfix(p: Parser, left: Expr, _op: Token): Expr {
+  const word = p.advance();
+  if (word.type === 'Between') return between_(p, left, word, true);
+  if (word.type === 'Like') return compareWith(p, left, 'not like');
+  if (word.type === 'ILike') return compareWith(p, left, 'not ilike');
+  if (isCohortWord(p)) {
+    p.advance();
+    return compareWith(p, left, 'not in cohort');
+  }
+  return compareWith(p, left, 'not in');
+}
+
+function betweenInfix(p: Parser, left: Expr, op: Token): Expr {
+  return between_(p, left, op, false);
+}
+
+/** The bounds bind tighter than `and`, so `a between 1 and 2 and c` is `(between) and c`. */
+function between_(p: Parser, left: Expr, _op: Token, negated: boolean): Expr {
+  const low = parsePrecedence(p, Prec.Not);
+  p.consume('And', "Expected 'and'");
+  const high = parsePrecedence(p, Prec.Not);
+  return { kind: 'Between', expr: left, low, high, negated, pos: left.pos };
+}
+
+/** `e is null` → `e == null`; `e is not null` → `e != null`. */
+function isNull(p: Parser, left: Expr, _op: Token): Expr {
+  const negated = p.match('Not');
+  const nullToken = p.current;
+  p.consume('Null', "Expected 'null'");
+  return { kind: 'Compare', op: negated ? '!=' : '==', left, right: nullAt(nullToken), pos: left.pos };
+}
+
+function nullish(p: Parser, left: Expr, _op: Token): Expr {
+  const right = parsePrecedence(p, (Prec.Nullish + 1) as Prec);
+  return { kind: 'Call', name: 'ifNull', args: [left, right], pos: left.pos };
+}
+
+function and_(p: Parser, left: Expr, _op: Token): Expr {
+  const exprs = [left, parsePrecedence(p, (Prec.And + 1) as Prec)];
+  while (p.match('And')) exprs.push(parsePrecedence(p, (Prec.And + 1) as Prec));
+  return { kind: 'And', exprs, pos: left.pos };
+}
+
+function or_(p: Parser, left: Expr, _op: Token): Expr {
+  const exprs = [left, parsePrecedence(p, (Prec.Or + 1) as Prec)];
+  while (p.match('Or')) exprs.push(parsePrecedence(p, (Prec.Or + 1) as Prec));
+  return { kind: 'Or', exprs, pos: left.pos };
+}
+
+/** `c ? a : b` → if(c, a, b); right-associative. */
+function ternary(p: Parser, left: Expr, _op: Token): Expr {
+  const then = parseExpr(p);
+  p.consume('Colon', "Expected ':'");
+  const otherwise = parsePrecedence(p, Prec.Ternary);
+  return { kind: 'Call', name: 'if', args: [left, then, otherwise], pos: left.pos };
+}
+
+/** `f(args)` calls by name; any other callee (`a.b(1)`, `f(1)(2)`) is an ExprCall. */
+function call(p: Parser, left: Expr, _op: Token): Expr {
+  const args = parseArguments(p);
+  if (left.kind === 'Field' && left.chain.length === 1) {
+    return { kind: 'Call', name: String(left.chain[0]), args, pos: left.pos };
+  }
+  return { kind: 'ExprCall', callee: left, args, pos: left.pos };
+}
+
+function parseArguments(p: Parser): Expr[] {
+  const args: Expr[] = [];
+  if (!p.check('RightParen')) {
+    do args.push(parseExpr(p));
+    while (p.match('Comma'));
+  }
+  p.consume('RightParen', "Expected ')'");
+  return args;
+}
+
+function index(p: Parser, left: Expr, _op: Token): Expr {
+  const property = parseExpr(p);
+  p.consume('RightBracket', "Expected ']'");
+  return { kind: 'Property', object: left, property, nullish: false, pos: left.pos };
+}
+
+/** `.name` / `.1`: extends an identifier chain, or reads a property of anything else. */
+function dot(p: Parser, left: Expr, _op: Token): Expr {
+  const key = memberKey(p);
+  if (key === null) return left;
+  if (left.kind === 'Field') {
+    left.chain.push(key.value as string | number);
+    return left;
+  }
+  return { kind: 'Property', object: left, property: key, nullish: false, pos: left.pos };
+}
+
+/** `?.name`, `?.1`, `?.[e]`. */
+function nullishMember(p: Parser, left: Expr, _op: Token): Expr {
+  let property: Expr | null;
+  if (p.match('LeftBracket')) {
+    property = parseExpr(p);
+    p.consume('RightBracket', "Expected ']'");
+  } else property = memberKey(p);
+  if (property === null) return left;
+  return { kind: 'Property', object: left, property, nullish: true, pos: left.pos };
+}
+
+/** The name or 1-based index after `.`; the lexer makes every word after a dot an identifier. */
+function memberKey(p: Parser): (Expr & { kind: 'Constant' }) | null {
+  const token = p.current;
+  if (token.type === 'Identifier' || (token.type === 'Number' && Number.isInteger(token.value))) {
+    p.advance();
+    return { kind: 'Constant', value: token.value as string | number, pos: posOf(token) };
+  }
+  p.errorAtCurrent('Expected a property name after \'.\'');
+  return null;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The rule table: one row per token type.
+
+const NONE: ParseRule = { prefix: null, infix: null, precedence: Prec.None };
+
+function infixRow(infix: InfixFn, precedence: Prec): ParseRule {
+  return { prefix: null, infix, precedence };
+}
+
+function prefixRow(prefix: PrefixFn): ParseRule {
+  return { prefix, infix: null, precedence: Prec.None };
+}
+
+const RULES: Record<TokenType, ParseRule> = {
+  LeftParen: { prefix: grouping, infix: call, precedence: Prec.Call },
+  RightParen: NONE,
+  LeftBracket: { prefix: array, infix: index, precedence: Prec.Call },
+  RightBracket: NONE,
+  LeftBrace: prefixRow(braces),
+  RightBrace: NONE,
+  Comma: NONE,
+  Semicolon: NONE,
+  Dot: infixRow(dot, Prec.Call),
+  QuestionDot: infixRow(nullishMember, Prec.Call),
+  Colon: NONE,
+  DoubleColon: NONE,
+  Question: infixRow(ternary, Prec.Ternary),
+  DoubleQuestion: infixRow(nullish, Prec.Nullish),
+  Arrow: NONE,
+  ColonEquals: NONE,
+  Equal: infixRow(compare, Prec.Comparison),
+  NotEqual: infixRow(compare, Prec.Comparison),
+  Less: infixRow(compare, Prec.Comparison),
+  LessEqual: infixRow(compare, Prec.Comparison),
+  Greater: infixRow(compare, Prec.Comparison),
+  GreaterEqual: infixRow(compare, Prec.Comparison),
+  Plus: { prefix: plusSign, infix: arithmetic, precedence: Prec.Term },
+  Minus: { prefix: negate, infix: arithmetic, precedence: Prec.Term },
+  Star: infixRow(arithmetic, Prec.Factor),
+  Slash: infixRow(arithmetic, Prec.Factor),
+  Percent: infixRow(arithmetic, Prec.Factor),
+  Concat: infixRow(concat, Prec.Term),
+  Regex: infixRow(compare, Prec.Comparison),
+  IRegex: infixRow(compare, Prec.Comparison),
+  NotRegex: infixRow(compare, Prec.Comparison),
+  NotIRegex: infixRow(compare, Prec.Comparison),
+  Identifier: prefixRow(identifier),
+  String: prefixRow(stringLiteral),
+  Number: prefixRow(numberLiteral),
+  FStringStart: prefixRow(fString),
+  FStringText: NONE,
+  HoleOpen: NONE,
+  HoleClose: NONE,
+  FStringEnd: NONE,
+  And: { prefix: identifier, infix: and_, precedence: Prec.And },
+  Or: { prefix: identifier, infix: or_, precedence: Prec.Or },
+  Not: { prefix: not_, infix: notInfix, precedence: Prec.Comparison },
+  Like: { prefix: identifier, infix: compare, precedence: Prec.Comparison },
+  ILike: { prefix: identifier, infix: compare, precedence: Prec.Comparison },
+  In: { prefix: identifier, infix: compare, precedence: Prec.Comparison },
+  Is: { prefix: identifier, infix: isNull, precedence: Prec.IsNull },
+  Between: { prefix: identifier, infix: betweenInfix, precedence: Prec.Between },
+  Null: prefixRow(nullLiteral),
+  True: prefixRow(trueLiteral),
+  False: prefixRow(falseLiteral),
+  Let: NONE,
+  Fn: NONE,
+  Fun: NONE,
+  If: prefixRow(identifier),
+  Else: NONE,
+  While: NONE,
+  For: NONE,
+  Return: NONE,
+  Throw: NONE,
+  Try: NONE,
+  Catch: NONE,
+  Finally: NONE,
+  Error: NONE,
+  EOF: NONE,
+};
+
+// ---------------------------------------------------------------------------------------------
+// Statements (reference §2)
+
+function parseDeclaration(p: Parser): Stmt {
+  const start = p.position;
+  const stmt = parseStatement(p);
+  if (p.position === start && !p.atEnd()) p.advance();
+  if (p.panicMode) p.synchronize();
+  return stmt;
+}
+
+function parseStatement(p: Parser): Stmt {
+  const token = p.current;
+  if (!p.enter()) return { kind: 'Empty', pos: posOf(token) };
+  const stmt = statementFor(p, token);
+  p.leave();
+  return stmt;
+}
+
+function statementFor(p: Parser, token: Token): Stmt {
+  switch (token.type) {
+    case 'Let':
+      return endStatement(p, varDecl(p));
+    case 'Fn':
+    case 'Fun':
+      return functionStmt(p);
+    case 'While':
+      return whileStmt(p);
+    case 'Return':
+    case 'Throw':
+      return returnOrThrow(p);
+    case 'Try':
+      return tryStmt(p);
+    case 'LeftBrace':
+      return parseBlock(p);
+    case 'Semicolon':
+      p.advance();
+      return { kind: 'Empty', pos: posOf(token) };
+    case 'If':
+      if (p.peek(1).type === 'LeftParen') return ifStmt(p);
+      break;
+    case 'For':
+      if (p.peek(1).type === 'LeftParen') return forStmt(p);
+      break;
+  }
+  return expressionStatement(p, token);
+}
+
+function expressionStatement(p: Parser, token: Token): Stmt {
+  if (RULES[token.type].prefix === null) {
+    p.errorAtCurrent(token.type === 'EOF' ? 'Unexpected end of input' : `Unexpected token ${describeToken(token)}`);
+    return { kind: 'Empty', pos: posOf(token) };
+  }
+  return finishExprStatement(p, parseTopExpr(p));
+}
+
+/** After a statement's leading expression: `:=` makes it an assignment. Takes an optional `;`. */
+function finishExprStatement(p: Parser, expr: Expr): Stmt {
+  return endStatement(p, exprOrAssign(p, expr));
+}
+
+function exprOrAssign(p: Parser, expr: Expr): Stmt {
+  if (!p.match('ColonEquals')) return { kind: 'ExprStmt', expr, pos: expr.pos };
+  return { kind: 'Assign', target: expr, value: parseTopExpr(p), pos: expr.pos };
+}
+
+function endStatement<T extends Stmt>(p: Parser, stmt: T): T {
+  p.match('Semicolon');
+  return stmt;
+}
+
+/** A name being declared: an identifier or a non-reserved keyword (§1.3). */
+function declaredName(p: Parser, what: string): string {
+  if (isNameToken(p.current)) return nameOf(p.advance());
+  p.errorAtCurrent(`Expected ${what}`);
+  return '';
+}
+
+function varDecl(p: Parser): VarDeclStmt {
+  const token = p.advance();
+  const name = declaredName(p, 'a variable name');
+  const stmt: VarDeclStmt = { kind: 'VarDecl', name, pos: posOf(token) };
+  if (p.match('ColonEquals')) stmt.init = parseTopExpr(p);
+  return stmt;
+}
+
+function functionStmt(p: Parser): Stmt {
+  const token = p.advance();
+  const name = declaredName(p, 'a function name');
+  p.consume('LeftParen', "Expected '('");
+  const params = parseParams(p);
+  const body = parseBlock(p);
+  return { kind: 'Function', name, params, body, pos: posOf(token) };
+}
+
+/** `a, b,)`: parameter names with an optional trailing comma, then the `)`. */
+function parseParams(p: Parser): string[] {
+  const params: string[] = [];
+  while (!p.check('RightParen') && !p.atEnd()) {
+    const before = p.position;
+    params.push(declaredName(p, 'a parameter name'));
+    if (!p.match('Comma') || p.position === before) break;
+  }
+  p.consume('RightParen', "Expected ')'");
+  return params;
+}
+
+function parenCondition(p: Parser): Expr {
+  p.consume('LeftParen', "Expected '('");
+  const condition = parseExpr(p);
+  p.consume('RightParen', "Expected ')'");
+  return condition;
+}
+
+function ifStmt(p: Parser): Stmt {
+  const token = p.advance();
+  const condition = parenCondition(p);
+  const then = parseStatement(p);
+  const stmt: IfStmt = { kind: 'If', condition, then, pos: posOf(token) };
+  if (p.match('Else')) stmt.else = parseStatement(p);
+  return stmt;
+}
+
+function whileStmt(p: Parser): Stmt {
+  const token = p.advance();
+  const condition = parenCondition(p);
+  const body = parseStatement(p);
+  return endStatement(p, { kind: 'While', condition, body, pos: posOf(token) });
+}
+
+function forStmt(p: Parser): Stmt {
+  const token = p.advance();
+  p.advance(); // (
+  if (isForIn(p)) return forIn(p, token);
+  const init = forClause(p);
+  p.consume('Semicolon', "Expected ';'");
+  const condition = p.check('Semicolon') ? undefined : parseExpr(p);
+  p.consume('Semicolon', "Expected ';'");
+  const increment = forClause(p);
+  p.consume('RightParen', "Expected ')'");
+  const stmt: ForStmt = { kind: 'For', body: parseStatement(p), pos: posOf(token) };
+  if (init) stmt.init = init;
+  if (condition) stmt.condition = condition;
+  if (increment) stmt.increment = increment;
+  return endStatement(p, stmt);
+}
+
+function isForIn(p: Parser): boolean {
+  if (!p.check('Let') || !isNameToken(p.peek(1))) return false;
+  if (p.peek(2).type === 'In') return true;
+  return p.peek(2).type === 'Comma' && isNameToken(p.peek(3)) && p.peek(4).type === 'In';
+}
+
+function forClause(p: Parser): ForStmt['init'] {
+  if (p.check('Semicolon') || p.check('RightParen')) return undefined;
+  if (p.check('Let')) return varDecl(p);
+  return exprOrAssign(p, parseExpr(p)) as ForStmt['init'];
+}
+
+function forIn(p: Parser, token: Token): Stmt {
+  p.advance(); // let
+  const first = nameOf(p.advance());
+  const second = p.match('Comma') ? nameOf(p.advance()) : undefined;
+  p.advance(); // in
+  const expr = parseExpr(p);
+  p.consume('RightParen', "Expected ')'");
+  const body = parseStatement(p);
+  const stmt: ForInStmt = { kind: 'ForIn', valueVar: second ?? first, expr, body, pos: posOf(token) };
+  if (second !== undefined) stmt.keyVar = first;
+  return endStatement(p, stmt);
+}
+
+/** `return [expr]` / `throw [expr]`: the expression is there when the next token can start one. */
+function returnOrThrow(p: Parser): Stmt {
+  const token = p.advance();
+  const kind = token.type === 'Return' ? 'Return' : 'Throw';
+  const stmt: ReturnStmt | ThrowStmt = { kind, pos: posOf(token) };
+  if (RULES[p.current.type].prefix !== null) stmt.expr = parseTopExpr(p);
+  return endStatement(p, stmt);
+}
+
+function tryStmt(p: Parser): Stmt {
+  const token = p.advance();
+  const stmt: TryStmt = { kind: 'Try', body: parseBlock(p), catches: [], pos: posOf(token) };
+  while (p.check('Catch')) stmt.catches.push(catchClause(p));
+  if (p.match('Finally')) stmt.finally = parseBlock(p);
+  return stmt;
+}
+
+function catchClause(p: Parser): CatchClause {
+  const token = p.advance();
+  const clause: CatchClause = { body: undefined as unknown as BlockStmt, pos: posOf(token) };
+  if (p.match('LeftParen')) {
+    clause.varName = declaredName(p, 'a variable name');
+    if (p.match('Colon')) clause.typeName = declaredName(p, 'an error type');
+    p.consume('RightParen', "Expected ')'");
+  }
+  clause.body = parseBlock(p);
+  return clause;
+}
+
+function parseBlock(p: Parser): BlockStmt {
+  const open = p.current;
+  if (!p.consume('LeftBrace', "Expected '{'")) return { kind: 'Block', body: [], pos: posOf(open) };
+  return finishBlock(p, open, []);
+}
+
+/** The rest of a block whose `{` (and perhaps first statements) are consumed. */
+function finishBlock(p: Parser, open: Token, body: Stmt[]): BlockStmt {
+  while (!p.check('RightBrace') && !p.atEnd()) body.push(parseDeclaration(p));
+  p.consume('RightBrace', "Expected '}'");
+  return { kind: 'Block', body, pos: posOf(open) };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Public API
+
+/** Parse a whole program. Never throws: problems come back as diagnostics. */
+export function parseProgram(source: string): { program: Program; diagnostics: Diagnostic[] } {
+  const p = new Parser(tokenize(source));
+  const body: Stmt[] = [];
+  while (!p.atEnd()) body.push(parseDeclaration(p));
+  const program: Program = { kind: 'Program', body, pos: { line: 1, column: 1, offset: 0 } };
+  return { program, diagnostics: p.diagnostics };
+}
+
+/** Parse exactly one expression spanning the whole input (filters). */
+export function parseExpression(source: string): { expr: Expr | null; diagnostics: Diagnostic[] } {
+  const p = new Parser(tokenize(source));
+  if (p.atEnd()) {
+    p.errorAtCurrent('Expected expression');
+    return { expr: null, diagnostics: p.diagnostics };
+  }
+  const expr = parseTopExpr(p);
+  if (!p.atEnd()) p.errorAtCurrent(`Unexpected token ${describeToken(p.current)}`);
+  return { expr, diagnostics: p.diagnostics };
+}
+
+/**
+ * Parse an input template: free text with `{expr}` holes. In the text, `\{`, `\}` and `\\` are
+ * escapes and every other character is literal. Positions are relative to `text`.
+ */
+export function parseTemplate(text: string): { expr: Expr; diagnostics: Diagnostic[] } {
+  const p = new Parser(tokenize(text, { template: true }));
+  const start = p.current;
+  const parts: Expr[] = [];
+  while (!p.atEnd()) {
+    const before = p.position;
+    parts.push(...parseTemplateParts(p));
+    p.panicMode = false;
+    if (p.position === before) p.advance();
+  }
+  return { expr: joinTemplateParts(parts, { ...start, line: 1, column: 1, offset: 0 }), diagnostics: p.diagnostics };
+}
