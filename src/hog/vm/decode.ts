@@ -192,9 +192,14 @@ class Decoder {
     }
   }
 
-  /** The target of a relative jump is "index of the next instruction + offset". */
+  /**
+   * The target of a relative jump is "index of the next instruction + offset". TRY is the exception:
+   * PostHog's VMs compute `ip + 1 + offset` with `ip` still at the opcode, so its catch target is
+   * "index of the operand + offset".
+   */
   private emitJump(op: number, start: number, offset: number): void {
-    const pc = this.emit(op, this.ip + 1 + offset, 0, start);
+    const target = op === Op.TRY ? this.ip + offset : this.ip + 1 + offset;
+    const pc = this.emit(op, target, 0, start);
     this.fixups.push({ pc, slot: 1 });
   }
 

@@ -435,10 +435,13 @@ export class Machine {
     }
   }
 
-  /** Charge `bytes` of new allocation; deep-measure when it might exceed the limit. */
+  /**
+   * Charge `bytes` of new allocation that may not be on the stack yet; deep-measure (counting those
+   * bytes as pending) when the allocations since the last measurement might exceed the limit.
+   */
   charge(bytes: number): void {
     this.allocSince += bytes;
-    if (this.allocSince > this.allocBudget) this.measureMemory(0);
+    if (this.allocSince > this.allocBudget) this.measureMemory(bytes);
   }
 
   /** Measure the live values (stack and closed upvalues) plus `pending` bytes about to be allocated. */

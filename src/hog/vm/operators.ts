@@ -5,49 +5,15 @@
  */
 import { HogVMError } from '../errors.js';
 import { likeMatch, regexMatch } from '../stdlib/regex.js';
-import type { HogDate, HogDateTime, HogValue } from '../values.js';
+import type { HogValue } from '../values.js';
+import { unifyDateLike } from '../stdlib/dates.js';
 
 /** Comparison kinds, one per comparison opcode. */
 export const Cmp = { EQ: 0, NOT_EQ: 1, GT: 2, GT_EQ: 3, LT: 4, LT_EQ: 5 } as const;
 export type CmpKind = (typeof Cmp)[keyof typeof Cmp];
 
-/** Epoch seconds of a date or datetime, else null. A bare date is UTC midnight. */
-function temporalSeconds(value: HogValue): number | null {
-  if (typeof value !== 'object' || value === null || Array.isArray(value) || value instanceof Map) return null;
-  if ((value as HogDateTime).__hogDateTime__ === true) return (value as HogDateTime).dt;
-  if ((value as HogDate).__hogDate__ === true) {
-    const d = value as HogDate;
-    return Date.UTC(d.year, d.month - 1, d.day) / 1000;
-  }
-  return null;
-}
-
-const DATE_STRING =
-  /^\s*(\d{4})-(\d{2})-(\d{2})(?:[Tt ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d{1,9}))?)?([Zz]|[+-]\d{2}(?::?\d{2})?)?)?\s*$/;
-
-/**
- * Epoch seconds of a date-like string in the strict grammar of §8.6, or null. A string without a
- * zone is read as UTC; fractions are truncated to milliseconds.
- */
-export function dateStringToSeconds(text: string): number | null {
-  const m = DATE_STRING.exec(text);
-  if (m === null) return null;
-  const [year, month, day] = [Number(m[1]), Number(m[2]), Number(m[3])];
-  const [hour, minute, second] = [Number(m[4] ?? 0), Number(m[5] ?? 0), Number(m[6] ?? 0)];
-  const millis = m[7] === undefined ? 0 : Number(m[7].slice(0, 3).padEnd(3, '0'));
-  if (year < 1 || month < 1 || month > 12 || day < 1 || hour > 23 || minute > 59 || second > 59) return null;
-  const date = new Date(0);
-  date.setUTCFullYear(year, month - 1, day);
-  date.setUTCHours(hour, minute, second, millis);
-  if (date.getUTCDate() !== day) return null;
-  return (date.getTime() - zoneOffsetMinutes(m[8]) * 60_000) / 1000;
-}
-
-function zoneOffsetMinutes(zone: string | undefined): number {
-  if (zone === undefined || zone === 'Z' || zone === 'z') return 0;
-  const sign = zone[0] === '-' ? -1 : 1;
-  const digits = zone.slice(1).replace(':', '');
-  return sign * (Number(digits.slice(0, 2)) * 60 + Number(digits.slice(2) || 0));
+function isObject(value: HogValue): boolean {
+  return typeof value === 'object' && value !== null;
 }
 
 function allFiniteNumbers(items: HogValue[]): boolean {
@@ -108,17 +74,10 @@ function applyRaw(kind: CmpKind, l: unknown, r: unknown): boolean {
 export function compareValues(kind: CmpKind, left: HogValue, right: HogValue): boolean {
   let l: unknown = left;
   let r: unknown = right;
-  const ls = temporalSeconds(left);
-  const rs = temporalSeconds(right);
-  if (ls !== null && rs !== null) {
-    l = ls;
-    r = rs;
-  } else if (ls !== null && typeof right === 'string' && dateStringToSeconds(right) !== null) {
-    l = ls;
-    r = dateStringToSeconds(right);
-  } else if (rs !== null && typeof left === 'string' && dateStringToSeconds(left) !== null) {
-    l = dateStringToSeconds(left);
-    r = rs;
+  const dates = isObject(left) || isObject(right) ? unifyDateLike(left, right) : null;
+  if (dates !== null) {
+    l = dates[0];
+    r = dates[1];
   } else if (typeof left === 'number' && typeof right === 'string') {
     r = Number(right);
   } else if (typeof left === 'string' && typeof right === 'number') {
