@@ -4,7 +4,8 @@
  *     arrays are copied from PostHog's own `.hoge` snapshots, e.g. `between` and `catchAfterReturn`);
  *   - programs compiled here and run on PostHog's VM (`@posthog/hogvm` 1.0.71), asserting what they
  *     print. Avoids what npm 1.0.71 is known to get wrong (async closures, catchAfterReturn, arraySort).
- * These build the AST by hand (see compiler-ast.ts) so they do not depend on the parser.
+ * Most build the AST by hand (see compiler-ast.ts) so a parser bug cannot hide a compiler bug; the
+ * last group compiles source through `parseProgram`.
  */
 import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
@@ -12,6 +13,7 @@ import type { Expr, Program } from '../ast.js';
 import { Op, type Bytecode } from '../bytecode/opcodes.js';
 import { disassemble } from '../bytecode/disassemble.js';
 import { compileExpression, compileProgram } from '../compiler.js';
+import { parseExpression, parseProgram } from '../parser.js';
 import {
   and,
   arr,
@@ -626,5 +628,174 @@ describe('disassemble', () => {
 
   it('shows CLOSURE pairs and unknown opcodes', () => {
     expect(disassemble(['_H', 1, Op.CLOSURE, 1, true, 0, 99])).toBe('0002 CLOSURE 1 true 0\n0006 <unknown 99>');
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+function compileSource(source: string): Bytecode {
+  const parsed = parseProgram(source);
+  expect(parsed.diagnostics).toEqual([]);
+  return compiled(parsed.program);
+}
+
+function runSource(source: string, globals: Record<string, unknown> = {}): string[] {
+  const parsed = parseProgram(source);
+  expect(parsed.diagnostics).toEqual([]);
+  return run(parsed.program, globals).lines;
+}
+
+function sourceDiagnostics(source: string): string[] {
+  const parsed = parseProgram(source);
+  expect(parsed.diagnostics).toEqual([]);
+  return compileProgram(parsed.program).diagnostics.map((d) => `${d.message} at ${d.line}:${d.column}`);
+}
+
+describe('source programs (parser + compiler) on @posthog/hogvm', () => {
+  it('compiles 1 + 2 exactly', () => {
+    expect(compileSource('1 + 2')).toEqual(['_H', 1, 33, 2, 33, 1, 6, 35]);
+  });
+
+  it('compiles an input template expression', () => {
+    const parsed = parseExpression("f'Hi {person.properties.name ?? 'there'}!'");
+    expect(parsed.diagnostics).toEqual([]);
+    const { bytecode } = compileExpression(parsed.expr!);
+    const globals = { person: { properties: { name: 'Ada' } } };
+    expect(hogvm.exec(bytecode, { globals }).result).toBe('Hi Ada!');
+    expect(hogvm.exec(bytecode, { globals: { person: { properties: {} } } }).result).toBe('Hi there!');
+  });
+
+  it('runs counters, shared upvalues and curried lambdas', () => {
+    const source = `
+      fun makeCounter(start) {
+        let count := start
+        let bump := () -> { count := count + 1; return count }
+        let peek := () -> count
+        return {'bump': bump, 'peek': peek}
+      }
+      let a := makeCounter(10)
+      let b := makeCounter(0)
+      a.bump(); a.bump(); b.bump()
+      print(a.peek(), b.peek())
+      let curry := x -> y -> z -> x * 100 + y * 10 + z
+      print(curry(1)(2)(3))
+    `;
+    expect(runSource(source)).toEqual(['12 1', '123']);
+  });
+
+  it('runs mutual recursion through locals and upvalues', () => {
+    const source = `
+      fun isEven(n) {
+        fun isOdd(m) { return if(m == 0, false, isEven(m - 1)) }
+        if (n == 0) { return true }
+        return isOdd(n - 1)
+      }
+      print(isEven(10), isEven(7))
+      let fib := n -> n < 2 ? n : fib(n - 1) + fib(n - 2)
+      print(fib(20))
+    `;
+    expect(runSource(source)).toEqual(['true false', '6765']);
+  });
+
+  it('catches errors across function calls, by type, and rethrows what no catch matches', () => {
+    const source = `
+      fun check(x) {
+        if (x < 0) throw HogError('RangeError', 'negative', {'x': x})
+        if (x == 0) throw Error('zero')
+        return x
+      }
+      fun safe(x) {
+        try {
+          return check(x)
+        } catch (err: RangeError) {
+          return err.payload.x * -1
+        }
+      }
+      print(safe(5), safe(-3))
+      try {
+        safe(0)
+      } catch (e: RangeError) {
+        print('wrong')
+      } catch (other) {
+        print('outer', other.type, other.message)
+      }
+      let kept := 'still here'
+      try { throw RetryError('again') } catch { print(e.type, kept) }
+    `;
+    expect(runSource(source)).toEqual(['5 3', 'outer Error zero', 'RetryError still here']);
+  });
+
+  it('iterates for-in over arrays, tuples and dicts, with nested loops and captured loop values', () => {
+    const source = `
+      let total := 0
+      for (let i, v in ['a', 'b']) { print(i, v) }
+      for (let k, v in {'x': 1, 'y': 2}) {
+        for (let w in (10, 20)) { total := total + v * w }
+        print(k)
+      }
+      print(total)
+    `;
+    expect(runSource(source)).toEqual(['0 a', '1 b', 'x', 'y', '90']);
+  });
+
+  it('runs between, ??, ternaries, multiIf and n-ary and/or', () => {
+    const source = `
+      let x := 5
+      print(x between 1 and 10, x not between 1 and 10, null between 1 and 2)
+      print([x between 6 and 9, 1 + (2 between 1 and 3 ? 10 : 20)])
+      let y := null
+      print(y ?? 'dflt', x ?? 'unused', y ?? y ?? 'last')
+      print(x > 3 ? 'big' : 'small', x > 10 ? 'huge' : x > 4 ? 'mid' : 'tiny')
+      print(multiIf(x == 1, 'one', x == 5, 'five', 'other'))
+      print(true and 1 and 'a', false or 0 or '', not x)
+    `;
+    expect(runSource(source)).toEqual([
+      'true false null',
+      '[false,11]',
+      'dflt 5 last',
+      'big mid',
+      'five',
+      'true false false',
+    ]);
+  });
+
+  it('assigns through property chains on locals and upvalues', () => {
+    const source = `
+      let cfg := {'a': {'list': [1, 2, 3]}}
+      cfg.a.list[2] := 20
+      cfg['a']['new'] := true
+      let set := (k, v) -> { cfg.a[k] := v }
+      set('fromLambda', 1)
+      print(cfg.a.list, cfg.a.new, cfg.a.fromLambda)
+    `;
+    expect(runSource(source)).toEqual(['[1,20,3] true 1']);
+  });
+
+  it('reads nested globals and calls host functions', () => {
+    const globals = { event: { event: '$pageview', properties: { $browser: 'Chrome', n: 2 } } };
+    const source = `
+      if (event.event == '$pageview' and event.properties.$browser =~ 'Chr') {
+        print(event.properties.n * 21, event.properties.missing ?? 'none')
+      }
+    `;
+    const lines: string[] = [];
+    const parsed = parseProgram(source);
+    const { bytecode } = compileProgram(parsed.program);
+    hogvm.exec(bytecode, {
+      globals,
+      functions: { print: (...args: unknown[]) => void lines.push(args.join(' ')) },
+      external: { regex: { match: (re: string, value: string) => new RegExp(re).test(value) } },
+    });
+    expect(lines).toEqual(['42 none']);
+  });
+
+  it('reports compile errors with source positions', () => {
+    expect(sourceDiagnostics('let a := 1\nlet a := 2')).toEqual(['Variable `a` already declared in this scope at 2:1']);
+    expect(sourceDiagnostics('x := 1')).toEqual([
+      'Variable "x" not declared in this scope. Can not assign to globals. at 1:1',
+    ]);
+    expect(sourceDiagnostics('let a := [1]\nprint(a[0])')).toEqual(['Array access starts from 1 at 2:7']);
+    expect(sourceDiagnostics('try { print(1) } catch (e) { } finally { }')).toEqual([
+      'finally blocks are not yet supported at 1:40',
+    ]);
   });
 });
