@@ -24,7 +24,6 @@ import type {
   CallExpr,
   CatchClause,
   CompareExpr,
-  CompareOp,
   ConstantExpr,
   Diagnostic,
   Expr,
@@ -39,9 +38,9 @@ import type {
   AssignStmt,
   Stmt,
   TryStmt,
-  ArithmeticOp,
 } from './ast.js';
 import { BYTECODE_MARKER, BYTECODE_VERSION, Op, type Bytecode } from './bytecode/opcodes.js';
+import { ARITHMETIC_OPS, COMPARE_OPS, append, assertNever } from './compiler/emit.js';
 import { FunctionScope, type Local } from './compiler/scope.js';
 
 export interface CompileOutput {
@@ -61,45 +60,6 @@ export function compileExpression(expr: Expr): CompileOutput {
   const compiler = new Compiler();
   const code = compiler.expression(expr);
   return { bytecode: [BYTECODE_MARKER, BYTECODE_VERSION, ...code], diagnostics: compiler.diagnostics };
-}
-
-const ARITHMETIC_OPS: Record<ArithmeticOp, number> = {
-  '+': Op.PLUS,
-  '-': Op.MINUS,
-  '*': Op.MULTIPLY,
-  '/': Op.DIVIDE,
-  '%': Op.MOD,
-};
-
-const COMPARE_OPS: Record<CompareOp, number> = {
-  '==': Op.EQ,
-  '!=': Op.NOT_EQ,
-  '>': Op.GT,
-  '>=': Op.GT_EQ,
-  '<': Op.LT,
-  '<=': Op.LT_EQ,
-  like: Op.LIKE,
-  ilike: Op.ILIKE,
-  'not like': Op.NOT_LIKE,
-  'not ilike': Op.NOT_ILIKE,
-  in: Op.IN,
-  'not in': Op.NOT_IN,
-  '=~': Op.REGEX,
-  '!~': Op.NOT_REGEX,
-  '=~*': Op.IREGEX,
-  '!~*': Op.NOT_IREGEX,
-  'in cohort': Op.IN_COHORT,
-  'not in cohort': Op.NOT_IN_COHORT,
-};
-
-/** Append `parts` to `out` element by element (no argument-count limit, unlike `push(...x)`). */
-function append(out: Bytecode, ...parts: Bytecode[]): Bytecode {
-  for (const part of parts) for (const cell of part) out.push(cell);
-  return out;
-}
-
-function assertNever(value: never): never {
-  throw new Error(`Unhandled node: ${JSON.stringify(value)}`);
 }
 
 class Compiler {
