@@ -1,0 +1,30 @@
+/**
+ * Errors of the management API (`SLUICE_ERR_API_*`). Capture errors live in `src/ingest/errors.ts`; both
+ * are rendered by the error handler as `{type, code, detail, attr}`, PostHog's error body.
+ */
+export const API_ERRORS = {
+  SLUICE_ERR_API_UNAUTHENTICATED: { status: 401, type: 'authentication_error', reason: 'not_authenticated' },
+  SLUICE_ERR_API_INVALID_KEY: { status: 401, type: 'authentication_error', reason: 'authentication_failed' },
+  SLUICE_ERR_API_NOT_FOUND: { status: 404, type: 'invalid_request', reason: 'not_found' },
+  SLUICE_ERR_API_INVALID_INPUT: { status: 400, type: 'validation_error', reason: 'invalid_input' },
+} as const;
+
+export type ApiErrorCode = keyof typeof API_ERRORS;
+
+export class ApiError extends Error {
+  readonly code: ApiErrorCode;
+  readonly statusCode: number;
+  readonly type: string;
+  readonly reason: string;
+  readonly attr: string | null;
+
+  constructor(code: ApiErrorCode, detail: string, attr: string | null = null) {
+    super(detail);
+    this.name = 'ApiError';
+    this.code = code;
+    this.statusCode = API_ERRORS[code].status;
+    this.type = API_ERRORS[code].type;
+    this.reason = API_ERRORS[code].reason;
+    this.attr = attr;
+  }
+}

@@ -1,0 +1,54 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { CaptureRequest, Intake } from '../../../ingest/intake.js';
+import { corsHooks, preflight } from '../../plugins/cors.js';
+
+/** PostHog's capture paths (v0), answered identically. Trailing slashes are ignored by the router. */
+export const CAPTURE_PATHS = ['/batch', '/capture', '/e', '/i/v0/e', '/track'] as const;
+/** Capture v1 (`POSTHOG_CAPTURE_MODE=v1` in posthog-node): Bearer token, per-event results. */
+export const CAPTURE_V1_PATH = '/i/v1/analytics/events';
+
+function header(request: FastifyRequest, name: string): string | undefined {
+  const value = request.headers[name];
+  return Array.isArray(value) ? value[0] : value;
+}
+
+function toCaptureRequest(request: FastifyRequest): CaptureRequest {
+  return {
+    body: Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0),
+    contentType: header(request, 'content-type'),
+    contentEncoding: header(request, 'content-encoding'),
+    query: request.query as Record<string, string | undefined>,
+    authorization: header(request, 'authorization'),
+    sdkInfo: header(request, 'posthog-sdk-info'),
+    ip: request.ip,
+  };
+}
+
+export async function captureRoutes(app: FastifyInstance, opts: { intake: Intake }): Promise<void> {
+  const { intake } = opts;
+  // Capture bodies are decoded by intake (JSON, gzip with or without a header, base64, forms), so every
+  // content type arrives as raw bytes. The raw limit equals the decoded limit: decoding never shrinks JSON.
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: intake.limits.maxBodyBytes }, (_request, body, done) => done(null, body));
+  corsHooks(app);
+
+  const v0 = async (request: FastifyRequest) => {
+    const result = await intake.capture(toCaptureRequest(request));
+    return result.rejected.length === 0 ? { status: 1 } : { status: 1, rejected: result.rejected };
+  };
+  const v1 = async (request: FastifyRequest) => {
+    const result = await intake.capture(toCaptureRequest(request));
+    const results: Record<string, { result: string; details?: string }> = {};
+    for (const a of result.accepted) results[a.uuid] = { result: 'ok' };
+    for (const r of result.rejected) if (r.uuid !== undefined) results[r.uuid] = { result: 'drop', details: r.detail };
+    return { results };
+  };
+
+  for (const path of CAPTURE_PATHS) {
+    app.post(path, v0);
+    app.get(path, v0);
+    app.options(path, async (request, reply) => preflight(request, reply));
+  }
+  app.post(CAPTURE_V1_PATH, v1);
+  app.options(CAPTURE_V1_PATH, async (request, reply) => preflight(request, reply));
+}

@@ -1,0 +1,394 @@
+import { randomUUID } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import Database from 'better-sqlite3';
+import type {
+  ApiKey,
+  AppendResult,
+  EnrichedEvent,
+  Group,
+  GroupRef,
+  GroupType,
+  JsonObject,
+  NewEvent,
+  Person,
+  PersonBatchWrite,
+  PersonSnapshot,
+  Project,
+  Store,
+  StoredEvent,
+} from '../store.js';
+import { migrate } from './migrator.js';
+
+export interface SqliteStoreOptions {
+  /** File path, or `:memory:` for tests. */
+  filename: string;
+  /**
+   * `full` (default): every commit fsyncs the WAL, so an acknowledged event survives power loss as well as
+   * a killed process. `normal`: survives a killed process, may lose the last commits on power loss.
+   */
+  synchronous?: 'full' | 'normal';
+}
+
+interface EventRow {
+  seq: number;
+  project_id: number;
+  uuid: string;
+  event: string;
+  distinct_id: string;
+  properties: string;
+  timestamp: string;
+  elements_chain: string | null;
+  received_at: string;
+}
+
+interface PersonRow {
+  id: string;
+  project_id: number;
+  properties: string;
+  is_identified: number;
+  version: number;
+  created_at: string;
+}
+
+interface GroupRow {
+  project_id: number;
+  group_type_index: number;
+  group_key: string;
+  properties: string;
+  version: number;
+  created_at: string;
+}
+
+interface ProjectRow {
+  id: number;
+  name: string;
+  api_token: string;
+  settings: string;
+  created_at: string;
+}
+
+function toProject(row: ProjectRow): Project {
+  return { id: row.id, name: row.name, apiToken: row.api_token, settings: JSON.parse(row.settings) as JsonObject, createdAt: row.created_at };
+}
+
+function toStoredEvent(row: EventRow): StoredEvent {
+  const event: StoredEvent = {
+    seq: row.seq,
+    projectId: row.project_id,
+    uuid: row.uuid,
+    event: row.event,
+    distinct_id: row.distinct_id,
+    properties: JSON.parse(row.properties) as JsonObject,
+    timestamp: row.timestamp,
+    receivedAt: row.received_at,
+  };
+  if (row.elements_chain !== null) event.elements_chain = row.elements_chain;
+  return event;
+}
+
+function toGroup(row: GroupRow): Group {
+  return {
+    projectId: row.project_id,
+    groupTypeIndex: row.group_type_index,
+    groupKey: row.group_key,
+    properties: JSON.parse(row.properties) as JsonObject,
+    version: row.version,
+    createdAt: row.created_at,
+  };
+}
+
+/** The SQLite implementation of {@link Store} on better-sqlite3: synchronous underneath, async outside. */
+export class SqliteStore implements Store {
+  readonly dialect = 'sqlite';
+  private readonly db: Database.Database;
+  /** Person snapshots are often shared by consecutive events of one person: serialize each object once. */
+  private readonly snapshotJson = new WeakMap<object, string>();
+  private readonly q;
+
+  constructor(options: SqliteStoreOptions) {
+    if (options.filename !== ':memory:') mkdirSync(dirname(options.filename), { recursive: true });
+    this.db = new Database(options.filename);
+    this.db.pragma('journal_mode = WAL');
+    this.db.pragma(`synchronous = ${options.synchronous === 'normal' ? 'NORMAL' : 'FULL'}`);
+    this.db.pragma('busy_timeout = 5000');
+    this.db.pragma('cache_size = -65536');
+    this.db.pragma('temp_store = MEMORY');
+    migrate(this.db);
+    const db = this.db;
+    this.q = {
+      insertProject: db.prepare('INSERT INTO projects (name, api_token, created_at) VALUES (?, ?, ?)'),
+      projectById: db.prepare('SELECT * FROM projects WHERE id = ?'),
+      projectByToken: db.prepare('SELECT * FROM projects WHERE api_token = ?'),
+      projects: db.prepare('SELECT * FROM projects ORDER BY id'),
+      insertKey: db.prepare('INSERT INTO api_keys (id, label, secure_value, mask_value, created_at) VALUES (?, ?, ?, ?, ?)'),
+      keyBySecure: db.prepare('SELECT id, label, mask_value, created_at FROM api_keys WHERE secure_value = ?'),
+      countKeys: db.prepare('SELECT count(*) AS n FROM api_keys'),
+      insertEvent: db.prepare(
+        `INSERT OR IGNORE INTO events (project_id, uuid, event, distinct_id, properties, timestamp, elements_chain, received_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+      ),
+      readEvents: db.prepare('SELECT * FROM events WHERE seq > ? ORDER BY seq LIMIT ?'),
+      countEvents: db.prepare('SELECT count(*) AS n FROM events'),
+      countProjectEvents: db.prepare('SELECT count(*) AS n FROM events WHERE project_id = ?'),
+      lastSeq: db.prepare('SELECT coalesce(max(seq), 0) AS n FROM events'),
+      eventUuids: db.prepare('SELECT uuid FROM events WHERE project_id = ? ORDER BY seq'),
+      getOffset: db.prepare('SELECT seq FROM consumer_offsets WHERE consumer = ?'),
+      setOffset: db.prepare(
+        'INSERT INTO consumer_offsets (consumer, seq) VALUES (?, ?) ON CONFLICT (consumer) DO UPDATE SET seq = excluded.seq',
+      ),
+      personIdByDistinctId: db.prepare('SELECT person_id FROM person_distinct_ids WHERE project_id = ? AND distinct_id = ?'),
+      personById: db.prepare('SELECT * FROM persons WHERE id = ?'),
+      distinctIdsOfPerson: db.prepare('SELECT distinct_id FROM person_distinct_ids WHERE person_id = ? ORDER BY rowid'),
+      listPersons: db.prepare('SELECT * FROM persons WHERE project_id = ? ORDER BY created_at, id LIMIT ? OFFSET ?'),
+      upsertPerson: db.prepare(
+        `INSERT INTO persons (id, project_id, properties, is_identified, version, created_at) VALUES (?, ?, ?, ?, ?, ?)
+         ON CONFLICT (id) DO UPDATE SET properties = excluded.properties, is_identified = excluded.is_identified, version = excluded.version`,
+      ),
+      deletePerson: db.prepare('DELETE FROM persons WHERE id = ?'),
+      setDistinctId: db.prepare(
+        `INSERT INTO person_distinct_ids (project_id, distinct_id, person_id) VALUES (?, ?, ?)
+         ON CONFLICT (project_id, distinct_id) DO UPDATE SET person_id = excluded.person_id`,
+      ),
+      groupTypes: db.prepare('SELECT project_id, group_type, group_type_index FROM group_types ORDER BY project_id, group_type_index'),
+      upsertGroupType: db.prepare(
+        'INSERT INTO group_types (project_id, group_type, group_type_index) VALUES (?, ?, ?) ON CONFLICT DO NOTHING',
+      ),
+      group: db.prepare('SELECT * FROM groups WHERE project_id = ? AND group_type_index = ? AND group_key = ?'),
+      listGroups: db.prepare('SELECT * FROM groups WHERE project_id = ? ORDER BY group_type_index, group_key LIMIT ? OFFSET ?'),
+      listGroupsOfType: db.prepare(
+        'SELECT * FROM groups WHERE project_id = ? AND group_type_index = ? ORDER BY group_key LIMIT ? OFFSET ?',
+      ),
+      upsertGroup: db.prepare(
+        `INSERT INTO groups (project_id, group_type_index, group_key, properties, version, created_at) VALUES (?, ?, ?, ?, ?, ?)
+         ON CONFLICT (project_id, group_type_index, group_key) DO UPDATE SET properties = excluded.properties, version = excluded.version`,
+      ),
+      insertEnriched: db.prepare('INSERT OR REPLACE INTO enriched_events (seq, project_id, person, groups) VALUES (?, ?, ?, ?)'),
+      readEnriched: db.prepare(
+        `SELECT e.*, x.person AS x_person, x.groups AS x_groups FROM enriched_events x JOIN events e ON e.seq = x.seq
+         WHERE x.seq > ? ORDER BY x.seq LIMIT ?`,
+      ),
+    };
+  }
+
+  async close(): Promise<void> {
+    if (!this.db.open) return;
+    try {
+      this.db.pragma('wal_checkpoint(TRUNCATE)');
+    } finally {
+      this.db.close();
+    }
+  }
+
+  async createProject(input: { name: string; apiToken: string }): Promise<Project> {
+    const info = this.q.insertProject.run(input.name, input.apiToken, new Date().toISOString());
+    return toProject(this.q.projectById.get(Number(info.lastInsertRowid)) as ProjectRow);
+  }
+
+  async listProjects(): Promise<Project[]> {
+    return (this.q.projects.all() as ProjectRow[]).map(toProject);
+  }
+
+  async getProject(id: number): Promise<Project | null> {
+    const row = this.q.projectById.get(id) as ProjectRow | undefined;
+    return row ? toProject(row) : null;
+  }
+
+  async getProjectByToken(apiToken: string): Promise<Project | null> {
+    const row = this.q.projectByToken.get(apiToken) as ProjectRow | undefined;
+    return row ? toProject(row) : null;
+  }
+
+  async createApiKey(input: { label: string; secureValue: string; maskValue: string }): Promise<ApiKey> {
+    const key: ApiKey = { id: randomUUID(), label: input.label, maskValue: input.maskValue, createdAt: new Date().toISOString() };
+    this.q.insertKey.run(key.id, key.label, input.secureValue, key.maskValue, key.createdAt);
+    return key;
+  }
+
+  async findApiKey(secureValue: string): Promise<ApiKey | null> {
+    const row = this.q.keyBySecure.get(secureValue) as
+      | { id: string; label: string; mask_value: string; created_at: string }
+      | undefined;
+    return row ? { id: row.id, label: row.label, maskValue: row.mask_value, createdAt: row.created_at } : null;
+  }
+
+  async countApiKeys(): Promise<number> {
+    return (this.q.countKeys.get() as { n: number }).n;
+  }
+
+  /** One transaction for the whole group commit; the promise resolves after the (fsynced) commit. */
+  private readonly appendTx = (events: NewEvent[]): (number | null)[] => {
+    const insert = this.q.insertEvent;
+    const seqs: (number | null)[] = new Array(events.length);
+    this.db.transaction(() => {
+      for (let i = 0; i < events.length; i++) {
+        const e = events[i]!;
+        const info = insert.run(
+          e.projectId,
+          e.uuid,
+          e.event,
+          e.distinct_id,
+          e.propertiesJson ?? JSON.stringify(e.properties),
+          e.timestamp,
+          e.elements_chain ?? null,
+          e.receivedAt,
+        );
+        seqs[i] = info.changes === 1 ? Number(info.lastInsertRowid) : null;
+      }
+    })();
+    return seqs;
+  };
+
+  async appendEvents(events: NewEvent[]): Promise<AppendResult> {
+    return { seqs: this.appendTx(events) };
+  }
+
+  async readEvents(afterSeq: number, limit: number): Promise<StoredEvent[]> {
+    return (this.q.readEvents.all(afterSeq, limit) as EventRow[]).map(toStoredEvent);
+  }
+
+  async countEvents(projectId?: number): Promise<number> {
+    const row = (projectId === undefined ? this.q.countEvents.get() : this.q.countProjectEvents.get(projectId)) as { n: number };
+    return row.n;
+  }
+
+  async lastEventSeq(): Promise<number> {
+    return (this.q.lastSeq.get() as { n: number }).n;
+  }
+
+  async listEventUuids(projectId: number): Promise<string[]> {
+    return (this.q.eventUuids.all(projectId) as { uuid: string }[]).map((r) => r.uuid);
+  }
+
+  async getOffset(consumer: string): Promise<number> {
+    const row = this.q.getOffset.get(consumer) as { seq: number } | undefined;
+    return row?.seq ?? 0;
+  }
+
+  private personById(id: string): Person | null {
+    const row = this.q.personById.get(id) as PersonRow | undefined;
+    if (!row) return null;
+    return {
+      id: row.id,
+      projectId: row.project_id,
+      properties: JSON.parse(row.properties) as JsonObject,
+      isIdentified: row.is_identified === 1,
+      version: row.version,
+      createdAt: row.created_at,
+      distinctIds: (this.q.distinctIdsOfPerson.all(row.id) as { distinct_id: string }[]).map((r) => r.distinct_id),
+    };
+  }
+
+  async loadPersons(projectId: number, distinctIds: string[]): Promise<Map<string, Person>> {
+    const found = new Map<string, Person>();
+    const byId = new Map<string, Person>();
+    for (const distinctId of distinctIds) {
+      const row = this.q.personIdByDistinctId.get(projectId, distinctId) as { person_id: string } | undefined;
+      if (!row) continue;
+      let person = byId.get(row.person_id);
+      if (!person) {
+        person = this.personById(row.person_id) ?? undefined;
+        if (!person) continue;
+        byId.set(person.id, person);
+      }
+      found.set(distinctId, person);
+    }
+    return found;
+  }
+
+  async listGroupTypes(): Promise<GroupType[]> {
+    return (this.q.groupTypes.all() as { project_id: number; group_type: string; group_type_index: number }[]).map((r) => ({
+      projectId: r.project_id,
+      groupType: r.group_type,
+      groupTypeIndex: r.group_type_index,
+    }));
+  }
+
+  async loadGroups(projectId: number, refs: GroupRef[]): Promise<Group[]> {
+    const out: Group[] = [];
+    for (const ref of refs) {
+      const row = this.q.group.get(projectId, ref.groupTypeIndex, ref.groupKey) as GroupRow | undefined;
+      if (row) out.push(toGroup(row));
+    }
+    return out;
+  }
+
+  private serializeSnapshot(person: PersonSnapshot): string {
+    let json = this.snapshotJson.get(person);
+    if (json === undefined) {
+      json = JSON.stringify(person);
+      this.snapshotJson.set(person, json);
+    }
+    return json;
+  }
+
+  private readonly commitPersonTx = (write: PersonBatchWrite): void => {
+    const q = this.q;
+    this.db.transaction(() => {
+      for (const id of write.deletePersonIds) q.deletePerson.run(id);
+      for (const p of write.upsertPersons) {
+        q.upsertPerson.run(p.id, p.projectId, JSON.stringify(p.properties), p.isIdentified ? 1 : 0, p.version, p.createdAt);
+      }
+      for (const d of write.setDistinctIds) q.setDistinctId.run(d.projectId, d.distinctId, d.personId);
+      for (const t of write.upsertGroupTypes) q.upsertGroupType.run(t.projectId, t.groupType, t.groupTypeIndex);
+      for (const g of write.upsertGroups) {
+        q.upsertGroup.run(g.projectId, g.groupTypeIndex, g.groupKey, JSON.stringify(g.properties), g.version, g.createdAt);
+      }
+      let lastGroups: object | undefined;
+      let lastGroupsJson = '{}';
+      for (const e of write.enrichments) {
+        if (e.groups !== lastGroups) {
+          lastGroups = e.groups;
+          lastGroupsJson = JSON.stringify(e.groups);
+        }
+        q.insertEnriched.run(e.seq, e.projectId, this.serializeSnapshot(e.person), lastGroupsJson);
+      }
+      q.setOffset.run(write.offset.consumer, write.offset.seq);
+    })();
+  };
+
+  async commitPersonBatch(write: PersonBatchWrite): Promise<void> {
+    this.commitPersonTx(write);
+  }
+
+  async readEnrichedEvents(afterSeq: number, limit: number): Promise<EnrichedEvent[]> {
+    const rows = this.q.readEnriched.all(afterSeq, limit) as (EventRow & { x_person: string; x_groups: string })[];
+    return rows.map((row) => {
+      const stored = toStoredEvent(row);
+      const event: EnrichedEvent['event'] = {
+        uuid: stored.uuid,
+        event: stored.event,
+        distinct_id: stored.distinct_id,
+        properties: stored.properties,
+        timestamp: stored.timestamp,
+      };
+      if (stored.elements_chain !== undefined) event.elements_chain = stored.elements_chain;
+      return {
+        seq: row.seq,
+        projectId: row.project_id,
+        event,
+        person: JSON.parse(row.x_person) as PersonSnapshot,
+        groups: JSON.parse(row.x_groups) as EnrichedEvent['groups'],
+      };
+    });
+  }
+
+  async getPersonByDistinctId(projectId: number, distinctId: string): Promise<Person | null> {
+    const row = this.q.personIdByDistinctId.get(projectId, distinctId) as { person_id: string } | undefined;
+    return row ? this.personById(row.person_id) : null;
+  }
+
+  async listPersons(projectId: number, page: { limit: number; offset: number }): Promise<Person[]> {
+    const rows = this.q.listPersons.all(projectId, page.limit, page.offset) as PersonRow[];
+    return rows.map((row) => this.personById(row.id)).filter((p): p is Person => p !== null);
+  }
+
+  async listGroups(projectId: number, filter: { groupTypeIndex?: number; limit: number; offset: number }): Promise<Group[]> {
+    const rows = (
+      filter.groupTypeIndex === undefined
+        ? this.q.listGroups.all(projectId, filter.limit, filter.offset)
+        : this.q.listGroupsOfType.all(projectId, filter.groupTypeIndex, filter.limit, filter.offset)
+    ) as GroupRow[];
+    return rows.map(toGroup);
+  }
+}
