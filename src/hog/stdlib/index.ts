@@ -14,6 +14,7 @@ import { DATE_FUNCTIONS } from './dates.js';
 import { CONVERSION_FUNCTIONS } from './conversions.js';
 import { CRYPTO_FUNCTIONS } from './crypto.js';
 import { IP_FUNCTIONS } from './ip.js';
+import { BYTECODE_STL_FUNCTIONS } from './bytecode-stl.js';
 
 /** Native sync functions, by name. */
 export const STL: Record<string, StlFunction> = {
@@ -35,7 +36,7 @@ export const ASYNC_STL: Record<string, { minArgs: number; maxArgs?: number }> = 
 };
 
 /** Functions written in Hog (arrayMap, arrayFilter, …), run as chunk `stl/<name>`. */
-export const BYTECODE_STL: Record<string, BytecodeStlFunction> = {};
+export const BYTECODE_STL: Record<string, BytecodeStlFunction> = BYTECODE_STL_FUNCTIONS;
 
 export { printHogStringOutput, printHogValue, toHogString, escapeString, escapeIdentifier } from './print.js';
 export { regexMatch, likeMatch } from './regex.js';
