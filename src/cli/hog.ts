@@ -7,6 +7,7 @@ import {
   type Bytecode,
   HogCompileError,
   HogRuntimeError,
+  UncaughtHogError,
   compileOrThrow,
   execAsync,
   printHogValue,
@@ -120,6 +121,7 @@ export async function hogCommand(argv: string[]): Promise<number> {
 
 function describeError(error: unknown): string {
   if (error instanceof HogCompileError) return `Syntax error: ${error.message}`;
+  if (error instanceof UncaughtHogError) return `Uncaught ${error.toString()}`;
   if (error instanceof HogRuntimeError) return `Error: ${error.message}`;
   if (error instanceof Error) return `Error: ${error.message}`;
   return `Error: ${printHogValue(jsToHog(error))}`;

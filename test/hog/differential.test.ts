@@ -23,7 +23,7 @@ const cases = loadCases(here).filter((c) => !c.refOnly && !c.expectedError && !c
 function runOnPostHogVm(bytecode: unknown, globals: Record<string, unknown>): string[] {
   const lines: string[] = [];
   const originalLog = console.log;
-  console.log = (...args: unknown[]) => lines.push(args.join(' '));
+  console.log = (...args: unknown[]) => lines.push(...args.join(' ').split('\n'));
   try {
     hogvm.exec(bytecode, {
       globals,
