@@ -16,11 +16,6 @@ export function define(
   return maxArgs === undefined ? { fn, minArgs } : { fn, minArgs, maxArgs };
 }
 
-/** An argument, with `undefined` (a missing optional argument) read as null. */
-export function arg(args: HogValue[], index: number): HogValue {
-  return args[index] ?? null;
-}
-
 export function isNullish(value: unknown): value is null | undefined {
   return value === null || value === undefined;
 }
