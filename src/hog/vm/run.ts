@@ -7,9 +7,142 @@
 import { Op } from '../bytecode/opcodes.js';
 import { HogRuntimeError, HogVMError } from '../errors.js';
 import { type HogCallable, type HogClosure, type HogValue, makeTuple } from '../values.js';
-import { type CallableTemplate, type DeclaredFnTemplate, type DecodedOp, IOp, STRIDE } from './decode.js';
+import { type CallableTemplate, type DeclaredFnTemplate, IOp, STRIDE } from './decode.js';
 import { CALLSTACK_LENGTH, type ExecResult, Flow, Frame, type Machine } from './machine.js';
 import { Cmp, compareValues, contains, getProperty, like, regex, setProperty } from './operators.js';
+
+/**
+ * The opcodes as a `const enum`, so `case` labels compile to integer literals and the engine can
+ * dispatch through a jump table. `CODE_MATCHES_OP` makes the compiler check every number against
+ * `Op` and `IOp`.
+ */
+const enum Code {
+  GET_GLOBAL = 1,
+  CALL_GLOBAL = 2,
+  AND = 3,
+  OR = 4,
+  NOT = 5,
+  PLUS = 6,
+  MINUS = 7,
+  MULTIPLY = 8,
+  DIVIDE = 9,
+  MOD = 10,
+  EQ = 11,
+  NOT_EQ = 12,
+  GT = 13,
+  GT_EQ = 14,
+  LT = 15,
+  LT_EQ = 16,
+  LIKE = 17,
+  ILIKE = 18,
+  NOT_LIKE = 19,
+  NOT_ILIKE = 20,
+  IN = 21,
+  NOT_IN = 22,
+  REGEX = 23,
+  NOT_REGEX = 24,
+  IREGEX = 25,
+  NOT_IREGEX = 26,
+  IN_COHORT = 27,
+  NOT_IN_COHORT = 28,
+  TRUE = 29,
+  FALSE = 30,
+  NULL = 31,
+  STRING = 32,
+  INTEGER = 33,
+  FLOAT = 34,
+  POP = 35,
+  GET_LOCAL = 36,
+  SET_LOCAL = 37,
+  RETURN = 38,
+  JUMP = 39,
+  JUMP_IF_FALSE = 40,
+  DECLARE_FN = 41,
+  DICT = 42,
+  ARRAY = 43,
+  TUPLE = 44,
+  GET_PROPERTY = 45,
+  SET_PROPERTY = 46,
+  JUMP_IF_STACK_NOT_NULL = 47,
+  GET_PROPERTY_NULLISH = 48,
+  THROW = 49,
+  TRY = 50,
+  POP_TRY = 51,
+  CALLABLE = 52,
+  CLOSURE = 53,
+  CALL_LOCAL = 54,
+  GET_UPVALUE = 55,
+  SET_UPVALUE = 56,
+  CLOSE_UPVALUE = 57,
+  END = 100,
+  FAIL = 101,
+  SMALL_INT = 102,
+}
+
+const CODE_MATCHES_OP: { [K in keyof typeof Op]: (typeof Op)[K] } & { [K in keyof typeof IOp]: (typeof IOp)[K] } = {
+  GET_GLOBAL: Code.GET_GLOBAL,
+  CALL_GLOBAL: Code.CALL_GLOBAL,
+  AND: Code.AND,
+  OR: Code.OR,
+  NOT: Code.NOT,
+  PLUS: Code.PLUS,
+  MINUS: Code.MINUS,
+  MULTIPLY: Code.MULTIPLY,
+  DIVIDE: Code.DIVIDE,
+  MOD: Code.MOD,
+  EQ: Code.EQ,
+  NOT_EQ: Code.NOT_EQ,
+  GT: Code.GT,
+  GT_EQ: Code.GT_EQ,
+  LT: Code.LT,
+  LT_EQ: Code.LT_EQ,
+  LIKE: Code.LIKE,
+  ILIKE: Code.ILIKE,
+  NOT_LIKE: Code.NOT_LIKE,
+  NOT_ILIKE: Code.NOT_ILIKE,
+  IN: Code.IN,
+  NOT_IN: Code.NOT_IN,
+  REGEX: Code.REGEX,
+  NOT_REGEX: Code.NOT_REGEX,
+  IREGEX: Code.IREGEX,
+  NOT_IREGEX: Code.NOT_IREGEX,
+  IN_COHORT: Code.IN_COHORT,
+  NOT_IN_COHORT: Code.NOT_IN_COHORT,
+  TRUE: Code.TRUE,
+  FALSE: Code.FALSE,
+  NULL: Code.NULL,
+  STRING: Code.STRING,
+  INTEGER: Code.INTEGER,
+  FLOAT: Code.FLOAT,
+  POP: Code.POP,
+  GET_LOCAL: Code.GET_LOCAL,
+  SET_LOCAL: Code.SET_LOCAL,
+  RETURN: Code.RETURN,
+  JUMP: Code.JUMP,
+  JUMP_IF_FALSE: Code.JUMP_IF_FALSE,
+  DECLARE_FN: Code.DECLARE_FN,
+  DICT: Code.DICT,
+  ARRAY: Code.ARRAY,
+  TUPLE: Code.TUPLE,
+  GET_PROPERTY: Code.GET_PROPERTY,
+  SET_PROPERTY: Code.SET_PROPERTY,
+  JUMP_IF_STACK_NOT_NULL: Code.JUMP_IF_STACK_NOT_NULL,
+  GET_PROPERTY_NULLISH: Code.GET_PROPERTY_NULLISH,
+  THROW: Code.THROW,
+  TRY: Code.TRY,
+  POP_TRY: Code.POP_TRY,
+  CALLABLE: Code.CALLABLE,
+  CLOSURE: Code.CLOSURE,
+  CALL_LOCAL: Code.CALL_LOCAL,
+  GET_UPVALUE: Code.GET_UPVALUE,
+  SET_UPVALUE: Code.SET_UPVALUE,
+  CLOSE_UPVALUE: Code.CLOSE_UPVALUE,
+  END: Code.END,
+  FAIL: Code.FAIL,
+  SMALL_INT: Code.SMALL_INT,
+};
+
+void CODE_MATCHES_OP;
 
 /** Stack slots allowed to accumulate between memory measurements before re-measuring. */
 const STACK_GROWTH_CHECK = 8192;
@@ -33,7 +166,7 @@ export function run(m: Machine): ExecResult {
   let ops = m.ops;
   try {
     for (;;) {
-      const op = code[pc] as DecodedOp;
+      const op = code[pc] as Code;
       ops++;
       if ((ops & 31) === 0) {
         m.ops = ops;
@@ -44,48 +177,48 @@ export function run(m: Machine): ExecResult {
         }
       }
       switch (op) {
-        case IOp.SMALL_INT:
+        case Code.SMALL_INT:
           stack[sp++] = code[pc + 1]!;
           pc += STRIDE;
           break;
-        case Op.STRING:
-        case Op.INTEGER:
-        case Op.FLOAT:
+        case Code.STRING:
+        case Code.INTEGER:
+        case Code.FLOAT:
           stack[sp++] = consts[code[pc + 1]!] as HogValue;
           pc += STRIDE;
           break;
-        case Op.TRUE:
+        case Code.TRUE:
           stack[sp++] = true;
           pc += STRIDE;
           break;
-        case Op.FALSE:
+        case Code.FALSE:
           stack[sp++] = false;
           pc += STRIDE;
           break;
-        case Op.NULL:
+        case Code.NULL:
           stack[sp++] = null;
           pc += STRIDE;
           break;
-        case Op.POP:
+        case Code.POP:
           if (sp <= 0) throw new HogVMError('Invalid HogQL bytecode, stack is empty, can not pop');
           sp--;
           pc += STRIDE;
           break;
-        case Op.GET_LOCAL: {
+        case Code.GET_LOCAL: {
           const value = stack[base + code[pc + 1]!];
           stack[sp++] = value === undefined ? null : value;
           pc += STRIDE;
           break;
         }
-        case Op.SET_LOCAL:
+        case Code.SET_LOCAL:
           stack[base + code[pc + 1]!] = stack[--sp]!;
           pc += STRIDE;
           break;
-        case Op.NOT:
+        case Code.NOT:
           stack[sp - 1] = !stack[sp - 1];
           pc += STRIDE;
           break;
-        case Op.AND: {
+        case Code.AND: {
           const n = code[pc + 1]!;
           let all = true;
           for (let i = sp - n; i < sp; i++) if (!stack[i]) all = false;
@@ -94,7 +227,7 @@ export function run(m: Machine): ExecResult {
           pc += STRIDE;
           break;
         }
-        case Op.OR: {
+        case Code.OR: {
           const n = code[pc + 1]!;
           let any = false;
           for (let i = sp - n; i < sp; i++) if (stack[i]) any = true;
@@ -103,42 +236,42 @@ export function run(m: Machine): ExecResult {
           pc += STRIDE;
           break;
         }
-        case Op.PLUS: {
+        case Code.PLUS: {
           const l = stack[--sp];
           const r = stack[sp - 1];
           stack[sp - 1] = typeof l === 'number' && typeof r === 'number' ? l + r : Number(l) + Number(r);
           pc += STRIDE;
           break;
         }
-        case Op.MINUS: {
+        case Code.MINUS: {
           const l = stack[--sp];
           const r = stack[sp - 1];
           stack[sp - 1] = typeof l === 'number' && typeof r === 'number' ? l - r : Number(l) - Number(r);
           pc += STRIDE;
           break;
         }
-        case Op.MULTIPLY: {
+        case Code.MULTIPLY: {
           const l = stack[--sp];
           const r = stack[sp - 1];
           stack[sp - 1] = typeof l === 'number' && typeof r === 'number' ? l * r : Number(l) * Number(r);
           pc += STRIDE;
           break;
         }
-        case Op.DIVIDE: {
+        case Code.DIVIDE: {
           const l = stack[--sp];
           const r = stack[sp - 1];
           stack[sp - 1] = typeof l === 'number' && typeof r === 'number' ? l / r : Number(l) / Number(r);
           pc += STRIDE;
           break;
         }
-        case Op.MOD: {
+        case Code.MOD: {
           const l = stack[--sp];
           const r = stack[sp - 1];
           stack[sp - 1] = typeof l === 'number' && typeof r === 'number' ? l % r : Number(l) % Number(r);
           pc += STRIDE;
           break;
         }
-        case Op.EQ: {
+        case Code.EQ: {
           const l = stack[--sp]!;
           const r = stack[sp - 1]!;
           stack[sp - 1] =
@@ -148,7 +281,7 @@ export function run(m: Machine): ExecResult {
           pc += STRIDE;
           break;
         }
-        case Op.NOT_EQ: {
+        case Code.NOT_EQ: {
           const l = stack[--sp]!;
           const r = stack[sp - 1]!;
           stack[sp - 1] =
@@ -158,80 +291,80 @@ export function run(m: Machine): ExecResult {
           pc += STRIDE;
           break;
         }
-        case Op.GT: {
+        case Code.GT: {
           const l = stack[--sp]!;
           const r = stack[sp - 1]!;
           stack[sp - 1] = typeof l === 'number' && typeof r === 'number' ? l > r : compareValues(Cmp.GT, l, r);
           pc += STRIDE;
           break;
         }
-        case Op.GT_EQ: {
+        case Code.GT_EQ: {
           const l = stack[--sp]!;
           const r = stack[sp - 1]!;
           stack[sp - 1] = typeof l === 'number' && typeof r === 'number' ? l >= r : compareValues(Cmp.GT_EQ, l, r);
           pc += STRIDE;
           break;
         }
-        case Op.LT: {
+        case Code.LT: {
           const l = stack[--sp]!;
           const r = stack[sp - 1]!;
           stack[sp - 1] = typeof l === 'number' && typeof r === 'number' ? l < r : compareValues(Cmp.LT, l, r);
           pc += STRIDE;
           break;
         }
-        case Op.LT_EQ: {
+        case Code.LT_EQ: {
           const l = stack[--sp]!;
           const r = stack[sp - 1]!;
           stack[sp - 1] = typeof l === 'number' && typeof r === 'number' ? l <= r : compareValues(Cmp.LT_EQ, l, r);
           pc += STRIDE;
           break;
         }
-        case Op.LIKE:
-        case Op.ILIKE:
-        case Op.NOT_LIKE:
-        case Op.NOT_ILIKE: {
+        case Code.LIKE:
+        case Code.ILIKE:
+        case Code.NOT_LIKE:
+        case Code.NOT_ILIKE: {
           const value = stack[--sp]!;
-          const matched = like(value, stack[sp - 1]!, op === Op.ILIKE || op === Op.NOT_ILIKE);
-          stack[sp - 1] = op === Op.LIKE || op === Op.ILIKE ? matched : !matched;
+          const matched = like(value, stack[sp - 1]!, op === Code.ILIKE || op === Code.NOT_ILIKE);
+          stack[sp - 1] = op === Code.LIKE || op === Code.ILIKE ? matched : !matched;
           pc += STRIDE;
           break;
         }
-        case Op.REGEX:
-        case Op.NOT_REGEX:
-        case Op.IREGEX:
-        case Op.NOT_IREGEX: {
+        case Code.REGEX:
+        case Code.NOT_REGEX:
+        case Code.IREGEX:
+        case Code.NOT_IREGEX: {
           const value = stack[--sp]!;
-          const matched = regex(value, stack[sp - 1]!, op === Op.IREGEX || op === Op.NOT_IREGEX);
-          stack[sp - 1] = op === Op.REGEX || op === Op.IREGEX ? matched : !matched;
+          const matched = regex(value, stack[sp - 1]!, op === Code.IREGEX || op === Code.NOT_IREGEX);
+          stack[sp - 1] = op === Code.REGEX || op === Code.IREGEX ? matched : !matched;
           pc += STRIDE;
           break;
         }
-        case Op.IN: {
+        case Code.IN: {
           const needle = stack[--sp]!;
           stack[sp - 1] = contains(stack[sp - 1]!, needle);
           pc += STRIDE;
           break;
         }
-        case Op.NOT_IN: {
+        case Code.NOT_IN: {
           const needle = stack[--sp]!;
           stack[sp - 1] = !contains(stack[sp - 1]!, needle);
           pc += STRIDE;
           break;
         }
-        case Op.IN_COHORT:
-        case Op.NOT_IN_COHORT:
+        case Code.IN_COHORT:
+        case Code.NOT_IN_COHORT:
           throw new HogVMError(`Unexpected node while running bytecode in chunk "${frame.chunkName}": ${op}`);
-        case Op.JUMP:
+        case Code.JUMP:
           pc = code[pc + 1]!;
           break;
-        case Op.JUMP_IF_FALSE:
+        case Code.JUMP_IF_FALSE:
           pc = stack[--sp] ? pc + STRIDE : code[pc + 1]!;
           break;
-        case Op.JUMP_IF_STACK_NOT_NULL:
+        case Code.JUMP_IF_STACK_NOT_NULL:
           pc = sp > 0 && stack[sp - 1] !== null ? code[pc + 1]! : pc + STRIDE;
           break;
-        case Op.GET_PROPERTY:
-        case Op.GET_PROPERTY_NULLISH: {
+        case Code.GET_PROPERTY:
+        case Code.GET_PROPERTY_NULLISH: {
           const key = stack[--sp]!;
           const obj = stack[sp - 1]!;
           if (obj instanceof Map) {
@@ -243,7 +376,7 @@ export function run(m: Machine): ExecResult {
           pc += STRIDE;
           break;
         }
-        case Op.SET_PROPERTY: {
+        case Code.SET_PROPERTY: {
           const value = stack[--sp]!;
           const key = stack[--sp]!;
           const obj = stack[--sp]!;
@@ -252,7 +385,7 @@ export function run(m: Machine): ExecResult {
           pc += STRIDE;
           break;
         }
-        case Op.DICT: {
+        case Code.DICT: {
           const start = sp - 2 * code[pc + 1]!;
           if (start < 0) throw new HogVMError('Stack underflow');
           const dict = new Map<HogValue, HogValue>();
@@ -264,19 +397,19 @@ export function run(m: Machine): ExecResult {
           pc += STRIDE;
           break;
         }
-        case Op.ARRAY:
-        case Op.TUPLE: {
+        case Code.ARRAY:
+        case Code.TUPLE: {
           const start = sp - code[pc + 1]!;
           if (start < 0) throw new HogVMError('Stack underflow');
           const items = stack.slice(start, sp);
           sp = start;
-          stack[sp++] = op === Op.TUPLE ? makeTuple(items) : items;
+          stack[sp++] = op === Code.TUPLE ? makeTuple(items) : items;
           m.sp = sp;
           m.charge(8 * (items.length + 1));
           pc += STRIDE;
           break;
         }
-        case Op.GET_GLOBAL: {
+        case Code.GET_GLOBAL: {
           const n = code[pc + 1]!;
           if (n > sp) throw new HogVMError('Stack underflow');
           const chain = new Array<HogValue>(n);
@@ -288,7 +421,7 @@ export function run(m: Machine): ExecResult {
           pc += STRIDE;
           break;
         }
-        case Op.GET_UPVALUE: {
+        case Code.GET_UPVALUE: {
           const upvalue = upvalues.byId[frame.closure.upvalues[code[pc + 1]!]!];
           if (upvalue === undefined) throw new HogVMError(`Invalid upvalue index: ${code[pc + 1]}`);
           const value = upvalue.closed ? upvalue.value : stack[upvalue.location];
@@ -296,7 +429,7 @@ export function run(m: Machine): ExecResult {
           pc += STRIDE;
           break;
         }
-        case Op.SET_UPVALUE: {
+        case Code.SET_UPVALUE: {
           const upvalue = upvalues.byId[frame.closure.upvalues[code[pc + 1]!]!];
           if (upvalue === undefined) throw new HogVMError(`Invalid upvalue index: ${code[pc + 1]}`);
           if (upvalue.closed) upvalue.value = stack[--sp]!;
@@ -304,13 +437,13 @@ export function run(m: Machine): ExecResult {
           pc += STRIDE;
           break;
         }
-        case Op.CLOSE_UPVALUE:
+        case Code.CLOSE_UPVALUE:
           if (sp <= 0) throw new HogVMError('Stack underflow');
           upvalues.close(sp - 1, stack);
           sp--;
           pc += STRIDE;
           break;
-        case Op.CALLABLE: {
+        case Code.CALLABLE: {
           const t = consts[code[pc + 1]!] as CallableTemplate;
           const callable: HogCallable = {
             __hogCallable__: 'local',
@@ -324,7 +457,7 @@ export function run(m: Machine): ExecResult {
           pc = code[pc + 2]!;
           break;
         }
-        case Op.CLOSURE: {
+        case Code.CLOSURE: {
           const callable = stack[--sp] as HogCallable;
           if (typeof callable !== 'object' || callable === null || typeof callable.__hogCallable__ !== 'string') {
             throw new HogVMError(`Invalid callable: ${JSON.stringify(callable)}`);
@@ -344,7 +477,7 @@ export function run(m: Machine): ExecResult {
           pc += STRIDE;
           break;
         }
-        case Op.CALL_LOCAL: {
+        case Code.CALL_LOCAL: {
           const argc = code[pc + 1]!;
           const value = stack[--sp] as HogClosure;
           const callable = typeof value === 'object' && value !== null ? value.callable : undefined;
@@ -390,7 +523,7 @@ export function run(m: Machine): ExecResult {
           base = frame.base;
           break;
         }
-        case Op.CALL_GLOBAL: {
+        case Code.CALL_GLOBAL: {
           m.sp = sp;
           m.ops = ops;
           frame.pc = pc + STRIDE;
@@ -406,10 +539,10 @@ export function run(m: Machine): ExecResult {
           base = frame.base;
           break;
         }
-        case Op.RETURN:
-        case IOp.END: {
+        case Code.RETURN:
+        case Code.END: {
           let result: HogValue;
-          if (op === Op.RETURN) {
+          if (op === Code.RETURN) {
             if (sp <= 0) throw new HogVMError('Invalid HogQL bytecode, stack is empty, can not pop');
             result = stack[--sp]!;
           } else {
@@ -433,15 +566,15 @@ export function run(m: Machine): ExecResult {
           base = frame.base;
           break;
         }
-        case Op.TRY:
+        case Code.TRY:
           m.tries.push({ callStackLen: frames.length, stackLen: sp, catchPc: code[pc + 1]! });
           pc += STRIDE;
           break;
-        case Op.POP_TRY:
+        case Code.POP_TRY:
           if (m.tries.pop() === undefined) throw new HogVMError('Invalid operation POP_TRY: no try block to pop');
           pc += STRIDE;
           break;
-        case Op.THROW: {
+        case Code.THROW: {
           const value = stack[--sp]!;
           m.sp = sp;
           m.ops = ops;
@@ -456,14 +589,14 @@ export function run(m: Machine): ExecResult {
           base = frame.base;
           break;
         }
-        case Op.DECLARE_FN: {
+        case Code.DECLARE_FN: {
           const t = consts[code[pc + 1]!] as DeclaredFnTemplate;
           if (!Object.hasOwn(m.declared, t.name)) m.declaredCount++;
           m.declared[t.name] = [t.ip, t.argCount];
           pc = code[pc + 2]!;
           break;
         }
-        case IOp.FAIL:
+        case Code.FAIL:
           throw new HogVMError(consts[code[pc + 1]!] as string);
         default:
           unexpected(op);
