@@ -1,0 +1,407 @@
+/**
+ * Secrets at rest and in logs (product.md §9).
+ *
+ * Encryption: AES-256-GCM with a keyring. `SLUICE_ENCRYPTION_KEYS` holds comma-separated 32-byte keys, each
+ * written as 64 hex characters or base64/base64url; the first key encrypts, every key decrypts, so rotating
+ * is "put the new key first, keep the old ones until everything was re-encrypted". Without the variable, a
+ * key is generated on first start and kept in `<dataDir>/encryption.key` (mode 0600), with a warning.
+ *
+ * Ciphertext format (all parts base64url, no padding):
+ *
+ *     v1:<keyId>:<iv>:<tag>:<ciphertext>
+ *
+ * - `keyId` is the first 8 hex characters of SHA-256(key): it names the key without revealing it.
+ * - `iv` is a random 12-byte nonce per encryption; `tag` is the 16-byte GCM tag.
+ * - The plaintext is `JSON.stringify(value)`, so any JSON value round-trips.
+ * - `v1:<keyId>` is authenticated as additional data: changing the version or the key id fails like any
+ *   other tampering.
+ *
+ * Redaction: `redactSecrets` replaces each secret value, and its JSON-escaped, URL-encoded and
+ * form-encoded spellings, with `***`. Values shorter than 4 characters are left alone: redacting "1" or
+ * "ab" would shred every log line while hiding nothing worth hiding. `redactHeaders` masks headers that
+ * carry credentials by name (authorization, cookie, x-api-key, anything naming a token, secret, password,
+ * signature, session or credential).
+ */
+
+import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
+import { chmodSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+// ---------------------------------------------------------------------------------------------------------
+// Errors
+
+export const SECRET_ERRORS = {
+  SLUICE_ERR_SECRETS_BAD_KEY: 'an encryption key is not a 32-byte key in hex or base64',
+  SLUICE_ERR_SECRETS_DUPLICATE_KEY: 'the same key id appears twice in the keyring',
+  SLUICE_ERR_SECRETS_NO_KEY: 'the keyring has no key',
+  SLUICE_ERR_SECRETS_KEY_FILE: 'the key file cannot be read or written',
+  SLUICE_ERR_SECRETS_MALFORMED: 'the text is not an encrypted secret',
+  SLUICE_ERR_SECRETS_UNKNOWN_KEY: 'the secret was encrypted with a key that is not in the keyring',
+  SLUICE_ERR_SECRETS_TAMPERED: 'the secret failed authentication (tampered, truncated or wrong key)',
+  SLUICE_ERR_SECRETS_NOT_SERIALIZABLE: 'the value cannot be stored as JSON',
+} as const;
+
+export type SecretErrorCode = keyof typeof SECRET_ERRORS;
+
+export class SecretError extends Error {
+  readonly code: SecretErrorCode;
+
+  constructor(code: SecretErrorCode, detail: string, options?: { cause?: unknown }) {
+    super(detail, options);
+    this.name = 'SecretError';
+    this.code = code;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Keys and the keyring
+
+const KEY_BYTES = 32;
+const IV_BYTES = 12;
+const TAG_BYTES = 16;
+const FORMAT_VERSION = 'v1';
+const KEY_FILE_NAME = 'encryption.key';
+export const ENCRYPTION_KEYS_ENV = 'SLUICE_ENCRYPTION_KEYS';
+
+export interface Keyring {
+  /** Id of the key new secrets are encrypted with. */
+  readonly primaryId: string;
+  /** Every key id, primary first. */
+  readonly ids: readonly string[];
+  /** Where the keys came from. */
+  readonly source: 'env' | 'file' | 'memory';
+  encrypt(value: unknown): string;
+  decrypt(text: string): unknown;
+}
+
+/** Short, non-secret fingerprint of a key: the first 8 hex characters of its SHA-256. */
+export function keyIdOf(key: Uint8Array): string {
+  return createHash('sha256').update(key).digest('hex').slice(0, 8);
+}
+
+function decodeKey(text: string, label: string): Buffer {
+  if (/^[0-9a-f]{64}$/i.test(text)) return Buffer.from(text, 'hex');
+  if (/^[A-Za-z0-9+/_-]+={0,2}$/.test(text)) {
+    const key = Buffer.from(text.replace(/-/g, '+').replace(/_/g, '/'), 'base64');
+    if (key.length === KEY_BYTES) return key;
+  }
+  throw new SecretError(
+    'SLUICE_ERR_SECRETS_BAD_KEY',
+    `${label} is not a 32-byte key written as 64 hex characters or base64 (generate one with: openssl rand -base64 32)`,
+  );
+}
+
+/** Keys from `SLUICE_ENCRYPTION_KEYS`-style text; errors name the key's position, never its value. */
+export function parseEncryptionKeys(text: string, source: string = ENCRYPTION_KEYS_ENV): Buffer[] {
+  const entries = text.split(',').map((entry) => entry.trim());
+  if (entries.every((entry) => entry === '')) {
+    throw new SecretError('SLUICE_ERR_SECRETS_NO_KEY', `${source} holds no key`);
+  }
+  return entries
+    .map((entry, index) => ({ entry, index }))
+    .filter(({ entry }) => entry !== '')
+    .map(({ entry, index }) => decodeKey(entry, `${source}: key #${index + 1}`));
+}
+
+/** A fresh random key, base64-encoded (what goes in `SLUICE_ENCRYPTION_KEYS` or the key file). */
+export function generateEncryptionKey(): string {
+  return randomBytes(KEY_BYTES).toString('base64');
+}
+
+function toBase64Url(bytes: Uint8Array): string {
+  return Buffer.from(bytes).toString('base64url');
+}
+
+function fromBase64Url(text: string, part: string): Buffer {
+  if (!/^[A-Za-z0-9_-]*$/.test(text)) {
+    throw new SecretError('SLUICE_ERR_SECRETS_MALFORMED', `encrypted secret: the ${part} is not base64url`);
+  }
+  return Buffer.from(text, 'base64url');
+}
+
+function serialize(value: unknown): string {
+  let json: string | undefined;
+  try {
+    json = JSON.stringify(value);
+  } catch (error) {
+    throw new SecretError('SLUICE_ERR_SECRETS_NOT_SERIALIZABLE', `secret: ${(error as Error).message}`, { cause: error });
+  }
+  if (json === undefined) {
+    throw new SecretError('SLUICE_ERR_SECRETS_NOT_SERIALIZABLE', `secret: a ${typeof value} cannot be stored as JSON`);
+  }
+  return json;
+}
+
+function encryptWith(key: Buffer, keyId: string, value: unknown): string {
+  const header = `${FORMAT_VERSION}:${keyId}`;
+  const iv = randomBytes(IV_BYTES);
+  const cipher = createCipheriv('aes-256-gcm', key, iv, { authTagLength: TAG_BYTES });
+  cipher.setAAD(Buffer.from(header, 'utf8'));
+  const ciphertext = Buffer.concat([cipher.update(serialize(value), 'utf8'), cipher.final()]);
+  return [header, toBase64Url(iv), toBase64Url(cipher.getAuthTag()), toBase64Url(ciphertext)].join(':');
+}
+
+function splitCiphertext(text: string) {
+  if (typeof text !== 'string') {
+    throw new SecretError('SLUICE_ERR_SECRETS_MALFORMED', `encrypted secret must be a string, got ${typeof text}`);
+  }
+  const parts = text.split(':');
+  if (parts.length !== 5 || parts[0] !== FORMAT_VERSION) {
+    throw new SecretError(
+      'SLUICE_ERR_SECRETS_MALFORMED',
+      `encrypted secret must look like ${FORMAT_VERSION}:<keyId>:<iv>:<tag>:<ciphertext>`,
+    );
+  }
+  const [version, keyId, iv, tag, ciphertext] = parts as [string, string, string, string, string];
+  return {
+    header: `${version}:${keyId}`,
+    keyId,
+    iv: fromBase64Url(iv, 'iv'),
+    tag: fromBase64Url(tag, 'tag'),
+    ciphertext: fromBase64Url(ciphertext, 'ciphertext'),
+  };
+}
+
+function decryptWith(keys: ReadonlyMap<string, Buffer>, text: string): unknown {
+  const parts = splitCiphertext(text);
+  const key = keys.get(parts.keyId);
+  if (!key) {
+    throw new SecretError(
+      'SLUICE_ERR_SECRETS_UNKNOWN_KEY',
+      `secret was encrypted with key ${parts.keyId}, which is not in ${ENCRYPTION_KEYS_ENV} (known: ${[...keys.keys()].join(', ')})`,
+    );
+  }
+  if (parts.iv.length !== IV_BYTES || parts.tag.length !== TAG_BYTES) {
+    throw new SecretError('SLUICE_ERR_SECRETS_TAMPERED', `secret ${parts.keyId}: the iv or tag has the wrong length`);
+  }
+  let plaintext: string;
+  try {
+    const decipher = createDecipheriv('aes-256-gcm', key, parts.iv, { authTagLength: TAG_BYTES });
+    decipher.setAAD(Buffer.from(parts.header, 'utf8'));
+    decipher.setAuthTag(parts.tag);
+    plaintext = Buffer.concat([decipher.update(parts.ciphertext), decipher.final()]).toString('utf8');
+  } catch (error) {
+    throw new SecretError('SLUICE_ERR_SECRETS_TAMPERED', `secret with key ${parts.keyId} failed authentication: it was altered`, {
+      cause: error,
+    });
+  }
+  return JSON.parse(plaintext) as unknown;
+}
+
+/** A keyring over the given keys; the first encrypts. Duplicate keys are refused. */
+export function createKeyring(keys: readonly Uint8Array[], source: Keyring['source'] = 'memory'): Keyring {
+  if (keys.length === 0) throw new SecretError('SLUICE_ERR_SECRETS_NO_KEY', 'a keyring needs at least one key');
+  const byId = new Map<string, Buffer>();
+  for (const [index, raw] of keys.entries()) {
+    const key = Buffer.from(raw);
+    if (key.length !== KEY_BYTES) {
+      throw new SecretError('SLUICE_ERR_SECRETS_BAD_KEY', `key #${index + 1} has ${key.length} bytes, not ${KEY_BYTES}`);
+    }
+    const id = keyIdOf(key);
+    if (byId.has(id)) throw new SecretError('SLUICE_ERR_SECRETS_DUPLICATE_KEY', `key #${index + 1} (id ${id}) is listed twice`);
+    byId.set(id, key);
+  }
+  const ids = [...byId.keys()];
+  const primaryId = ids[0]!;
+  const primary = byId.get(primaryId)!;
+  return Object.freeze({
+    primaryId,
+    ids: Object.freeze(ids),
+    source,
+    encrypt: (value: unknown) => encryptWith(primary, primaryId, value),
+    decrypt: (text: string) => decryptWith(byId, text),
+  });
+}
+
+/** JSON-serializes `value` and encrypts it with the keyring's primary key. */
+export function encryptSecret(keyring: Keyring, value: unknown): string {
+  return keyring.encrypt(value);
+}
+
+/** Decrypts text made by `encryptSecret` with whichever keyring key made it. */
+export function decryptSecret(keyring: Keyring, text: string): unknown {
+  return keyring.decrypt(text);
+}
+
+/** Whether `value` has the shape of an encrypted secret (not whether it decrypts). */
+export function isEncryptedSecret(value: unknown): value is string {
+  return typeof value === 'string' && /^v1:[0-9a-f]{8}:[A-Za-z0-9_-]+:[A-Za-z0-9_-]+:[A-Za-z0-9_-]*$/.test(value);
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Loading the keyring at start-up
+
+export interface KeyringLogger {
+  warn(message: string): void;
+  info(message: string): void;
+}
+
+export interface LoadKeyringOptions {
+  env?: NodeJS.ProcessEnv;
+  dataDir: string;
+  log: KeyringLogger;
+}
+
+function keyFileError(path: string, action: string, error: unknown): SecretError {
+  return new SecretError('SLUICE_ERR_SECRETS_KEY_FILE', `cannot ${action} ${path}: ${(error as Error).message}`, {
+    cause: error,
+  });
+}
+
+function readKeyFile(path: string, log: KeyringLogger): Buffer[] | null {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    throw keyFileError(path, 'read', error);
+  }
+  if ((statSync(path).mode & 0o077) !== 0) {
+    log.warn(`${path} is readable by other users; restrict it with: chmod 600 ${path}`);
+  }
+  return parseEncryptionKeys(text.trim(), path);
+}
+
+/** Writes a new key file; `null` if another process created it first (then read theirs). */
+function createKeyFile(dataDir: string, path: string): Buffer[] | null {
+  const encoded = generateEncryptionKey();
+  try {
+    mkdirSync(dataDir, { recursive: true });
+    writeFileSync(path, `${encoded}\n`, { mode: 0o600, flag: 'wx' });
+    chmodSync(path, 0o600);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return null;
+    throw keyFileError(path, 'create', error);
+  }
+  return [Buffer.from(encoded, 'base64')];
+}
+
+function keyringFromFile(dataDir: string, log: KeyringLogger): Keyring {
+  const path = join(dataDir, KEY_FILE_NAME);
+  const existing = readKeyFile(path, log);
+  if (existing) {
+    log.info(`${ENCRYPTION_KEYS_ENV} is not set: using the encryption key stored in ${path}`);
+    return createKeyring(existing, 'file');
+  }
+  const created = createKeyFile(dataDir, path) ?? readKeyFile(path, log);
+  if (!created) throw keyFileError(path, 'read', new Error('the file vanished after it was created'));
+  const keyring = createKeyring(created, 'file');
+  log.warn(
+    `${ENCRYPTION_KEYS_ENV} is not set: generated a new encryption key (id ${keyring.primaryId}) and stored it in ${path}. ` +
+      `BACK THIS FILE UP: secrets stored by Sluice cannot be decrypted without it. ` +
+      `Better, set ${ENCRYPTION_KEYS_ENV} to the key in that file (and keep it in your secret manager).`,
+  );
+  return keyring;
+}
+
+/**
+ * The keyring from `SLUICE_ENCRYPTION_KEYS`, or else from `<dataDir>/encryption.key`, created (mode 0600,
+ * with a warning) on first start. Synchronous: it runs once at start-up.
+ *
+ * When the variable is set but a key file from an earlier start exists with a key the variable does not
+ * list, that key is kept as a decrypt-only key (with a warning) so secrets stored before the switch stay
+ * readable.
+ */
+export function loadOrCreateKeyring(options: LoadKeyringOptions): Keyring {
+  const env = options.env ?? process.env;
+  const configured = env[ENCRYPTION_KEYS_ENV];
+  if (configured === undefined || configured.trim() === '') return keyringFromFile(options.dataDir, options.log);
+  const keys = parseEncryptionKeys(configured);
+  const path = join(options.dataDir, KEY_FILE_NAME);
+  const fileKeys = readKeyFile(path, options.log) ?? [];
+  const known = new Set(keys.map(keyIdOf));
+  const extra = fileKeys.filter((key) => !known.has(keyIdOf(key)));
+  for (const key of extra) {
+    options.log.warn(
+      `${path} holds key ${keyIdOf(key)}, which ${ENCRYPTION_KEYS_ENV} does not list; it is kept for decryption only. ` +
+        `Append it to ${ENCRYPTION_KEYS_ENV} to make that explicit.`,
+    );
+  }
+  return createKeyring([...keys, ...extra], 'env');
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// The API marker and redaction
+
+/** What the API returns in place of a secret input's value; sending it back keeps the stored value. */
+export const SECRET_MARKER: Readonly<{ secret: true }> = Object.freeze({ secret: true });
+
+export function isSecretMarker(value: unknown): value is { secret: true } {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
+  const keys = Object.keys(value);
+  return keys.length === 1 && keys[0] === 'secret' && (value as { secret?: unknown }).secret === true;
+}
+
+/** Values shorter than this are not redacted (see the header). */
+export const MIN_REDACTED_LENGTH = 4;
+export const REDACTED = '***';
+
+/** Every string (and number) leaf of a decrypted secret input, for `redactSecrets`. */
+export function collectSecretValues(value: unknown, into: string[] = []): string[] {
+  if (typeof value === 'string') into.push(value);
+  else if (typeof value === 'number' && Number.isFinite(value)) into.push(String(value));
+  else if (Array.isArray(value)) for (const item of value) collectSecretValues(item, into);
+  else if (value instanceof Map) for (const item of value.values()) collectSecretValues(item, into);
+  else if (typeof value === 'object' && value !== null) for (const item of Object.values(value)) collectSecretValues(item, into);
+  return into;
+}
+
+function spellingsOf(secret: string): string[] {
+  const json = JSON.stringify(secret).slice(1, -1);
+  const url = encodeURIComponent(secret);
+  const form = url.replace(/%20/g, '+');
+  return [secret, json, url, form];
+}
+
+/**
+ * `text` with each secret value (≥ 4 characters), its JSON-escaped, URL-encoded and form-encoded spellings
+ * replaced by `***`. Longer spellings go first, so a secret inside another is not half-replaced.
+ */
+export function redactSecrets(text: string, secretValues: readonly string[]): string {
+  const spellings = new Set<string>();
+  for (const secret of secretValues) {
+    if (typeof secret !== 'string' || secret.length < MIN_REDACTED_LENGTH) continue;
+    for (const spelling of spellingsOf(secret)) spellings.add(spelling);
+  }
+  let result = text;
+  for (const spelling of [...spellings].sort((a, b) => b.length - a.length)) {
+    if (result.includes(spelling)) result = result.split(spelling).join(REDACTED);
+  }
+  return result;
+}
+
+const SENSITIVE_HEADERS = new Set([
+  'authorization',
+  'proxy-authorization',
+  'cookie',
+  'set-cookie',
+  'x-api-key',
+  'api-key',
+  'apikey',
+  'private-token',
+  'x-amz-security-token',
+  'x-goog-api-key',
+]);
+const SENSITIVE_HEADER_PATTERN = /token|secret|passw|api[-_]?key|signature|session|credential|auth/i;
+
+export function isSensitiveHeader(name: string): boolean {
+  const lower = name.toLowerCase();
+  return SENSITIVE_HEADERS.has(lower) || SENSITIVE_HEADER_PATTERN.test(lower);
+}
+
+/**
+ * A copy of `headers` with credential-bearing headers replaced by `***` and secret values redacted from
+ * the others. Repeated headers are joined with `, `; absent ones are dropped.
+ */
+export function redactHeaders(
+  headers: Readonly<Record<string, string | readonly string[] | undefined>>,
+  secretValues: readonly string[] = [],
+): Record<string, string> {
+  const result: Record<string, string> = {};
+  for (const [name, value] of Object.entries(headers)) {
+    if (value === undefined) continue;
+    const text = typeof value === 'string' ? value : value.join(', ');
+    result[name] = isSensitiveHeader(name) ? REDACTED : redactSecrets(text, secretValues);
+  }
+  return result;
+}
