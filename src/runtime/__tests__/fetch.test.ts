@@ -129,6 +129,14 @@ describe('fetch executor: bodies', () => {
     expect(server.bodies[1]).toBe('[1,2]');
   });
 
+  it('accepts the Map values the Hog VM may hand over for headers and body', async () => {
+    const server = await startServer((_req, res) => res.end('ok'));
+    const headers = new Map([['x-source', 'hog']]) as unknown as Record<string, string>;
+    await executor().fetch({ url: server.url, headers, body: new Map<string, unknown>([['a', new Map([['b', 1]])]]) });
+    expect(server.hits[0]!.headers['x-source']).toBe('hog');
+    expect(JSON.parse(server.bodies[0]!)).toEqual({ a: { b: 1 } });
+  });
+
   it('sends the request headers and a default user agent', async () => {
     const server = await startServer((_req, res) => res.end());
     await executor().fetch({ url: server.url, method: 'GET', headers: { Authorization: 'Bearer abc' } });
