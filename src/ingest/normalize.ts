@@ -88,7 +88,8 @@ export function normalizeEvent(raw: unknown, ctx: NormalizeContext): NewEvent {
   }
   let props: JsonObject;
   if (raw.properties === undefined || raw.properties === null) props = {};
-  else if (isObject(raw.properties)) props = { ...raw.properties };
+  // The parsed request body belongs to intake alone: properties are adopted, not copied.
+  else if (isObject(raw.properties)) props = raw.properties;
   else throw new IngestError('SLUICE_ERR_INGEST_INVALID_EVENT', '"properties" must be a JSON object');
 
   const distinctId = distinctIdOf(raw, props);
