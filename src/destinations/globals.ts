@@ -1,0 +1,177 @@
+/**
+ * The globals a destination's code, input templates and filters see (product.md §3):
+ *
+ *   event   {uuid, event, name, distinct_id, properties, timestamp, elements_chain, url}
+ *   person  {id, uuid, name, url, properties}                 (null for a personless event)
+ *   groups  {<type>: {id, type, index, url, properties}}
+ *   project {id, name, url}
+ *   source  {name, url}                                       (the destination)
+ *
+ * `inputs` is added later, by input evaluation. The inputs here are plain shapes, structurally the
+ * same as the store's enriched event (`{event, person: {id, properties, distinct_ids}, groups: {<type>:
+ * {key, index, properties}}}`), so an `EnrichedEvent` can be passed as it is.
+ *
+ * URLs point at the Sluice web UI; their paths are all built in `uiUrls` below.
+ */
+
+/** An event as stored (product.md §1). */
+export interface GlobalsEventInput {
+  uuid: string;
+  event: string;
+  distinct_id: string;
+  properties: Record<string, unknown>;
+  timestamp: string;
+  elements_chain?: string | null;
+}
+
+/** The person as it is after the event's own changes. */
+export interface GlobalsPersonInput {
+  id: string;
+  properties: Record<string, unknown>;
+  distinct_ids?: string[];
+  /** False for a personless event: the destination then sees `person: null`. Default true. */
+  processed?: boolean;
+}
+
+/** One of the event's groups, keyed by group type name in `groups`. */
+export interface GlobalsGroupInput {
+  key: string;
+  index: number;
+  properties: Record<string, unknown>;
+}
+
+export interface GlobalsProjectInput {
+  id: number;
+  name: string;
+  /** Person properties to show as the person's name, first present wins. */
+  personDisplayNameProperties?: string[];
+}
+
+export interface GlobalsSourceInput {
+  /** The destination's name. */
+  name: string;
+  /** The destination's id; absent for an unsaved test run. */
+  id?: string | null;
+}
+
+export interface BuildGlobalsInput {
+  event: GlobalsEventInput;
+  person?: GlobalsPersonInput | null;
+  groups?: Record<string, GlobalsGroupInput> | null;
+  project: GlobalsProjectInput;
+  source: GlobalsSourceInput;
+  /** Base URL of the Sluice UI, e.g. `https://sluice.example.com`. */
+  siteUrl: string;
+}
+
+export interface EventGlobals {
+  uuid: string;
+  event: string;
+  name: string;
+  distinct_id: string;
+  properties: Record<string, unknown>;
+  timestamp: string;
+  elements_chain: string;
+  url: string;
+}
+
+export interface PersonGlobals {
+  id: string;
+  uuid: string;
+  name: string;
+  url: string;
+  properties: Record<string, unknown>;
+}
+
+export interface GroupGlobals {
+  id: string;
+  type: string;
+  index: number;
+  url: string;
+  properties: Record<string, unknown>;
+}
+
+export interface Globals {
+  event: EventGlobals;
+  person: PersonGlobals | null;
+  groups: Record<string, GroupGlobals>;
+  project: { id: number; name: string; url: string };
+  source: { name: string; url: string };
+  /** Present while inputs are evaluated and when the destination's code runs. */
+  inputs?: Record<string, unknown>;
+}
+
+/** PostHog's default person display-name properties. */
+export const DEFAULT_DISPLAY_NAME_PROPERTIES = ['email', 'name', 'username'] as const;
+
+/** Every UI path in one place, so they change together with the UI's routes. */
+export function uiUrls(siteUrl: string, projectId: number) {
+  const base = `${siteUrl.replace(/\/+$/, '')}/projects/${projectId}`;
+  const seg = encodeURIComponent;
+  return {
+    project: base,
+    event: (uuid: string) => `${base}/events/${seg(uuid)}`,
+    person: (id: string) => `${base}/persons/${seg(id)}`,
+    group: (index: number, key: string) => `${base}/groups/${index}/${seg(key)}`,
+    destination: (id: string | null | undefined) => (id ? `${base}/destinations/${seg(id)}` : `${base}/destinations/new`),
+  };
+}
+
+/** The first display-name property that has a non-empty value, else the distinct id. */
+export function personDisplayName(
+  properties: Record<string, unknown>,
+  distinctId: string,
+  displayProperties: readonly string[] = DEFAULT_DISPLAY_NAME_PROPERTIES,
+): string {
+  for (const key of displayProperties) {
+    const value = properties[key];
+    if (value !== undefined && value !== null && value !== '') return typeof value === 'string' ? value : JSON.stringify(value);
+  }
+  return distinctId;
+}
+
+export function buildGlobals(input: BuildGlobalsInput): Globals {
+  const { event, person, project, source } = input;
+  const urls = uiUrls(input.siteUrl, project.id);
+  const displayProperties =
+    project.personDisplayNameProperties && project.personDisplayNameProperties.length > 0
+      ? project.personDisplayNameProperties
+      : DEFAULT_DISPLAY_NAME_PROPERTIES;
+
+  const groups: Record<string, GroupGlobals> = {};
+  for (const [type, group] of Object.entries(input.groups ?? {})) {
+    groups[type] = {
+      id: group.key,
+      type,
+      index: group.index,
+      url: urls.group(group.index, group.key),
+      properties: group.properties ?? {},
+    };
+  }
+
+  const hasPerson = person !== null && person !== undefined && person.processed !== false;
+  return {
+    event: {
+      uuid: event.uuid,
+      event: event.event,
+      name: event.event,
+      distinct_id: event.distinct_id,
+      properties: event.properties ?? {},
+      timestamp: event.timestamp,
+      elements_chain: event.elements_chain ?? '',
+      url: urls.event(event.uuid),
+    },
+    person: hasPerson
+      ? {
+          id: person.id,
+          uuid: person.id,
+          name: personDisplayName(person.properties ?? {}, event.distinct_id, displayProperties),
+          url: urls.person(person.id),
+          properties: person.properties ?? {},
+        }
+      : null,
+    groups,
+    project: { id: project.id, name: project.name, url: urls.project },
+    source: { name: source.name, url: urls.destination(source.id) },
+  };
+}

@@ -1,0 +1,447 @@
+/**
+ * Validation of a destination as a client sends it (create, update, partial update, test run of an
+ * unsaved configuration). Everything is checked and compiled in one pass, and every problem is
+ * reported, each with a field path (`inputs.url.value`, `filters.properties[0].operator`, `hog`) and,
+ * for code and templates, the line and column:
+ *
+ *   validateDestination(body, {existing?, templates?, testAccountFilters?})
+ *     → {ok: true, destination, secretInputs} | {ok: false, errors}
+ *
+ * The normalized destination carries its compiled forms: `bytecode` (the program), each input's
+ * `bytecode` tree and `order`, `filters.bytecode`, `masking.bytecode`, and the same for mappings.
+ *
+ * Secrets: `secretInputs` lists the keys whose schema item says `secret: true`, for the API layer to
+ * encrypt; nothing is encrypted here. A value equal to the marker `{"secret": true}` means "keep what is
+ * stored": the value is taken from `existing`, and it is an error when nothing is stored.
+ *
+ * With `existing`, fields absent from `body` keep their stored value (partial update); `inputs`, when
+ * sent, replaces the stored inputs as a whole (with markers resolved).
+ */
+import { randomUUID } from 'node:crypto';
+import { compileProgramSource, compileTemplateSource } from '../hog/index.js';
+import { compileFilters } from './filters.js';
+import { MASKING_MAX_TTL, MASKING_MIN_TTL } from './masking.js';
+import {
+  INPUT_TYPES,
+  type Destination,
+  type Filters,
+  type InputSchemaItem,
+  type Inputs,
+  type Mapping,
+  type Masking,
+  type PropertyFilterLike,
+  type RetryPolicy,
+  type TemplateLike,
+} from './model.js';
+import { compileInputs } from './templating.js';
+
+export interface ValidationError {
+  path: string;
+  message: string;
+  line?: number;
+  column?: number;
+}
+
+export interface ValidateOptions {
+  /** The stored destination, on update: the base for absent fields and stored secrets. */
+  existing?: Destination;
+  /** Finds a template by id, for `template_id`. */
+  templates?: (id: string) => TemplateLike | undefined;
+  /** The project's test-account filters (for `filter_test_accounts`). */
+  testAccountFilters?: PropertyFilterLike[];
+  /** Clock and id source, for tests. */
+  now?: () => Date;
+  newId?: () => string;
+}
+
+export type ValidateResult =
+  | { ok: true; destination: Destination; secretInputs: string[] }
+  | { ok: false; errors: ValidationError[] };
+
+// ---------------------------------------------------------------------------------------------
+// Small checks
+
+type Json = Record<string, unknown>;
+
+function isObject(value: unknown): value is Json {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function isSecretMarker(value: unknown): boolean {
+  return isObject(value) && value.secret === true && Object.keys(value).length === 1;
+}
+
+/** A string with a `{` is a template: its type is only known when it is evaluated. */
+function isTemplated(value: unknown): boolean {
+  return typeof value === 'string' && value.includes('{');
+}
+
+const INPUT_KEY = /^[A-Za-z_$][\w$]*$/;
+const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+const MAX_NAME_LENGTH = 400;
+
+class Collector {
+  readonly errors: ValidationError[] = [];
+
+  add(path: string, message: string, position?: { line?: number; column?: number }): void {
+    const error: ValidationError = { path, message };
+    if (position?.line !== undefined) {
+      error.line = position.line;
+      error.column = position.column;
+    }
+    this.errors.push(error);
+  }
+}
+
+function optionalString(body: Json, field: string, errors: Collector, path = field): string | undefined {
+  const value = body[field];
+  if (value === undefined) return undefined;
+  if (typeof value !== 'string') {
+    errors.add(path, 'must be a string');
+    return undefined;
+  }
+  return value;
+}
+
+function nullableString(body: Json, field: string, errors: Collector): string | null | undefined {
+  if (body[field] === null) return null;
+  return optionalString(body, field, errors);
+}
+
+// ---------------------------------------------------------------------------------------------
+// inputs_schema
+
+function validateSchema(raw: unknown, path: string, errors: Collector): InputSchemaItem[] {
+  if (!Array.isArray(raw)) {
+    errors.add(path, 'must be a list of input definitions');
+    return [];
+  }
+  const seen = new Set<string>();
+  const schema: InputSchemaItem[] = [];
+  raw.forEach((item, i) => {
+    const at = `${path}[${i}]`;
+    if (!isObject(item)) {
+      errors.add(at, 'must be an object');
+      return;
+    }
+    let ok = true;
+    if (typeof item.key !== 'string' || !INPUT_KEY.test(item.key)) {
+      errors.add(`${at}.key`, 'must be a name of letters, digits, _ or $, not starting with a digit');
+      ok = false;
+    } else if (seen.has(item.key)) {
+      errors.add(`${at}.key`, `duplicate input key '${item.key}'`);
+      ok = false;
+    }
+    if (typeof item.type !== 'string' || !(INPUT_TYPES as readonly string[]).includes(item.type)) {
+      errors.add(`${at}.type`, `unknown input type '${String(item.type)}'; expected one of ${INPUT_TYPES.join(', ')}`);
+      ok = false;
+    }
+    for (const flag of ['required', 'secret', 'hidden', 'templating'] as const) {
+      if (item[flag] !== undefined && typeof item[flag] !== 'boolean') {
+        errors.add(`${at}.${flag}`, 'must be true or false');
+        ok = false;
+      }
+    }
+    for (const text of ['label', 'description'] as const) {
+      if (item[text] !== undefined && item[text] !== null && typeof item[text] !== 'string') {
+        errors.add(`${at}.${text}`, 'must be a string');
+        ok = false;
+      }
+    }
+    if (item.type === 'choice') {
+      const choices = item.choices;
+      if (!Array.isArray(choices) || choices.length === 0 || !choices.every((c) => isObject(c) && typeof c.value === 'string')) {
+        errors.add(`${at}.choices`, 'a choice input needs a non-empty list of {value, label}');
+        ok = false;
+      }
+    }
+    if (ok) {
+      seen.add(item.key as string);
+      schema.push(item as unknown as InputSchemaItem);
+    }
+  });
+  return schema;
+}
+
+// ---------------------------------------------------------------------------------------------
+// inputs
+
+/** The type check of one (non-template) input value against its schema item; a message or null. */
+function checkInputType(item: InputSchemaItem, value: unknown): string | null {
+  switch (item.type) {
+    case 'string':
+      return typeof value === 'string' ? null : 'must be a string';
+    case 'number':
+      if (isTemplated(value)) return null;
+      return typeof value === 'number' && Number.isFinite(value) ? null : 'must be a number';
+    case 'boolean':
+      if (isTemplated(value)) return null;
+      return typeof value === 'boolean' ? null : 'must be true or false';
+    case 'choice': {
+      if (isTemplated(value)) return null;
+      const allowed = (item.choices ?? []).map((c) => c.value);
+      return allowed.includes(value as string) ? null : `must be one of ${allowed.map((v) => `'${v}'`).join(', ')}`;
+    }
+    case 'email':
+      if (isObject(value)) return null; // PostHog's email composer value: {to, from, subject, html, text}
+      if (typeof value !== 'string') return 'must be an email address';
+      return isTemplated(value) || EMAIL.test(value.trim()) ? null : 'must be an email address';
+    case 'dictionary':
+      return isObject(value) ? null : 'must be an object of keys to values';
+    case 'json':
+      return value === undefined ? 'must be a JSON value' : null;
+    case 'integration':
+    case 'integration_field':
+    case 'native_email':
+      return null;
+  }
+}
+
+function isEmptyValue(value: unknown): boolean {
+  return value === undefined || value === null || value === '';
+}
+
+/**
+ * Resolve secret markers, fill schema defaults, check required inputs and value types. Returns the
+ * inputs keyed in schema order; keys the schema does not list are dropped, as PostHog does.
+ */
+function validateInputValues(
+  schema: InputSchemaItem[],
+  raw: unknown,
+  stored: Inputs | undefined,
+  path: string,
+  errors: Collector,
+): Inputs {
+  const inputs: Inputs = {};
+  if (raw !== undefined && raw !== null && !isObject(raw)) {
+    errors.add(path, 'must be an object of {key: {value}}');
+    return inputs;
+  }
+  const given = (raw ?? {}) as Json;
+  for (const item of schema) {
+    const at = `${path}.${item.key}`;
+    const entry = given[item.key];
+    let value: unknown;
+    if (entry === undefined || entry === null) {
+      value = item.default;
+    } else if (!isObject(entry) || !('value' in entry)) {
+      errors.add(at, 'must be an object {value}');
+      continue;
+    } else {
+      value = entry.value;
+    }
+    if (isSecretMarker(value)) {
+      const kept = stored?.[item.key]?.value;
+      if (isEmptyValue(kept)) {
+        errors.add(`${at}.value`, `inputs.${item.key}: secret marker sent but no value is stored`);
+        continue;
+      }
+      value = kept;
+    }
+    if (isEmptyValue(value)) {
+      if (item.required) errors.add(`${at}.value`, 'this input is required');
+      continue;
+    }
+    const typeError = checkInputType(item, value);
+    if (typeError !== null) {
+      errors.add(`${at}.value`, typeError);
+      continue;
+    }
+    inputs[item.key] = { value };
+  }
+  return inputs;
+}
+
+/** Check and compile inputs against their schema; the result carries `bytecode` and `order`. */
+function validateAndCompileInputs(
+  schema: InputSchemaItem[],
+  raw: unknown,
+  stored: Inputs | undefined,
+  path: string,
+  errors: Collector,
+): Inputs {
+  const inputs = validateInputValues(schema, raw, stored, path, errors);
+  const compiled = compileInputs(schema, inputs, { pathPrefix: path });
+  if (!compiled.ok) {
+    for (const e of compiled.errors) errors.add(e.path, e.message, e);
+    return inputs;
+  }
+  compiled.compiled.order.forEach((key, order) => {
+    inputs[key] = { value: inputs[key]!.value, bytecode: compiled.compiled.values[key], order };
+  });
+  return inputs;
+}
+
+// ---------------------------------------------------------------------------------------------
+// hog, filters, masking, mappings, retry policy
+
+function compileHog(source: string, errors: Collector): Destination['bytecode'] {
+  const { bytecode, diagnostics } = compileProgramSource(source);
+  for (const d of diagnostics) errors.add('hog', d.message, d);
+  return bytecode;
+}
+
+function validateFilters(raw: unknown, path: string, options: ValidateOptions, errors: Collector): Filters {
+  if (raw === undefined || raw === null) raw = {};
+  if (!isObject(raw)) {
+    errors.add(path, 'must be an object');
+    return {};
+  }
+  if (raw.hog !== undefined && raw.hog !== null && typeof raw.hog !== 'string') {
+    errors.add(`${path}.hog`, 'must be a string');
+    return {};
+  }
+  if (raw.filter_test_accounts !== undefined && typeof raw.filter_test_accounts !== 'boolean') {
+    errors.add(`${path}.filter_test_accounts`, 'must be true or false');
+  }
+  const { bytecode: _oldBytecode, source_hog: _oldSource, ...filters } = raw as Filters;
+  const result = compileFilters(filters, { path, testAccountFilters: options.testAccountFilters });
+  if (!result.ok) {
+    for (const e of result.errors) errors.add(e.path, e.message, e);
+    return filters;
+  }
+  return { ...filters, bytecode: result.bytecode, source_hog: result.source };
+}
+
+function validateMasking(raw: unknown, errors: Collector): Masking | null {
+  if (raw === undefined || raw === null) return null;
+  if (!isObject(raw)) {
+    errors.add('masking', 'must be an object {ttl, hash, threshold?} or null');
+    return null;
+  }
+  const { ttl, hash, threshold } = raw;
+  if (typeof ttl !== 'number' || !Number.isInteger(ttl) || ttl < MASKING_MIN_TTL || ttl > MASKING_MAX_TTL) {
+    errors.add('masking.ttl', `must be a whole number of seconds from ${MASKING_MIN_TTL} to ${MASKING_MAX_TTL}`);
+  }
+  if (threshold !== undefined && threshold !== null && (typeof threshold !== 'number' || !Number.isInteger(threshold) || threshold < 1)) {
+    errors.add('masking.threshold', 'must be a positive whole number or null');
+  }
+  if (typeof hash !== 'string' || hash.trim() === '') {
+    errors.add('masking.hash', 'must be a template, e.g. {person.id}');
+    return null;
+  }
+  const { bytecode, diagnostics } = compileTemplateSource(hash);
+  for (const d of diagnostics) errors.add('masking.hash', d.message, d);
+  return { ttl: ttl as number, hash, threshold: (threshold as number | null | undefined) ?? null, bytecode };
+}
+
+function validateMappings(
+  raw: unknown,
+  stored: Mapping[] | null | undefined,
+  options: ValidateOptions,
+  errors: Collector,
+): Mapping[] | null {
+  if (raw === undefined || raw === null) return null;
+  if (!Array.isArray(raw)) {
+    errors.add('mappings', 'must be a list of mappings or null');
+    return null;
+  }
+  return raw.map((item, i): Mapping => {
+    const at = `mappings[${i}]`;
+    if (!isObject(item)) {
+      errors.add(at, 'must be an object {name, inputs, filters}');
+      return { name: '', inputs: {} };
+    }
+    const name = typeof item.name === 'string' ? item.name : '';
+    if (typeof item.name !== 'string') errors.add(`${at}.name`, 'must be a string');
+    if (item.disabled !== undefined && typeof item.disabled !== 'boolean') errors.add(`${at}.disabled`, 'must be true or false');
+    const schema = item.inputs_schema === undefined ? [] : validateSchema(item.inputs_schema, `${at}.inputs_schema`, errors);
+    const inputs = validateAndCompileInputs(schema, item.inputs, stored?.[i]?.inputs, `${at}.inputs`, errors);
+    const filters = validateFilters(item.filters, `${at}.filters`, options, errors);
+    const mapping: Mapping = { name, inputs, filters };
+    if (item.inputs_schema !== undefined) mapping.inputs_schema = schema;
+    if (item.disabled !== undefined) mapping.disabled = item.disabled === true;
+    return mapping;
+  });
+}
+
+function validateRetryPolicy(raw: unknown, errors: Collector): RetryPolicy | undefined {
+  if (raw === undefined || raw === null) return undefined;
+  if (!isObject(raw)) {
+    errors.add('retry_policy', 'must be an object {max_attempts?, max_window_seconds?}');
+    return undefined;
+  }
+  const policy: RetryPolicy = {};
+  if (raw.max_attempts !== undefined) {
+    const n = raw.max_attempts;
+    if (typeof n !== 'number' || !Number.isInteger(n) || n < 1 || n > 1000) {
+      errors.add('retry_policy.max_attempts', 'must be a whole number from 1 to 1000');
+    } else policy.max_attempts = n;
+  }
+  if (raw.max_window_seconds !== undefined) {
+    const n = raw.max_window_seconds;
+    if (typeof n !== 'number' || !Number.isInteger(n) || n < 1 || n > 7 * 86_400) {
+      errors.add('retry_policy.max_window_seconds', 'must be a whole number of seconds from 1 to 604800 (7 days)');
+    } else policy.max_window_seconds = n;
+  }
+  return policy;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The destination
+
+/** Validate and compile a destination. See the file header for the contract. */
+export function validateDestination(body: unknown, options: ValidateOptions = {}): ValidateResult {
+  const errors = new Collector();
+  if (!isObject(body)) return { ok: false, errors: [{ path: '', message: 'the body must be a JSON object' }] };
+  const existing = options.existing;
+
+  // A template fills whatever the body and the stored destination leave out.
+  let template: TemplateLike | undefined;
+  const templateId = nullableString(body, 'template_id', errors);
+  if (typeof templateId === 'string' && existing?.template_id !== templateId) {
+    template = options.templates?.(templateId);
+    if (template === undefined) errors.add('template_id', `unknown template '${templateId}'`);
+  }
+  const pick = <K extends keyof Destination>(field: K, fromTemplate?: unknown): unknown =>
+    field in body ? body[field] : existing !== undefined ? existing[field] : fromTemplate;
+
+  const name = pick('name', template?.name);
+  if (typeof name !== 'string' || name.trim() === '') errors.add('name', 'a destination needs a name');
+  else if (name.length > MAX_NAME_LENGTH) errors.add('name', `must be at most ${MAX_NAME_LENGTH} characters`);
+
+  const description = pick('description', template?.description ?? '') ?? '';
+  if (typeof description !== 'string') errors.add('description', 'must be a string');
+
+  const enabled = pick('enabled', true) ?? true;
+  if (typeof enabled !== 'boolean') errors.add('enabled', 'must be true or false');
+
+  const iconUrl = pick('icon_url', template?.icon_url ?? null) ?? null;
+  if (iconUrl !== null && typeof iconUrl !== 'string') errors.add('icon_url', 'must be a string or null');
+
+  const hog = pick('hog', template?.hog);
+  let bytecode: Destination['bytecode'] = [];
+  if (typeof hog !== 'string' || hog.trim() === '') errors.add('hog', 'a destination needs Hog code (or a template_id)');
+  else bytecode = compileHog(hog, errors);
+
+  const schema = validateSchema(pick('inputs_schema', template?.inputs_schema ?? []) ?? [], 'inputs_schema', errors);
+  const inputs = validateAndCompileInputs(schema, pick('inputs', {}), existing?.inputs, 'inputs', errors);
+  const filters = validateFilters(pick('filters', template?.filters ?? {}), 'filters', options, errors);
+  const masking = validateMasking(pick('masking', template?.masking ?? null), errors);
+  const mappings = validateMappings(pick('mappings', template?.mappings ?? null), existing?.mappings, options, errors);
+  const retryPolicy = validateRetryPolicy(pick('retry_policy'), errors);
+
+  if (errors.errors.length > 0) return { ok: false, errors: errors.errors };
+
+  const now = (options.now ?? (() => new Date()))().toISOString();
+  const destination: Destination = {
+    id: existing?.id ?? (typeof body.id === 'string' && body.id !== '' ? body.id : (options.newId ?? randomUUID)()),
+    name: (name as string).trim(),
+    description: description as string,
+    enabled: enabled as boolean,
+    hog: hog as string,
+    bytecode,
+    inputs_schema: schema,
+    inputs,
+    filters,
+    masking,
+    mappings,
+    template_id: templateId !== undefined ? templateId : (existing?.template_id ?? null),
+    icon_url: iconUrl as string | null,
+    created_at: existing?.created_at ?? now,
+    updated_at: now,
+  };
+  if (retryPolicy !== undefined) destination.retry_policy = retryPolicy;
+  const secretInputs = schema.filter((s) => s.secret === true && s.key in inputs).map((s) => s.key);
+  return { ok: true, destination, secretInputs };
+}
