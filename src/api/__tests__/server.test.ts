@@ -1,0 +1,106 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { FastifyInstance } from 'fastify';
+import { bootstrap } from '../bootstrap.js';
+import { buildServer } from '../server.js';
+import { GroupCommitWriter } from '../../ingest/group-commit.js';
+import { Intake } from '../../ingest/intake.js';
+import { PersonPipeline } from '../../ingest/pipeline.js';
+import { SqliteStore } from '../../store/sqlite/sqlite-store.js';
+import type { EnrichedEvent } from '../../store/store.js';
+
+describe('HTTP API on an in-memory store', () => {
+  let store: SqliteStore;
+  let app: FastifyInstance;
+  let pipeline: PersonPipeline;
+  let writer: GroupCommitWriter;
+  const seen: EnrichedEvent[] = [];
+
+  beforeEach(async () => {
+    store = new SqliteStore({ filename: ':memory:' });
+    await bootstrap(store, { SLUICE_BOOTSTRAP_PROJECT_TOKEN: 'phc_t', SLUICE_BOOTSTRAP_API_KEY: 'phx_k' });
+    pipeline = new PersonPipeline({ store });
+    pipeline.onEnriched((batch) => {
+      seen.push(...batch);
+    });
+    writer = new GroupCommitWriter(store, { onCommitted: (e) => pipeline.push(e) });
+    await pipeline.start();
+    app = await buildServer({ store, intake: new Intake({ store, writer }), logger: false });
+  });
+  afterEach(async () => {
+    await app.close();
+    await writer.close();
+    await pipeline.stop();
+    await store.close();
+    seen.length = 0;
+  });
+
+  it('answers the health check', async () => {
+    const res = await app.inject({ method: 'GET', url: '/_health' });
+    expect(res.json()).toEqual({ status: 'ok' });
+  });
+
+  it('refuses the management API without a personal API key', async () => {
+    const none = await app.inject({ method: 'GET', url: '/api/projects/' });
+    expect(none.statusCode).toBe(401);
+    expect(none.json()).toMatchObject({ type: 'authentication_error', code: 'not_authenticated' });
+    const wrong = await app.inject({ method: 'GET', url: '/api/projects/', headers: { authorization: 'Bearer phx_nope' } });
+    expect(wrong.statusCode).toBe(401);
+  });
+
+  it('lists projects with the bootstrap token for a valid key, with or without trailing slash', async () => {
+    for (const url of ['/api/projects/', '/api/projects']) {
+      const res = await app.inject({ method: 'GET', url, headers: { authorization: 'Bearer phx_k' } });
+      expect(res.statusCode).toBe(200);
+      expect(res.json().results).toEqual([expect.objectContaining({ id: 1, api_token: 'phc_t' })]);
+    }
+  });
+
+  it('answers 404 in the error shape for an unknown project or route', async () => {
+    const res = await app.inject({ method: 'GET', url: '/api/projects/99/persons/', headers: { authorization: 'Bearer phx_k' } });
+    expect(res.statusCode).toBe(404);
+    expect(res.json()).toMatchObject({ type: 'invalid_request', code: 'not_found' });
+    expect((await app.inject({ method: 'GET', url: '/nope' })).json().code).toBe('not_found');
+  });
+
+  it('delivers enriched events to onEnriched subscribers with the event\'s own person changes', async () => {
+    const res = await app.inject({
+      method: 'POST',
+      url: '/batch/',
+      headers: { 'content-type': 'application/json' },
+      payload: { api_key: 'phc_t', batch: [{ event: '$identify', distinct_id: 'max', properties: { $set: { first_name: 'Max' } } }] },
+    });
+    expect(res.statusCode).toBe(200);
+    await pipeline.waitFor(await store.lastEventSeq());
+    expect(seen).toHaveLength(1);
+    expect(seen[0]!.event.event).toBe('$identify');
+    expect(seen[0]!.person.properties.first_name).toBe('Max');
+    const persons = await app.inject({ method: 'GET', url: '/api/projects/1/persons/?distinct_id=max', headers: { authorization: 'Bearer phx_k' } });
+    expect(persons.json().results[0].properties.first_name).toBe('Max');
+  });
+});
+
+describe('person pipeline restarts', () => {
+  it('resumes from its committed offset and processes each event once', async () => {
+    const store = new SqliteStore({ filename: ':memory:' });
+    await store.createProject({ name: 'p', apiToken: 't' });
+    const mk = (i: number) => ({ projectId: 1, uuid: `00000000-0000-7000-8000-${String(i).padStart(12, '0')}`, event: 'e', distinct_id: 'd', properties: { $set: { n: i } }, timestamp: 't', receivedAt: 't' });
+    await store.appendEvents([mk(1), mk(2)]);
+    const first = new PersonPipeline({ store });
+    await first.start();
+    await first.waitFor(2);
+    await first.stop();
+    await store.appendEvents([mk(3)]); // stored while no pipeline ran
+    const second = new PersonPipeline({ store });
+    const batches: number[][] = [];
+    second.onEnriched((b) => {
+      batches.push(b.map((e) => e.seq));
+    });
+    await second.start();
+    await second.waitFor(3);
+    await second.stop();
+    expect(batches).toEqual([[3]]);
+    expect((await store.getPersonByDistinctId(1, 'd'))!.properties.n).toBe(3);
+    expect(await store.readEnrichedEvents(0, 10)).toHaveLength(3);
+    await store.close();
+  });
+});
