@@ -20,16 +20,17 @@ export type HogRunner = (bytecode: Bytecode, options: RunOptions) => unknown;
 export const DEFAULT_EXPRESSION_TIMEOUT_MS = 100;
 export const DEFAULT_EXPRESSION_MEMORY = 64 * 1024 * 1024;
 
-/** The engine's `execSync`, with the expression defaults. */
-export const runWithEngine: HogRunner = (bytecode, options) => {
-  const outcome = execSync(bytecode, {
+/**
+ * The engine's `execSync`, with the expression defaults. It throws if the code suspends (an async call
+ * such as `fetch` has no place in a filter or a template).
+ */
+export const runWithEngine: HogRunner = (bytecode, options) =>
+  execSync(bytecode, {
     globals: options.globals,
     timeout: options.timeout ?? DEFAULT_EXPRESSION_TIMEOUT_MS,
     memoryLimit: options.memoryLimit ?? DEFAULT_EXPRESSION_MEMORY,
+    print: () => {},
   });
-  if (!outcome.finished) throw new Error('the expression tried to suspend (an async call is not allowed here)');
-  return outcome.result;
-};
 
 /** The message of anything thrown by a run, for logs and errors. */
 export function errorMessage(error: unknown): string {
