@@ -1,0 +1,331 @@
+/**
+ * Runs one invocation of a destination's Hog code, one step at a time.
+ *
+ * A step ends when the program finishes, fails, or suspends at `fetch`. The suspension is plain JSON
+ * (`Suspension`): the queue stores it, performs the request, and continues the invocation later —
+ * possibly in another process — with the response. Nothing here does I/O; `runToEnd` is the small
+ * in-process driver used by test runs and the template fixture runner.
+ *
+ * Inputs are evaluated again at every step rather than stored with the suspension, so decrypted
+ * secrets never leave this module (product.md §9).
+ */
+import {
+  exec,
+  HogRuntimeError,
+  resume,
+  UncaughtHogError,
+  type Bytecode,
+  type ExecResult,
+  type VMState,
+} from '../hog/index.js';
+import type { Globals } from '../destinations/globals.js';
+import type { InputSchemaItem, Inputs } from '../destinations/model.js';
+import { collectSecretValues, redactHeaders, redactSecrets } from '../destinations/secrets.js';
+import { compiledInputsFromStored, evaluateInputs } from '../destinations/templating.js';
+
+export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
+
+export interface InvocationLog {
+  timestamp: string;
+  level: LogLevel;
+  message: string;
+}
+
+export interface ExecutorLimits {
+  /** VM time per invocation, cumulative over its steps. */
+  vmTimeoutMs: number;
+  memoryLimit: number;
+  /** `fetch` calls allowed per invocation; the next one fails the invocation. */
+  maxFetches: number;
+  /** `print` lines kept per invocation; then one warning. */
+  maxLogLines: number;
+  /** An event emitted by `postHogCapture` from an event that was itself emitted this many hops deep is refused. */
+  maxCaptureDepth: number;
+}
+
+export const DEFAULT_EXECUTOR_LIMITS: ExecutorLimits = {
+  vmTimeoutMs: 100,
+  memoryLimit: 64 * 1024 * 1024,
+  maxFetches: 2,
+  maxLogLines: 25,
+  maxCaptureDepth: 3,
+};
+
+/** The event property that counts how many destination hops produced an event (loop protection). */
+export const CAPTURE_DEPTH_PROPERTY = '$hog_function_execution_count';
+
+/** What the executor needs of a destination (or of one of its mappings): code and decrypted inputs. */
+export interface InvocationJob {
+  destinationId: string;
+  bytecode: Bytecode;
+  inputsSchema: InputSchemaItem[];
+  /** Stored inputs with their compiled templates, secrets already decrypted. */
+  inputs: Inputs;
+  /** The globals of product.md §3, without `inputs`. */
+  globals: Globals;
+}
+
+export interface HttpRequest {
+  url: string;
+  method: string;
+  headers: Record<string, string>;
+  body?: unknown;
+}
+
+export interface HttpResponse {
+  status: number;
+  body: unknown;
+  headers?: Record<string, string>;
+}
+
+export interface CapturedEvent {
+  event: string;
+  distinct_id: string;
+  properties: Record<string, unknown>;
+}
+
+/** A program suspended at `fetch`, ready to be stored: plain JSON. */
+export interface Suspension {
+  vmState: VMState;
+  request: HttpRequest;
+  /** Fetch calls made so far, this one included. */
+  fetchCount: number;
+  /** `print` lines logged so far. */
+  logCount: number;
+}
+
+export type FailureKind = 'inputs' | 'code' | 'limit' | 'fetch';
+
+export type Step =
+  | { kind: 'fetch'; suspension: Suspension; logs: InvocationLog[]; captured: CapturedEvent[] }
+  | {
+      kind: 'done';
+      status: 'succeeded' | 'failed';
+      error?: string;
+      failure?: FailureKind;
+      result?: unknown;
+      logs: InvocationLog[];
+      captured: CapturedEvent[];
+      vmMs: number;
+    };
+
+class StepContext {
+  readonly logs: InvocationLog[] = [];
+  readonly captured: CapturedEvent[] = [];
+  constructor(
+    readonly secrets: string[],
+    public logCount: number,
+    private readonly limits: ExecutorLimits,
+    private readonly now: () => number,
+  ) {}
+
+  log(level: LogLevel, message: string): void {
+    this.logs.push({ timestamp: new Date(this.now()).toISOString(), level, message: this.redact(message) });
+  }
+
+  print(line: string): void {
+    this.logCount++;
+    if (this.logCount <= this.limits.maxLogLines) this.log('info', line);
+    else if (this.logCount === this.limits.maxLogLines + 1) {
+      this.log('warn', `Function exceeded the maximum of ${this.limits.maxLogLines} log lines. No more logs will be collected.`);
+    }
+  }
+
+  redact(text: string): string {
+    return this.secrets.length > 0 ? redactSecrets(text, this.secrets) : text;
+  }
+}
+
+function secretValuesOf(job: InvocationJob): string[] {
+  const secrets: string[] = [];
+  for (const item of job.inputsSchema) {
+    if (item.secret && job.inputs[item.key] !== undefined) collectSecretValues(job.inputs[item.key]!.value, secrets);
+  }
+  return secrets;
+}
+
+function stringHeaders(value: unknown): Record<string, string> {
+  const headers: Record<string, string> = {};
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return headers;
+  for (const [key, v] of Object.entries(value)) {
+    if (v === null || v === undefined) continue;
+    headers[key] = typeof v === 'string' ? v : JSON.stringify(v);
+  }
+  return headers;
+}
+
+/** The `fetch(url, {method, headers, body})` arguments as a request, or a message saying what is wrong. */
+export function requestFromFetchArgs(args: unknown[]): HttpRequest | string {
+  const [url, options] = args;
+  if (typeof url !== 'string' || url === '') return `fetch: the url must be a non-empty string, got ${JSON.stringify(url)}`;
+  if (options !== undefined && options !== null && (typeof options !== 'object' || Array.isArray(options))) {
+    return 'fetch: the second argument must be a dictionary {method, headers, body}';
+  }
+  const opts = (options ?? {}) as Record<string, unknown>;
+  const method = opts.method === undefined || opts.method === null ? 'POST' : String(opts.method).toUpperCase();
+  const request: HttpRequest = { url, method, headers: stringHeaders(opts.headers) };
+  if (opts.body !== undefined && opts.body !== null) request.body = opts.body;
+  return request;
+}
+
+/** A request as a log line, with secret-looking headers masked. */
+export function describeRequest(request: HttpRequest): string {
+  const body = request.body === undefined ? '' : ` ${typeof request.body === 'string' ? request.body : JSON.stringify(request.body)}`;
+  return `${request.method} ${request.url} ${JSON.stringify(redactHeaders(request.headers))}${body}`;
+}
+
+function errorText(error: unknown): string {
+  if (error instanceof UncaughtHogError) return error.toString();
+  if (error instanceof Error) return error.message;
+  return String(error);
+}
+
+export class InvocationExecutor {
+  readonly limits: ExecutorLimits;
+  private readonly now: () => number;
+
+  constructor(limits: Partial<ExecutorLimits> = {}, now: () => number = Date.now) {
+    this.limits = { ...DEFAULT_EXECUTOR_LIMITS, ...limits };
+    this.now = now;
+  }
+
+  /** Evaluate the inputs and run the code from the start. */
+  start(job: InvocationJob): Step {
+    return this.step(job, null, null);
+  }
+
+  /** Continue a suspended invocation with the response of its pending fetch. */
+  continue(job: InvocationJob, suspension: Suspension, response: HttpResponse): Step {
+    return this.step(job, suspension, response);
+  }
+
+  private step(job: InvocationJob, suspension: Suspension | null, response: HttpResponse | null): Step {
+    const ctx = new StepContext(secretValuesOf(job), suspension?.logCount ?? 0, this.limits, this.now);
+    const evaluated = evaluateInputs(compiledInputsFromStored(job.inputs), job.globals as unknown as Record<string, unknown>, {
+      timeoutMs: this.limits.vmTimeoutMs,
+      memoryLimit: this.limits.memoryLimit,
+    });
+    if (!evaluated.ok) return this.done(ctx, 'failed', evaluated.error.message, 'inputs', 0);
+    const options = this.execOptions(job, ctx, evaluated.inputs);
+    let result: ExecResult;
+    try {
+      result = suspension && response ? resume(suspension.vmState, this.responseForVm(response), options) : exec(job.bytecode, options);
+    } catch (error) {
+      const failure: FailureKind = error instanceof HogRuntimeError && !(error instanceof UncaughtHogError) && isLimitError(error) ? 'limit' : 'code';
+      return this.done(ctx, 'failed', errorText(error), failure, suspension?.vmState.syncDuration ?? 0);
+    }
+    return this.afterRun(result, ctx, suspension?.fetchCount ?? 0);
+  }
+
+  private afterRun(result: ExecResult, ctx: StepContext, fetchCount: number): Step {
+    const vmMs = result.state.syncDuration;
+    if (result.finished) return this.done(ctx, 'succeeded', undefined, undefined, vmMs, result.result);
+    if (result.asyncFunctionName !== 'fetch') {
+      return this.done(ctx, 'failed', `${result.asyncFunctionName}() is not available in destinations`, 'code', vmMs);
+    }
+    if (fetchCount >= this.limits.maxFetches) {
+      const message = `fetch was called ${fetchCount + 1} times; a destination may make at most ${this.limits.maxFetches} fetch calls per invocation`;
+      return this.done(ctx, 'failed', message, 'limit', vmMs);
+    }
+    const request = requestFromFetchArgs(result.asyncFunctionArgs);
+    if (typeof request === 'string') return this.done(ctx, 'failed', request, 'code', vmMs);
+    const suspension: Suspension = { vmState: result.state, request, fetchCount: fetchCount + 1, logCount: ctx.logCount };
+    return { kind: 'fetch', suspension, logs: ctx.logs, captured: ctx.captured };
+  }
+
+  private done(ctx: StepContext, status: 'succeeded' | 'failed', error: string | undefined, failure: FailureKind | undefined, vmMs: number, result?: unknown): Step {
+    const step: Step = { kind: 'done', status, logs: ctx.logs, captured: ctx.captured, vmMs };
+    if (error !== undefined) {
+      step.error = ctx.redact(error);
+      step.failure = failure;
+      ctx.log('error', `Error executing function: ${step.error}`);
+    }
+    if (result !== undefined) step.result = result;
+    return step;
+  }
+
+  private responseForVm(response: HttpResponse): unknown {
+    return { status: response.status, body: response.body ?? null, headers: response.headers ?? {} };
+  }
+
+  private execOptions(job: InvocationJob, ctx: StepContext, inputs: Record<string, unknown>) {
+    return {
+      globals: { ...(job.globals as unknown as Record<string, unknown>), inputs },
+      asyncFunctions: ['fetch'],
+      functions: { postHogCapture: (event: unknown) => this.capture(job, ctx, event) },
+      timeout: this.limits.vmTimeoutMs,
+      memoryLimit: this.limits.memoryLimit,
+      maxAsyncSteps: this.limits.maxFetches + 1,
+      print: (line: string) => ctx.print(line),
+      now: this.now,
+    };
+  }
+
+  private capture(job: InvocationJob, ctx: StepContext, value: unknown): null {
+    if (typeof value !== 'object' || value === null) throw new Error('postHogCapture expects a dictionary {event, distinct_id, properties}');
+    const input = value as Record<string, unknown>;
+    if (typeof input.event !== 'string' || input.event === '') throw new Error('postHogCapture: event must be a non-empty string');
+    const depth = Number(job.globals.event.properties[CAPTURE_DEPTH_PROPERTY] ?? 0) || 0;
+    if (depth >= this.limits.maxCaptureDepth) {
+      ctx.log('warn', `postHogCapture was refused: the event was already produced by ${depth} destination hops (loop protection)`);
+      return null;
+    }
+    const properties = typeof input.properties === 'object' && input.properties !== null ? { ...(input.properties as Record<string, unknown>) } : {};
+    properties[CAPTURE_DEPTH_PROPERTY] = depth + 1;
+    const distinctId = input.distinct_id ?? job.globals.event.distinct_id;
+    ctx.captured.push({ event: input.event, distinct_id: String(distinctId), properties });
+    return null;
+  }
+}
+
+function isLimitError(error: Error): boolean {
+  return /timed out|Memory limit|maximum number of async steps|Call stack exceeded/.test(error.message);
+}
+
+// ---------------------------------------------------------------------------------------------
+// In-process driver
+
+export interface RunToEndResult {
+  status: 'succeeded' | 'failed';
+  error?: string;
+  failure?: FailureKind;
+  logs: InvocationLog[];
+  requests: HttpRequest[];
+  captured: CapturedEvent[];
+  result?: unknown;
+}
+
+/**
+ * Run an invocation to its end in this process, performing each fetch with `perform`. Used by test
+ * runs (with a mock) and the template fixture runner; the queue worker drives steps itself so it can
+ * store suspensions and retry.
+ */
+export async function runToEnd(
+  executor: InvocationExecutor,
+  job: InvocationJob,
+  perform: (request: HttpRequest) => Promise<HttpResponse>,
+): Promise<RunToEndResult> {
+  const logs: InvocationLog[] = [];
+  const captured: CapturedEvent[] = [];
+  const requests: HttpRequest[] = [];
+  let step = executor.start(job);
+  for (;;) {
+    logs.push(...step.logs);
+    captured.push(...step.captured);
+    if (step.kind === 'done') {
+      const { status, error, failure, result } = step;
+      return { status, error, failure, result, logs, requests, captured };
+    }
+    const request = step.suspension.request;
+    requests.push(request);
+    let response: HttpResponse;
+    try {
+      response = await perform(request);
+    } catch (error) {
+      const message = `fetch to ${request.url} failed: ${errorText(error)}`;
+      logs.push({ timestamp: new Date().toISOString(), level: 'error', message });
+      return { status: 'failed', error: message, failure: 'fetch', logs, requests, captured };
+    }
+    step = executor.continue(job, step.suspension, response);
+  }
+}

@@ -1,0 +1,84 @@
+/**
+ * A destination template: what a user picks from the gallery. Creating a destination from a template
+ * copies its code, schema and defaults (product.md §1). Field names follow PostHog's templates.
+ */
+import type { Filters, InputSchemaItem, Mapping, Masking } from '../destinations/model.js';
+
+export type TemplateStatus = 'stable' | 'beta' | 'alpha' | 'deprecated';
+
+export const TEMPLATE_CATEGORIES = [
+  'Custom',
+  'Messaging',
+  'Alerts',
+  'CRM',
+  'Support',
+  'Email',
+  'Analytics',
+  'Data warehouse',
+  'Advertisement',
+  'Productivity',
+  'SMS & Push',
+] as const;
+
+export type TemplateCategory = (typeof TEMPLATE_CATEGORIES)[number];
+
+export interface TemplateDefinition {
+  /** `template-<slug>`, as PostHog names the same destination where it has one. */
+  id: string;
+  name: string;
+  description: string;
+  category: TemplateCategory[];
+  status: TemplateStatus;
+  /** A path served by Sluice (`/static/icons/<slug>.svg`) or a data: URL. */
+  icon_url: string;
+  hog: string;
+  inputs_schema: InputSchemaItem[];
+  filters?: Filters;
+  masking?: Masking | null;
+  mappings?: Mapping[] | null;
+}
+
+/** Event, person and groups of a fixture, as loose as a test wants them; the runner fills the rest. */
+export interface FixtureEvent {
+  event: string;
+  distinct_id?: string;
+  uuid?: string;
+  timestamp?: string;
+  properties?: Record<string, unknown>;
+  elements_chain?: string;
+}
+
+export interface ExpectedRequest {
+  method: string;
+  url: string;
+  /** Compared exactly (names lower-cased) when given. */
+  headers?: Record<string, string>;
+  /** A JSON body is compared as parsed JSON; a string body as text. Omit for no body. */
+  body?: unknown;
+}
+
+/** One example: an event in, the exact HTTP requests out. */
+export interface TemplateFixture {
+  name: string;
+  event: FixtureEvent;
+  person?: { id?: string; properties?: Record<string, unknown> } | null;
+  groups?: Record<string, { key: string; index: number; properties?: Record<string, unknown> }>;
+  /** Input values by key (`{url: 'https://…'}`); schema defaults fill the rest. */
+  inputs: Record<string, unknown>;
+  /** Answers for the fetches, in order; default `{status: 200, body: {}}`. */
+  responses?: { status: number; body?: unknown; headers?: Record<string, string> }[];
+  expect: {
+    /** Default `succeeded`. `skipped` means the template's default filters do not match. */
+    status?: 'succeeded' | 'failed' | 'skipped';
+    requests: ExpectedRequest[];
+    /** For `failed`: text the error must contain. */
+    error?: string;
+    /** Text that must not appear in any log line (e.g. a secret). */
+    logsMustNotContain?: string[];
+  };
+}
+
+export interface TemplateModule {
+  template: TemplateDefinition;
+  fixtures: TemplateFixture[];
+}
