@@ -9,7 +9,7 @@
  * where each event entry is `event.event = '<name>'` (or `true` for `id: null`) AND-ed with its own
  * property filters. Operators compile as PostHog's `property_to_expr` does (`icontains` → `toString(x)
  * ilike '%v%'`, `regex` → `ifNull(match(toString(x), 'v'), false)`, `is_set` → `x != null`, …), with two
- * deliberate differences, both documented in docs/destinations.md:
+ * deliberate differences, both documented in docs/destinations-model.md:
  *   - a list value for `exact` / `in` becomes `x = a or x = b` (not `x in (a, b)`), so `'1'` and `1`
  *     compare the same way whether one value or several are given;
  *   - gt/gte/lt/lte turn a numeric string value into a number.
@@ -306,10 +306,10 @@ export function compileFilters(filters: Filters | null | undefined, options: Com
 /** Group type indexes PostHog allows; each gets a `group_<n>` filter global. */
 const GROUP_INDEXES = [0, 1, 2, 3, 4] as const;
 
+/** Destination globals (`Globals` from globals.ts, or any object of that shape). */
 interface GlobalsForFilter {
   event?: { distinct_id?: unknown; properties?: unknown; elements_chain?: unknown } | null;
   groups?: Record<string, { index?: unknown } | null> | null;
-  [name: string]: unknown;
 }
 
 /**
