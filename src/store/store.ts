@@ -171,4 +171,155 @@ export interface Store {
   getPersonByDistinctId(projectId: number, distinctId: string): Promise<Person | null>;
   listPersons(projectId: number, page: { limit: number; offset: number }): Promise<Person[]>;
   listGroups(projectId: number, filter: { groupTypeIndex?: number; limit: number; offset: number }): Promise<Group[]>;
+
+  // destinations
+  saveDestination(input: { id: string; projectId: number; enabled: boolean; config: JsonObject }): Promise<StoredDestination>;
+  getDestination(projectId: number, id: string): Promise<StoredDestination | null>;
+  listDestinations(projectId: number): Promise<StoredDestination[]>;
+  /** Soft delete: it disappears from lists and stops receiving events. Returns false if absent. */
+  deleteDestination(projectId: number, id: string): Promise<boolean>;
+  /** Every enabled destination of every project (what the matcher runs). */
+  listEnabledDestinations(): Promise<StoredDestination[]>;
+  /** Highest destination `version`: changes whenever any destination is written. */
+  destinationsVersion(): Promise<number>;
+
+  // invocations (the durable queue)
+  /** Stores invocations and, atomically with them, a consumer offset (the matcher's position). */
+  enqueueInvocations(invocations: NewInvocation[], offset?: { consumer: string; seq: number }): Promise<void>;
+  /**
+   * Claims up to `limit` due invocations for `workerId`: queued ones with `scheduledAt <= now`, and running
+   * ones whose lock expired (stalled: their worker died). Lowest priority number first, then oldest.
+   * They become `running`, locked until `now + lockMs`.
+   */
+  claimInvocations(input: { workerId: string; limit: number; now: number; lockMs: number }): Promise<Invocation[]>;
+  /** Extends the locks of invocations still being worked on. */
+  extendInvocationLocks(input: { workerId: string; ids: string[]; lockedUntil: number }): Promise<void>;
+  /** Records progress or an outcome; a non-running state releases the lock. */
+  updateInvocation(id: string, update: InvocationUpdate): Promise<void>;
+  /** Several updates in one transaction (a worker's finished batch). */
+  updateInvocations(updates: { id: string; update: InvocationUpdate }[]): Promise<void>;
+  getInvocation(id: string): Promise<Invocation | null>;
+  listInvocations(
+    projectId: number,
+    destinationId: string,
+    query: { states?: InvocationState[]; limit: number; before?: number },
+  ): Promise<Invocation[]>;
+  countInvocations(query: { projectId?: number; destinationId?: string; states?: InvocationState[] }): Promise<number>;
+  /** Deletes finished (succeeded, failed, skipped) invocations that finished before `before` (epoch ms). */
+  deleteFinishedInvocations(before: number): Promise<number>;
+
+  // logs and metrics
+  appendLogs(entries: LogEntry[]): Promise<void>;
+  queryLogs(projectId: number, destinationId: string, query: LogQuery): Promise<LogEntry[]>;
+  deleteLogsBefore(timestamp: string): Promise<number>;
+  incrementMetrics(increments: MetricIncrement[]): Promise<void>;
+  queryMetrics(
+    projectId: number,
+    destinationId: string,
+    query: { after: string; before: string; interval: 'hour' | 'day'; names?: string[] },
+  ): Promise<MetricPoint[]>;
+  deleteMetricsBefore(hour: string): Promise<number>;
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Destinations, invocations, logs and metrics (the destinations runtime)
+
+/**
+ * A destination as stored: the validated configuration (`src/destinations/model.ts`'s `Destination`) as
+ * JSON, with secret input values already encrypted by the caller. The store does not look inside
+ * `config` beyond these columns.
+ */
+export interface StoredDestination {
+  id: string;
+  projectId: number;
+  enabled: boolean;
+  /** The full `Destination` object. */
+  config: JsonObject;
+  createdAt: string;
+  updatedAt: string;
+  /** Bumped on every write; lets workers notice configuration changes. */
+  version: number;
+}
+
+export type InvocationState = 'queued' | 'running' | 'succeeded' | 'failed' | 'skipped' | 'parked';
+
+export interface NewInvocation {
+  id: string;
+  projectId: number;
+  destinationId: string;
+  /** Index into the destination's mappings, or null for the destination itself. */
+  mappingIndex: number | null;
+  eventUuid: string;
+  /** The globals of product.md §3 without `inputs` (secrets are never stored here). */
+  globals: JsonObject;
+  /** Lower runs first. Degraded destinations get a higher number. */
+  priority: number;
+  /** Epoch ms when it may run. */
+  scheduledAt: number;
+  state?: 'queued' | 'parked';
+}
+
+export interface Invocation extends Omit<NewInvocation, 'state'> {
+  state: InvocationState;
+  /** The executor's `Suspension` (VM state + pending request) while waiting on a fetch; else null. */
+  suspension: JsonObject | null;
+  attempts: number;
+  /** Epoch ms of the first attempt, for the retry window. */
+  firstAttemptAt: number | null;
+  lockedBy: string | null;
+  /** Epoch ms; a `running` invocation past this is stalled and may be claimed again. */
+  lockedUntil: number | null;
+  error: string | null;
+  createdAt: number;
+  finishedAt: number | null;
+}
+
+export interface InvocationUpdate {
+  state: InvocationState;
+  suspension?: JsonObject | null;
+  attempts?: number;
+  firstAttemptAt?: number | null;
+  scheduledAt?: number;
+  error?: string | null;
+  finishedAt?: number | null;
+}
+
+export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
+
+export interface LogEntry {
+  projectId: number;
+  destinationId: string;
+  invocationId: string | null;
+  /** ISO-8601 with milliseconds. */
+  timestamp: string;
+  level: LogLevel;
+  message: string;
+}
+
+export interface LogQuery {
+  levels?: LogLevel[];
+  /** Case-insensitive substring of the message. */
+  search?: string;
+  invocationId?: string;
+  /** ISO timestamps, exclusive. */
+  after?: string;
+  before?: string;
+  limit: number;
+}
+
+export interface MetricIncrement {
+  projectId: number;
+  destinationId: string;
+  /** triggered, succeeded, failed, filtered, filtering_failed, inputs_failed, masked, fetch, retried, … */
+  name: string;
+  /** Start of the hour bucket, ISO-8601 (`2026-01-02T03:00:00.000Z`). */
+  hour: string;
+  count: number;
+}
+
+export interface MetricPoint {
+  name: string;
+  /** Start of the bucket (hour or day), ISO-8601. */
+  bucket: string;
+  count: number;
 }
