@@ -20,6 +20,7 @@
 import { randomUUID } from 'node:crypto';
 import { compileProgramSource, compileTemplateSource } from '../hog/index.js';
 import { compileFilters } from './filters.js';
+import { isEncryptedSecret, isSecretMarker } from './secrets.js';
 import { MASKING_MAX_TTL, MASKING_MIN_TTL } from './masking.js';
 import {
   INPUT_TYPES,
@@ -65,10 +66,6 @@ type Json = Record<string, unknown>;
 
 function isObject(value: unknown): value is Json {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-function isSecretMarker(value: unknown): boolean {
-  return isObject(value) && value.secret === true && Object.keys(value).length === 1;
 }
 
 /** A string with a `{` is a template: its type is only known when it is evaluated. */
@@ -237,6 +234,11 @@ function validateInputValues(
         continue;
       }
       value = kept;
+      if (isEncryptedSecret(kept)) {
+        // Stored encrypted (the caller did not decrypt `existing`): keep it as it is, unchecked.
+        inputs[item.key] = { value };
+        continue;
+      }
     }
     if (isEmptyValue(value)) {
       if (item.required) errors.add(`${at}.value`, 'this input is required');

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import type { EnrichedEvent } from '../../store/store.js';
 import { buildGlobals, personDisplayName, type BuildGlobalsInput } from '../globals.js';
 
 const input: BuildGlobalsInput = {
@@ -71,6 +72,21 @@ describe('buildGlobals', () => {
     const g = buildGlobals({ ...input, event: { ...input.event, uuid: 'a/b' }, source: { name: 'Test' } });
     expect(g.event.url).toBe('https://sluice.example.com/projects/3/events/a%2Fb');
     expect(g.source.url).toBe('https://sluice.example.com/projects/3/destinations/new');
+  });
+});
+
+describe('buildGlobals with an enriched event from intake', () => {
+  it('takes the store EnrichedEvent parts as they are', () => {
+    const enriched: EnrichedEvent = {
+      seq: 1,
+      projectId: 3,
+      event: { uuid: 'u1', event: 'signed_up', distinct_id: 'd1', properties: {}, timestamp: '2024-05-01T00:00:00.000Z' },
+      person: { id: 'p1', properties: { name: 'Max' }, distinct_ids: ['d1'], is_identified: true, created_at: '', processed: true },
+      groups: { company: { key: 'acme', index: 0, properties: {} } },
+    };
+    const g = buildGlobals({ ...enriched, project: { id: 3, name: 'P' }, source: { name: 'S' }, siteUrl: 'http://x' });
+    expect(g.person!.name).toBe('Max');
+    expect(g.groups.company!.id).toBe('acme');
   });
 });
 

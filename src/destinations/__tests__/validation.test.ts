@@ -165,6 +165,14 @@ describe('validateDestination', () => {
     expect(updated.id).toBe(existing.id);
   });
 
+  it('keeps a stored secret that is still encrypted without checking it', () => {
+    const schema: InputSchemaItem[] = [...webhookSchema, { key: 'headers2', type: 'dictionary', secret: true }];
+    const existing = valid({ ...base, inputs_schema: schema });
+    existing.inputs.headers2 = { value: 'v1:0a1b2c3d:AAAA:BBBB:CCCC' };
+    const updated = valid({ inputs: { ...base.inputs, headers2: { value: { secret: true } } } }, { ...options, existing });
+    expect(updated.inputs.headers2!.value).toBe('v1:0a1b2c3d:AAAA:BBBB:CCCC');
+  });
+
   it('rejects the secret marker when no value is stored', () => {
     const schema: InputSchemaItem[] = [...webhookSchema, { key: 'token', type: 'string', secret: true }];
     const errors = errorsOf({ ...base, inputs_schema: schema, inputs: { ...base.inputs, token: { value: { secret: true } } } });
