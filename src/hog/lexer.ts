@@ -26,6 +26,7 @@ interface Scanner {
   modes: Mode[];
   /** The type of the last token produced, for `.5` versus `a.1`. */
   previous: TokenType | null;
+  previousLexeme: string;
 }
 
 export interface TokenizeOptions {
@@ -41,13 +42,14 @@ export function tokenize(source: string, options: TokenizeOptions = {}): Token[]
     const token = scanToken(s);
     tokens.push(token);
     s.previous = token.type;
+    s.previousLexeme = token.lexeme;
     if (token.type === 'EOF') return tokens;
   }
 }
 
 function createScanner(src: string, template: boolean): Scanner {
   const base: Mode = template ? { kind: 'template' } : { kind: 'code', hole: false, braces: 0 };
-  return { src, start: 0, startLine: 1, startColumn: 1, current: 0, line: 1, lineStart: 0, modes: [base], previous: null };
+  return { src, start: 0, startLine: 1, startColumn: 1, current: 0, line: 1, lineStart: 0, modes: [base], previous: null, previousLexeme: '' };
 }
 
 export function scanToken(s: Scanner): Token {
@@ -163,12 +165,21 @@ const VALUE_END = new Set<TokenType>([
   'Identifier', 'Number', 'String', 'RightParen', 'RightBracket', 'RightBrace', 'FStringEnd', 'True', 'False', 'Null',
 ]);
 
+/** Does the previous token end a value, making `.5` a member access rather than a number? */
+function endsValue(s: Scanner): boolean {
+  if (!VALUE_END.has(s.previous as TokenType)) return false;
+  // CASE's words are identifiers to the scanner, but `when .5` starts a number.
+  return !(s.previous === 'Identifier' && CASE_WORDS.has(s.previousLexeme.toLowerCase()));
+}
+
+const CASE_WORDS = new Set(['case', 'when', 'then', 'end']);
+
 function scanCode(s: Scanner, mode: Mode & { kind: 'code' }): Token {
   const ch = peek(s);
   if (ch === 'f' && peek(s, 1) === "'") return startFString(s);
   if (isIdentStart(ch)) return scanIdentifier(s);
   if (isDigit(ch)) return scanNumber(s);
-  if (ch === '.' && isDigit(peek(s, 1)) && !VALUE_END.has(s.previous as TokenType)) return scanNumber(s);
+  if (ch === '.' && isDigit(peek(s, 1)) && !endsValue(s)) return scanNumber(s);
   if (ch === "'") return scanString(s);
   if (ch === '`' || ch === '"') return scanQuotedIdentifier(s, ch);
   if (ch === '{' || ch === '}') return scanBrace(s, mode);

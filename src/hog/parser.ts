@@ -37,14 +37,20 @@ export const MAX_DEPTH = 256;
 
 // ---------------------------------------------------------------------------------------------
 // Precedence (reference §3.1), loosest first. A bigger number binds tighter.
+//
+// One difference from the table in §3.1, which places `between` below `or`: PostHog's parser
+// (the "ref" behaviour, @posthog/hogql-parser 1.3.87) binds `between` tighter than `not`, `and`
+// and `or` but looser than `??`: `x and a between 1 and 2` is `x and (a between 1 and 2)`,
+// `not a between 1 and 2` is `not (a between …)`, `a ?? b between 1 and 2` is `(a ?? b) between …`,
+// and the upper bound takes comparisons: `a between 1 and 2 = true` has the bound `2 = true`.
 
 const Prec = {
   None: 0,
   Ternary: 1, // c ? a : b  (right)
-  Between: 2, // e [not] between lo and hi
-  Or: 3,
-  And: 4,
-  Not: 5, // prefix not
+  Or: 2,
+  And: 3,
+  Not: 4, // prefix not
+  Between: 5, // e [not] between lo and hi
   Nullish: 6, // ??
   IsNull: 7, // is [not] null (postfix)
   Comparison: 8, // = == != < … in like ilike =~ …
@@ -76,7 +82,11 @@ class Parser {
   previous: Token;
   readonly diagnostics: Diagnostic[] = [];
   panicMode = false;
+  /** While parsing a `between` lower bound, a top-level `and` ends the expression. */
+  stopAtAnd = false;
   private depth = 0;
+  /** Statements split off the one being parsed (see `returnOrThrow`), emitted right after it. */
+  readonly pending: Stmt[] = [];
 
   constructor(all: Token[]) {
     this.tokens = all.filter((t) => t.type !== 'Error');
@@ -193,19 +203,27 @@ function parsePrecedence(p: Parser, min: Prec): Expr {
     return nullAt(first);
   }
   p.advance();
-  let left = prefix(p, first);
+  const left = continueInfix(p, prefix(p, first), min);
+  p.leave();
+  return left;
+}
+
+/** The infix half of the engine: apply operators binding at least as tightly as `min` to `left`. */
+function continueInfix(p: Parser, left: Expr, min: Prec): Expr {
   while (min <= infixPrecedence(p)) {
     const op = p.advance();
     left = (RULES[op.type].infix as InfixFn)(p, left, op);
   }
-  p.leave();
   return left;
 }
 
 /** The precedence of the current token as an infix operator; `not` counts only before in/like/ilike/between. */
 function infixPrecedence(p: Parser): Prec {
   const rule = RULES[p.current.type];
-  if (!rule.infix) return Prec.None;
+  if (!rule.infix || (p.stopAtAnd && p.current.type === 'And')) return Prec.None;
+  if (p.current.type === 'LeftBracket') return isIndex(p) ? rule.precedence : Prec.None;
+  // `f(a) (x, y) -> …` is a call followed by a lambda statement, not `f(a)(x, y)`.
+  if (p.current.type === 'LeftParen') return isParenLambdaParams(p, 1) ? Prec.None : rule.precedence;
   if (p.current.type !== 'Not') return rule.precedence;
   const next = p.peek(1).type;
   if (next === 'Between') return Prec.Between;
@@ -213,7 +231,15 @@ function infixPrecedence(p: Parser): Prec {
 }
 
 function parseExpr(p: Parser): Expr {
-  return parsePrecedence(p, Prec.Ternary);
+  return withStopAtAnd(p, false, () => parsePrecedence(p, Prec.Ternary));
+}
+
+function withStopAtAnd<T>(p: Parser, stop: boolean, parse: () => T): T {
+  const saved = p.stopAtAnd;
+  p.stopAtAnd = stop;
+  const result = parse();
+  p.stopAtAnd = saved;
+  return result;
 }
 
 /** An expression where a whole statement-level expression may stand: also allows `x, y -> body`. */
@@ -251,34 +277,49 @@ function nullLiteral(_p: Parser, token: Token): Expr {
   return constant(token, null);
 }
 
-/** A name: the start of an identifier chain, a one-parameter lambda `x -> …`, or `CASE WHEN`. */
+/** A name: the start of an identifier chain, a one-parameter lambda `x -> …`, or `CASE`. */
 function identifier(p: Parser, token: Token): Expr {
   const name = nameOf(token);
   if (p.check('Arrow')) return finishLambda(p, [name], token);
-  if (token.type === 'Identifier' && name.toLowerCase() === 'case' && isWord(p.current, 'when')) {
-    return caseWhen(p, token);
-  }
+  if (isWord(token, 'case') && startsCase(p)) return caseExpr(p, token);
   return { kind: 'Field', chain: [name], pos: posOf(token) };
 }
 
+/** A bare (unquoted) identifier spelled `word`, in any case. */
 function isWord(token: Token, word: string): boolean {
-  return token.type === 'Identifier' && String(token.value).toLowerCase() === word && token.lexeme[0] !== '`' && token.lexeme[0] !== '"';
+  return token.type === 'Identifier' && /^[A-Za-z]/.test(token.lexeme) && token.lexeme.toLowerCase() === word;
 }
 
-/** `CASE WHEN c THEN v … [ELSE d] END` → multiIf(c, v, …, d). */
-function caseWhen(p: Parser, token: Token): Expr {
-  const args: Expr[] = [];
+/** `case` starts a CASE expression before `when`, or before an operand that cannot continue a name. */
+function startsCase(p: Parser): boolean {
+  const rule = RULES[p.current.type];
+  return isWord(p.current, 'when') || (rule.prefix !== null && rule.infix === null);
+}
+
+/**
+ * `CASE WHEN c THEN v … [ELSE d] END` → `if(c, v, d)` for one branch, `multiIf(c1, v1, …, d)` for
+ * more (as PostHog's parser does); `CASE x WHEN a THEN b … END` → `_caseWithExpression(x, a, b, …, d)`.
+ * A missing ELSE is null.
+ */
+function caseExpr(p: Parser, token: Token): Expr {
+  const subject = isWord(p.current, 'when') ? null : parseExpr(p);
+  const args: Expr[] = subject ? [subject] : [];
   while (isWord(p.current, 'when')) {
     p.advance();
     args.push(parseExpr(p));
-    if (!isWord(p.current, 'then')) p.errorAtCurrent("Expected 'then'");
-    else p.advance();
+    expectWord(p, 'then');
     args.push(parseExpr(p));
   }
+  if (args.length < (subject ? 3 : 2)) p.errorAtCurrent("Expected 'when'");
   args.push(p.match('Else') ? parseExpr(p) : nullAt(p.previous));
-  if (!isWord(p.current, 'end')) p.errorAtCurrent("Expected 'end'");
-  else p.advance();
-  return { kind: 'Call', name: 'multiIf', args, pos: posOf(token) };
+  expectWord(p, 'end');
+  const name = subject ? '_caseWithExpression' : args.length === 3 ? 'if' : 'multiIf';
+  return { kind: 'Call', name, args, pos: posOf(token) };
+}
+
+function expectWord(p: Parser, word: string): void {
+  if (isWord(p.current, word)) p.advance();
+  else p.errorAtCurrent(`Expected '${word}'`);
 }
 
 /** Unary minus: folds into a following number literal, otherwise `0 - e`. */
@@ -298,7 +339,9 @@ function plusSign(p: Parser, token: Token): Expr {
   return nullAt(token);
 }
 
+/** `not e`; `not(…)` is a call of the function `not` (as in PostHog's parser), unless `(…)` starts a lambda. */
 function not_(p: Parser, token: Token): Expr {
+  if (p.check('LeftParen') && !isParenLambdaParams(p, 1)) return { kind: 'Field', chain: [token.lexeme], pos: posOf(token) };
   const operand = parsePrecedence(p, Prec.Not);
   return { kind: 'Not', expr: operand, pos: posOf(token) };
 }
@@ -384,9 +427,8 @@ function joinTemplateParts(parts: Expr[], token: Token): Expr {
 // ---------------------------------------------------------------------------------------------
 // Lambdas
 
-/** After `(`: is this `) ->` or `name, name,? ) ->`? Pure lookahead, consumes nothing. */
-function isParenLambdaParams(p: Parser): boolean {
-  let i = 0;
+/** After `(` (at `p.peek(i)`): is this `) ->` or `name, name,? ) ->`? Pure lookahead. */
+function isParenLambdaParams(p: Parser, i = 0): boolean {
   for (;;) {
     if (p.peek(i).type === 'RightParen') return p.peek(i + 1).type === 'Arrow';
     if (!isNameToken(p.peek(i))) return false;
@@ -434,11 +476,17 @@ function finishLambda(p: Parser, params: string[], token: Token): LambdaExpr {
 function lambdaBody(p: Parser): Expr | BlockStmt {
   if (!p.check('LeftBrace')) return parseExpr(p);
   const open = p.current;
-  if (p.peek(1).type === 'RightBrace' || !startsBlockOnly(p.peek(1), p.peek(2))) {
+  if (p.peek(1).type === 'RightBrace') {
     p.advance();
-    return braceBody(p, open);
+    p.advance();
+    return continueInfix(p, { kind: 'Dict', entries: [], pos: posOf(open) }, Prec.Ternary);
   }
-  return parseBlock(p);
+  if (startsBlockOnly(p.peek(1), p.peek(2))) return parseBlock(p);
+  p.advance();
+  const first = parseTopExpr(p);
+  if (p.match('RightBrace')) return continueInfix(p, { kind: 'Placeholder', expr: first, pos: posOf(open) }, Prec.Ternary);
+  if (p.check('Colon')) return continueInfix(p, finishDict(p, open, first), Prec.Ternary);
+  return finishBlock(p, open, [finishExprStatement(p, first)]);
 }
 
 function startsBlockOnly(token: Token, next: Token): boolean {
@@ -446,13 +494,28 @@ function startsBlockOnly(token: Token, next: Token): boolean {
   return STATEMENT_STARTS.has(token.type) || token.type === 'LeftBrace' || token.type === 'Semicolon';
 }
 
-function braceBody(p: Parser, open: Token): Expr | BlockStmt {
-  if (p.match('RightBrace')) return { kind: 'Dict', entries: [], pos: posOf(open) };
+/**
+ * `{` where a statement starts: `{}` and `{x}` are blocks, `{k: v}` is a dict expression
+ * statement (as in PostHog's parser).
+ */
+function braceStatement(p: Parser): Stmt {
+  const open = p.current;
+  if (p.peek(1).type === 'RightBrace') return isInfixOnly(p.peek(2)) ? expressionStatement(p, open) : parseBlock(p);
+  if (startsBlockOnly(p.peek(1), p.peek(2))) return parseBlock(p);
+  p.advance();
   const first = parseTopExpr(p);
-  if (p.match('RightBrace')) return { kind: 'Placeholder', expr: first, pos: posOf(open) };
-  if (p.check('Colon')) return finishDict(p, open, first);
-  const body = [finishExprStatement(p, first)];
-  return finishBlock(p, open, body);
+  if (p.check('RightBrace') && isInfixOnly(p.peek(1))) {
+    p.advance();
+    return finishExprStatement(p, continueInfix(p, { kind: 'Placeholder', expr: first, pos: posOf(open) }, Prec.Ternary));
+  }
+  if (!p.check('Colon')) return finishBlock(p, open, [finishExprStatement(p, first)]);
+  return finishExprStatement(p, continueInfix(p, finishDict(p, open, first), Prec.Ternary));
+}
+
+/** A token that can only continue an expression, so `{} ? a : b` is an expression, not a block. */
+function isInfixOnly(token: Token): boolean {
+  const rule = RULES[token.type];
+  return rule.infix !== null && rule.prefix === null;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -529,11 +592,15 @@ function betweenInfix(p: Parser, left: Expr, op: Token): Expr {
   return between_(p, left, op, false);
 }
 
-/** The bounds bind tighter than `and`, so `a between 1 and 2 and c` is `(between) and c`. */
+/**
+ * The lower bound is any expression up to a top-level `and` (`a between c ? 1 : 2 and 3` works);
+ * the upper bound binds like a right operand of `between`, so `a between 1 and 2 and c` is
+ * `(between) and c`.
+ */
 function between_(p: Parser, left: Expr, _op: Token, negated: boolean): Expr {
-  const low = parsePrecedence(p, Prec.Not);
+  const low = withStopAtAnd(p, true, () => parsePrecedence(p, Prec.Ternary));
   p.consume('And', "Expected 'and'");
-  const high = parsePrecedence(p, Prec.Not);
+  const high = parsePrecedence(p, (Prec.Between + 1) as Prec);
   return { kind: 'Between', expr: left, low, high, negated, pos: left.pos };
 }
 
@@ -579,11 +646,12 @@ function call(p: Parser, left: Expr, _op: Token): Expr {
   return { kind: 'ExprCall', callee: left, args, pos: left.pos };
 }
 
+/** Call arguments up to the `)`; a trailing comma is allowed. */
 function parseArguments(p: Parser): Expr[] {
   const args: Expr[] = [];
-  if (!p.check('RightParen')) {
-    do args.push(parseExpr(p));
-    while (p.match('Comma'));
+  while (!p.check('RightParen') && !p.atEnd()) {
+    args.push(parseExpr(p));
+    if (!p.match('Comma')) break;
   }
   p.consume('RightParen', "Expected ')'");
   return args;
@@ -595,15 +663,40 @@ function index(p: Parser, left: Expr, _op: Token): Expr {
   return { kind: 'Property', object: left, property, nullish: false, pos: left.pos };
 }
 
+/**
+ * Is the `[` at the current token an index? Not when its brackets are empty or hold a top-level
+ * comma: then, as in PostHog's parser, the expression ends and an array literal starts the next
+ * statement (`a\n[1, 2]`). The scan is bounded, so deep nesting stays linear.
+ */
+function isIndex(p: Parser): boolean {
+  if (p.peek(1).type === 'RightBracket') return false;
+  let depth = 0;
+  for (let i = 0; i < INDEX_SCAN_LIMIT; i++) {
+    const type = p.peek(i).type;
+    if (type === 'EOF') return true;
+    if (OPENERS.has(type)) depth++;
+    else if (CLOSERS.has(type) && --depth === 0) return true;
+    else if (type === 'Comma' && depth === 1) return false;
+  }
+  return true;
+}
+
+const INDEX_SCAN_LIMIT = 512;
+
 /** `.name` / `.1`: extends an identifier chain, or reads a property of anything else. */
 function dot(p: Parser, left: Expr, _op: Token): Expr {
   const key = memberKey(p);
   if (key === null) return left;
-  if (left.kind === 'Field') {
+  if (left.kind === 'Field' && extendsChain(left.chain, key.value)) {
     left.chain.push(key.value as string | number);
     return left;
   }
   return { kind: 'Property', object: left, property: key, nullish: false, pos: left.pos };
+}
+
+/** Like PostHog's parser, a name after an index (`a.1.b`) reads a property of `a.1`. */
+function extendsChain(chain: (string | number)[], key: unknown): boolean {
+  return typeof key === 'number' || typeof chain[chain.length - 1] !== 'number';
 }
 
 /** `?.name`, `?.1`, `?.[e]`. */
@@ -712,12 +805,13 @@ const RULES: Record<TokenType, ParseRule> = {
 // ---------------------------------------------------------------------------------------------
 // Statements (reference §2)
 
-function parseDeclaration(p: Parser): Stmt {
+/** Parse one statement into `body` (plus any statement split off it), then recover if needed. */
+function parseDeclaration(p: Parser, body: Stmt[]): void {
   const start = p.position;
-  const stmt = parseStatement(p);
+  body.push(parseStatement(p));
+  body.push(...p.pending.splice(0));
   if (p.position === start && !p.atEnd()) p.advance();
   if (p.panicMode) p.synchronize();
-  return stmt;
 }
 
 function parseStatement(p: Parser): Stmt {
@@ -743,12 +837,12 @@ function statementFor(p: Parser, token: Token): Stmt {
     case 'Try':
       return tryStmt(p);
     case 'LeftBrace':
-      return parseBlock(p);
+      return braceStatement(p);
     case 'Semicolon':
       p.advance();
       return { kind: 'Empty', pos: posOf(token) };
     case 'If':
-      if (p.peek(1).type === 'LeftParen') return ifStmt(p);
+      if (isIfStatement(p)) return ifStmt(p);
       break;
     case 'For':
       if (p.peek(1).type === 'LeftParen') return forStmt(p);
@@ -823,19 +917,50 @@ function parenCondition(p: Parser): Expr {
   return condition;
 }
 
+/**
+ * `if (` starts an if statement only when one condition sits in the parentheses and a statement
+ * follows them; otherwise it is a call of the function `if`: `if(c, a, b)`, `if (x) let y`.
+ */
+function isIfStatement(p: Parser): boolean {
+  if (p.peek(1).type !== 'LeftParen' || p.peek(2).type === 'RightParen') return false;
+  let depth = 0;
+  for (let i = 1; ; i++) {
+    const type = p.peek(i).type;
+    if (type === 'EOF') return true;
+    if (OPENERS.has(type)) depth++;
+    else if (CLOSERS.has(type)) depth--;
+    else if (type === 'Comma' && depth === 1) return false;
+    if (depth === 0) return canStartStatement(p.peek(i + 1));
+  }
+}
+
+const OPENERS = new Set<TokenType>(['LeftParen', 'LeftBracket', 'LeftBrace', 'HoleOpen']);
+const CLOSERS = new Set<TokenType>(['RightParen', 'RightBracket', 'RightBrace', 'HoleClose']);
+
+function canStartStatement(token: Token): boolean {
+  if (token.type === 'Let') return false;
+  return STATEMENT_STARTS.has(token.type) || token.type === 'LeftBrace' || token.type === 'Semicolon' || RULES[token.type].prefix !== null;
+}
+
 function ifStmt(p: Parser): Stmt {
   const token = p.advance();
   const condition = parenCondition(p);
-  const then = parseStatement(p);
+  const then = parseBranch(p);
   const stmt: IfStmt = { kind: 'If', condition, then, pos: posOf(token) };
-  if (p.match('Else')) stmt.else = parseStatement(p);
+  if (p.match('Else')) stmt.else = parseBranch(p);
   return stmt;
+}
+
+/** The body of if/else/while/for: a statement, but not a declaration (`while (x) let y` is an error). */
+function parseBranch(p: Parser): Stmt {
+  if (p.check('Let')) p.errorAtCurrent("Unexpected token 'let'");
+  return parseStatement(p);
 }
 
 function whileStmt(p: Parser): Stmt {
   const token = p.advance();
   const condition = parenCondition(p);
-  const body = parseStatement(p);
+  const body = parseBranch(p);
   return endStatement(p, { kind: 'While', condition, body, pos: posOf(token) });
 }
 
@@ -849,7 +974,7 @@ function forStmt(p: Parser): Stmt {
   p.consume('Semicolon', "Expected ';'");
   const increment = forClause(p);
   p.consume('RightParen', "Expected ')'");
-  const stmt: ForStmt = { kind: 'For', body: parseStatement(p), pos: posOf(token) };
+  const stmt: ForStmt = { kind: 'For', body: parseBranch(p), pos: posOf(token) };
   if (init) stmt.init = init;
   if (condition) stmt.condition = condition;
   if (increment) stmt.increment = increment;
@@ -875,18 +1000,25 @@ function forIn(p: Parser, token: Token): Stmt {
   p.advance(); // in
   const expr = parseExpr(p);
   p.consume('RightParen', "Expected ')'");
-  const body = parseStatement(p);
+  const body = parseBranch(p);
   const stmt: ForInStmt = { kind: 'ForIn', valueVar: second ?? first, expr, body, pos: posOf(token) };
   if (second !== undefined) stmt.keyVar = first;
   return endStatement(p, stmt);
 }
 
-/** `return [expr]` / `throw [expr]`: the expression is there when the next token can start one. */
+/**
+ * `return [expr]` / `throw [expr]`: the expression is there when the next token can start one.
+ * If `:=` follows it, it was the target of the next statement (`return\n a.b := 1`), as in
+ * PostHog's parser: that assignment is split off into `pending`.
+ */
 function returnOrThrow(p: Parser): Stmt {
   const token = p.advance();
   const kind = token.type === 'Return' ? 'Return' : 'Throw';
   const stmt: ReturnStmt | ThrowStmt = { kind, pos: posOf(token) };
-  if (RULES[p.current.type].prefix !== null) stmt.expr = parseTopExpr(p);
+  if (RULES[p.current.type].prefix === null) return endStatement(p, stmt);
+  const expr = parseTopExpr(p);
+  if (p.check('ColonEquals')) p.pending.push(finishExprStatement(p, expr));
+  else stmt.expr = expr;
   return endStatement(p, stmt);
 }
 
@@ -918,7 +1050,7 @@ function parseBlock(p: Parser): BlockStmt {
 
 /** The rest of a block whose `{` (and perhaps first statements) are consumed. */
 function finishBlock(p: Parser, open: Token, body: Stmt[]): BlockStmt {
-  while (!p.check('RightBrace') && !p.atEnd()) body.push(parseDeclaration(p));
+  while (!p.check('RightBrace') && !p.atEnd()) parseDeclaration(p, body);
   p.consume('RightBrace', "Expected '}'");
   return { kind: 'Block', body, pos: posOf(open) };
 }
@@ -930,7 +1062,7 @@ function finishBlock(p: Parser, open: Token, body: Stmt[]): BlockStmt {
 export function parseProgram(source: string): { program: Program; diagnostics: Diagnostic[] } {
   const p = new Parser(tokenize(source));
   const body: Stmt[] = [];
-  while (!p.atEnd()) body.push(parseDeclaration(p));
+  while (!p.atEnd()) parseDeclaration(p, body);
   const program: Program = { kind: 'Program', body, pos: { line: 1, column: 1, offset: 0 } };
   return { program, diagnostics: p.diagnostics };
 }
