@@ -8,6 +8,9 @@
 import type { HogValue } from './values.js';
 
 export class HogRuntimeError extends Error {
+  /** Where the VM was when the error ended the run: `chunk@ip` per frame, innermost first. */
+  hogStack: string[] = [];
+
   constructor(message: string, options?: { cause?: unknown }) {
     super(message, options);
     this.name = 'HogRuntimeError';

@@ -406,6 +406,10 @@ describe('async suspension', () => {
     expect(first.asyncFunctionName).toBe('fetch');
     expect(first.asyncFunctionArgs).toEqual(['https://x', 2]);
     expect(first.state.asyncSteps).toBe(1);
+    expect(Object.keys(first.state).sort()).toEqual(
+      ['asyncSteps', 'bytecodes', 'callStack', 'declaredFunctions', 'maxMemUsed', 'ops', 'stack', 'syncDuration', 'throwStack', 'upvalues'],
+    );
+    expect(first.state.callStack[0]!.ip).toBe(9); // PostHog ip numbers: the instruction after CALL_GLOBAL
     const second = resume(J(first.state), { status: 200 }, { asyncFunctions: ['fetch'] });
     expect(second).toMatchObject({ finished: true, result: 201 });
   });
@@ -546,7 +550,18 @@ describe('limits', () => {
     if (r1.finished) throw new Error('expected suspension');
     const r2 = resume(J(r1.state), 1, opts);
     if (r2.finished) throw new Error('expected suspension');
-    expect(() => resume(J(r2.state), 2, opts)).toThrow(new HogVMError('Exceeded maximum number of async steps: 2'));
+    expect(() => resume(J(r2.state), 2, opts)).toThrow(HogVMError);
+    expect(() => resume(J(r2.state), 2, opts)).toThrow('Exceeded maximum number of async steps: 2');
+  });
+
+  test('errors carry a Hog stack of chunk@ip per frame', () => {
+    const bytecode = H(...fn('f', 0, 0, [...global('nope'), Op.RETURN]), ...closure(), ...local(0), Op.CALL_LOCAL, 0);
+    try {
+      execSync(bytecode);
+      expect.unreachable();
+    } catch (e) {
+      expect((e as HogVMError).hogStack).toEqual(['root@9', 'root@18']);
+    }
   });
 
   test('errors are HogVMErrors, including ones thrown inside STL functions', () => {

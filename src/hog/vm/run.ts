@@ -151,6 +151,17 @@ function unexpected(op: never): never {
   throw new HogVMError(`Unexpected decoded instruction: ${String(op)}`);
 }
 
+/** `chunk@ip` for each frame, innermost first (the current frame at `pc`, callers at their return ip). */
+function hogStackTrace(frames: Frame[], current: Frame, pc: number): string[] {
+  const trace: string[] = [];
+  for (let i = frames.length - 1; i >= 0; i--) {
+    const f = frames[i]!;
+    const at = f === current ? pc : f.pc;
+    trace.push(`${f.chunkName}@${f.chunk.code[at + 3] ?? -1}`);
+  }
+  return trace;
+}
+
 /** Run until the program finishes or suspends. Errors are thrown as `HogRuntimeError`s. */
 export function run(m: Machine): ExecResult {
   const stack = m.stack;
@@ -604,8 +615,11 @@ export function run(m: Machine): ExecResult {
     }
   } catch (error) {
     m.ops = ops;
-    if (error instanceof HogRuntimeError) throw error;
-    const message = error instanceof Error ? error.message : String(error);
-    throw new HogVMError(message, { cause: error });
+    const vmError =
+      error instanceof HogRuntimeError
+        ? error
+        : new HogVMError(error instanceof Error ? error.message : String(error), { cause: error });
+    vmError.hogStack = hogStackTrace(frames, frame, pc);
+    throw vmError;
   }
 }
