@@ -446,16 +446,17 @@ export class Machine {
 
   /** Measure the live values (stack and closed upvalues) plus `pending` bytes about to be allocated. */
   measureMemory(pending: number): void {
+    if (this.memLimit <= 0) {
+      this.allocBudget = Infinity;
+      this.measuredSp = Infinity;
+      return;
+    }
     const seen = new Set<object>();
     let total = deepCost(this.stack, this.sp, seen) + pending;
     for (const u of this.upvalues.byId) if (u !== undefined && u.closed) total += deepCost([u.value], 1, seen);
     if (total > this.maxMemUsed) this.maxMemUsed = total;
     this.measuredSp = this.sp;
     this.allocSince = 0;
-    if (this.memLimit <= 0) {
-      this.allocBudget = Infinity;
-      return;
-    }
     if (total > this.memLimit) {
       throw new HogVMError(`Memory limit of ${this.memLimit} bytes exceeded. Tried to allocate ${total} bytes.`);
     }
