@@ -521,6 +521,12 @@ describe('limits', () => {
     expect(runOurs(bytecode, { memoryLimit: 100_000 }).error).toMatch(/^Memory limit of 100000 bytes exceeded/);
   });
 
+  test('a dict growing in place with number keys hits the memory limit', () => {
+    // let d := {}; let i := 0; while (true) { d[i] := i; i := i + 1 }
+    const bytecode = H(Op.DICT, 0, ...int(0), ...whileLoop([Op.TRUE], [...local(0), ...local(1), ...local(1), Op.SET_PROPERTY, ...int(1), ...local(1), Op.PLUS, Op.SET_LOCAL, 1]));
+    expect(runOurs(bytecode, { memoryLimit: 200_000 }).error).toMatch(/^Memory limit of 200000 bytes exceeded/);
+  });
+
   test('a single giant array write is refused before allocating', () => {
     const bytecode = H(Op.ARRAY, 0, ...int(1e9), ...int(1), Op.SET_PROPERTY);
     expect(runOurs(bytecode).error).toMatch(/^Memory limit of 67108864 bytes exceeded/);

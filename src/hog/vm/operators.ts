@@ -122,11 +122,12 @@ export function getProperty(obj: HogValue, key: HogValue): HogValue {
 }
 
 /**
- * `obj[key] := value` in place (§2.2). Returns how many new array slots were created, so the caller
- * can account for the memory before they are filled.
+ * `obj[key] := value` in place (§2.2). `checkGrowth(slots)` is told how many new value slots the
+ * write creates (new dict entries, array extension) before they are allocated.
  */
 export function setProperty(obj: HogValue, key: HogValue, value: HogValue, checkGrowth: (slots: number) => void): void {
   if (obj instanceof Map) {
+    if (!obj.has(key)) checkGrowth(2);
     obj.set(key, value);
     return;
   }
