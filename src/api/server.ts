@@ -1,15 +1,29 @@
+import { randomBytes } from 'node:crypto';
+import swagger from '@fastify/swagger';
 import Fastify, { LogController, type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import { createKeyring, type Keyring } from '../destinations/secrets.js';
 import type { Intake } from '../ingest/intake.js';
+import type { HttpRequest, HttpResponse } from '../runtime/executor.js';
 import type { Store } from '../store/store.js';
 import { errorHandler } from './plugins/error-handler.js';
 import { captureRoutes } from './routes/capture/index.js';
+import { destinationRoutes } from './routes/destinations/index.js';
 import { projectRoutes } from './routes/projects/index.js';
+import { templateRoutes } from './routes/templates/index.js';
 
 export interface ServerDeps {
   store: Store;
   intake: Intake;
   /** A pino logger instance, or `false` for none (tests). */
   logger?: FastifyServerOptions['loggerInstance'] | false;
+  /** Encrypts secret inputs. Default: a random in-memory key (tests only: secrets die with the process). */
+  keyring?: Keyring;
+  /** Called after a destination is written, so the runtime reloads at once. */
+  onDestinationsChanged?: () => void;
+  /** Performs real requests for test runs with `mock_async_functions: false`. */
+  fetch?: (request: HttpRequest) => Promise<HttpResponse>;
+  /** Base URL of the web UI, for the `url` globals. */
+  siteUrl?: string;
 }
 
 /** Builds the HTTP application. Never listens: the caller (CLI, tests, bench) decides where. */
@@ -24,9 +38,25 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
     bodyLimit: 1024 * 1024,
   }) as unknown as FastifyInstance;
 
+  await app.register(swagger, {
+    openapi: {
+      info: { title: 'Sluice API', version: '1', description: 'Capture (PostHog-compatible) and the management API.' },
+      components: { securitySchemes: { personalApiKey: { type: 'http', scheme: 'bearer' } } },
+      security: [{ personalApiKey: [] }],
+    },
+  });
   await app.register(errorHandler);
-  app.get('/_health', async () => ({ status: 'ok' }));
+  app.get('/_health', { schema: { hide: true } }, async () => ({ status: 'ok' }));
+  app.get('/api/schema/', { schema: { hide: true } }, async () => app.swagger());
   await app.register(captureRoutes, { intake: deps.intake });
   await app.register(projectRoutes, { store: deps.store });
+  await app.register(destinationRoutes, {
+    store: deps.store,
+    keyring: deps.keyring ?? createKeyring([randomBytes(32)]),
+    onDestinationsChanged: deps.onDestinationsChanged,
+    fetch: deps.fetch,
+    siteUrl: deps.siteUrl,
+  });
+  await app.register(templateRoutes, { store: deps.store });
   return app;
 }

@@ -1,0 +1,53 @@
+/** Helpers shared by the destination routes: parameters, lookups, validation for a project. */
+import type { Destination } from '../../../destinations/model.js';
+import { validateDestination, type ValidationError } from '../../../destinations/validation.js';
+import type { Project, Store } from '../../../store/store.js';
+import { findTemplate } from '../../../templates/index.js';
+import { ApiError } from '../../errors.js';
+import { normalizeSecretMarkers } from './secrets.js';
+import { destinationOf } from './views.js';
+
+export const projectParams = {
+  type: 'object',
+  properties: { project_id: { type: 'integer', minimum: 1 } },
+  required: ['project_id'],
+} as const;
+
+export const destinationParams = {
+  type: 'object',
+  properties: { project_id: { type: 'integer', minimum: 1 }, id: { type: 'string', minLength: 1 } },
+  required: ['project_id', 'id'],
+} as const;
+
+export const destinationBody = { type: 'object', additionalProperties: true } as const;
+
+export class ValidationFailed extends ApiError {
+  constructor(readonly errors: ValidationError[]) {
+    const first = errors[0]!;
+    const where = first.line !== undefined ? ` (at ${first.line}:${first.column})` : '';
+    super('SLUICE_ERR_API_INVALID_INPUT', `${first.path}: ${first.message}${where}`, first.path);
+  }
+}
+
+export async function projectOr404(store: Store, id: number): Promise<Project> {
+  const project = await store.getProject(id);
+  if (project === null) throw new ApiError('SLUICE_ERR_API_NOT_FOUND', `project ${id} does not exist`);
+  return project;
+}
+
+export async function destinationOr404(store: Store, projectId: number, id: string): Promise<Destination> {
+  const stored = await store.getDestination(projectId, id);
+  if (stored === null) throw new ApiError('SLUICE_ERR_API_NOT_FOUND', `destination ${id} does not exist in project ${projectId}`);
+  return destinationOf(stored);
+}
+
+function testAccountFiltersOf(project: Project) {
+  const filters = project.settings.test_account_filters;
+  return Array.isArray(filters) ? filters : [];
+}
+
+export function validateForProject(body: unknown, project: Project, existing?: Destination) {
+  const normalized = typeof body === 'object' && body !== null && !Array.isArray(body) ? normalizeSecretMarkers(body as Record<string, unknown>) : body;
+  return validateDestination(normalized, { existing, templates: findTemplate, testAccountFilters: testAccountFiltersOf(project) });
+}
+

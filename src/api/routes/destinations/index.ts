@@ -1,0 +1,117 @@
+/**
+ * `/api/projects/:project_id/hog_functions/`: destinations, shaped like PostHog's hog functions API.
+ * Handlers are thin: validation and compilation live in `src/destinations/`, storage in the store.
+ */
+import type { FastifyInstance } from 'fastify';
+import type { Destination } from '../../../destinations/model.js';
+import type { Keyring } from '../../../destinations/secrets.js';
+import type { Project, Store } from '../../../store/store.js';
+import { ApiError } from '../../errors.js';
+import { apiKeyAuth } from '../../plugins/auth.js';
+import {
+  destinationBody,
+  destinationOr404,
+  destinationParams,
+  projectOr404,
+  projectParams,
+  ValidationFailed,
+  validateForProject,
+} from './common.js';
+import { logAndMetricRoutes } from './logs-metrics.js';
+import { encryptSecretInputs } from './secrets.js';
+import { testRunRoutes, type TestRunOptions } from './test-run.js';
+import { destinationOf, destinationView } from './views.js';
+
+export interface DestinationRoutesOptions extends TestRunOptions {
+  store: Store;
+  keyring: Keyring;
+  /** Called after every write, so workers pick up the change at once. */
+  onDestinationsChanged?: () => void;
+}
+
+export async function destinationRoutes(app: FastifyInstance, opts: DestinationRoutesOptions): Promise<void> {
+  const { store, keyring } = opts;
+  await app.register(apiKeyAuth, { store });
+
+  async function save(project: Project, body: unknown, existing?: Destination): Promise<Destination> {
+    const result = validateForProject(body, project, existing);
+    if (!result.ok) throw new ValidationFailed(result.errors);
+    const destination = encryptSecretInputs(result.destination, keyring);
+    await store.saveDestination({
+      id: destination.id,
+      projectId: project.id,
+      enabled: destination.enabled,
+      config: destination as unknown as Record<string, unknown>,
+    });
+    opts.onDestinationsChanged?.();
+    return destination;
+  }
+
+  app.get<{ Params: { project_id: number }; Querystring: { search?: string; enabled?: boolean } }>(
+    '/api/projects/:project_id/hog_functions/',
+    {
+      schema: {
+        params: projectParams,
+        querystring: { type: 'object', properties: { search: { type: 'string' }, enabled: { type: 'boolean' } } },
+      },
+    },
+    async (request) => {
+      const project = await projectOr404(store, request.params.project_id);
+      const search = request.query.search?.toLowerCase();
+      const results = (await store.listDestinations(project.id))
+        .map(destinationOf)
+        .filter((d) => request.query.enabled === undefined || d.enabled === request.query.enabled)
+        .filter((d) => !search || d.name.toLowerCase().includes(search) || d.description.toLowerCase().includes(search))
+        .map(destinationView);
+      return { count: results.length, next: null, previous: null, results };
+    },
+  );
+
+  app.post<{ Params: { project_id: number }; Body: Record<string, unknown> }>(
+    '/api/projects/:project_id/hog_functions/',
+    { schema: { params: projectParams, body: destinationBody } },
+    async (request, reply) => {
+      const project = await projectOr404(store, request.params.project_id);
+      const { id: _ignored, ...body } = request.body;
+      void _ignored;
+      const destination = await save(project, body);
+      return reply.code(201).send(destinationView(destination));
+    },
+  );
+
+  app.get<{ Params: { project_id: number; id: string } }>(
+    '/api/projects/:project_id/hog_functions/:id/',
+    { schema: { params: destinationParams } },
+    async (request) => destinationView(await destinationOr404(store, request.params.project_id, request.params.id)),
+  );
+
+  for (const method of ['PATCH', 'PUT'] as const) {
+    app.route<{ Params: { project_id: number; id: string }; Body: Record<string, unknown> }>({
+      method,
+      url: '/api/projects/:project_id/hog_functions/:id/',
+      schema: { params: destinationParams, body: destinationBody },
+      handler: async (request) => {
+        const project = await projectOr404(store, request.params.project_id);
+        const existing = await destinationOr404(store, project.id, request.params.id);
+        const { id: _ignored, ...body } = request.body;
+        void _ignored;
+        return destinationView(await save(project, body, existing));
+      },
+    });
+  }
+
+  app.delete<{ Params: { project_id: number; id: string } }>(
+    '/api/projects/:project_id/hog_functions/:id/',
+    { schema: { params: destinationParams } },
+    async (request, reply) => {
+      const project = await projectOr404(store, request.params.project_id);
+      const deleted = await store.deleteDestination(project.id, request.params.id);
+      if (!deleted) throw new ApiError('SLUICE_ERR_API_NOT_FOUND', `destination ${request.params.id} does not exist in project ${project.id}`);
+      opts.onDestinationsChanged?.();
+      return reply.code(204).send();
+    },
+  );
+
+  await app.register(testRunRoutes, opts);
+  await app.register(logAndMetricRoutes, { store });
+}

@@ -1,0 +1,162 @@
+/**
+ * `POST …/hog_functions/:id/invocations/` — a test run (product.md §8): run a saved or unsaved
+ * configuration on an example event through the real filters, inputs and code. With
+ * `mock_async_functions` (the default) every fetch is logged instead of sent and answers
+ * `{status: 200, body: {}}`; secrets are redacted from everything returned.
+ */
+import { randomUUID } from 'node:crypto';
+import type { FastifyInstance } from 'fastify';
+import { matchesFilters } from '../../../destinations/filters.js';
+import { buildGlobals, type Globals } from '../../../destinations/globals.js';
+import type { Destination } from '../../../destinations/model.js';
+import { collectSecretValues, redactSecrets, type Keyring } from '../../../destinations/secrets.js';
+import {
+  describeRequest,
+  type HttpRequest,
+  type HttpResponse,
+  type InvocationJob,
+  InvocationExecutor,
+  type InvocationLog,
+  runToEnd,
+} from '../../../runtime/executor.js';
+import type { Project, Store } from '../../../store/store.js';
+import { destinationOr404, projectOr404, ValidationFailed, validateForProject } from './common.js';
+import { decryptSecretInputs } from './secrets.js';
+
+export interface TestRunOptions {
+  store: Store;
+  keyring: Keyring;
+  /** Performs real requests when a test run asks for `mock_async_functions: false`. */
+  fetch?: (request: HttpRequest) => Promise<HttpResponse>;
+  /** Base URL of the web UI, for the `url` globals. */
+  siteUrl?: string;
+}
+
+interface TestRunBody {
+  configuration?: Record<string, unknown>;
+  globals?: { event?: Record<string, unknown>; person?: Record<string, unknown> | null; groups?: Record<string, unknown> };
+  mock_async_functions?: boolean;
+}
+
+const SAMPLE_EVENT = {
+  event: '$pageview',
+  distinct_id: 'example-distinct-id',
+  properties: { $current_url: 'https://example.com/pricing', $browser: 'Chrome' },
+};
+const SAMPLE_PERSON = { id: 'example-person', properties: { email: 'max@example.com', first_name: 'Max', last_name: 'the Hedgehog' } };
+
+function record(value: unknown): Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
+}
+
+function globalsForTest(body: TestRunBody, project: Project, destination: Destination, siteUrl: string): Globals {
+  const event: Record<string, unknown> = { ...SAMPLE_EVENT, ...record(body.globals?.event) };
+  const person: Record<string, unknown> | null = body.globals?.person === null ? null : { ...SAMPLE_PERSON, ...record(body.globals?.person) };
+  const groups: Record<string, { key: string; index: number; properties: Record<string, unknown> }> = {};
+  for (const [type, g] of Object.entries(record(body.globals?.groups))) {
+    const group = record(g);
+    groups[type] = { key: String(group.key ?? group.id ?? type), index: Number(group.index ?? 0), properties: record(group.properties) };
+  }
+  return buildGlobals({
+    event: {
+      uuid: String(event.uuid ?? randomUUID()),
+      event: String(event.event ?? event.name ?? '$pageview'),
+      distinct_id: String(event.distinct_id ?? 'example-distinct-id'),
+      properties: record(event.properties),
+      timestamp: String(event.timestamp ?? new Date().toISOString()),
+      elements_chain: typeof event.elements_chain === 'string' ? event.elements_chain : '',
+    },
+    person: person === null ? null : { id: String(person.id ?? person.uuid ?? 'example-person'), properties: record(person.properties) },
+    groups,
+    project: { id: project.id, name: project.name },
+    source: { name: destination.name, id: destination.id },
+    siteUrl,
+  });
+}
+
+function jobsOf(destination: Destination, globals: Globals): InvocationJob[] {
+  const base = { destinationId: destination.id, bytecode: destination.bytecode, globals };
+  if (!destination.mappings || destination.mappings.length === 0) {
+    return [{ ...base, inputsSchema: destination.inputs_schema, inputs: destination.inputs }];
+  }
+  return destination.mappings
+    .filter((m) => !m.disabled && (!m.filters?.bytecode || matchesFilters(m.filters.bytecode, globals as never).matched))
+    .map((m) => ({ ...base, inputsSchema: [...destination.inputs_schema, ...(m.inputs_schema ?? [])], inputs: { ...destination.inputs, ...m.inputs } }));
+}
+
+export async function testRunRoutes(app: FastifyInstance, opts: TestRunOptions): Promise<void> {
+  const { store, keyring } = opts;
+  const executor = new InvocationExecutor();
+
+  app.post<{ Params: { project_id: number; id: string }; Body: TestRunBody }>(
+    '/api/projects/:project_id/hog_functions/:id/invocations/',
+    {
+      schema: {
+        params: {
+          type: 'object',
+          properties: { project_id: { type: 'integer', minimum: 1 }, id: { type: 'string', minLength: 1 } },
+          required: ['project_id', 'id'],
+        },
+        body: {
+          type: 'object',
+          properties: {
+            configuration: { type: 'object', additionalProperties: true },
+            globals: { type: 'object', additionalProperties: true },
+            mock_async_functions: { type: 'boolean', default: true },
+          },
+        },
+      },
+    },
+    async (request) => {
+      const project = await projectOr404(store, request.params.project_id);
+      const existing = request.params.id === 'new' ? undefined : await destinationOr404(store, project.id, request.params.id);
+      const validated = validateForProject(request.body.configuration ?? {}, project, existing);
+      if (!validated.ok) throw new ValidationFailed(validated.errors);
+      const destination = decryptSecretInputs(validated.destination, keyring);
+      const secrets = destination.inputs_schema
+        .filter((item) => item.secret)
+        .flatMap((item) => collectSecretValues(destination.inputs[item.key]?.value));
+      const redact = (text: string) => redactSecrets(text, secrets);
+      const globals = globalsForTest(request.body, project, destination, opts.siteUrl ?? 'http://localhost:8040');
+
+      const filterBytecode = destination.filters.bytecode;
+      if (filterBytecode) {
+        const match = matchesFilters(filterBytecode, globals as never);
+        if (!match.matched) {
+          const message = match.error ? `Filters failed: ${match.error}` : 'The event does not match the filters: the destination would not run.';
+          return { status: 'skipped', result: null, errors: match.error ? [redact(match.error)] : [], logs: [logLine(match.error ? 'error' : 'info', message)], requests: [] };
+        }
+      }
+
+      const mock = request.body.mock_async_functions !== false;
+      const logs: InvocationLog[] = [];
+      const errors: string[] = [];
+      const requests: HttpRequest[] = [];
+      let result: unknown = null;
+      for (const job of jobsOf(destination, globals)) {
+        const run = await runToEnd(executor, job, async (req) => {
+          requests.push(req);
+          if (mock || !opts.fetch) {
+            logs.push(logLine('info', redact(`Async function 'fetch' was mocked with arguments: ${describeRequest(req)}`)));
+            return { status: 200, body: {} };
+          }
+          return opts.fetch(req);
+        });
+        logs.push(...run.logs);
+        if (run.error) errors.push(run.error);
+        result = run.result ?? null;
+      }
+      return {
+        status: errors.length > 0 ? 'error' : 'success',
+        result,
+        errors,
+        logs: logs.map((l) => ({ ...l, message: redact(l.message) })),
+        requests: requests.map((r) => JSON.parse(redact(JSON.stringify(r))) as unknown),
+      };
+    },
+  );
+}
+
+function logLine(level: InvocationLog['level'], message: string): InvocationLog {
+  return { timestamp: new Date().toISOString(), level, message };
+}
