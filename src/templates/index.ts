@@ -1,16 +1,14 @@
 /**
- * The template registry: one line per template. Each folder holds `template.ts` (the definition) and
- * `fixtures.ts` (events in, exact requests out), run by `__tests__/fixtures.test.ts`.
+ * The template registry. Each folder holds `template.ts` (the definition) and `fixtures.ts` (events
+ * in, exact requests out), run by `__tests__/fixtures.test.ts`. Templates are registered by group,
+ * one line per template, in the `registry-*.ts` files.
  */
+import { GENERIC_AND_CHAT } from './registry-generic-chat.js';
+import { CRM_AND_EMAIL } from './registry-crm-email.js';
+import { ANALYTICS_ADS_PRODUCTIVITY } from './registry-analytics-ads.js';
 import type { TemplateDefinition, TemplateModule } from './types.js';
-import * as webhook from './webhook/template.js';
-import * as webhookFixtures from './webhook/fixtures.js';
 
-function register(template: { template: TemplateDefinition }, fixtures: { fixtures: TemplateModule['fixtures'] }): TemplateModule {
-  return { template: template.template, fixtures: fixtures.fixtures };
-}
-
-export const TEMPLATE_MODULES: TemplateModule[] = [register(webhook, webhookFixtures)];
+export const TEMPLATE_MODULES: TemplateModule[] = [...GENERIC_AND_CHAT, ...CRM_AND_EMAIL, ...ANALYTICS_ADS_PRODUCTIVITY];
 
 export const TEMPLATES: TemplateDefinition[] = TEMPLATE_MODULES.map((m) => m.template);
 

@@ -1,0 +1,7 @@
+/** Generic webhooks and chat/alerting templates. One `register` line per template. */
+import { register } from './register.js';
+import type { TemplateModule } from './types.js';
+import * as webhook from './webhook/template.js';
+import * as webhookFixtures from './webhook/fixtures.js';
+
+export const GENERIC_AND_CHAT: TemplateModule[] = [register(webhook, webhookFixtures)];
