@@ -132,7 +132,8 @@ export async function runFixture(config: DestinationConfig, fixture: TemplateFix
   const filterBytecode = destination.filters.bytecode;
   const matched = !filterBytecode || matchesFilters(filterBytecode, asFilterGlobals(globals)).matched;
   const responses = [...(fixture.responses ?? [])];
-  const executor = new InvocationExecutor({ vmTimeoutMs: 1000 });
+  const nowMs = Date.parse(fixture.now ?? '2026-01-01T00:00:00.000Z');
+  const executor = new InvocationExecutor({ vmTimeoutMs: 1000 }, () => nowMs);
   if (matched) {
     for (const job of jobsFor(destination, globals)) {
       const run = await runToEnd(executor, job, async (request) => {

@@ -65,6 +65,8 @@ export interface TemplateFixture {
   groups?: Record<string, { key: string; index: number; properties?: Record<string, unknown> }>;
   /** Input values by key (`{url: 'https://…'}`); schema defaults fill the rest. */
   inputs: Record<string, unknown>;
+  /** The clock during the run (ISO); default `2026-01-01T00:00:00.000Z`, so signatures and dates are reproducible. */
+  now?: string;
   /** Answers for the fetches, in order; default `{status: 200, body: {}}`. */
   responses?: { status: number; body?: unknown; headers?: Record<string, string> }[];
   expect: {
