@@ -184,8 +184,17 @@ export interface Store {
   destinationsVersion(): Promise<number>;
 
   // invocations (the durable queue)
-  /** Stores invocations and, atomically with them, a consumer offset (the matcher's position). */
-  enqueueInvocations(invocations: NewInvocation[], offset?: { consumer: string; seq: number }): Promise<void>;
+  /**
+   * Stores invocations and, atomically with them, a consumer offset (the matcher's position). With
+   * `claim`, they are stored already `running` and locked by that worker (a worker in the same process
+   * takes them from memory, skipping a claim round trip; if it dies, the lock expires and they are
+   * reclaimed like any stalled invocation).
+   */
+  enqueueInvocations(
+    invocations: NewInvocation[],
+    offset?: { consumer: string; seq: number },
+    claim?: { workerId: string; lockedUntil: number },
+  ): Promise<void>;
   /**
    * Claims up to `limit` due invocations for `workerId`: queued ones with `scheduledAt <= now`, and running
    * ones whose lock expired (stalled: their worker died). Lowest priority number first, then oldest.

@@ -28,7 +28,10 @@ describe('SQLite store', () => {
     await new SqliteStore({ filename: file }).close();
     const db = new Database(file, { readonly: true });
     const rows = db.prepare('SELECT version, name FROM schema_migrations').all();
-    expect(rows).toEqual([{ version: 1, name: 'init' }]);
+    expect(rows).toEqual([
+      { version: 1, name: 'init' },
+      { version: 2, name: 'destinations' },
+    ]);
     expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
     db.close();
   });

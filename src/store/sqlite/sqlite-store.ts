@@ -9,15 +9,25 @@ import type {
   Group,
   GroupRef,
   GroupType,
+  Invocation,
+  InvocationState,
+  InvocationUpdate,
   JsonObject,
+  LogEntry,
+  LogQuery,
+  MetricIncrement,
+  MetricPoint,
   NewEvent,
+  NewInvocation,
   Person,
   PersonBatchWrite,
   PersonSnapshot,
   Project,
   Store,
+  StoredDestination,
   StoredEvent,
 } from '../store.js';
+import { DestinationTables } from './destination-tables.js';
 import { migrate } from './migrator.js';
 
 export interface SqliteStoreOptions {
@@ -105,6 +115,7 @@ export class SqliteStore implements Store {
   /** Person snapshots are often shared by consecutive events of one person: serialize each object once. */
   private readonly snapshotJson = new WeakMap<object, string>();
   private readonly q;
+  private readonly runtime: DestinationTables;
 
   constructor(options: SqliteStoreOptions) {
     if (options.filename !== ':memory:') mkdirSync(dirname(options.filename), { recursive: true });
@@ -115,6 +126,7 @@ export class SqliteStore implements Store {
     this.db.pragma('cache_size = -65536');
     this.db.pragma('temp_store = MEMORY');
     migrate(this.db);
+    this.runtime = new DestinationTables(this.db);
     const db = this.db;
     this.q = {
       insertProject: db.prepare('INSERT INTO projects (name, api_token, created_at) VALUES (?, ?, ?)'),
@@ -390,5 +402,102 @@ export class SqliteStore implements Store {
         : this.q.listGroupsOfType.all(projectId, filter.groupTypeIndex, filter.limit, filter.offset)
     ) as GroupRow[];
     return rows.map(toGroup);
+  }
+  // ---- destinations, invocations, logs, metrics: ./destination-tables.ts ----------------------------------
+
+  async saveDestination(input: { id: string; projectId: number; enabled: boolean; config: JsonObject }): Promise<StoredDestination> {
+    return this.runtime.saveDestination(input);
+  }
+
+  async getDestination(projectId: number, id: string): Promise<StoredDestination | null> {
+    return this.runtime.getDestination(projectId, id);
+  }
+
+  async listDestinations(projectId: number): Promise<StoredDestination[]> {
+    return this.runtime.listDestinations(projectId);
+  }
+
+  async deleteDestination(projectId: number, id: string): Promise<boolean> {
+    return this.runtime.deleteDestination(projectId, id);
+  }
+
+  async listEnabledDestinations(): Promise<StoredDestination[]> {
+    return this.runtime.listEnabledDestinations();
+  }
+
+  async destinationsVersion(): Promise<number> {
+    return this.runtime.destinationsVersion();
+  }
+
+  async enqueueInvocations(
+    invocations: NewInvocation[],
+    offset?: { consumer: string; seq: number },
+    claim?: { workerId: string; lockedUntil: number },
+  ): Promise<void> {
+    this.runtime.enqueueInvocations(invocations, offset, claim);
+  }
+
+  async claimInvocations(input: { workerId: string; limit: number; now: number; lockMs: number }): Promise<Invocation[]> {
+    return this.runtime.claimInvocations(input);
+  }
+
+  async extendInvocationLocks(input: { workerId: string; ids: string[]; lockedUntil: number }): Promise<void> {
+    this.runtime.extendInvocationLocks(input);
+  }
+
+  async updateInvocation(id: string, update: InvocationUpdate): Promise<void> {
+    this.runtime.updateInvocations([{ id, update }]);
+  }
+
+  async updateInvocations(updates: { id: string; update: InvocationUpdate }[]): Promise<void> {
+    this.runtime.updateInvocations(updates);
+  }
+
+  async getInvocation(id: string): Promise<Invocation | null> {
+    return this.runtime.getInvocation(id);
+  }
+
+  async listInvocations(
+    projectId: number,
+    destinationId: string,
+    query: { states?: InvocationState[]; limit: number; before?: number },
+  ): Promise<Invocation[]> {
+    return this.runtime.listInvocations(projectId, destinationId, query);
+  }
+
+  async countInvocations(query: { projectId?: number; destinationId?: string; states?: InvocationState[] }): Promise<number> {
+    return this.runtime.countInvocations(query);
+  }
+
+  async deleteFinishedInvocations(before: number): Promise<number> {
+    return this.runtime.deleteFinishedInvocations(before);
+  }
+
+  async appendLogs(entries: LogEntry[]): Promise<void> {
+    this.runtime.appendLogs(entries);
+  }
+
+  async queryLogs(projectId: number, destinationId: string, query: LogQuery): Promise<LogEntry[]> {
+    return this.runtime.queryLogs(projectId, destinationId, query);
+  }
+
+  async deleteLogsBefore(timestamp: string): Promise<number> {
+    return this.runtime.deleteLogsBefore(timestamp);
+  }
+
+  async incrementMetrics(increments: MetricIncrement[]): Promise<void> {
+    this.runtime.incrementMetrics(increments);
+  }
+
+  async queryMetrics(
+    projectId: number,
+    destinationId: string,
+    query: { after: string; before: string; interval: 'hour' | 'day'; names?: string[] },
+  ): Promise<MetricPoint[]> {
+    return this.runtime.queryMetrics(projectId, destinationId, query);
+  }
+
+  async deleteMetricsBefore(hour: string): Promise<number> {
+    return this.runtime.deleteMetricsBefore(hour);
   }
 }

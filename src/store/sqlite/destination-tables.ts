@@ -1,0 +1,435 @@
+/**
+ * The SQLite side of the destinations runtime: destinations, the invocation queue, logs and metrics
+ * (migration 0002). `SqliteStore` delegates its runtime operations here so the person/event half and
+ * this half stay readable on their own.
+ *
+ * Queue semantics: an invocation is claimable when it is `queued` with `scheduled_at <= now`, or
+ * `running` with `locked_until <= now` (stalled: its worker died). Claiming is one `UPDATE … WHERE id IN
+ * (SELECT …) RETURNING` in an IMMEDIATE transaction, so two claimers — threads or processes — never
+ * get the same row: SQLite lets one writer at a time through, and the second one's SELECT already sees
+ * the first one's rows as locked.
+ */
+import type Database from 'better-sqlite3';
+import type {
+  Invocation,
+  InvocationState,
+  InvocationUpdate,
+  JsonObject,
+  LogEntry,
+  LogLevel,
+  LogQuery,
+  MetricIncrement,
+  MetricPoint,
+  NewInvocation,
+  StoredDestination,
+} from '../store.js';
+
+interface DestinationRow {
+  id: string;
+  project_id: number;
+  enabled: number;
+  config: string;
+  created_at: string;
+  updated_at: string;
+  version: number;
+}
+
+interface InvocationRow {
+  id: string;
+  project_id: number;
+  destination_id: string;
+  mapping_index: number | null;
+  event_uuid: string;
+  globals: string;
+  priority: number;
+  scheduled_at: number;
+  state: InvocationState;
+  suspension: string | null;
+  attempts: number;
+  first_attempt_at: number | null;
+  locked_by: string | null;
+  locked_until: number | null;
+  error: string | null;
+  created_at: number;
+  finished_at: number | null;
+}
+
+interface LogRow {
+  project_id: number;
+  destination_id: string;
+  invocation_id: string | null;
+  timestamp: string;
+  level: LogLevel;
+  message: string;
+}
+
+function toDestination(row: DestinationRow): StoredDestination {
+  return {
+    id: row.id,
+    projectId: row.project_id,
+    enabled: row.enabled === 1,
+    config: JSON.parse(row.config) as JsonObject,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+    version: row.version,
+  };
+}
+
+function toInvocation(row: InvocationRow): Invocation {
+  return {
+    id: row.id,
+    projectId: row.project_id,
+    destinationId: row.destination_id,
+    mappingIndex: row.mapping_index,
+    eventUuid: row.event_uuid,
+    globals: JSON.parse(row.globals) as JsonObject,
+    priority: row.priority,
+    scheduledAt: row.scheduled_at,
+    state: row.state,
+    suspension: row.suspension === null ? null : (JSON.parse(row.suspension) as JsonObject),
+    attempts: row.attempts,
+    firstAttemptAt: row.first_attempt_at,
+    lockedBy: row.locked_by,
+    lockedUntil: row.locked_until,
+    error: row.error,
+    createdAt: row.created_at,
+    finishedAt: row.finished_at,
+  };
+}
+
+function toLog(row: LogRow): LogEntry {
+  return {
+    projectId: row.project_id,
+    destinationId: row.destination_id,
+    invocationId: row.invocation_id,
+    timestamp: row.timestamp,
+    level: row.level,
+    message: row.message,
+  };
+}
+
+/** Lowest priority number first, then the oldest schedule: the order claims hand out work in. */
+function byClaimOrder(a: Invocation, b: Invocation): number {
+  return a.priority - b.priority || a.scheduledAt - b.scheduledAt;
+}
+
+function placeholders(n: number): string {
+  return new Array<string>(n).fill('?').join(', ');
+}
+
+/** `2026-01-02T03:00:00.000Z` → `2026-01-02T00:00:00.000Z`. */
+function dayOf(hour: string): string {
+  return `${hour.slice(0, 10)}T00:00:00.000Z`;
+}
+
+export class DestinationTables {
+  private readonly q;
+
+  constructor(private readonly db: Database.Database) {
+    this.q = {
+      upsertDestination: db.prepare(
+        `INSERT INTO destinations (id, project_id, enabled, config, created_at, updated_at, version, deleted)
+         VALUES (@id, @projectId, @enabled, @config, @now, @now, (SELECT coalesce(max(version), 0) + 1 FROM destinations), 0)
+         ON CONFLICT (id) DO UPDATE SET enabled = excluded.enabled, config = excluded.config, updated_at = excluded.updated_at,
+           version = excluded.version, deleted = 0
+         WHERE destinations.project_id = excluded.project_id`,
+      ),
+      destinationById: db.prepare('SELECT * FROM destinations WHERE id = ?'),
+      destination: db.prepare('SELECT * FROM destinations WHERE project_id = ? AND id = ? AND deleted = 0'),
+      destinations: db.prepare('SELECT * FROM destinations WHERE project_id = ? AND deleted = 0 ORDER BY created_at, id'),
+      enabledDestinations: db.prepare('SELECT * FROM destinations WHERE enabled = 1 AND deleted = 0 ORDER BY project_id, created_at, id'),
+      deleteDestination: db.prepare(
+        `UPDATE destinations SET deleted = 1, enabled = 0, updated_at = ?,
+           version = (SELECT coalesce(max(version), 0) + 1 FROM destinations)
+         WHERE project_id = ? AND id = ? AND deleted = 0`,
+      ),
+      destinationsVersion: db.prepare('SELECT coalesce(max(version), 0) AS v FROM destinations'),
+      insertInvocation: db.prepare(
+        `INSERT INTO invocations (id, project_id, destination_id, mapping_index, event_uuid, globals, priority, scheduled_at,
+           state, attempts, locked_by, locked_until, created_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?)`,
+      ),
+      setOffset: db.prepare(
+        'INSERT INTO consumer_offsets (consumer, seq) VALUES (?, ?) ON CONFLICT (consumer) DO UPDATE SET seq = excluded.seq',
+      ),
+      claim: db.prepare(
+        `UPDATE invocations SET state = 'running', locked_by = @workerId, locked_until = @lockedUntil
+         WHERE id IN (
+           SELECT id FROM (
+             SELECT id, priority, scheduled_at FROM (
+               SELECT id, priority, scheduled_at FROM invocations
+               WHERE state = 'queued' AND scheduled_at <= @now ORDER BY priority, scheduled_at LIMIT @limit)
+             UNION ALL
+             SELECT id, priority, scheduled_at FROM (
+               SELECT id, priority, scheduled_at FROM invocations
+               WHERE state = 'running' AND locked_until <= @now ORDER BY locked_until LIMIT @limit)
+           ) ORDER BY priority, scheduled_at LIMIT @limit)
+         RETURNING *`,
+      ),
+      extendLock: db.prepare(
+        `UPDATE invocations SET locked_until = ? WHERE id = ? AND locked_by = ? AND state = 'running'`,
+      ),
+      invocation: db.prepare('SELECT * FROM invocations WHERE id = ?'),
+      deleteFinished: db.prepare(
+        `DELETE FROM invocations WHERE finished_at IS NOT NULL AND finished_at < ? AND state IN ('succeeded', 'failed', 'skipped')`,
+      ),
+      insertLog: db.prepare(
+        'INSERT INTO destination_logs (project_id, destination_id, invocation_id, timestamp, level, message) VALUES (?, ?, ?, ?, ?, ?)',
+      ),
+      deleteLogs: db.prepare('DELETE FROM destination_logs WHERE timestamp < ?'),
+      incrementMetric: db.prepare(
+        `INSERT INTO destination_metrics (project_id, destination_id, hour, name, count) VALUES (?, ?, ?, ?, ?)
+         ON CONFLICT (project_id, destination_id, hour, name) DO UPDATE SET count = count + excluded.count`,
+      ),
+      metrics: db.prepare(
+        `SELECT name, hour, count FROM destination_metrics
+         WHERE project_id = ? AND destination_id = ? AND hour >= ? AND hour < ? ORDER BY hour, name`,
+      ),
+      deleteMetrics: db.prepare('DELETE FROM destination_metrics WHERE hour < ?'),
+    };
+  }
+
+  // ---- destinations -------------------------------------------------------------------------------------
+
+  saveDestination(input: { id: string; projectId: number; enabled: boolean; config: JsonObject }): StoredDestination {
+    return this.db.transaction(() => {
+      const info = this.q.upsertDestination.run({
+        id: input.id,
+        projectId: input.projectId,
+        enabled: input.enabled ? 1 : 0,
+        config: JSON.stringify(input.config),
+        now: new Date().toISOString(),
+      });
+      if (info.changes === 0) throw new Error(`destination ${input.id} belongs to another project`);
+      return toDestination(this.q.destinationById.get(input.id) as DestinationRow);
+    })();
+  }
+
+  getDestination(projectId: number, id: string): StoredDestination | null {
+    const row = this.q.destination.get(projectId, id) as DestinationRow | undefined;
+    return row ? toDestination(row) : null;
+  }
+
+  listDestinations(projectId: number): StoredDestination[] {
+    return (this.q.destinations.all(projectId) as DestinationRow[]).map(toDestination);
+  }
+
+  deleteDestination(projectId: number, id: string): boolean {
+    return this.q.deleteDestination.run(new Date().toISOString(), projectId, id).changes > 0;
+  }
+
+  listEnabledDestinations(): StoredDestination[] {
+    return (this.q.enabledDestinations.all() as DestinationRow[]).map(toDestination);
+  }
+
+  destinationsVersion(): number {
+    return (this.q.destinationsVersion.get() as { v: number }).v;
+  }
+
+  // ---- the queue ----------------------------------------------------------------------------------------
+
+  enqueueInvocations(
+    invocations: NewInvocation[],
+    offset?: { consumer: string; seq: number },
+    claim?: { workerId: string; lockedUntil: number },
+  ): void {
+    const insert = this.q.insertInvocation;
+    const now = Date.now();
+    this.db.transaction(() => {
+      for (const inv of invocations) {
+        const state = claim ? 'running' : (inv.state ?? 'queued');
+        insert.run(
+          inv.id,
+          inv.projectId,
+          inv.destinationId,
+          inv.mappingIndex,
+          inv.eventUuid,
+          JSON.stringify(inv.globals),
+          inv.priority,
+          inv.scheduledAt,
+          state,
+          claim?.workerId ?? null,
+          claim?.lockedUntil ?? null,
+          now,
+        );
+      }
+      if (offset) this.q.setOffset.run(offset.consumer, offset.seq);
+    })();
+  }
+
+  claimInvocations(input: { workerId: string; limit: number; now: number; lockMs: number }): Invocation[] {
+    if (input.limit <= 0) return [];
+    const rows = this.db
+      .transaction(
+        () =>
+          this.q.claim.all({
+            workerId: input.workerId,
+            lockedUntil: input.now + input.lockMs,
+            now: input.now,
+            limit: input.limit,
+          }) as InvocationRow[],
+      )
+      .immediate();
+    return rows.map(toInvocation).sort(byClaimOrder);
+  }
+
+  extendInvocationLocks(input: { workerId: string; ids: string[]; lockedUntil: number }): void {
+    const extend = this.q.extendLock;
+    this.db.transaction(() => {
+      for (const id of input.ids) extend.run(input.lockedUntil, id, input.workerId);
+    })();
+  }
+
+  /** One statement per shape of update: only the fields given are written. */
+  private readonly updateStatements = new Map<string, Database.Statement>();
+
+  private updateStatement(update: InvocationUpdate): { statement: Database.Statement; values: unknown[] } {
+    const columns: [string, unknown][] = [['state', update.state]];
+    if (update.suspension !== undefined) columns.push(['suspension', update.suspension === null ? null : JSON.stringify(update.suspension)]);
+    if (update.attempts !== undefined) columns.push(['attempts', update.attempts]);
+    if (update.firstAttemptAt !== undefined) columns.push(['first_attempt_at', update.firstAttemptAt]);
+    if (update.scheduledAt !== undefined) columns.push(['scheduled_at', update.scheduledAt]);
+    if (update.error !== undefined) columns.push(['error', update.error]);
+    if (update.finishedAt !== undefined) columns.push(['finished_at', update.finishedAt]);
+    const releases = update.state !== 'running';
+    const key = `${columns.map(([c]) => c).join(',')}${releases ? '+release' : ''}`;
+    let statement = this.updateStatements.get(key);
+    if (statement === undefined) {
+      const sets = columns.map(([c]) => `${c} = ?`);
+      if (releases) sets.push('locked_by = NULL', 'locked_until = NULL');
+      statement = this.db.prepare(`UPDATE invocations SET ${sets.join(', ')} WHERE id = ?`);
+      this.updateStatements.set(key, statement);
+    }
+    return { statement, values: columns.map(([, v]) => v) };
+  }
+
+  updateInvocations(updates: { id: string; update: InvocationUpdate }[]): void {
+    this.db.transaction(() => {
+      for (const { id, update } of updates) {
+        const { statement, values } = this.updateStatement(update);
+        statement.run(...values, id);
+      }
+    })();
+  }
+
+  getInvocation(id: string): Invocation | null {
+    const row = this.q.invocation.get(id) as InvocationRow | undefined;
+    return row ? toInvocation(row) : null;
+  }
+
+  listInvocations(
+    projectId: number,
+    destinationId: string,
+    query: { states?: InvocationState[]; limit: number; before?: number },
+  ): Invocation[] {
+    const where = ['project_id = ?', 'destination_id = ?'];
+    const values: unknown[] = [projectId, destinationId];
+    if (query.states && query.states.length > 0) {
+      where.push(`state IN (${placeholders(query.states.length)})`);
+      values.push(...query.states);
+    }
+    if (query.before !== undefined) {
+      where.push('created_at < ?');
+      values.push(query.before);
+    }
+    const sql = `SELECT * FROM invocations WHERE ${where.join(' AND ')} ORDER BY created_at DESC, id DESC LIMIT ?`;
+    return (this.db.prepare(sql).all(...values, query.limit) as InvocationRow[]).map(toInvocation);
+  }
+
+  countInvocations(query: { projectId?: number; destinationId?: string; states?: InvocationState[] }): number {
+    const where: string[] = [];
+    const values: unknown[] = [];
+    if (query.projectId !== undefined) {
+      where.push('project_id = ?');
+      values.push(query.projectId);
+    }
+    if (query.destinationId !== undefined) {
+      where.push('destination_id = ?');
+      values.push(query.destinationId);
+    }
+    if (query.states && query.states.length > 0) {
+      where.push(`state IN (${placeholders(query.states.length)})`);
+      values.push(...query.states);
+    }
+    const sql = `SELECT count(*) AS n FROM invocations${where.length > 0 ? ` WHERE ${where.join(' AND ')}` : ''}`;
+    return (this.db.prepare(sql).get(...values) as { n: number }).n;
+  }
+
+  deleteFinishedInvocations(before: number): number {
+    return this.q.deleteFinished.run(before).changes;
+  }
+
+  // ---- logs and metrics ---------------------------------------------------------------------------------
+
+  appendLogs(entries: LogEntry[]): void {
+    if (entries.length === 0) return;
+    const insert = this.q.insertLog;
+    this.db.transaction(() => {
+      for (const e of entries) insert.run(e.projectId, e.destinationId, e.invocationId, e.timestamp, e.level, e.message);
+    })();
+  }
+
+  /** Newest first. */
+  queryLogs(projectId: number, destinationId: string, query: LogQuery): LogEntry[] {
+    const where = ['project_id = ?', 'destination_id = ?'];
+    const values: unknown[] = [projectId, destinationId];
+    if (query.levels && query.levels.length > 0) {
+      where.push(`level IN (${placeholders(query.levels.length)})`);
+      values.push(...query.levels);
+    }
+    if (query.search !== undefined && query.search !== '') {
+      // instr, not LIKE: `%` and `_` in the search text are literal characters.
+      where.push('instr(lower(message), lower(?)) > 0');
+      values.push(query.search);
+    }
+    if (query.invocationId !== undefined) {
+      where.push('invocation_id = ?');
+      values.push(query.invocationId);
+    }
+    if (query.after !== undefined) {
+      where.push('timestamp > ?');
+      values.push(query.after);
+    }
+    if (query.before !== undefined) {
+      where.push('timestamp < ?');
+      values.push(query.before);
+    }
+    const sql = `SELECT * FROM destination_logs WHERE ${where.join(' AND ')} ORDER BY timestamp DESC, id DESC LIMIT ?`;
+    return (this.db.prepare(sql).all(...values, query.limit) as LogRow[]).map(toLog);
+  }
+
+  deleteLogsBefore(timestamp: string): number {
+    return this.q.deleteLogs.run(timestamp).changes;
+  }
+
+  incrementMetrics(increments: MetricIncrement[]): void {
+    if (increments.length === 0) return;
+    const add = this.q.incrementMetric;
+    this.db.transaction(() => {
+      for (const m of increments) add.run(m.projectId, m.destinationId, m.hour, m.name, m.count);
+    })();
+  }
+
+  queryMetrics(
+    projectId: number,
+    destinationId: string,
+    query: { after: string; before: string; interval: 'hour' | 'day'; names?: string[] },
+  ): MetricPoint[] {
+    const rows = this.q.metrics.all(projectId, destinationId, query.after, query.before) as { name: string; hour: string; count: number }[];
+    const names = query.names && query.names.length > 0 ? new Set(query.names) : null;
+    const points = new Map<string, MetricPoint>();
+    for (const row of rows) {
+      if (names && !names.has(row.name)) continue;
+      const bucket = query.interval === 'day' ? dayOf(row.hour) : row.hour;
+      const key = `${bucket}\u0000${row.name}`;
+      const point = points.get(key);
+      if (point) point.count += row.count;
+      else points.set(key, { name: row.name, bucket, count: row.count });
+    }
+    return [...points.values()].sort((a, b) => (a.bucket < b.bucket ? -1 : a.bucket > b.bucket ? 1 : a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  }
+
+  deleteMetricsBefore(hour: string): number {
+    return this.q.deleteMetrics.run(hour).changes;
+  }
+}
