@@ -35,6 +35,9 @@ import { describeToken, isNameToken, nameOf, type Token, type TokenType } from '
 /** How deeply expressions and statements may nest before the parser gives up on that statement. */
 export const MAX_DEPTH = 256;
 
+/** After this many diagnostics the parser reports one "too many errors" and stays quiet. */
+const MAX_DIAGNOSTICS = 100;
+
 // ---------------------------------------------------------------------------------------------
 // Precedence (reference §3.1), loosest first. A bigger number binds tighter.
 //
@@ -141,6 +144,8 @@ class Parser {
   errorAt(token: Pos, message: string): void {
     if (this.panicMode) return;
     this.panicMode = true;
+    if (this.diagnostics.length === MAX_DIAGNOSTICS) message = 'Too many errors; stopped reporting';
+    if (this.diagnostics.length > MAX_DIAGNOSTICS) return;
     this.diagnostics.push({ message, line: token.line, column: token.column, offset: token.offset });
   }
 
@@ -155,20 +160,36 @@ class Parser {
       return true;
     }
     this.errorAtCurrent(`Nesting too deep (more than ${MAX_DEPTH} levels)`);
-    if (!this.atEnd()) this.advance();
+    this.skipGroup();
     return false;
+  }
+
+  /** Skip one token, or a whole bracketed group (without recursion) when it opens one. */
+  private skipGroup(): void {
+    let depth = 0;
+    do {
+      if (OPENERS.has(this.current.type)) depth++;
+      else if (CLOSERS.has(this.current.type)) depth--;
+      this.advance();
+    } while (depth > 0 && !this.atEnd());
   }
 
   leave(): void {
     this.depth--;
   }
 
-  /** Skip tokens until the start of the next statement (clox's `synchronize`). */
+  /**
+   * Skip tokens until the start of the next statement (clox's `synchronize`). Braces opened
+   * while skipping are skipped up to their matching `}`, so one bad line does not leave a trail
+   * of unbalanced `}` errors.
+   */
   synchronize(): void {
     this.panicMode = false;
+    let braces = 0;
     while (!this.atEnd()) {
-      if (this.previous.type === 'Semicolon') return;
-      if (STATEMENT_STARTS.has(this.current.type)) return;
+      if (braces === 0 && (this.previous.type === 'Semicolon' || STATEMENT_STARTS.has(this.current.type))) return;
+      if (this.check('LeftBrace')) braces++;
+      else if (this.check('RightBrace')) braces--;
       this.advance();
     }
   }
@@ -398,14 +419,17 @@ function fString(p: Parser, token: Token): Expr {
   return joinTemplateParts(parts, token);
 }
 
-function parseTemplateParts(p: Parser): Expr[] {
+/** Text and holes up to the first other token. `eachHole` lets templates report one error per hole. */
+function parseTemplateParts(p: Parser, eachHole = false): Expr[] {
   const parts: Expr[] = [];
   for (;;) {
     if (p.check('FStringText')) {
       const text = p.advance();
       if (text.value !== '') parts.push(constant(text, text.value as string));
-    } else if (p.check('HoleOpen')) parts.push(hole(p, p.advance()));
-    else return parts;
+    } else if (p.check('HoleOpen')) {
+      if (eachHole) p.panicMode = false;
+      parts.push(hole(p, p.advance()));
+    } else return parts;
   }
 }
 
@@ -1089,7 +1113,7 @@ export function parseTemplate(text: string): { expr: Expr; diagnostics: Diagnost
   const parts: Expr[] = [];
   while (!p.atEnd()) {
     const before = p.position;
-    parts.push(...parseTemplateParts(p));
+    parts.push(...parseTemplateParts(p, true));
     p.panicMode = false;
     if (p.position === before) p.advance();
   }
