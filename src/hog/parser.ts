@@ -384,7 +384,7 @@ function grouping(p: Parser, token: Token): Expr {
 function array(p: Parser, token: Token): Expr {
   const items: Expr[] = [];
   while (!p.check('RightBracket') && !p.atEnd()) {
-    items.push(parseExpr(p));
+    items.push(parseTopExpr(p));
     if (!p.match('Comma')) break;
   }
   p.consume('RightBracket', "Expected ']'");
@@ -462,12 +462,18 @@ function isParenLambdaParams(p: Parser, i = 0): boolean {
   }
 }
 
-/** At `x, y ->` (two or more bare names, then an arrow)? */
+/**
+ * At `x, y ->` (two or more bare names, then an arrow)? Like PostHog's parser this is tried
+ * wherever an expression starts a list item too, so `f(a, b -> c)` passes one lambda. The scan
+ * is bounded, so long lists of names stay linear.
+ */
 function isBareLambdaParams(p: Parser): boolean {
   let i = 0;
-  while (isNameToken(p.peek(i)) && p.peek(i + 1).type === 'Comma') i += 2;
+  while (i < 2 * MAX_BARE_PARAMS && isNameToken(p.peek(i)) && p.peek(i + 1).type === 'Comma') i += 2;
   return i > 0 && isNameToken(p.peek(i)) && p.peek(i + 1).type === 'Arrow';
 }
+
+const MAX_BARE_PARAMS = 64;
 
 function parseBareLambda(p: Parser): Expr {
   const first = p.current;
@@ -674,7 +680,7 @@ function call(p: Parser, left: Expr, _op: Token): Expr {
 function parseArguments(p: Parser): Expr[] {
   const args: Expr[] = [];
   while (!p.check('RightParen') && !p.atEnd()) {
-    args.push(parseExpr(p));
+    args.push(parseTopExpr(p));
     if (!p.match('Comma')) break;
   }
   p.consume('RightParen', "Expected ')'");
