@@ -3,5 +3,10 @@ import { register } from './register.js';
 import type { TemplateModule } from './types.js';
 import * as webhook from './webhook/template.js';
 import * as webhookFixtures from './webhook/fixtures.js';
+import * as slack from './slack/template.js';
+import * as slackFixtures from './slack/fixtures.js';
 
-export const GENERIC_AND_CHAT: TemplateModule[] = [register(webhook, webhookFixtures)];
+export const GENERIC_AND_CHAT: TemplateModule[] = [
+  register(webhook, webhookFixtures),
+  register(slack, slackFixtures),
+];
