@@ -256,7 +256,7 @@ function scanIdentifier(s: Scanner): Token {
   const lower = text.toLowerCase();
   if (lower === 'inf' || lower === 'infinity') return floatToken(s, Infinity);
   if (lower === 'nan') return floatToken(s, NaN);
-  const keyword = KEYWORDS[lower];
+  const keyword = KEYWORDS.get(lower);
   return keyword ? makeToken(s, keyword) : makeToken(s, 'Identifier', text);
 }
 
@@ -338,7 +338,7 @@ const SIMPLE_ESCAPES: Readonly<Record<string, string>> = {
 function readEscape(s: Scanner, extra: string): string | null {
   const ch = peek(s);
   if (ch === '') return null;
-  if (ch in SIMPLE_ESCAPES) return SIMPLE_ESCAPES[advance(s)];
+  if (Object.hasOwn(SIMPLE_ESCAPES, ch)) return SIMPLE_ESCAPES[advance(s)];
   if (extra.includes(ch)) return advance(s);
   if (ch === 'x' && /^[0-9a-fA-F]{2}$/.test(s.src.slice(s.current + 1, s.current + 3))) {
     // Lexes, but stays verbatim (reference §1.4, parser 1.3.87).

@@ -92,7 +92,7 @@ export interface Token {
 }
 
 /** Keywords, by lower-cased spelling. `inf`, `infinity`, `nan` are number literals, not keywords. */
-export const KEYWORDS: Readonly<Record<string, TokenType>> = {
+const KEYWORD_LIST: Readonly<Record<string, TokenType>> = {
   and: 'And',
   or: 'Or',
   not: 'Not',
@@ -131,7 +131,10 @@ export const RESERVED_NAMES: ReadonlySet<TokenType> = new Set<TokenType>([
   'Null',
 ]);
 
-const KEYWORD_TYPES: ReadonlySet<TokenType> = new Set(Object.values(KEYWORDS));
+/** A Map, not an object: `__proto__` and `constructor` are identifiers, not prototype lookups. */
+export const KEYWORDS: ReadonlyMap<string, TokenType> = new Map(Object.entries(KEYWORD_LIST));
+
+const KEYWORD_TYPES: ReadonlySet<TokenType> = new Set(KEYWORDS.values());
 
 export function isKeyword(type: TokenType): boolean {
   return KEYWORD_TYPES.has(type);

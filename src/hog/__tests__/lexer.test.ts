@@ -47,6 +47,15 @@ describe('identifiers and keywords', () => {
     ]);
   });
 
+  test('reads __proto__, constructor and toString as identifiers (regression: keyword lookup hit Object.prototype)', () => {
+    expect(tokenize('__proto__ constructor toString hasOwnProperty').slice(0, -1).map((t) => [t.type, t.value])).toEqual([
+      ['Identifier', '__proto__'],
+      ['Identifier', 'constructor'],
+      ['Identifier', 'toString'],
+      ['Identifier', 'hasOwnProperty'],
+    ]);
+  });
+
   test('makes any word after a dot an identifier, so keywords can be property names', () => {
     expect(types('a.if.true')).toEqual(['Identifier', 'Dot', 'Identifier', 'Dot', 'Identifier', 'EOF']);
   });
