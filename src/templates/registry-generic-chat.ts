@@ -5,8 +5,17 @@ import * as webhook from './webhook/template.js';
 import * as webhookFixtures from './webhook/fixtures.js';
 import * as slack from './slack/template.js';
 import * as slackFixtures from './slack/fixtures.js';
+import * as slackWebhook from './slack-webhook/template.js';
+import * as slackWebhookFixtures from './slack-webhook/fixtures.js';
+import * as discord from './discord/template.js';
+import * as discordFixtures from './discord/fixtures.js';
+import * as telegram from './telegram/template.js';
+import * as telegramFixtures from './telegram/fixtures.js';
 
 export const GENERIC_AND_CHAT: TemplateModule[] = [
   register(webhook, webhookFixtures),
   register(slack, slackFixtures),
+  register(slackWebhook, slackWebhookFixtures),
+  register(discord, discordFixtures),
+  register(telegram, telegramFixtures),
 ];
