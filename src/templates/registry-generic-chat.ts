@@ -11,6 +11,8 @@ import * as discord from './discord/template.js';
 import * as discordFixtures from './discord/fixtures.js';
 import * as telegram from './telegram/template.js';
 import * as telegramFixtures from './telegram/fixtures.js';
+import * as microsoftTeams from './microsoft-teams/template.js';
+import * as microsoftTeamsFixtures from './microsoft-teams/fixtures.js';
 
 export const GENERIC_AND_CHAT: TemplateModule[] = [
   register(webhook, webhookFixtures),
@@ -18,4 +20,5 @@ export const GENERIC_AND_CHAT: TemplateModule[] = [
   register(slackWebhook, slackWebhookFixtures),
   register(discord, discordFixtures),
   register(telegram, telegramFixtures),
+  register(microsoftTeams, microsoftTeamsFixtures),
 ];
