@@ -3,7 +3,22 @@ import { register } from './register.js';
 import type { TemplateModule } from './types.js';
 import * as hubspot from './hubspot/template.js';
 import * as hubspotFixtures from './hubspot/fixtures.js';
+import * as hubspotEvent from './hubspot-event/template.js';
+import * as hubspotEventFixtures from './hubspot-event/fixtures.js';
+import * as intercom from './intercom/template.js';
+import * as intercomFixtures from './intercom/fixtures.js';
+import * as intercomEvent from './intercom-event/template.js';
+import * as intercomEventFixtures from './intercom-event/fixtures.js';
+import * as attio from './attio/template.js';
+import * as attioFixtures from './attio/fixtures.js';
+import * as zendesk from './zendesk/template.js';
+import * as zendeskFixtures from './zendesk/fixtures.js';
 
 export const CRM_AND_EMAIL: TemplateModule[] = [
   register(hubspot, hubspotFixtures),
+  register(hubspotEvent, hubspotEventFixtures),
+  register(intercom, intercomFixtures),
+  register(intercomEvent, intercomEventFixtures),
+  register(attio, attioFixtures),
+  register(zendesk, zendeskFixtures),
 ];
