@@ -3,7 +3,16 @@ import { register } from './register.js';
 import type { TemplateModule } from './types.js';
 import * as amplitude from './amplitude/template.js';
 import * as amplitudeFixtures from './amplitude/fixtures.js';
+import * as mixpanel from './mixpanel/template.js';
+import * as mixpanelFixtures from './mixpanel/fixtures.js';
+import * as segment from './segment/template.js';
+import * as segmentFixtures from './segment/fixtures.js';
+import * as posthog from './posthog/template.js';
+import * as posthogFixtures from './posthog/fixtures.js';
 
 export const ANALYTICS_ADS_PRODUCTIVITY: TemplateModule[] = [
   register(amplitude, amplitudeFixtures),
+  register(mixpanel, mixpanelFixtures),
+  register(segment, segmentFixtures),
+  register(posthog, posthogFixtures),
 ];
