@@ -13,6 +13,8 @@ import * as telegram from './telegram/template.js';
 import * as telegramFixtures from './telegram/fixtures.js';
 import * as microsoftTeams from './microsoft-teams/template.js';
 import * as microsoftTeamsFixtures from './microsoft-teams/fixtures.js';
+import * as pagerduty from './pagerduty/template.js';
+import * as pagerdutyFixtures from './pagerduty/fixtures.js';
 
 export const GENERIC_AND_CHAT: TemplateModule[] = [
   register(webhook, webhookFixtures),
@@ -21,4 +23,5 @@ export const GENERIC_AND_CHAT: TemplateModule[] = [
   register(discord, discordFixtures),
   register(telegram, telegramFixtures),
   register(microsoftTeams, microsoftTeamsFixtures),
+  register(pagerduty, pagerdutyFixtures),
 ];
