@@ -1,23 +1,47 @@
+import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import { pino, type Logger } from 'pino';
 import { bootstrap, type BootstrapEnv, type BootstrapResult } from '../api/bootstrap.js';
 import { buildServer } from '../api/server.js';
+import { createKeyring, loadOrCreateKeyring, type Keyring } from '../destinations/secrets.js';
 import { GroupCommitWriter } from '../ingest/group-commit.js';
 import { Intake } from '../ingest/intake.js';
 import type { IngestLimits } from '../ingest/limits.js';
 import { PersonPipeline } from '../ingest/pipeline.js';
+import type { HttpRequest, HttpResponse } from '../runtime/executor.js';
+import { createFetchExecutor, parseAllowList, type FetchExecutor } from '../runtime/fetch.js';
+import { startRuntime, type Runtime, type RuntimeOptions } from '../runtime/index.js';
 import { openStore } from '../store/index.js';
 import type { Store } from '../store/store.js';
+
+/** The environment `sluice start` reads (bootstrap and runtime settings). */
+export interface SluiceEnv extends BootstrapEnv {
+  /** Comma-separated hosts and CIDRs destinations may reach despite the private-address guard. */
+  SLUICE_FETCH_ALLOW_HOSTS?: string | undefined;
+  /** Base URL of the UI, for the URLs destinations see; default `http://localhost:<port>`. */
+  SLUICE_SITE_URL?: string | undefined;
+  /** `SLUICE_ENCRYPTION_KEYS` and the rest of the keyring's environment. */
+  SLUICE_ENCRYPTION_KEYS?: string | undefined;
+  /** How long a worker's claim on an invocation lasts without a heartbeat (ms). Default 30 000. */
+  SLUICE_INVOCATION_LOCK_MS?: string | undefined;
+  SLUICE_RETENTION_INVOCATIONS_HOURS?: string | undefined;
+  SLUICE_RETENTION_LOGS_DAYS?: string | undefined;
+  SLUICE_RETENTION_METRICS_DAYS?: string | undefined;
+}
 
 export interface SluiceOptions {
   dataDir: string;
   port: number;
   host: string;
-  env?: BootstrapEnv;
+  env?: SluiceEnv;
   logger?: Logger | false;
   synchronous?: 'full' | 'normal';
   limits?: Partial<IngestLimits>;
+  /** Runtime settings over what `env` says (tests, bench). */
+  runtime?: Partial<Pick<RuntimeOptions, 'worker' | 'matcher' | 'executorLimits' | 'retention' | 'reloadCheckMs' | 'siteUrl'>>;
+  /** Keyring for secret inputs; default from `SLUICE_ENCRYPTION_KEYS` or the data dir's key file. */
+  keyring?: Keyring;
 }
 
 export interface RunningSluice {
@@ -28,24 +52,86 @@ export interface RunningSluice {
   intake: Intake;
   writer: GroupCommitWriter;
   pipeline: PersonPipeline;
+  runtime: Runtime;
+  keyring: Keyring;
   boot: BootstrapResult;
   /** Stops accepting requests, commits what was accepted, finishes person processing, closes the store. */
   close(): Promise<void>;
 }
 
-/** Composes store, intake, person processing and HTTP server, and listens. Used by the CLI, tests and bench. */
+function positiveNumber(text: string | undefined, name: string): number | undefined {
+  if (text === undefined || text.trim() === '') return undefined;
+  const n = Number(text);
+  if (!Number.isFinite(n) || n <= 0) throw new Error(`${name} must be a positive number, not '${text}'`);
+  return n;
+}
+
+function retentionFromEnv(env: SluiceEnv): RuntimeOptions['retention'] {
+  const hours = positiveNumber(env.SLUICE_RETENTION_INVOCATIONS_HOURS, 'SLUICE_RETENTION_INVOCATIONS_HOURS');
+  const logDays = positiveNumber(env.SLUICE_RETENTION_LOGS_DAYS, 'SLUICE_RETENTION_LOGS_DAYS');
+  const metricDays = positiveNumber(env.SLUICE_RETENTION_METRICS_DAYS, 'SLUICE_RETENTION_METRICS_DAYS');
+  return {
+    ...(hours ? { invocationsMs: hours * 3_600_000 } : {}),
+    ...(logDays ? { logsMs: logDays * 86_400_000 } : {}),
+    ...(metricDays ? { metricsMs: metricDays * 86_400_000 } : {}),
+  };
+}
+
+function keyringFor(options: SluiceOptions, logger: Logger | false): Keyring {
+  if (options.keyring) return options.keyring;
+  if (options.dataDir === ':memory:') return createKeyring([randomBytes(32)]);
+  const log = logger
+    ? { warn: (m: string) => logger.warn(m), info: (m: string) => logger.info(m) }
+    : { warn: () => {}, info: () => {} };
+  return loadOrCreateKeyring({ env: { ...process.env, ...(options.env ?? {}) }, dataDir: options.dataDir, log });
+}
+
+function fetchForTestRuns(fetcher: FetchExecutor): (request: HttpRequest) => Promise<HttpResponse> {
+  return async (request) => {
+    const response = await fetcher.fetch(request);
+    return { status: response.status, body: response.body, headers: response.headers };
+  };
+}
+
+/** Composes store, intake, person processing, destinations runtime and HTTP server, and listens. Used by the CLI, tests and bench. */
 export async function startSluice(options: SluiceOptions): Promise<RunningSluice> {
   const logger = options.logger === undefined ? false : options.logger;
+  const env = options.env ?? {};
   const store = await openStore({ dataDir: options.dataDir, synchronous: options.synchronous ?? 'full' });
-  const boot = await bootstrap(store, options.env ?? {});
+  const boot = await bootstrap(store, env);
+  const keyring = keyringFor(options, logger);
+  const fetcher = createFetchExecutor({ allowList: parseAllowList(env.SLUICE_FETCH_ALLOW_HOSTS ?? '') });
   const pipeline = new PersonPipeline({ store, ...(logger ? { logger: logger.child({ component: 'persons' }) } : {}) });
   const writer = new GroupCommitWriter(store, { onCommitted: (events) => pipeline.push(events) });
   await pipeline.start();
   const intake = new Intake({ store, writer, ...(options.limits ? { limits: options.limits } : {}) });
-  const app = await buildServer({ store, intake, logger });
+  let runtime: Runtime | null = null;
+  const app = await buildServer({
+    store,
+    intake,
+    logger,
+    keyring,
+    onDestinationsChanged: () => void runtime?.reload(),
+    fetch: fetchForTestRuns(fetcher),
+    ...(env.SLUICE_SITE_URL ? { siteUrl: env.SLUICE_SITE_URL } : {}),
+  });
   await app.listen({ port: options.port, host: options.host });
   const address = app.server.address() as AddressInfo;
   const shownHost = options.host === '0.0.0.0' || options.host === '::' ? 'localhost' : options.host;
+  const lockMs = positiveNumber(env.SLUICE_INVOCATION_LOCK_MS, 'SLUICE_INVOCATION_LOCK_MS');
+  const started = await startRuntime({
+    store,
+    pipeline,
+    keyring,
+    intake,
+    fetcher,
+    siteUrl: env.SLUICE_SITE_URL ?? `http://localhost:${address.port}`,
+    retention: retentionFromEnv(env),
+    ...(logger ? { logger } : {}),
+    ...options.runtime,
+    worker: { ...(lockMs ? { lockMs } : {}), ...options.runtime?.worker },
+  });
+  runtime = started;
   let closing: Promise<void> | null = null;
   return {
     app,
@@ -54,12 +140,16 @@ export async function startSluice(options: SluiceOptions): Promise<RunningSluice
     intake,
     writer,
     pipeline,
+    runtime: started,
+    keyring,
     boot,
     close() {
       closing ??= (async () => {
         await app.close();
         await writer.close();
         await pipeline.stop();
+        await started.stop();
+        await fetcher.close();
         await store.close();
       })();
       return closing;

@@ -137,6 +137,47 @@ export class Intake {
       rejected,
     };
   }
+
+  /**
+   * Stores events produced inside Sluice for a known project (no token, no body decoding), through the
+   * same normalization and group commit as captured ones. Resolves once they are committed.
+   */
+  async captureInternal(projectId: number, events: InternalEvent[]): Promise<InternalCaptureResult> {
+    const nowMs = this.now();
+    const ctx = {
+      projectId,
+      nowMs,
+      receivedAt: new Date(nowMs).toISOString(),
+      sentAt: undefined,
+      ip: undefined,
+      lib: undefined,
+      limits: this.limits,
+    };
+    const valid: NewEvent[] = [];
+    const rejected: Rejection[] = [];
+    events.forEach((raw, index) => {
+      try {
+        valid.push(normalizeEvent({ event: raw.event, distinct_id: raw.distinct_id, properties: { ...raw.properties } }, ctx));
+      } catch (error) {
+        if (!(error instanceof IngestError)) throw error;
+        rejected.push({ index, code: error.reason, detail: error.message });
+      }
+    });
+    if (valid.length > 0) await this.writer.write(valid);
+    return { accepted: valid.length, rejected };
+  }
+}
+
+/** An event emitted inside Sluice (a destination's `postHogCapture`), already tied to its project. */
+export interface InternalEvent {
+  event: string;
+  distinct_id: string;
+  properties: Record<string, unknown>;
+}
+
+export interface InternalCaptureResult {
+  accepted: number;
+  rejected: Rejection[];
 }
 
 function allRejected(rejected: Rejection[]): IngestError {

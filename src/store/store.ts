@@ -207,6 +207,8 @@ export interface Store {
   updateInvocation(id: string, update: InvocationUpdate): Promise<void>;
   /** Several updates in one transaction (a worker's finished batch). */
   updateInvocations(updates: { id: string; update: InvocationUpdate }[]): Promise<void>;
+  /** A worker's buffered results in one transaction: invocation updates, log lines and metric increments. */
+  commitInvocationBatch(batch: InvocationBatchWrite): Promise<void>;
   getInvocation(id: string): Promise<Invocation | null>;
   listInvocations(
     projectId: number,
@@ -291,6 +293,12 @@ export interface InvocationUpdate {
   scheduledAt?: number;
   error?: string | null;
   finishedAt?: number | null;
+}
+
+export interface InvocationBatchWrite {
+  updates: { id: string; update: InvocationUpdate }[];
+  logs: LogEntry[];
+  metrics: MetricIncrement[];
 }
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';

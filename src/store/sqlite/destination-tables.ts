@@ -12,6 +12,7 @@
 import type Database from 'better-sqlite3';
 import type {
   Invocation,
+  InvocationBatchWrite,
   InvocationState,
   InvocationUpdate,
   JsonObject,
@@ -309,6 +310,14 @@ export class DestinationTables {
         const { statement, values } = this.updateStatement(update);
         statement.run(...values, id);
       }
+    })();
+  }
+
+  commitInvocationBatch(batch: InvocationBatchWrite): void {
+    this.db.transaction(() => {
+      this.updateInvocations(batch.updates);
+      this.appendLogs(batch.logs);
+      this.incrementMetrics(batch.metrics);
     })();
   }
 

@@ -10,6 +10,7 @@ import type {
   GroupRef,
   GroupType,
   Invocation,
+  InvocationBatchWrite,
   InvocationState,
   InvocationUpdate,
   JsonObject,
@@ -451,6 +452,10 @@ export class SqliteStore implements Store {
 
   async updateInvocations(updates: { id: string; update: InvocationUpdate }[]): Promise<void> {
     this.runtime.updateInvocations(updates);
+  }
+
+  async commitInvocationBatch(batch: InvocationBatchWrite): Promise<void> {
+    this.runtime.commitInvocationBatch(batch);
   }
 
   async getInvocation(id: string): Promise<Invocation | null> {

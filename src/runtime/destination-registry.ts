@@ -1,0 +1,248 @@
+/**
+ * The destinations the runtime works with, held in memory and ready to run: configuration parsed once
+ * per stored version, secret inputs decrypted once, the retry policy normalized, mapping inputs merged.
+ *
+ * The registry notices configuration changes by polling `store.destinationsVersion()` (at most every
+ * `checkIntervalMs`), or at once when `reload()` is called (the management API does after each write).
+ */
+import type { Bytecode } from '../hog/index.js';
+import type { Destination, InputSchemaItem, Inputs } from '../destinations/model.js';
+import { collectSecretValues, decryptSecret, isEncryptedSecret, type Keyring } from '../destinations/secrets.js';
+import { uiUrls } from '../destinations/globals.js';
+import type { StoredDestination, Store } from '../store/store.js';
+import { DEFAULT_RETRY_POLICY, normalizeRetryPolicy, type RetryPolicy } from './backoff.js';
+
+/** What the executor needs for one destination or one of its mappings, secrets decrypted. */
+export interface PreparedJob {
+  bytecode: Bytecode;
+  inputsSchema: InputSchemaItem[];
+  inputs: Inputs;
+  /** Every string leaf of the decrypted secret inputs, to redact error texts. */
+  secretValues: string[];
+}
+
+export class CompiledDestination {
+  readonly id: string;
+  readonly projectId: number;
+  readonly version: number;
+  readonly enabled: boolean;
+  readonly config: Destination;
+  readonly retryPolicy: RetryPolicy;
+  private readonly jobs = new Map<number | null, PreparedJob | { error: string }>();
+  private readonly sourceUrls = new Map<string, string>();
+
+  constructor(
+    stored: StoredDestination,
+    private readonly keyring: Keyring | undefined,
+  ) {
+    this.id = stored.id;
+    this.projectId = stored.projectId;
+    this.version = stored.version;
+    this.enabled = stored.enabled;
+    this.config = stored.config as unknown as Destination;
+    this.retryPolicy = retryPolicyOf(this.config);
+  }
+
+  get name(): string {
+    return this.config.name;
+  }
+
+  /** The destination's own UI URL (`source.url` of the globals). */
+  sourceUrl(siteUrl: string): string {
+    let url = this.sourceUrls.get(siteUrl);
+    if (url === undefined) {
+      url = uiUrls(siteUrl, this.projectId).destination(this.id);
+      this.sourceUrls.set(siteUrl, url);
+    }
+    return url;
+  }
+
+  /** The code, schema and decrypted inputs for the destination (`null`) or one mapping; cached. */
+  job(mappingIndex: number | null): PreparedJob | { error: string } {
+    let job = this.jobs.get(mappingIndex);
+    if (job === undefined) {
+      job = this.prepare(mappingIndex);
+      this.jobs.set(mappingIndex, job);
+    }
+    return job;
+  }
+
+  private prepare(mappingIndex: number | null): PreparedJob | { error: string } {
+    const config = this.config;
+    let schema = config.inputs_schema ?? [];
+    let inputs: Inputs = { ...(config.inputs ?? {}) };
+    if (mappingIndex !== null) {
+      const mapping = config.mappings?.[mappingIndex];
+      if (!mapping) return { error: `the destination has no mapping #${mappingIndex} any more` };
+      schema = [...schema, ...(mapping.inputs_schema ?? [])];
+      inputs = mergeMappingInputs(inputs, mapping.inputs ?? {});
+    }
+    const secretValues: string[] = [];
+    try {
+      inputs = this.decryptSecrets(schema, inputs, secretValues);
+    } catch (error) {
+      return { error: `a secret input could not be decrypted: ${(error as Error).message}` };
+    }
+    return { bytecode: config.bytecode, inputsSchema: schema, inputs, secretValues };
+  }
+
+  private decryptSecrets(schema: InputSchemaItem[], inputs: Inputs, secretValues: string[]): Inputs {
+    const out: Inputs = { ...inputs };
+    for (const item of schema) {
+      if (item.secret !== true) continue;
+      const input = out[item.key];
+      if (input === undefined) continue;
+      if (isEncryptedSecret(input.value)) {
+        if (!this.keyring) throw new Error('no encryption keyring is configured');
+        const value = decryptSecret(this.keyring, input.value);
+        // Secret inputs are not templated: the plain value is used as it is.
+        out[item.key] = { value, ...(input.order !== undefined ? { order: input.order } : {}) };
+        collectSecretValues(value, secretValues);
+      } else {
+        collectSecretValues(input.value, secretValues);
+      }
+    }
+    return out;
+  }
+}
+
+/**
+ * The destination's inputs with a mapping's inputs on top. Mapping inputs are evaluated after every
+ * destination input (their order is shifted past the destination's), so they may read them.
+ */
+function mergeMappingInputs(base: Inputs, mapping: Inputs): Inputs {
+  let maxOrder = -1;
+  for (const input of Object.values(base)) if (typeof input.order === 'number') maxOrder = Math.max(maxOrder, input.order);
+  const merged: Inputs = { ...base };
+  for (const [key, input] of Object.entries(mapping)) {
+    merged[key] = typeof input.order === 'number' ? { ...input, order: maxOrder + 1 + input.order } : input;
+  }
+  return merged;
+}
+
+/** The destination's `retry_policy` (max attempts, max window) over the runtime defaults (3 attempts). */
+export function retryPolicyOf(config: Pick<Destination, 'retry_policy'>): RetryPolicy {
+  const policy = config.retry_policy;
+  if (!policy) return DEFAULT_RETRY_POLICY;
+  try {
+    return normalizeRetryPolicy({
+      ...(policy.max_attempts !== undefined ? { maxAttempts: policy.max_attempts } : {}),
+      ...(policy.max_window_seconds !== undefined ? { maxWindowMs: policy.max_window_seconds * 1000 } : {}),
+    });
+  } catch {
+    return DEFAULT_RETRY_POLICY;
+  }
+}
+
+export interface RegistryOptions {
+  store: Store;
+  keyring?: Keyring;
+  /** Least time between two `destinationsVersion()` checks. Default 200 ms. */
+  checkIntervalMs?: number;
+  now?: () => number;
+  /** Called after a reload with the destinations that changed or disappeared (ids). */
+  onChanged?: (changedIds: string[]) => void;
+}
+
+export class DestinationRegistry {
+  private readonly store: Store;
+  private readonly keyring: Keyring | undefined;
+  private readonly checkIntervalMs: number;
+  private readonly now: () => number;
+  private readonly onChanged: ((ids: string[]) => void) | undefined;
+  /** Enabled destinations by id. */
+  private enabled = new Map<string, CompiledDestination>();
+  /** Enabled destinations of each project, in creation order. */
+  private byProject = new Map<number, CompiledDestination[]>();
+  /** Destinations loaded one by one (disabled or just changed), by `id:version`. */
+  private readonly others = new Map<string, CompiledDestination>();
+  private loadedVersion = -1;
+  private lastCheckMs = 0;
+  private reloading: Promise<void> | null = null;
+  private reloadAgain = false;
+
+  constructor(options: RegistryOptions) {
+    this.store = options.store;
+    this.keyring = options.keyring;
+    this.checkIntervalMs = options.checkIntervalMs ?? 200;
+    this.now = options.now ?? Date.now;
+    this.onChanged = options.onChanged;
+  }
+
+  /** Enabled destinations of a project (empty when none). */
+  forProject(projectId: number): readonly CompiledDestination[] {
+    return this.byProject.get(projectId) ?? [];
+  }
+
+  get size(): number {
+    return this.enabled.size;
+  }
+
+  /** Reloads when the stored version changed, checking at most every `checkIntervalMs`. */
+  async refresh(): Promise<void> {
+    const now = this.now();
+    if (this.loadedVersion >= 0 && now - this.lastCheckMs < this.checkIntervalMs) return;
+    this.lastCheckMs = now;
+    const version = await this.store.destinationsVersion();
+    if (version !== this.loadedVersion) await this.reload();
+  }
+
+  /** Reloads every enabled destination now (coalesced: concurrent calls share one reload, plus one more). */
+  reload(): Promise<void> {
+    if (this.reloading) {
+      this.reloadAgain = true;
+      return this.reloading;
+    }
+    this.reloading = (async () => {
+      try {
+        do {
+          this.reloadAgain = false;
+          await this.load();
+        } while (this.reloadAgain);
+      } finally {
+        this.reloading = null;
+      }
+    })();
+    return this.reloading;
+  }
+
+  /** A destination by id, enabled or not; `null` when it was deleted (or belongs to another project). */
+  async get(projectId: number, id: string): Promise<CompiledDestination | null> {
+    await this.refresh();
+    const known = this.enabled.get(id);
+    if (known && known.projectId === projectId) return known;
+    const stored = await this.store.getDestination(projectId, id);
+    if (!stored) return null;
+    const key = `${stored.id}:${stored.version}`;
+    let compiled = this.others.get(key);
+    if (!compiled) {
+      if (this.others.size > 1_000) this.others.clear();
+      compiled = new CompiledDestination(stored, this.keyring);
+      this.others.set(key, compiled);
+    }
+    return compiled;
+  }
+
+  private async load(): Promise<void> {
+    const version = await this.store.destinationsVersion();
+    const rows = await this.store.listEnabledDestinations();
+    const enabled = new Map<string, CompiledDestination>();
+    const byProject = new Map<number, CompiledDestination[]>();
+    const changed: string[] = [];
+    for (const row of rows) {
+      const previous = this.enabled.get(row.id);
+      const compiled = previous && previous.version === row.version ? previous : new CompiledDestination(row, this.keyring);
+      if (compiled !== previous) changed.push(row.id);
+      enabled.set(row.id, compiled);
+      let list = byProject.get(row.projectId);
+      if (!list) byProject.set(row.projectId, (list = []));
+      list.push(compiled);
+    }
+    for (const id of this.enabled.keys()) if (!enabled.has(id)) changed.push(id);
+    this.enabled = enabled;
+    this.byProject = byProject;
+    this.loadedVersion = version;
+    this.lastCheckMs = this.now();
+    if (changed.length > 0) this.onChanged?.(changed);
+  }
+}

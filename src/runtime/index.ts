@@ -1,0 +1,130 @@
+/**
+ * The destinations runtime, composed: destination registry → matcher (enriched events → invocations)
+ * → queue (the store) → worker (executor + fetch) → recorder (outcomes, logs, metrics), plus retention.
+ * `startRuntime` is what `sluice start` runs; tests and the benchmark use it too.
+ */
+import type { Keyring } from '../destinations/secrets.js';
+import type { EnrichedListener } from '../ingest/pipeline.js';
+import type { Store } from '../store/store.js';
+import { DestinationRegistry } from './destination-registry.js';
+import { InvocationExecutor, type CapturedEvent, type ExecutorLimits } from './executor.js';
+import { createFetchExecutor, type FetchExecutor, type FetchExecutorOptions } from './fetch.js';
+import { Matcher } from './matcher.js';
+import { RuntimeRecorder } from './recorder.js';
+import { DEFAULT_RETENTION, RetentionJob, type RetentionPeriods } from './retention.js';
+import { Worker } from './worker.js';
+import { MaskingGate } from '../destinations/masking.js';
+
+export interface RuntimeLogger {
+  info(obj: object, msg?: string): void;
+  warn(obj: object, msg?: string): void;
+  error(obj: object, msg?: string): void;
+  child?(bindings: Record<string, unknown>): RuntimeLogger;
+}
+
+export interface RuntimeOptions {
+  store: Store;
+  pipeline: { onEnriched(listener: EnrichedListener): () => void };
+  keyring?: Keyring;
+  /** Where `postHogCapture` events go (the intake's `captureInternal`). */
+  intake?: { captureInternal(projectId: number, events: CapturedEvent[]): Promise<unknown> };
+  logger?: RuntimeLogger;
+  /** Base URL of the UI, for the URLs in the globals. */
+  siteUrl: string;
+  fetchOptions?: FetchExecutorOptions;
+  /** A ready fetch executor (tests); overrides `fetchOptions`. */
+  fetcher?: FetchExecutor;
+  executorLimits?: Partial<ExecutorLimits>;
+  worker?: { batchSize?: number; concurrency?: number; lockMs?: number; pollMs?: number; workerId?: string };
+  matcher?: { batchSize?: number };
+  retention?: Partial<RetentionPeriods> & { intervalMs?: number };
+  /** Destination version checks, ms. Default 200. */
+  reloadCheckMs?: number;
+}
+
+export interface Runtime {
+  matcher: Matcher;
+  worker: Worker;
+  registry: DestinationRegistry;
+  recorder: RuntimeRecorder;
+  retention: RetentionJob;
+  /** Reload destinations now (for the management API). */
+  reload(): Promise<void>;
+  /** Stop matching (after everything handed over), finish in-flight invocations, flush, stop retention. */
+  stop(): Promise<void>;
+}
+
+function childOf(logger: RuntimeLogger | undefined, component: string): RuntimeLogger | undefined {
+  if (!logger) return undefined;
+  return logger.child ? logger.child({ component }) : logger;
+}
+
+export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
+  const { store, logger } = options;
+  const masking = new MaskingGate();
+  const registry = new DestinationRegistry({
+    store,
+    ...(options.keyring ? { keyring: options.keyring } : {}),
+    checkIntervalMs: options.reloadCheckMs ?? 200,
+    // A changed destination starts with a fresh masking window.
+    onChanged: (ids) => ids.forEach((id) => masking.reset(id)),
+  });
+  const workerLogger = childOf(logger, 'worker');
+  const recorder = new RuntimeRecorder({ store, ...(workerLogger ? { logger: workerLogger } : {}) });
+  const fetcher = options.fetcher ?? createFetchExecutor(options.fetchOptions ?? {});
+  const intake = options.intake;
+  const worker = new Worker({
+    store,
+    registry,
+    executor: new InvocationExecutor(options.executorLimits ?? {}),
+    fetcher,
+    recorder,
+    ...(intake ? { capture: async (projectId: number, events: CapturedEvent[]) => void (await intake.captureInternal(projectId, events)) } : {}),
+    ...(workerLogger ? { logger: workerLogger } : {}),
+    ...(options.worker ?? {}),
+  });
+  const matcherLogger = childOf(logger, 'matcher');
+  const matcher = new Matcher({
+    store,
+    pipeline: options.pipeline,
+    registry,
+    recorder,
+    sink: worker,
+    siteUrl: options.siteUrl,
+    masking,
+    ...(matcherLogger ? { logger: matcherLogger } : {}),
+    ...(options.matcher ?? {}),
+  });
+  const { intervalMs, ...periods } = options.retention ?? {};
+  const retention = new RetentionJob(store, { ...DEFAULT_RETENTION, ...periods }, intervalMs, childOf(logger, 'retention'));
+
+  worker.start();
+  await matcher.start();
+  retention.start();
+
+  let stopping: Promise<void> | null = null;
+  return {
+    matcher,
+    worker,
+    registry,
+    recorder,
+    retention,
+    reload: () => registry.reload(),
+    stop() {
+      stopping ??= (async () => {
+        await matcher.stop();
+        await worker.stop();
+        await retention.stop();
+        await recorder.flush();
+        if (!options.fetcher) await fetcher.close();
+      })();
+      return stopping;
+    },
+  };
+}
+
+export { Matcher, MATCHER_CONSUMER } from './matcher.js';
+export { Worker } from './worker.js';
+export { DestinationRegistry } from './destination-registry.js';
+export { RuntimeRecorder } from './recorder.js';
+export { RetentionJob, applyRetention, DEFAULT_RETENTION } from './retention.js';

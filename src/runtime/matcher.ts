@@ -1,0 +1,341 @@
+/**
+ * The matcher: a consumer of enriched events (consumer name `destinations`, its own offset) that turns
+ * each event × enabled destination of its project into invocations.
+ *
+ * Like person processing, it takes committed batches in memory (`pipeline.onEnriched`) while it is caught
+ * up, and reads them back from the store (`readEnrichedEvents`) after a restart or when it falls behind.
+ * Per batch it writes all new invocations together with its offset in one transaction, so a crash redoes a
+ * whole batch and never skips or half-writes one.
+ *
+ * For each event and destination: globals (product.md §3) → filters (exactly `true` matches) → masking →
+ * mappings (each enabled, matching mapping is its own invocation). Metrics: `triggered` per invocation,
+ * `filtered` when nothing matched, `filtering_failed` (with an error log line) when a filter threw,
+ * `masked`.
+ */
+import { randomUUID } from 'node:crypto';
+import { buildGlobals, type Globals } from '../destinations/globals.js';
+import { matchesFilters } from '../destinations/filters.js';
+import { computeMaskingKey, MaskingGate } from '../destinations/masking.js';
+import type { EnrichedListener } from '../ingest/pipeline.js';
+import type { EnrichedEvent, JsonObject, NewInvocation, Project, Store } from '../store/store.js';
+import type { CompiledDestination, DestinationRegistry } from './destination-registry.js';
+import type { RuntimeRecorder } from './recorder.js';
+
+export const MATCHER_CONSUMER = 'destinations';
+
+export interface MatcherLogger {
+  warn(obj: object, msg?: string): void;
+  error(obj: object, msg?: string): void;
+}
+
+/** Where new invocations go after they are stored: the in-process worker. */
+export interface InvocationSink {
+  /** Whether the sink takes `count` invocations now (then they are stored already claimed by it). */
+  reserve(count: number): { workerId: string; lockedUntil: number } | null;
+  /** Hands over invocations stored with the claim `reserve` returned. */
+  accept(invocations: NewInvocation[]): void;
+  /** New invocations were stored unclaimed: look in the queue. */
+  wake(): void;
+}
+
+export interface MatcherOptions {
+  store: Store;
+  pipeline: { onEnriched(listener: EnrichedListener): () => void };
+  registry: DestinationRegistry;
+  recorder: RuntimeRecorder;
+  sink: InvocationSink;
+  /** Base URL of the UI for the globals' URLs. */
+  siteUrl: string;
+  logger?: MatcherLogger;
+  masking?: MaskingGate;
+  /** Enriched events read or processed per batch. Default 2 000. */
+  batchSize?: number;
+  /** Events kept in memory before falling back to reading the store. Default 100 000. */
+  maxQueuedEvents?: number;
+  now?: () => number;
+}
+
+const silent: MatcherLogger = { warn() {}, error() {} };
+
+interface ProjectInfo {
+  id: number;
+  name: string;
+  personDisplayNameProperties?: string[];
+}
+
+function projectInfo(project: Project | null, id: number): ProjectInfo {
+  if (!project) return { id, name: `Project ${id}` };
+  const names = (project.settings as JsonObject).person_display_name_properties;
+  const info: ProjectInfo = { id, name: project.name };
+  if (Array.isArray(names) && names.every((n) => typeof n === 'string')) info.personDisplayNameProperties = names as string[];
+  return info;
+}
+
+export class Matcher {
+  readonly masking: MaskingGate;
+  private readonly store: Store;
+  private readonly registry: DestinationRegistry;
+  private readonly recorder: RuntimeRecorder;
+  private readonly sink: InvocationSink;
+  private readonly siteUrl: string;
+  private readonly logger: MatcherLogger;
+  private readonly batchSize: number;
+  private readonly maxQueuedEvents: number;
+  private readonly now: () => number;
+  private readonly pipeline: MatcherOptions['pipeline'];
+  private readonly projects = new Map<number, { info: ProjectInfo; until: number }>();
+
+  /** Highest seq whose invocations are stored. */
+  private offset = 0;
+  private queue: EnrichedEvent[] = [];
+  private queueHead = 0;
+  private memoryMode = false;
+  /** Highest seq announced live, so the catch-up knows when it may switch to memory. */
+  private highestSeen = 0;
+  private unsubscribe: (() => void) | null = null;
+  private loop: Promise<void> | null = null;
+  private running = false;
+  private stopping = false;
+  private wakeLoop: (() => void) | null = null;
+  private waiters: { seq: number; resolve: () => void }[] = [];
+  matchedInvocations = 0;
+
+  constructor(options: MatcherOptions) {
+    this.store = options.store;
+    this.pipeline = options.pipeline;
+    this.registry = options.registry;
+    this.recorder = options.recorder;
+    this.sink = options.sink;
+    this.siteUrl = options.siteUrl;
+    this.logger = options.logger ?? silent;
+    this.masking = options.masking ?? new MaskingGate();
+    this.batchSize = options.batchSize ?? 2_000;
+    this.maxQueuedEvents = options.maxQueuedEvents ?? 100_000;
+    this.now = options.now ?? Date.now;
+  }
+
+  get processedSeq(): number {
+    return this.offset;
+  }
+
+  async start(): Promise<void> {
+    if (this.running) return;
+    this.offset = await this.store.getOffset(MATCHER_CONSUMER);
+    await this.registry.reload();
+    this.unsubscribe = this.pipeline.onEnriched((batch) => this.push(batch));
+    this.running = true;
+    this.stopping = false;
+    this.loop = this.run();
+  }
+
+  /** Reloads the destinations now (the management API calls this after a change). */
+  reload(): Promise<void> {
+    return this.registry.reload();
+  }
+
+  /** Resolves once invocations for every enriched event up to `seq` are stored. */
+  waitFor(seq: number): Promise<void> {
+    if (this.offset >= seq) return Promise.resolve();
+    return new Promise((resolve) => this.waiters.push({ seq, resolve }));
+  }
+
+  /** Matches everything handed over so far, then stops listening. */
+  async stop(): Promise<void> {
+    if (!this.running) return;
+    this.stopping = true;
+    this.signal();
+    await this.loop;
+    this.unsubscribe?.();
+    this.unsubscribe = null;
+    this.running = false;
+  }
+
+  private push(batch: EnrichedEvent[]): void {
+    if (batch.length === 0) return;
+    const last = batch[batch.length - 1]!.seq;
+    if (this.memoryMode && this.queue.length - this.queueHead + batch.length <= this.maxQueuedEvents) {
+      for (const e of batch) this.queue.push(e);
+    } else if (this.memoryMode) {
+      this.logger.warn({ queued: this.queue.length - this.queueHead }, 'destination matching is behind; reading from the store');
+      this.memoryMode = false;
+      this.queue = [];
+      this.queueHead = 0;
+    }
+    if (last > this.highestSeen) this.highestSeen = last;
+    this.signal();
+  }
+
+  private signal(): void {
+    const wake = this.wakeLoop;
+    this.wakeLoop = null;
+    wake?.();
+  }
+
+  private sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        this.wakeLoop = null;
+        resolve();
+      }, ms);
+      this.wakeLoop = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+    });
+  }
+
+  private async nextBatch(): Promise<EnrichedEvent[]> {
+    if (this.memoryMode) {
+      while (this.queueHead < this.queue.length && this.queue[this.queueHead]!.seq <= this.offset) this.queueHead++;
+      const batch = this.queue.slice(this.queueHead, this.queueHead + this.batchSize);
+      this.queueHead += batch.length;
+      if (this.queueHead >= this.queue.length) {
+        this.queue = [];
+        this.queueHead = 0;
+      }
+      return batch;
+    }
+    const batch = await this.store.readEnrichedEvents(this.offset, this.batchSize);
+    const lastRead = batch.length > 0 ? batch[batch.length - 1]!.seq : this.offset;
+    if (batch.length < this.batchSize && lastRead >= this.highestSeen) {
+      // Caught up with everything committed: later batches arrive in memory.
+      this.memoryMode = true;
+      this.queue = [];
+      this.queueHead = 0;
+    }
+    return batch;
+  }
+
+  private async run(): Promise<void> {
+    for (;;) {
+      let batch: EnrichedEvent[];
+      try {
+        batch = await this.nextBatch();
+      } catch (error) {
+        this.logger.error({ err: error }, 'reading enriched events for destinations failed');
+        await this.sleep(1_000);
+        continue;
+      }
+      if (batch.length === 0) {
+        if (this.stopping && (this.memoryMode || this.offset >= this.highestSeen)) return;
+        await this.sleep(1_000);
+        continue;
+      }
+      try {
+        await this.process(batch);
+      } catch (error) {
+        this.logger.error({ err: error, fromSeq: batch[0]!.seq }, 'matching a batch failed; retrying from the store');
+        this.memoryMode = false;
+        this.queue = [];
+        this.queueHead = 0;
+        await this.sleep(1_000);
+      }
+    }
+  }
+
+  private async project(id: number): Promise<ProjectInfo> {
+    const now = this.now();
+    const cached = this.projects.get(id);
+    if (cached && cached.until > now) return cached.info;
+    const info = projectInfo(await this.store.getProject(id), id);
+    this.projects.set(id, { info, until: now + 30_000 });
+    return info;
+  }
+
+  /** Matches one batch and stores its invocations with the new offset. */
+  private async process(batch: EnrichedEvent[]): Promise<void> {
+    await this.registry.refresh();
+    const invocations: NewInvocation[] = [];
+    const nowMs = this.now();
+    for (const event of batch) {
+      if (event.seq <= this.offset) continue;
+      const destinations = this.registry.forProject(event.projectId);
+      if (destinations.length === 0) continue;
+      const base = buildGlobals({
+        event: event.event,
+        person: event.person,
+        groups: event.groups,
+        project: await this.project(event.projectId),
+        source: { name: '', id: null },
+        siteUrl: this.siteUrl,
+      });
+      for (const destination of destinations) this.matchOne(destination, event, base, nowMs, invocations);
+    }
+    const last = batch[batch.length - 1]!.seq;
+    const offset = { consumer: MATCHER_CONSUMER, seq: Math.max(last, this.offset) };
+    const claim = invocations.length > 0 ? this.sink.reserve(invocations.length) : null;
+    if (invocations.length > 0 || offset.seq > this.offset) await this.store.enqueueInvocations(invocations, offset, claim ?? undefined);
+    this.offset = offset.seq;
+    this.matchedInvocations += invocations.length;
+    this.releaseWaiters();
+    if (invocations.length === 0) return;
+    if (claim) this.sink.accept(invocations);
+    else this.sink.wake();
+  }
+
+  private matchOne(destination: CompiledDestination, event: EnrichedEvent, base: Globals, nowMs: number, out: NewInvocation[]): void {
+    const globals: Globals = { ...base, source: { name: destination.name, url: destination.sourceUrl(this.siteUrl) } };
+    const { projectId, id } = destination;
+    const config = destination.config;
+    if (!this.passes(destination, config.filters?.bytecode, globals, 'filters')) return;
+
+    if (config.masking) {
+      const key = computeMaskingKey(config.masking, globals as unknown as Record<string, unknown>);
+      if (!key.ok) {
+        this.recorder.log(projectId, id, null, 'warn', `${key.error}; the event is not masked`);
+      } else if (!this.masking.shouldRun(id, key.key, nowMs, config.masking)) {
+        this.recorder.metric(projectId, id, 'masked');
+        return;
+      }
+    }
+
+    const mappings = config.mappings;
+    if (!mappings || mappings.length === 0) {
+      out.push(this.invocation(destination, event, globals, null, nowMs));
+      this.recorder.metric(projectId, id, 'triggered');
+      return;
+    }
+    let created = 0;
+    mappings.forEach((mapping, index) => {
+      if (mapping.disabled) return;
+      if (!this.passes(destination, mapping.filters?.bytecode, globals, `mappings[${index}].filters`, false)) return;
+      out.push(this.invocation(destination, event, globals, index, nowMs));
+      created++;
+    });
+    if (created > 0) this.recorder.metric(projectId, id, 'triggered', created);
+    else this.recorder.metric(projectId, id, 'filtered');
+  }
+
+  /** Runs one compiled filter; counts `filtered` (when asked) and `filtering_failed`. */
+  private passes(destination: CompiledDestination, bytecode: unknown, globals: Globals, what: string, countFiltered = true): boolean {
+    if (!Array.isArray(bytecode) || bytecode.length === 0) return true;
+    const result = matchesFilters(bytecode, globals);
+    if (result.error !== undefined) {
+      this.recorder.metric(destination.projectId, destination.id, 'filtering_failed');
+      this.recorder.log(destination.projectId, destination.id, null, 'error', `Error filtering event ${globals.event.uuid} (${what}): ${result.error}`);
+      return false;
+    }
+    if (!result.matched && countFiltered) this.recorder.metric(destination.projectId, destination.id, 'filtered');
+    return result.matched;
+  }
+
+  private invocation(destination: CompiledDestination, event: EnrichedEvent, globals: Globals, mappingIndex: number | null, nowMs: number): NewInvocation {
+    return {
+      id: randomUUID(),
+      projectId: destination.projectId,
+      destinationId: destination.id,
+      mappingIndex,
+      eventUuid: event.event.uuid,
+      globals: globals as unknown as JsonObject,
+      priority: 0,
+      scheduledAt: nowMs,
+    };
+  }
+
+  private releaseWaiters(): void {
+    if (this.waiters.length === 0) return;
+    const still: typeof this.waiters = [];
+    for (const w of this.waiters) (w.seq <= this.offset ? w.resolve() : still.push(w));
+    this.waiters = still;
+  }
+}
