@@ -7,13 +7,18 @@
  *     hole's `{` ends the hole.
  *   - `fstring`: the text of `f'…'` between holes.
  *   - `template`: the text of an input template (`parseTemplate`), which ends only at end of input.
+ *   - `tagHeader` / `tagBody`: a HogQLX tag `<name attr='x' b={e}>text {e} <child/></name>`. A `<`
+ *     directly followed by a name starts a tag only where a value cannot end (`return <a/>`, not
+ *     `a <b`), so comparisons are unaffected.
  */
 import { KEYWORDS, type Token, type TokenType } from './tokens.js';
 
 type Mode =
   | { kind: 'code'; hole: boolean; braces: number }
-  | { kind: 'fstring' }
-  | { kind: 'template' };
+  | { kind: 'fstring'; line: number; column: number; offset: number }
+  | { kind: 'template' }
+  | { kind: 'tagHeader'; line: number; column: number; offset: number }
+  | { kind: 'tagBody'; line: number; column: number; offset: number };
 
 interface Scanner {
   src: string;
@@ -52,10 +57,12 @@ function createScanner(src: string, template: boolean): Scanner {
   return { src, start: 0, startLine: 1, startColumn: 1, current: 0, line: 1, lineStart: 0, modes: [base], previous: null, previousLexeme: '' };
 }
 
-export function scanToken(s: Scanner): Token {
+function scanToken(s: Scanner): Token {
   const mode = s.modes[s.modes.length - 1];
-  if (mode.kind === 'fstring') return scanFStringPart(s);
+  if (mode.kind === 'fstring') return scanFStringPart(s, mode);
   if (mode.kind === 'template') return scanTemplatePart(s);
+  if (mode.kind === 'tagBody') return scanTagBody(s, mode);
+  if (mode.kind === 'tagHeader') return scanTagHeader(s, mode);
   const trivia = skipTrivia(s);
   if (trivia) return trivia;
   markStart(s);
@@ -183,6 +190,7 @@ function scanCode(s: Scanner, mode: Mode & { kind: 'code' }): Token {
   if (ch === "'") return scanString(s);
   if (ch === '`' || ch === '"') return scanQuotedIdentifier(s, ch);
   if (ch === '{' || ch === '}') return scanBrace(s, mode);
+  if (ch === '<' && isIdentStart(peek(s, 1)) && !endsValue(s)) return startTag(s);
   return scanOperator(s);
 }
 
@@ -404,8 +412,9 @@ function scanQuotedIdentifier(s: Scanner, quote: string): Token {
 function startFString(s: Scanner): Token {
   advance(s);
   advance(s);
-  s.modes.push({ kind: 'fstring' });
-  return makeToken(s, 'FStringStart');
+  const token = makeToken(s, 'FStringStart');
+  s.modes.push({ kind: 'fstring', line: token.line, column: token.column, offset: token.offset });
+  return token;
 }
 
 function openHole(s: Scanner): Token {
@@ -414,11 +423,12 @@ function openHole(s: Scanner): Token {
   return makeToken(s, 'HoleOpen');
 }
 
-function scanFStringPart(s: Scanner): Token {
+function scanFStringPart(s: Scanner, mode: Mode & { kind: 'fstring' }): Token {
   markStart(s);
   if (isAtEnd(s)) {
     s.modes.pop();
-    return errorToken(s, 'Unterminated string');
+    const { line, column, offset } = mode;
+    return { ...errorToken(s, 'Unterminated string'), line, column, offset };
   }
   if (peek(s) === '{') return openHole(s);
   if (peek(s) === "'" && peek(s, 1) !== "'") {
@@ -454,4 +464,64 @@ function scanTemplatePart(s: Scanner): Token {
     text += advance(s);
   }
   return makeToken(s, 'FStringText', text);
+}
+
+// ---------------------------------------------------------------------------------------------
+// HogQLX tags (§3.2)
+
+const TAG_NAME = /<([A-Za-z_$][A-Za-z0-9_$]*)/y;
+const CLOSING_TAG = /<\/\s*([A-Za-z_$][A-Za-z0-9_$]*)\s*>/y;
+
+/** `<name`: a tag opens; its attributes follow in `tagHeader` mode. */
+function startTag(s: Scanner): Token {
+  const name = (matchRegex(s, TAG_NAME) ?? '').slice(1);
+  s.modes.push({ kind: 'tagHeader', line: s.startLine, column: s.startColumn, offset: s.start });
+  return makeToken(s, 'TagOpen', name);
+}
+
+/** Inside `<name …>`: attribute names, `=`, strings, `{expr}`, and the closing `>` or `/>`. */
+function scanTagHeader(s: Scanner, mode: Mode & { kind: 'tagHeader' }): Token {
+  const trivia = skipTrivia(s);
+  if (trivia) return trivia;
+  markStart(s);
+  if (isAtEnd(s)) {
+    s.modes.pop();
+    const { line, column, offset } = mode;
+    return { ...errorToken(s, 'Unterminated tag'), line, column, offset };
+  }
+  const ch = peek(s);
+  if (isIdentStart(ch)) return makeToken(s, 'Identifier', matchRegex(s, IDENTIFIER) ?? '');
+  if (ch === "'") return scanString(s);
+  if (ch === '{') return openHole(s);
+  if (match(s, '/>')) {
+    s.modes.pop();
+    return makeToken(s, 'TagSelfClose');
+  }
+  if (match(s, '>')) {
+    s.modes[s.modes.length - 1] = { kind: 'tagBody', line: mode.line, column: mode.column, offset: mode.offset };
+    return makeToken(s, 'TagEnd');
+  }
+  if (match(s, '=')) return makeToken(s, 'Equal');
+  return scanOperator(s);
+}
+
+/** Between `<name>` and `</name>`: text, `{expr}` holes, child tags, and the closing tag. */
+function scanTagBody(s: Scanner, mode: Mode & { kind: 'tagBody' }): Token {
+  markStart(s);
+  if (isAtEnd(s)) {
+    s.modes.pop();
+    const { line, column, offset } = mode;
+    return { ...errorToken(s, 'Unterminated tag'), line, column, offset };
+  }
+  if (peek(s) === '{') return openHole(s);
+  const closing = matchRegex(s, CLOSING_TAG);
+  if (closing !== null) {
+    s.modes.pop();
+    return makeToken(s, 'TagClose', closing.replace(/^<\/\s*|\s*>$/g, ''));
+  }
+  if (peek(s) === '<' && isIdentStart(peek(s, 1))) return startTag(s);
+  let text = '';
+  do text += advance(s);
+  while (!isAtEnd(s) && peek(s) !== '{' && peek(s) !== '<');
+  return makeToken(s, 'TagText', text);
 }

@@ -19,6 +19,7 @@ import type {
   Expr,
   ForInStmt,
   ForStmt,
+  HogQLXTagExpr,
   IfStmt,
   LambdaExpr,
   Pos,
@@ -449,6 +450,49 @@ function joinTemplateParts(parts: Expr[], token: Token): Expr {
 }
 
 // ---------------------------------------------------------------------------------------------
+// HogQLX tags
+
+/** `<name a='x' b={e} c>children</name>` or `<name … />`. An attribute without a value is `true`. */
+function tag(p: Parser, token: Token): Expr {
+  const name = String(token.value);
+  const node: HogQLXTagExpr = { kind: 'HogQLXTag', tag: name, attributes: tagAttributes(p), children: [], pos: posOf(token) };
+  if (p.match('TagSelfClose')) return node;
+  if (p.consume('TagEnd', "Expected '>'")) tagChildren(p, node);
+  return node;
+}
+
+function tagAttributes(p: Parser): HogQLXTagExpr['attributes'] {
+  const attributes: HogQLXTagExpr['attributes'] = [];
+  while (p.check('Identifier')) {
+    const nameToken = p.advance();
+    let value = constant(nameToken, true);
+    if (p.match('Equal')) {
+      if (p.check('String')) value = stringLiteral(p, p.advance());
+      else if (p.check('HoleOpen')) value = hole(p, p.advance());
+      else p.errorAtCurrent("Expected a string or '{' after '='");
+    }
+    attributes.push({ name: String(nameToken.value), value });
+  }
+  return attributes;
+}
+
+/** Children up to `</name>`. Whitespace-only text that spans lines is layout, and is dropped. */
+function tagChildren(p: Parser, node: HogQLXTagExpr): void {
+  for (;;) {
+    if (p.check('TagText')) {
+      const text = p.advance();
+      const value = String(text.value);
+      if (value.trim() !== '' || !value.includes('\n')) node.children.push(constant(text, value));
+    } else if (p.check('HoleOpen')) node.children.push(hole(p, p.advance()));
+    else if (p.check('TagOpen')) node.children.push(parsePrecedence(p, Prec.Call));
+    else break;
+  }
+  const close = p.current;
+  if (!p.consume('TagClose', `Expected '</${node.tag}>'`)) return;
+  if (close.value !== node.tag) p.errorAt(close, `Expected '</${node.tag}>', found '</${String(close.value)}>'`);
+}
+
+// ---------------------------------------------------------------------------------------------
 // Lambdas
 
 /** After `(` (at `p.peek(i)`): is this `) ->` or `name, name,? ) ->`? Pure lookahead. */
@@ -805,6 +849,11 @@ const RULES: Record<TokenType, ParseRule> = {
   HoleOpen: NONE,
   HoleClose: NONE,
   FStringEnd: NONE,
+  TagOpen: prefixRow(tag),
+  TagEnd: NONE,
+  TagSelfClose: NONE,
+  TagClose: NONE,
+  TagText: NONE,
   And: { prefix: identifier, infix: and_, precedence: Prec.And },
   Or: { prefix: identifier, infix: or_, precedence: Prec.Or },
   Not: { prefix: not_, infix: notInfix, precedence: Prec.Comparison },
@@ -964,8 +1013,8 @@ function isIfStatement(p: Parser): boolean {
   }
 }
 
-const OPENERS = new Set<TokenType>(['LeftParen', 'LeftBracket', 'LeftBrace', 'HoleOpen']);
-const CLOSERS = new Set<TokenType>(['RightParen', 'RightBracket', 'RightBrace', 'HoleClose']);
+const OPENERS = new Set<TokenType>(['LeftParen', 'LeftBracket', 'LeftBrace', 'HoleOpen', 'TagOpen']);
+const CLOSERS = new Set<TokenType>(['RightParen', 'RightBracket', 'RightBrace', 'HoleClose', 'TagClose', 'TagSelfClose']);
 
 function canStartStatement(token: Token): boolean {
   if (token.type === 'Let') return false;

@@ -48,6 +48,12 @@ export type TokenType =
   | 'HoleOpen' // `{` opening an expression inside an f-string or template
   | 'HoleClose' // the `}` closing it
   | 'FStringEnd' // the closing `'`
+  // HogQLX tags
+  | 'TagOpen' // `<name` (value: the name)
+  | 'TagEnd' // the `>` ending an opening tag
+  | 'TagSelfClose' // `/>`
+  | 'TagClose' // `</name>` (value: the name)
+  | 'TagText' // text between tags
   // keywords (case-insensitive)
   | 'And'
   | 'Or'

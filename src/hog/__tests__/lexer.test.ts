@@ -117,8 +117,8 @@ describe('f-strings', () => {
     expect(types("f 'x'")).toEqual(['Identifier', 'String', 'EOF']);
   });
 
-  test('reports an unterminated f-string', () => {
-    expect(errors("f'abc{x}").map((e) => e.message)).toEqual(['Unterminated string']);
+  test('reports an unterminated f-string at its start', () => {
+    expect(errors("x := f'abc{x}")).toMatchObject([{ message: 'Unterminated string', line: 1, column: 6, offset: 5 }]);
   });
 });
 
@@ -182,6 +182,20 @@ describe('operators', () => {
     ['😀', '😀'],
   ])('makes %s an unexpected character error', (src, ch) => {
     expect(errors(src)[0]?.message).toBe(`Unexpected character '${ch}'`);
+  });
+});
+
+describe('HogQLX tags', () => {
+  test('scans a tag with attributes, text, holes and a child', () => {
+    expect(types("<a href='x' b={1} c>hi {y}<br/></a>")).toEqual([
+      'TagOpen', 'Identifier', 'Equal', 'String', 'Identifier', 'Equal', 'HoleOpen', 'Number', 'HoleClose', 'Identifier',
+      'TagEnd', 'TagText', 'HoleOpen', 'Identifier', 'HoleClose', 'TagOpen', 'TagSelfClose', 'TagClose', 'EOF',
+    ]);
+  });
+
+  test('keeps a < after a value as the less-than operator', () => {
+    expect(types('a <b')).toEqual(['Identifier', 'Less', 'Identifier', 'EOF']);
+    expect(types('(x) <y')).toEqual(['LeftParen', 'Identifier', 'RightParen', 'Less', 'Identifier', 'EOF']);
   });
 });
 

@@ -24,6 +24,7 @@ const VALID_PROGRAMS = [
   'let r := case when a then 1 when b then 2 else 3 end; r := a ? b : c ? d : e',
   'event.properties.list[1].name := upper(obj?.a?.[1]?.b); return\n event',
   'while (x > 0) { x := x - 1 } ;; { let y := {k: v, 1 + 1: `weird name`} }',
+  "let tag := <div class='x' on>Hi {name}! <b>{1 + 1}</b></div>",
   "x, y -> x + y\nlet t := (1,)\nlet u := f(1)(2)['a'].1\nlet v := \"quoted\" =~ '^a.*' and 'b' !~* 'c'",
 ];
 
@@ -33,7 +34,7 @@ const VOCABULARY = [
   'x', 'y', '$z', '__proto__', 'constructor', '`q w`', '"dq"', '1', '2.5', '.5', '0x1F', "'s'", "f'a{x}b'", "f'{", "'", '`', '"', '(', ')',
   '[', ']', '{', '}', ',', ';', '.', '?.', '?', ':', '::', '->', ':=', '=', '==', '!=', '<>', '<', '<=', '>', '>=',
   '+', '-', '*', '/', '%', '||', '??', '=~', '~', '~*', '!~', '!~*', '!', '&', '|', '#', '//', '--', '/*', '*/',
-  '\\', '\n', '\u00a0', 'é',
+  '\\', '\n', '\u00a0', 'é', '<a', '<b>', '</a>', '/>', '>', "<c d='e'>",
 ];
 
 function checkDiagnostics(source: string, diagnostics: Diagnostic[]): void {
@@ -118,7 +119,7 @@ describe('parser fuzzing', () => {
   });
 
   test('returns for deep and unbalanced nesting', () => {
-    const opener = fc.constantFrom('(', '[', '{', "f'{", 'x -> ', 'not ', '- ', 'if (x) ', 'a ? ', '(x) -> {');
+    const opener = fc.constantFrom('(', '[', '{', "f'{", 'x -> ', 'not ', '- ', 'if (x) ', 'a ? ', '(x) -> {', '<a>', "f'{<a>{");
     const deep = fc
       .tuple(opener, fc.integer({ min: 1, max: 3000 }), fc.boolean())
       .map(([open, n, close]) => open.repeat(n) + '1' + (close ? ')]}'.repeat(n) : ''));

@@ -595,6 +595,47 @@ describe('parseTemplate', () => {
   });
 });
 
+describe('HogQLX tags (§3.2)', () => {
+  const tag = (name: string, attributes: unknown[], children: unknown[] = []) => ({ kind: 'HogQLXTag', tag: name, attributes, children });
+
+  test('parses a self-closing tag', () => {
+    expect(expr('<hr/>')).toEqual(tag('hr', []));
+    expect(expr("<a href='x' />")).toEqual(tag('a', [{ name: 'href', value: C('x') }]));
+  });
+
+  test('parses attributes given as strings, expressions or nothing (true)', () => {
+    expect(expr("<span a='x' b={1 + 2} c></span>")).toEqual(
+      tag('span', [
+        { name: 'a', value: C('x') },
+        { name: 'b', value: arith('+', C(1), C(2)) },
+        { name: 'c', value: C(true) },
+      ]),
+    );
+  });
+
+  test('parses text, expression and tag children, keeping text verbatim', () => {
+    expect(expr("<p>it's {x} > <b>bold</b></p>")).toEqual(
+      tag('p', [], [C("it's "), F('x'), C(' > '), tag('b', [], [C('bold')])]),
+    );
+  });
+
+  test('drops whitespace-only text that spans lines, as PostHog does', () => {
+    expect(expr('<div>\n  <b/>\n  text\n</div>')).toEqual(tag('div', [], [tag('b', []), C('\n  text\n')]));
+    expect(expr('<div>  </div>')).toEqual(tag('div', [], [C('  ')]));
+  });
+
+  test('starts a tag only where a value cannot end, so a <b stays a comparison', () => {
+    expect(expr('a <b')).toEqual(cmp('<', F('a'), F('b')));
+    expect(prog('return <a/>')).toEqual([{ kind: 'Return', expr: tag('a', []) }]);
+  });
+
+  test('reports mismatched and unterminated tags', () => {
+    expect(errorsOf('let x := <a></b>')).toEqual(["Expected '</a>', found '</b>' at 1:13"]);
+    expect(errorsOf('let x := <a><b></a>')[0]).toMatch(/^(Unterminated tag|Expected)/);
+    expect(errorsOf('let x := <a>text')).toEqual(['Unterminated tag at 1:10']);
+  });
+});
+
 describe('gotchas of §9', () => {
   test("parses --1 as a comment: 1--1 is just 1", () => {
     expect(prog('1--1')).toEqual([stmt(C(1))]);
