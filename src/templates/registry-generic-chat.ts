@@ -15,6 +15,8 @@ import * as microsoftTeams from './microsoft-teams/template.js';
 import * as microsoftTeamsFixtures from './microsoft-teams/fixtures.js';
 import * as pagerduty from './pagerduty/template.js';
 import * as pagerdutyFixtures from './pagerduty/fixtures.js';
+import * as opsgenie from './opsgenie/template.js';
+import * as opsgenieFixtures from './opsgenie/fixtures.js';
 
 export const GENERIC_AND_CHAT: TemplateModule[] = [
   register(webhook, webhookFixtures),
@@ -24,4 +26,5 @@ export const GENERIC_AND_CHAT: TemplateModule[] = [
   register(telegram, telegramFixtures),
   register(microsoftTeams, microsoftTeamsFixtures),
   register(pagerduty, pagerdutyFixtures),
+  register(opsgenie, opsgenieFixtures),
 ];
