@@ -13,6 +13,14 @@ import * as attio from './attio/template.js';
 import * as attioFixtures from './attio/fixtures.js';
 import * as zendesk from './zendesk/template.js';
 import * as zendeskFixtures from './zendesk/fixtures.js';
+import * as customerio from './customerio/template.js';
+import * as customerioFixtures from './customerio/fixtures.js';
+import * as sendgrid from './sendgrid/template.js';
+import * as sendgridFixtures from './sendgrid/fixtures.js';
+import * as mailchimp from './mailchimp/template.js';
+import * as mailchimpFixtures from './mailchimp/fixtures.js';
+import * as brevo from './brevo/template.js';
+import * as brevoFixtures from './brevo/fixtures.js';
 
 export const CRM_AND_EMAIL: TemplateModule[] = [
   register(hubspot, hubspotFixtures),
@@ -21,4 +29,8 @@ export const CRM_AND_EMAIL: TemplateModule[] = [
   register(intercomEvent, intercomEventFixtures),
   register(attio, attioFixtures),
   register(zendesk, zendeskFixtures),
+  register(customerio, customerioFixtures),
+  register(sendgrid, sendgridFixtures),
+  register(mailchimp, mailchimpFixtures),
+  register(brevo, brevoFixtures),
 ];
