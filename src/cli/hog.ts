@@ -1,6 +1,7 @@
 /**
  * `sluice hog run|compile|exec`: the Hog engine on the command line. Output of `print` goes to
- * stdout; compile and runtime errors go to stderr with exit code 1, never as a JS stack trace.
+ * stdout; compile and runtime errors go to stderr with exit code 1, never as a JS stack trace. `run`
+ * adds the source line to runtime errors: `Error: <message> (line N)` (`exec` has no source).
  */
 import { readFileSync } from 'node:fs';
 import {
@@ -8,10 +9,11 @@ import {
   HogCompileError,
   HogRuntimeError,
   UncaughtHogError,
-  compileOrThrow,
+  compileProgramOrThrow,
   execAsync,
   printHogValue,
   jsToHog,
+  withSourceLine,
 } from '../hog/index.js';
 
 interface HogArgs {
@@ -100,13 +102,16 @@ async function runBytecode(bytecode: Bytecode, args: HogArgs): Promise<void> {
 }
 
 export async function hogCommand(argv: string[]): Promise<number> {
+  let lines: number[] | undefined;
   try {
     const args = parseArgs(argv);
     if (args.sub === 'exec') {
       await runBytecode(loadBytecode(args.file), args);
       return 0;
     }
-    const bytecode = compileOrThrow(readSource(args.file));
+    const compiled = compileProgramOrThrow(readSource(args.file));
+    const bytecode = compiled.bytecode;
+    lines = compiled.lines;
     if (args.sub === 'compile') {
       process.stdout.write(JSON.stringify(bytecode) + '\n');
       return 0;
@@ -114,7 +119,7 @@ export async function hogCommand(argv: string[]): Promise<number> {
     await runBytecode(bytecode, args);
     return 0;
   } catch (error) {
-    process.stderr.write(describeError(error) + '\n');
+    process.stderr.write(withSourceLine(describeError(error), error, lines) + '\n');
     return 1;
   }
 }

@@ -213,6 +213,11 @@ export interface Destination {
   hog: string;
   /** Its compiled bytecode. */
   bytecode: Bytecode;
+  /**
+   * Sluice: the source map of `bytecode`, `[ip0, line0, ip1, line1, …]` (`CompileResult.lines`), so
+   * runtime errors can name the line. Absent on destinations saved before it existed.
+   */
+  bytecode_lines?: number[];
   inputs_schema: InputSchemaItem[];
   inputs: Inputs;
   filters: Filters;
@@ -226,7 +231,7 @@ export interface Destination {
 }
 
 /** The fields a client may send to create or update a destination. */
-export type DestinationInput = Partial<Omit<Destination, 'bytecode' | 'created_at' | 'updated_at'>>;
+export type DestinationInput = Partial<Omit<Destination, 'bytecode' | 'bytecode_lines' | 'created_at' | 'updated_at'>>;
 
 /** A template as the validator needs it: code, schema and defaults to copy. */
 export interface TemplateLike {

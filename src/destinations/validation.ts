@@ -277,10 +277,10 @@ function validateAndCompileInputs(
 // ---------------------------------------------------------------------------------------------
 // hog, filters, masking, mappings, retry policy
 
-function compileHog(source: string, errors: Collector): Destination['bytecode'] {
-  const { bytecode, diagnostics } = compileProgramSource(source);
+function compileHog(source: string, errors: Collector): { bytecode: Destination['bytecode']; lines: number[] } {
+  const { bytecode, diagnostics, lines } = compileProgramSource(source);
   for (const d of diagnostics) errors.add('hog', d.message, d);
-  return bytecode;
+  return { bytecode, lines };
 }
 
 function validateFilters(raw: unknown, path: string, options: ValidateOptions, errors: Collector): Filters {
@@ -413,8 +413,9 @@ export function validateDestination(body: unknown, options: ValidateOptions = {}
 
   const hog = pick('hog', template?.hog);
   let bytecode: Destination['bytecode'] = [];
+  let bytecodeLines: number[] = [];
   if (typeof hog !== 'string' || hog.trim() === '') errors.add('hog', 'a destination needs Hog code (or a template_id)');
-  else bytecode = compileHog(hog, errors);
+  else ({ bytecode, lines: bytecodeLines } = compileHog(hog, errors));
 
   const schema = validateSchema(pick('inputs_schema', template?.inputs_schema ?? []) ?? [], 'inputs_schema', errors);
   const inputs = validateAndCompileInputs(schema, pick('inputs', {}), existing?.inputs, 'inputs', errors);
@@ -433,6 +434,7 @@ export function validateDestination(body: unknown, options: ValidateOptions = {}
     enabled: enabled as boolean,
     hog: hog as string,
     bytecode,
+    bytecode_lines: bytecodeLines,
     inputs_schema: schema,
     inputs,
     filters,

@@ -40,26 +40,42 @@ import type {
   TryStmt,
 } from './ast.js';
 import { BYTECODE_MARKER, BYTECODE_VERSION, Op, type Bytecode } from './bytecode/opcodes.js';
-import { ARITHMETIC_OPS, COMPARE_OPS, append, assertNever } from './compiler/emit.js';
+import { ARITHMETIC_OPS, COMPARE_OPS, append, assertNever, lineTable, markLine } from './compiler/emit.js';
 import { FunctionScope, type Local } from './compiler/scope.js';
 
 export interface CompileOutput {
   bytecode: Bytecode;
   diagnostics: Diagnostic[];
+  /**
+   * The source map kept beside the bytecode (which has no room for one): `[ip0, line0, ip1, line1, …]`,
+   * ips ascending, a pair wherever the 1-based source line changes; an instruction at `ip` comes from
+   * the line of the last pair with an ip `<= ip` (`sourceLineOf` in `source-map.ts`).
+   */
+  lines: number[];
 }
+
+const HEADER_LENGTH = 2;
 
 /** Compile a whole program to `["_H", 1, …]`. The bytecode is only meaningful when `diagnostics` is empty. */
 export function compileProgram(program: Program): CompileOutput {
   const compiler = new Compiler();
   const code = compiler.program(program);
-  return { bytecode: [BYTECODE_MARKER, BYTECODE_VERSION, ...code], diagnostics: compiler.diagnostics };
+  return {
+    bytecode: [BYTECODE_MARKER, BYTECODE_VERSION, ...code],
+    diagnostics: compiler.diagnostics,
+    lines: lineTable(code, HEADER_LENGTH),
+  };
 }
 
 /** Compile one expression to `["_H", 1, <expr>]`; the VM returns its value (templates, filters). */
 export function compileExpression(expr: Expr): CompileOutput {
   const compiler = new Compiler();
   const code = compiler.expression(expr);
-  return { bytecode: [BYTECODE_MARKER, BYTECODE_VERSION, ...code], diagnostics: compiler.diagnostics };
+  return {
+    bytecode: [BYTECODE_MARKER, BYTECODE_VERSION, ...code],
+    diagnostics: compiler.diagnostics,
+    lines: lineTable(code, HEADER_LENGTH),
+  };
 }
 
 class Compiler {
@@ -138,7 +154,12 @@ class Compiler {
     return code;
   }
 
+  /** A statement's code, marked with its line (its parts carry their own). */
   private statement(stmt: Stmt): Bytecode {
+    return markLine(this.statementCode(stmt), stmt.pos.line);
+  }
+
+  private statementCode(stmt: Stmt): Bytecode {
     switch (stmt.kind) {
       case 'VarDecl': {
         this.declareLocal(stmt.name, stmt.pos);
@@ -367,7 +388,12 @@ class Compiler {
   // -------------------------------------------------------------------------------------------
   // Expressions
 
+  /** An expression's code, marked with its line (its parts carry their own). */
   private expr(expr: Expr): Bytecode {
+    return markLine(this.exprCode(expr), expr.pos.line);
+  }
+
+  private exprCode(expr: Expr): Bytecode {
     switch (expr.kind) {
       case 'Constant':
         return this.constant(expr);

@@ -13,6 +13,7 @@ export { Op, type Bytecode } from './bytecode/opcodes.js';
 export { compileExpression, compileProgram } from './compiler.js';
 export { parseExpression, parseProgram, parseTemplate } from './parser.js';
 export * from './errors.js';
+export { locateError, sourceLineOf, withSourceLine, type SourceLocation } from './source-map.js';
 export * from './vm/vm.js';
 export { jsToHog, hogToJs } from './convert.js';
 export { printHogValue, printHogStringOutput } from './stdlib/print.js';
@@ -28,32 +29,39 @@ export class HogCompileError extends Error {
 export interface CompileResult {
   bytecode: Bytecode;
   diagnostics: Diagnostic[];
+  /** Bytecode index → source line, `[ip0, line0, ip1, line1, …]` (see `locateError`); empty on syntax errors. */
+  lines: number[];
 }
 
 /** Parse and compile a whole program. Syntax errors stop before compilation. */
 export function compileProgramSource(source: string): CompileResult {
   const parsed = parseProgram(source);
-  if (parsed.diagnostics.length > 0) return { bytecode: [], diagnostics: parsed.diagnostics };
+  if (parsed.diagnostics.length > 0) return { bytecode: [], diagnostics: parsed.diagnostics, lines: [] };
   return compileProgram(parsed.program);
 }
 
 /** Parse and compile a single expression (a filter's Hog expression). */
 export function compileExpressionSource(source: string): CompileResult {
   const parsed = parseExpression(source);
-  if (parsed.diagnostics.length > 0 || parsed.expr === null) return { bytecode: [], diagnostics: parsed.diagnostics };
+  if (parsed.diagnostics.length > 0 || parsed.expr === null) return { bytecode: [], diagnostics: parsed.diagnostics, lines: [] };
   return compileExpression(parsed.expr);
 }
 
 /** Parse and compile an input template: free text with `{expr}` holes. */
 export function compileTemplateSource(text: string): CompileResult {
   const parsed = parseTemplate(text);
-  if (parsed.diagnostics.length > 0) return { bytecode: [], diagnostics: parsed.diagnostics };
+  if (parsed.diagnostics.length > 0) return { bytecode: [], diagnostics: parsed.diagnostics, lines: [] };
   return compileExpression(parsed.expr);
 }
 
 /** Like `compileProgramSource`, but throws a `HogCompileError` listing every diagnostic. */
 export function compileOrThrow(source: string): Bytecode {
-  const { bytecode, diagnostics } = compileProgramSource(source);
+  return compileProgramOrThrow(source).bytecode;
+}
+
+/** `compileOrThrow` that also returns the line map, for hosts that report runtime errors with lines. */
+export function compileProgramOrThrow(source: string): { bytecode: Bytecode; lines: number[] } {
+  const { bytecode, diagnostics, lines } = compileProgramSource(source);
   if (diagnostics.length > 0) throw new HogCompileError(diagnostics);
-  return bytecode;
+  return { bytecode, lines };
 }

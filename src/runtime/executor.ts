@@ -14,6 +14,7 @@ import {
   HogRuntimeError,
   resume,
   UncaughtHogError,
+  withSourceLine,
   type Bytecode,
   type ExecResult,
   type VMState,
@@ -58,6 +59,8 @@ export const CAPTURE_DEPTH_PROPERTY = '$hog_function_execution_count';
 export interface InvocationJob {
   destinationId: string;
   bytecode: Bytecode;
+  /** The source map of `bytecode` (`Destination.bytecode_lines`): code errors then end in ` (line N)`. */
+  lines?: number[];
   inputsSchema: InputSchemaItem[];
   /** Stored inputs with their compiled templates, secrets already decrypted. */
   inputs: Inputs;
@@ -212,7 +215,8 @@ export class InvocationExecutor {
       result = suspension && response ? resume(suspension.vmState, this.responseForVm(response), options) : exec(job.bytecode, options);
     } catch (error) {
       const failure: FailureKind = error instanceof HogRuntimeError && !(error instanceof UncaughtHogError) && isLimitError(error) ? 'limit' : 'code';
-      return this.done(ctx, 'failed', errorText(error), failure, suspension?.vmState.syncDuration ?? 0);
+      const message = failure === 'code' ? withSourceLine(errorText(error), error, job.lines) : errorText(error);
+      return this.done(ctx, 'failed', message, failure, suspension?.vmState.syncDuration ?? 0);
     }
     return this.afterRun(result, ctx, suspension?.fetchCount ?? 0);
   }
