@@ -9,10 +9,19 @@ import * as segment from './segment/template.js';
 import * as segmentFixtures from './segment/fixtures.js';
 import * as posthog from './posthog/template.js';
 import * as posthogFixtures from './posthog/fixtures.js';
+import * as googleAnalytics4 from './google-analytics-4/template.js';
+import * as googleAnalytics4Fixtures from './google-analytics-4/fixtures.js';
+import * as awsKinesis from './aws-kinesis/template.js';
+import * as awsKinesisFixtures from './aws-kinesis/fixtures.js';
+import * as googlePubsub from './google-pubsub/template.js';
+import * as googlePubsubFixtures from './google-pubsub/fixtures.js';
 
 export const ANALYTICS_ADS_PRODUCTIVITY: TemplateModule[] = [
   register(amplitude, amplitudeFixtures),
   register(mixpanel, mixpanelFixtures),
   register(segment, segmentFixtures),
   register(posthog, posthogFixtures),
+  register(googleAnalytics4, googleAnalytics4Fixtures),
+  register(awsKinesis, awsKinesisFixtures),
+  register(googlePubsub, googlePubsubFixtures),
 ];

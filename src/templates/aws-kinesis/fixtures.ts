@@ -1,0 +1,73 @@
+import type { TemplateFixture } from '../types.js';
+
+/** AWS's documentation example credentials. */
+export const ACCESS_KEY_ID = 'AKIDEXAMPLE';
+export const SECRET = 'wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY';
+
+const credentials = { aws_access_key_id: ACCESS_KEY_ID, aws_secret_access_key: SECRET };
+
+const purchase = { event: 'purchase', distinct_id: 'user-42', uuid: '0190a1b2-0000-7000-8000-000000000101' };
+
+/** The exact body: the hash in the signature covers these bytes. */
+export const SIGNED_BODY = JSON.stringify({
+  StreamName: 'events',
+  PartitionKey: '0190a1b2-0000-7000-8000-000000000101',
+  Data: Buffer.from(JSON.stringify({ event: 'purchase', distinct_id: 'user-42' })).toString('base64'),
+});
+
+export const fixtures: TemplateFixture[] = [
+  {
+    name: 'puts the record with an exact SigV4 Authorization header',
+    event: purchase,
+    now: '2026-01-02T03:04:05.000Z',
+    inputs: {
+      ...credentials,
+      aws_region: 'eu-west-1',
+      aws_kinesis_stream_name: 'events',
+      payload: { event: '{event.event}', distinct_id: '{event.distinct_id}' },
+    },
+    responses: [{ status: 200, body: { SequenceNumber: '49590338271490256608559692538361571095921575989136588898', ShardId: 'shardId-000000000000' } }],
+    expect: {
+      requests: [
+        {
+          method: 'POST',
+          url: 'https://kinesis.eu-west-1.amazonaws.com/',
+          headers: {
+            'content-type': 'application/x-amz-json-1.1',
+            'x-amz-date': '20260102T030405Z',
+            'x-amz-target': 'Kinesis_20131202.PutRecord',
+            authorization:
+              'AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20260102/eu-west-1/kinesis/aws4_request, SignedHeaders=content-type;host;x-amz-date;x-amz-target, Signature=8797f776f0f977fafe36cca4690cb930c340a1bc59b13b3c4913d52a24eb3194',
+          },
+          body: SIGNED_BODY,
+        },
+      ],
+      logsMustNotContain: [SECRET],
+    },
+  },
+  {
+    name: 'fails clearly when the stream does not exist',
+    event: purchase,
+    inputs: { ...credentials, aws_kinesis_stream_name: 'nope', payload: { event: '{event.event}' } },
+    responses: [{ status: 400, body: { __type: 'ResourceNotFoundException', message: 'Stream nope under account 123456789012 not found.' } }],
+    expect: {
+      status: 'failed',
+      error: 'AWS Kinesis API error (status 400): ResourceNotFoundException: Stream nope under account 123456789012 not found.',
+      requests: [{ method: 'POST', url: 'https://kinesis.us-east-1.amazonaws.com/' }],
+      logsMustNotContain: [SECRET],
+    },
+  },
+  {
+    name: 'fails clearly on a bad signature',
+    event: purchase,
+    inputs: { ...credentials, aws_kinesis_stream_name: 'events', payload: { event: '{event.event}' } },
+    responses: [{ status: 403, body: { __type: 'InvalidSignatureException', message: 'The request signature we calculated does not match the signature you provided.' } }],
+    expect: { status: 'failed', error: 'AWS Kinesis API error (status 403): InvalidSignatureException', requests: [{ method: 'POST', url: 'https://kinesis.us-east-1.amazonaws.com/' }], logsMustNotContain: [SECRET] },
+  },
+  {
+    name: 'is skipped for $feature_flag_called by default',
+    event: { event: '$feature_flag_called', distinct_id: 'user-42' },
+    inputs: { ...credentials, aws_kinesis_stream_name: 'events' },
+    expect: { status: 'skipped', requests: [] },
+  },
+];

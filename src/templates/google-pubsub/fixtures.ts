@@ -1,0 +1,71 @@
+import type { TemplateFixture } from '../types.js';
+
+const TOKEN = 'ya29.pubsub-access-token-xyz';
+const URL = 'https://pubsub.googleapis.com/v1/projects/acme/topics/events:publish';
+
+function b64(value: unknown): string {
+  return Buffer.from(JSON.stringify(value)).toString('base64');
+}
+
+export const fixtures: TemplateFixture[] = [
+  {
+    name: 'publishes the payload as base64 JSON with string attributes',
+    event: { event: 'purchase', distinct_id: 'user-42', uuid: '0190a1b2-0000-7000-8000-0000000000f1', properties: { amount: 49 } },
+    inputs: {
+      access_token: TOKEN,
+      topic_id: 'projects/acme/topics/events',
+      payload: { name: '{event.event}', amount: '{event.properties.amount}', uuid: '{event.uuid}' },
+      attributes: { event: '{event.event}', amount: '{event.properties.amount}', missing: '{event.properties.nope}' },
+    },
+    responses: [{ status: 200, body: { messageIds: ['4711'] } }],
+    expect: {
+      requests: [
+        {
+          method: 'POST',
+          url: URL,
+          headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' },
+          body: {
+            messages: [
+              {
+                data: b64({ name: 'purchase', amount: 49, uuid: '0190a1b2-0000-7000-8000-0000000000f1' }),
+                attributes: { event: 'purchase', amount: '49' },
+              },
+            ],
+          },
+        },
+      ],
+      logsMustNotContain: [TOKEN],
+    },
+  },
+  {
+    name: 'fails clearly when the topic does not exist',
+    event: { event: 'purchase', distinct_id: 'user-42' },
+    inputs: { access_token: TOKEN, topic_id: 'projects/acme/topics/events' },
+    responses: [{ status: 404, body: { error: { code: 404, message: 'Resource not found (resource=events).', status: 'NOT_FOUND' } } }],
+    expect: {
+      status: 'failed',
+      error: 'Google Pub/Sub API error (status 404): NOT_FOUND Resource not found (resource=events).',
+      requests: [{ method: 'POST', url: URL }],
+      logsMustNotContain: [TOKEN],
+    },
+  },
+  {
+    name: 'fails clearly when the access token has expired',
+    event: { event: 'purchase', distinct_id: 'user-42' },
+    inputs: { access_token: TOKEN, topic_id: 'projects/acme/topics/events' },
+    responses: [{ status: 401, body: { error: { code: 401, message: 'Request had invalid authentication credentials.', status: 'UNAUTHENTICATED' } } }],
+    expect: { status: 'failed', error: 'Google Pub/Sub API error (status 401): UNAUTHENTICATED', requests: [{ method: 'POST', url: URL }], logsMustNotContain: [TOKEN] },
+  },
+  {
+    name: 'fails without a request on a short topic name',
+    event: { event: 'purchase', distinct_id: 'user-42' },
+    inputs: { access_token: TOKEN, topic_id: 'events' },
+    expect: { status: 'failed', error: 'the topic must be a full name', requests: [] },
+  },
+  {
+    name: 'is skipped for $feature_flag_called by default',
+    event: { event: '$feature_flag_called', distinct_id: 'user-42' },
+    inputs: { access_token: TOKEN, topic_id: 'projects/acme/topics/events' },
+    expect: { status: 'skipped', requests: [] },
+  },
+];
