@@ -12,11 +12,13 @@
  * done here, so the compiler sees the smaller language.
  */
 import type {
+  AssignStmt,
   BlockStmt,
   CatchClause,
   CompareOp,
   Diagnostic,
   Expr,
+  ExprStmt,
   ForInStmt,
   ForStmt,
   HogQLXTagExpr,
@@ -417,7 +419,7 @@ function finishDict(p: Parser, token: Token, firstKey: Expr): Expr {
 function fString(p: Parser, token: Token): Expr {
   const parts = parseTemplateParts(p);
   p.consume('FStringEnd', 'Unterminated string');
-  return joinTemplateParts(parts, token);
+  return joinTemplateParts(parts, posOf(token));
 }
 
 /** Text and holes up to the first other token. `eachHole` lets templates report one error per hole. */
@@ -443,10 +445,10 @@ function hole(p: Parser, open: Token): Expr {
   return expr;
 }
 
-function joinTemplateParts(parts: Expr[], token: Token): Expr {
-  if (parts.length === 0) return constant(token, '');
+function joinTemplateParts(parts: Expr[], pos: Pos): Expr {
+  if (parts.length === 0) return { kind: 'Constant', value: '', pos };
   if (parts.length === 1) return parts[0];
-  return { kind: 'Call', name: 'concat', args: parts, pos: posOf(token) };
+  return { kind: 'Call', name: 'concat', args: parts, pos };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -943,7 +945,7 @@ function finishExprStatement(p: Parser, expr: Expr): Stmt {
   return endStatement(p, exprOrAssign(p, expr));
 }
 
-function exprOrAssign(p: Parser, expr: Expr): Stmt {
+function exprOrAssign(p: Parser, expr: Expr): AssignStmt | ExprStmt {
   if (!p.match('ColonEquals')) return { kind: 'ExprStmt', expr, pos: expr.pos };
   return { kind: 'Assign', target: expr, value: parseTopExpr(p), pos: expr.pos };
 }
@@ -1069,7 +1071,7 @@ function isForIn(p: Parser): boolean {
 function forClause(p: Parser): ForStmt['init'] {
   if (p.check('Semicolon') || p.check('RightParen')) return undefined;
   if (p.check('Let')) return varDecl(p);
-  return exprOrAssign(p, parseExpr(p)) as ForStmt['init'];
+  return exprOrAssign(p, parseExpr(p));
 }
 
 function forIn(p: Parser, token: Token): Stmt {
@@ -1109,15 +1111,19 @@ function tryStmt(p: Parser): Stmt {
   return stmt;
 }
 
+/** `catch { … }`, `catch (e) { … }` or `catch (e: Type) { … }`. */
 function catchClause(p: Parser): CatchClause {
   const token = p.advance();
-  const clause: CatchClause = { body: undefined as unknown as BlockStmt, pos: posOf(token) };
+  let varName: string | undefined;
+  let typeName: string | undefined;
   if (p.match('LeftParen')) {
-    clause.varName = declaredName(p, 'a variable name');
-    if (p.match('Colon')) clause.typeName = declaredName(p, 'an error type');
+    varName = declaredName(p, 'a variable name');
+    if (p.match('Colon')) typeName = declaredName(p, 'an error type');
     p.consume('RightParen', "Expected ')'");
   }
-  clause.body = parseBlock(p);
+  const clause: CatchClause = { body: parseBlock(p), pos: posOf(token) };
+  if (varName !== undefined) clause.varName = varName;
+  if (typeName !== undefined) clause.typeName = typeName;
   return clause;
 }
 
@@ -1164,7 +1170,6 @@ export function parseExpression(source: string): { expr: Expr | null; diagnostic
  */
 export function parseTemplate(text: string): { expr: Expr; diagnostics: Diagnostic[] } {
   const p = new Parser(tokenize(text, { template: true }));
-  const start = p.current;
   const parts: Expr[] = [];
   while (!p.atEnd()) {
     const before = p.position;
@@ -1172,5 +1177,5 @@ export function parseTemplate(text: string): { expr: Expr; diagnostics: Diagnost
     p.panicMode = false;
     if (p.position === before) p.advance();
   }
-  return { expr: joinTemplateParts(parts, { ...start, line: 1, column: 1, offset: 0 }), diagnostics: p.diagnostics };
+  return { expr: joinTemplateParts(parts, { line: 1, column: 1, offset: 0 }), diagnostics: p.diagnostics };
 }

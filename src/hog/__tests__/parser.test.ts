@@ -88,6 +88,10 @@ describe('precedence and associativity (§3.1)', () => {
     expect(expr('a between 1 and 2 = true')).toEqual(between(F('a'), C(1), cmp('==', C(2), C(true))));
   });
 
+  test('lets the lower bound of between be any expression up to and', () => {
+    expect(expr('a between c ? 1 : 2 and 3')).toEqual(between(F('a'), call('if', F('c'), C(1), C(2)), C(3)));
+  });
+
   test('parses not between', () => {
     expect(expr('a not between 1 and 2')).toEqual(between(F('a'), C(1), C(2), true));
   });
@@ -298,6 +302,10 @@ describe('lambdas (§2.4)', () => {
     );
   });
 
+  test('reads f(a, b -> c) as one two-parameter lambda argument, as PostHog does', () => {
+    expect(expr('f(a, b -> c)')).toEqual(call('f', lambda(['a', 'b'], F('c'))));
+  });
+
   test('does not call f(a) with a following (x, y) -> lambda', () => {
     expect(prog('f(a) (x, y) -> x')).toEqual([stmt(call('f', F('a'))), stmt(lambda(['x', 'y'], F('x')))]);
   });
@@ -434,6 +442,15 @@ describe('statements (§2)', () => {
     expect(prog('{}')).toEqual([{ kind: 'Block', body: [] }]);
     expect(prog('{x}')).toEqual([{ kind: 'Block', body: [stmt(F('x'))] }]);
     expect(prog("{'a': 1}")).toEqual([stmt({ kind: 'Dict', entries: [{ key: C('a'), value: C(1) }] })]);
+  });
+
+  test('reads a brace statement followed by an operator as an expression: {} ? a : b', () => {
+    expect(prog('{} ? a : b')).toEqual([stmt(call('if', { kind: 'Dict', entries: [] }, F('a'), F('b')))]);
+  });
+
+  test('starts a new statement at [ when the brackets hold a list, as PostHog does', () => {
+    expect(prog('a\n[1, 2]')).toEqual([stmt(F('a')), stmt({ kind: 'Array', items: [C(1), C(2)] })]);
+    expect(prog('a\n[1]')).toEqual([stmt(prop(F('a'), C(1)))]);
   });
 
   test('reads if (…) as a call when it cannot be an if statement', () => {
