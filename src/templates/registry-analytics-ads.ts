@@ -15,6 +15,10 @@ import * as awsKinesis from './aws-kinesis/template.js';
 import * as awsKinesisFixtures from './aws-kinesis/fixtures.js';
 import * as googlePubsub from './google-pubsub/template.js';
 import * as googlePubsubFixtures from './google-pubsub/fixtures.js';
+import * as metaAds from './meta-ads/template.js';
+import * as metaAdsFixtures from './meta-ads/fixtures.js';
+import * as tiktokAds from './tiktok-ads/template.js';
+import * as tiktokAdsFixtures from './tiktok-ads/fixtures.js';
 
 export const ANALYTICS_ADS_PRODUCTIVITY: TemplateModule[] = [
   register(amplitude, amplitudeFixtures),
@@ -24,4 +28,6 @@ export const ANALYTICS_ADS_PRODUCTIVITY: TemplateModule[] = [
   register(googleAnalytics4, googleAnalytics4Fixtures),
   register(awsKinesis, awsKinesisFixtures),
   register(googlePubsub, googlePubsubFixtures),
+  register(metaAds, metaAdsFixtures),
+  register(tiktokAds, tiktokAdsFixtures),
 ];
