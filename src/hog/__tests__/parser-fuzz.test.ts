@@ -10,7 +10,8 @@ import { tokenize } from '../lexer.js';
 import { parseExpression, parseProgram, parseTemplate } from '../parser.js';
 
 /** Generous per-input budget: typical inputs parse in well under a millisecond. */
-const BUDGET_MS = 250;
+// Generous: this proves "never hangs", not speed (speed is measured in `npm run bench`), and must hold on a loaded CI machine.
+const BUDGET_MS = 5000;
 
 const VALID_PROGRAMS = [
   "let a := 1 + 2 * 3; print(a || 'x')",
@@ -130,7 +131,7 @@ describe('parser fuzzing', () => {
     const source = 'let a := 1 + 2 * f(x, [1, 2], {\'k\': v}) ?? y\n'.repeat(5000);
     const start = performance.now();
     expect(parseProgram(source).diagnostics).toEqual([]);
-    expect(performance.now() - start).toBeLessThan(2000);
+    expect(performance.now() - start).toBeLessThan(20_000);
   });
 
   test('caps the number of diagnostics for garbage input', () => {
