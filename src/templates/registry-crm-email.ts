@@ -21,6 +21,16 @@ import * as mailchimp from './mailchimp/template.js';
 import * as mailchimpFixtures from './mailchimp/fixtures.js';
 import * as brevo from './brevo/template.js';
 import * as brevoFixtures from './brevo/fixtures.js';
+import * as klaviyoUser from './klaviyo-user/template.js';
+import * as klaviyoUserFixtures from './klaviyo-user/fixtures.js';
+import * as klaviyoEvent from './klaviyo-event/template.js';
+import * as klaviyoEventFixtures from './klaviyo-event/fixtures.js';
+import * as loops from './loops/template.js';
+import * as loopsFixtures from './loops/fixtures.js';
+import * as loopsEvent from './loops-event/template.js';
+import * as loopsEventFixtures from './loops-event/fixtures.js';
+import * as braze from './braze/template.js';
+import * as brazeFixtures from './braze/fixtures.js';
 
 export const CRM_AND_EMAIL: TemplateModule[] = [
   register(hubspot, hubspotFixtures),
@@ -33,4 +43,9 @@ export const CRM_AND_EMAIL: TemplateModule[] = [
   register(sendgrid, sendgridFixtures),
   register(mailchimp, mailchimpFixtures),
   register(brevo, brevoFixtures),
+  register(klaviyoUser, klaviyoUserFixtures),
+  register(klaviyoEvent, klaviyoEventFixtures),
+  register(loops, loopsFixtures),
+  register(loopsEvent, loopsEventFixtures),
+  register(braze, brazeFixtures),
 ];
