@@ -19,6 +19,12 @@ import * as metaAds from './meta-ads/template.js';
 import * as metaAdsFixtures from './meta-ads/fixtures.js';
 import * as tiktokAds from './tiktok-ads/template.js';
 import * as tiktokAdsFixtures from './tiktok-ads/fixtures.js';
+import * as googleAds from './google-ads/template.js';
+import * as googleAdsFixtures from './google-ads/fixtures.js';
+import * as linkedinAds from './linkedin-ads/template.js';
+import * as linkedinAdsFixtures from './linkedin-ads/fixtures.js';
+import * as redditConversionsApi from './reddit-conversions-api/template.js';
+import * as redditConversionsApiFixtures from './reddit-conversions-api/fixtures.js';
 
 export const ANALYTICS_ADS_PRODUCTIVITY: TemplateModule[] = [
   register(amplitude, amplitudeFixtures),
@@ -30,4 +36,7 @@ export const ANALYTICS_ADS_PRODUCTIVITY: TemplateModule[] = [
   register(googlePubsub, googlePubsubFixtures),
   register(metaAds, metaAdsFixtures),
   register(tiktokAds, tiktokAdsFixtures),
+  register(googleAds, googleAdsFixtures),
+  register(linkedinAds, linkedinAdsFixtures),
+  register(redditConversionsApi, redditConversionsApiFixtures),
 ];
