@@ -8,6 +8,7 @@ const USAGE = `Usage:
   sluice hog run FILE.hog [--globals FILE.json]   compile and run a Hog program
   sluice hog compile FILE.hog                     print the program's bytecode as JSON
   sluice hog exec FILE.hoge [--globals FILE.json] run a bytecode JSON file
+  sluice test DESTINATION.json                    run a destination's fixtures (events in, expected requests out)
 `;
 
 async function main(argv: string[]): Promise<number> {
@@ -17,6 +18,8 @@ async function main(argv: string[]): Promise<number> {
       return (await import('./start.js')).startCommand(rest);
     case 'hog':
       return (await import('./hog.js')).hogCommand(rest);
+    case 'test':
+      return (await import('./test.js')).testCommand(rest);
     case undefined:
     case 'help':
     case '--help':
