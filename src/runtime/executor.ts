@@ -177,8 +177,9 @@ export function describeRequest(request: HttpRequest): string {
   return `${request.method} ${request.url} ${JSON.stringify(redactHeaders(request.headers))}${body}`;
 }
 
+/** What a user reads: a thrown `Error('x')` reads `x`; other error types keep their name (`RetryError: x`). */
 function errorText(error: unknown): string {
-  if (error instanceof UncaughtHogError) return error.toString();
+  if (error instanceof UncaughtHogError) return error.type === 'Error' ? error.message : `${error.type}: ${error.message}`;
   if (error instanceof Error) return error.message;
   return String(error);
 }
