@@ -25,6 +25,12 @@ import * as linkedinAds from './linkedin-ads/template.js';
 import * as linkedinAdsFixtures from './linkedin-ads/fixtures.js';
 import * as redditConversionsApi from './reddit-conversions-api/template.js';
 import * as redditConversionsApiFixtures from './reddit-conversions-api/fixtures.js';
+import * as linear from './linear/template.js';
+import * as linearFixtures from './linear/fixtures.js';
+import * as airtable from './airtable/template.js';
+import * as airtableFixtures from './airtable/fixtures.js';
+import * as twilio from './twilio/template.js';
+import * as twilioFixtures from './twilio/fixtures.js';
 
 export const ANALYTICS_ADS_PRODUCTIVITY: TemplateModule[] = [
   register(amplitude, amplitudeFixtures),
@@ -39,4 +45,7 @@ export const ANALYTICS_ADS_PRODUCTIVITY: TemplateModule[] = [
   register(googleAds, googleAdsFixtures),
   register(linkedinAds, linkedinAdsFixtures),
   register(redditConversionsApi, redditConversionsApiFixtures),
+  register(linear, linearFixtures),
+  register(airtable, airtableFixtures),
+  register(twilio, twilioFixtures),
 ];
