@@ -8,8 +8,10 @@ import type { Store } from '../store/store.js';
 import { errorHandler } from './plugins/error-handler.js';
 import { captureRoutes } from './routes/capture/index.js';
 import { destinationRoutes } from './routes/destinations/index.js';
+import { hogRoutes } from './routes/hog/index.js';
 import { projectRoutes } from './routes/projects/index.js';
 import { templateRoutes } from './routes/templates/index.js';
+import { uiRoutes } from './routes/ui/index.js';
 
 export interface ServerDeps {
   store: Store;
@@ -58,5 +60,7 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
     siteUrl: deps.siteUrl,
   });
   await app.register(templateRoutes, { store: deps.store });
+  await app.register(hogRoutes, { store: deps.store });
+  await app.register(uiRoutes, {});
   return app;
 }

@@ -1,0 +1,140 @@
+/** The test panel: an example event, "mock HTTP calls" (on by default), and the result of a full run. */
+import type { TestRequest, TestResult } from '../types';
+import { CodeEditor } from './editor';
+import { Banner, Button, Switch } from './ui';
+
+export interface TestState {
+  globalsText: string;
+  mock: boolean;
+  running: boolean;
+  result: TestResult | null;
+  error: string | null;
+}
+
+function curlOf(r: TestRequest): string {
+  const parts = [`curl -X ${r.method ?? 'GET'} '${r.url.replace(/'/g, "'\\''")}'`];
+  for (const [k, v] of Object.entries(r.headers ?? {})) parts.push(`-H '${`${k}: ${v}`.replace(/'/g, "'\\''")}'`);
+  if (r.body !== undefined && r.body !== null) {
+    const body = typeof r.body === 'string' ? r.body : JSON.stringify(r.body);
+    parts.push(`--data '${body.replace(/'/g, "'\\''")}'`);
+  }
+  return parts.join(' \\\n  ');
+}
+
+function bodyText(body: unknown): string {
+  if (typeof body !== 'string') return JSON.stringify(body, null, 2);
+  try {
+    return JSON.stringify(JSON.parse(body), null, 2);
+  } catch {
+    return body;
+  }
+}
+
+function RequestView({ r, index }: { r: TestRequest; index: number }) {
+  return (
+    <details class="request" open={index === 0} data-testid="test-request">
+      <summary>
+        <span class={`method method-${(r.method ?? 'GET').toLowerCase()}`}>{r.method ?? 'GET'}</span>
+        <span class="mono url" title={r.url}>
+          {r.url}
+        </span>
+      </summary>
+      {r.headers && Object.keys(r.headers).length > 0 ? (
+        <table class="kv">
+          <tbody>
+            {Object.entries(r.headers).map(([k, v]) => (
+              <tr key={k}>
+                <th>{k}</th>
+                <td class="mono">{v}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      ) : null}
+      {r.body !== undefined && r.body !== null ? <pre class="code-block">{bodyText(r.body)}</pre> : null}
+      <Button small variant="ghost" onClick={() => void navigator.clipboard?.writeText(curlOf(r))}>
+        Copy as cURL
+      </Button>
+    </details>
+  );
+}
+
+export function TestPanel({ state, onChange, onRun, eventError }: { state: TestState; onChange: (s: Partial<TestState>) => void; onRun: () => void; eventError: string | null }) {
+  const r = state.result;
+  return (
+    <section class="test-panel card" aria-labelledby="test-title" data-testid="test-panel">
+      <div class="card-head">
+        <h2 id="test-title">Test</h2>
+        <Button variant="primary" onClick={onRun} disabled={state.running} data-testid="run-test" title="Ctrl+Enter">
+          {state.running ? 'Running…' : 'Run test'}
+        </Button>
+      </div>
+      <p class="muted small">Runs the form as it is now, saved or not, through the real filters, inputs and code.</p>
+      <label class="field-label" for="test-globals">
+        Example event <span class="muted">(synthetic sample: edit freely)</span>
+      </label>
+      <CodeEditor id="test-globals" language="json" value={state.globalsText} onChange={(v) => onChange({ globalsText: v })} ariaLabel="Example event JSON" minHeight={140} maxHeight={280} testId="test-event" />
+      {eventError ? <div class="field-error" role="alert">{eventError}</div> : null}
+      <div class="test-options">
+        <Switch id="mock-http" testId="mock-switch" checked={state.mock} onChange={(v) => onChange({ mock: v })} label="Mock HTTP calls" />
+      </div>
+      {!state.mock ? (
+        <Banner tone="warn" title="Real requests" testId="live-warning">
+          The test will send real HTTP requests to the destination's endpoint.
+        </Banner>
+      ) : null}
+      {state.error ? (
+        <Banner tone="bad" title="The test could not run">
+          {state.error}
+        </Banner>
+      ) : null}
+      {r ? (
+        <div class="test-result" data-testid="test-result" data-status={r.status}>
+          <div class="row gap center">
+            <span class={`badge badge-${r.status === 'success' ? 'ok' : r.status === 'error' ? 'bad' : 'muted'}`} data-testid="test-status">
+              <span class="dot" aria-hidden="true" />
+              {r.status === 'success' ? 'Success' : r.status === 'error' ? 'Error' : 'Skipped'}
+            </span>
+            <span class="muted small">{state.mock ? `Mocked: nothing sent · ${r.requests.length} request${r.requests.length === 1 ? '' : 's'} would be made` : `Live: ${r.requests.length} request${r.requests.length === 1 ? '' : 's'} sent`}</span>
+          </div>
+          {r.status === 'skipped' ? <p class="small">{r.logs[0]?.message ?? 'The event does not match the filters.'}</p> : null}
+          {r.errors.length > 0 ? (
+            <ul class="errors">
+              {r.errors.map((e, i) => (
+                <li key={i} class="mono">
+                  {e}
+                </li>
+              ))}
+            </ul>
+          ) : null}
+          {r.requests.length > 0 ? (
+            <>
+              <h3>Requests</h3>
+              {r.requests.map((req, i) => (
+                <RequestView key={i} r={req} index={i} />
+              ))}
+            </>
+          ) : null}
+          <h3>Logs</h3>
+          {r.logs.length === 0 ? <p class="muted small">No log lines.</p> : null}
+          <ol class="log-lines">
+            {r.logs.map((l, i) => (
+              <li key={i} class={`log log-${l.level.toLowerCase()}`}>
+                <span class="log-level">{l.level.toUpperCase()}</span>
+                <span class="log-msg">{l.message}</span>
+              </li>
+            ))}
+          </ol>
+          {r.result !== null && r.result !== undefined ? (
+            <>
+              <h3>Returned</h3>
+              <pre class="code-block">{JSON.stringify(r.result, null, 2)}</pre>
+            </>
+          ) : null}
+        </div>
+      ) : (
+        <p class="muted small empty-inline">Nothing run yet. Press “Run test” (Ctrl+Enter) to see the requests this destination would make.</p>
+      )}
+    </section>
+  );
+}

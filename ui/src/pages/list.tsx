@@ -1,0 +1,231 @@
+/** The destinations list: search and status filter in the URL, health first, a 24 h sparkline per row. */
+import { useEffect, useState } from 'preact/hooks';
+import { api, errorMessage } from '../api';
+import { Sparkline } from '../components/charts';
+import { Banner, Button, Empty, HealthBadge, healthOf, Icon, Skeleton, Switch, timeAgo } from '../components/ui';
+import { Link, navigate, setQuery, useLocation } from '../router';
+import type { Destination, List, Metrics } from '../types';
+
+const RANK: Record<string, number> = { disabled_permanently: 0, disabled_temporarily: 1, degraded: 2, healthy: 3, paused: 4 };
+const STATUS_FILTERS = [
+  ['all', 'All'],
+  ['attention', 'Needs attention'],
+  ['active', 'Active'],
+  ['paused', 'Paused'],
+] as const;
+
+type Spark = { succeeded: number[]; failed: number[] };
+
+async function sparkOf(projectId: number, id: string): Promise<Spark> {
+  const now = Date.now();
+  const start = Math.floor((now - 23 * 3600_000) / 3600_000) * 3600_000;
+  const m = await api<Metrics>(`/api/projects/${projectId}/hog_functions/${id}/metrics/`, {
+    query: { interval: 'hour', after: new Date(start).toISOString(), before: new Date(now + 3600_000).toISOString(), name: 'succeeded,failed' },
+  });
+  const out: Spark = { succeeded: Array(24).fill(0), failed: Array(24).fill(0) };
+  for (const s of m.series) {
+    if (s.name !== 'succeeded' && s.name !== 'failed') continue;
+    s.values.forEach((v, i) => {
+      const at = Math.floor((Date.parse(m.labels[i] ?? '') - start) / 3600_000);
+      if (at >= 0 && at < 24) out[s.name as 'succeeded' | 'failed'][at]! += v;
+    });
+  }
+  return out;
+}
+
+export function DestinationsList({ projectId }: { projectId: number }) {
+  const { query } = useLocation();
+  const search = query.get('search') ?? '';
+  const status = query.get('status') ?? 'all';
+  const [text, setText] = useState(search);
+  const [rows, setRows] = useState<Destination[] | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [sparks, setSparks] = useState<Record<string, Spark>>({});
+  const [undo, setUndo] = useState<Destination | null>(null);
+  const base = `/projects/${projectId}/destinations`;
+
+  const load = () =>
+    api<List<Destination>>(`/api/projects/${projectId}/hog_functions/`, { query: { search: search || undefined } }).then(
+      (r) => {
+        setRows(r.results);
+        setError(null);
+        for (const d of r.results) sparkOf(projectId, d.id).then((s) => setSparks((all) => ({ ...all, [d.id]: s })), () => undefined);
+      },
+      (e) => setError(errorMessage(e)),
+    );
+
+  useEffect(() => {
+    void load();
+    const timer = setInterval(() => void load(), 15000);
+    return () => clearInterval(timer);
+  }, [projectId, search]);
+
+  useEffect(() => setText(search), [search]);
+  useEffect(() => {
+    const t = setTimeout(() => text !== search && setQuery({ search: text || null }), 250);
+    return () => clearTimeout(t);
+  }, [text]);
+
+  async function setEnabled(d: Destination, enabled: boolean) {
+    setRows((all) => all?.map((x) => (x.id === d.id ? { ...x, enabled } : x)) ?? null);
+    try {
+      await api(`/api/projects/${projectId}/hog_functions/${d.id}/`, { method: 'PATCH', body: { enabled, inputs: d.inputs } });
+    } catch (e) {
+      setError(`Could not ${enabled ? 'resume' : 'pause'} ${d.name}: ${errorMessage(e)}`);
+    }
+    void load();
+  }
+
+  async function remove(d: Destination) {
+    if (!window.confirm(`Delete “${d.name}”? Its logs and metrics go with it.`)) return;
+    try {
+      await api(`/api/projects/${projectId}/hog_functions/${d.id}/`, { method: 'DELETE' });
+      setUndo(d);
+    } catch (e) {
+      setError(errorMessage(e));
+    }
+    void load();
+  }
+
+  const filtered = (rows ?? [])
+    .filter((d) => {
+      const h = healthOf(d).state;
+      if (status === 'attention') return h !== 'healthy' && h !== 'paused';
+      if (status === 'active') return h === 'healthy' || h === 'degraded';
+      if (status === 'paused') return h === 'paused';
+      return true;
+    })
+    .sort((a, b) => (RANK[healthOf(a).state] ?? 9) - (RANK[healthOf(b).state] ?? 9) || a.name.localeCompare(b.name));
+
+  return (
+    <div class="page">
+      <div class="page-head">
+        <div>
+          <h1>Destinations</h1>
+          <p class="muted">Every event your apps send is forwarded, in real time, to the destinations that match it.</p>
+        </div>
+        <Link class="btn btn-primary" href={`${base}/new`} data-testid="new-destination">
+          + New destination
+        </Link>
+      </div>
+      <div class="toolbar">
+        <input class="input input-search" type="search" aria-label="Search destinations" placeholder="Search by name or description" value={text} onInput={(e) => setText((e.currentTarget as HTMLInputElement).value)} />
+        <div class="segmented" role="group" aria-label="Status">
+          {STATUS_FILTERS.map(([v, l]) => (
+            <button key={v} type="button" aria-pressed={status === v} class={status === v ? 'on' : ''} onClick={() => setQuery({ status: v === 'all' ? null : v })}>
+              {l}
+            </button>
+          ))}
+        </div>
+      </div>
+      {undo ? (
+        <Banner
+          tone="info"
+          title={`Deleted “${undo.name}”.`}
+          actions={
+            <Button
+              small
+              onClick={async () => {
+                const { id: _id, created_at: _c, updated_at: _u, status: _s, ...rest } = undo;
+                void _id; void _c; void _u; void _s;
+                const hasSecrets = Object.values(undo.inputs).some((v) => (v as { secret?: boolean }).secret === true && !('value' in v));
+                if (hasSecrets) {
+                  setError('Secrets cannot be restored: recreate it from the gallery and enter them again.');
+                  setUndo(null);
+                  return;
+                }
+                try {
+                  await api(`/api/projects/${projectId}/hog_functions/`, { method: 'POST', body: rest });
+                } catch (e) {
+                  setError(errorMessage(e));
+                }
+                setUndo(null);
+                void load();
+              }}
+            >
+              Undo
+            </Button>
+          }
+        />
+      ) : null}
+      {error ? <Banner tone="bad">{error}</Banner> : null}
+      {rows === null && !error ? <Skeleton rows={5} /> : null}
+      {rows && rows.length === 0 && !search ? (
+        <Empty title="No destinations yet" action={<Link class="btn btn-primary" href={`${base}/new`}>Browse templates</Link>}>
+          Create one from a template (a webhook, Slack, HubSpot…) and test it on an example event before it sends anything.
+        </Empty>
+      ) : null}
+      {rows && filtered.length === 0 && (search || rows.length > 0) ? (
+        <Empty title="No destinations match" action={<Button onClick={() => { setText(''); setQuery({ search: null, status: null }); }}>Clear filters</Button>}>
+          Nothing matches {search ? `“${search}”` : 'this filter'}.
+        </Empty>
+      ) : null}
+      {filtered.length > 0 ? (
+        <div class="table-wrap">
+          <table class="table dest-table" data-testid="destinations-table">
+            <thead>
+              <tr>
+                <th scope="col">Destination</th>
+                <th scope="col">Status</th>
+                <th scope="col" class="hide-narrow">Last 24 h</th>
+                <th scope="col" class="hide-narrow">Updated</th>
+                <th scope="col">Enabled</th>
+                <th scope="col">
+                  <span class="sr-only">Actions</span>
+                </th>
+              </tr>
+            </thead>
+            <tbody>
+              {filtered.map((d) => {
+                const h = healthOf(d);
+                const s = sparks[d.id];
+                const ok = s?.succeeded.reduce((a, b) => a + b, 0) ?? 0;
+                const bad = s?.failed.reduce((a, b) => a + b, 0) ?? 0;
+                return (
+                  <tr key={d.id} class={`ribbon-${h.tone}`} data-testid="destination-row">
+                    <td>
+                      <div class="dest-cell">
+                        <Icon src={d.icon_url} name={d.name} />
+                        <div class="dest-cell-text">
+                          <Link href={`${base}/${d.id}`} class="dest-name">
+                            {d.name}
+                          </Link>
+                          <div class="muted small clamp">{d.description || d.template_id || 'Custom'}</div>
+                        </div>
+                      </div>
+                    </td>
+                    <td>
+                      <HealthBadge destination={d} />
+                    </td>
+                    <td class="hide-narrow">
+                      <a href={`${base}/${d.id}?tab=metrics`} onClick={(e) => { e.preventDefault(); navigate(`${base}/${d.id}?tab=metrics`); }} class="spark-link" title="Open metrics">
+                        <Sparkline succeeded={s?.succeeded ?? []} failed={s?.failed ?? []} label={`Last 24 hours: ${ok} delivered, ${bad} failed`} />
+                        <span class="small spark-counts">
+                          <span class="ok">{ok}</span> / <span class="bad">{bad}</span>
+                        </span>
+                      </a>
+                    </td>
+                    <td class="hide-narrow small muted nowrap" title={d.updated_at}>
+                      {timeAgo(d.updated_at)}
+                    </td>
+                    <td>
+                      <Switch checked={d.enabled} onChange={(v) => void setEnabled(d, v)} label={<span class="sr-only">{d.enabled ? `Pause ${d.name}` : `Resume ${d.name}`}</span>} />
+                    </td>
+                    <td class="row-actions">
+                      <Link class="btn btn-ghost btn-sm hide-narrow" href={`${base}/${d.id}?tab=logs`}>
+                        Logs
+                      </Link>
+                      <Button small variant="ghost" aria-label={`Delete ${d.name}`} onClick={() => void remove(d)}>
+                        Delete
+                      </Button>
+                    </td>
+                  </tr>
+                );
+              })}
+            </tbody>
+          </table>
+        </div>
+      ) : null}
+    </div>
+  );
+}
