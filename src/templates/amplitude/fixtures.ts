@@ -84,6 +84,13 @@ export const fixtures: TemplateFixture[] = [
     },
   },
   {
+    name: 'redacts the API key when Amplitude echoes it in an error',
+    event: pageview,
+    inputs: { api_key: API_KEY },
+    responses: [{ status: 400, body: { code: 400, error: `Invalid API key: ${API_KEY}` } }],
+    expect: { status: 'failed', error: 'Amplitude API error (status 400): Invalid API key: ***', requests: [{ method: 'POST', url: 'https://api2.amplitude.com/2/httpapi' }], logsMustNotContain: [API_KEY] },
+  },
+  {
     name: 'fails without a request when there is neither a user id nor a device id',
     event: { event: 'signed_up', distinct_id: 'user-42' },
     inputs: { api_key: API_KEY, user_id: '', device_id: '' },

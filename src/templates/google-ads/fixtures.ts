@@ -2,6 +2,8 @@ import type { TemplateFixture } from '../types.js';
 
 const DEV_TOKEN = 'gads-developer-token-Q1w2E3';
 const OAUTH = 'ya29.google-ads-oauth-token';
+const REFRESH = '1//0refresh-token/abc';
+const CLIENT_SECRET = 'GOCSPX-client-secret';
 const URL = 'https://googleads.googleapis.com/v22/customers/1234567890:uploadClickConversions';
 
 const purchase = {
@@ -59,6 +61,40 @@ export const fixtures: TemplateFixture[] = [
           },
         },
       ],
+    },
+  },
+  {
+    name: 'exchanges the refresh token for an access token first when no access token is set',
+    event: purchase,
+    inputs: { customer_id: '123-456-7890', conversion_action_id: '987654', developer_token: DEV_TOKEN, refresh_token: REFRESH, client_id: 'client-1.apps.googleusercontent.com', client_secret: CLIENT_SECRET },
+    responses: [{ status: 200, body: { access_token: 'ya29.fresh-token', expires_in: 3599, token_type: 'Bearer' } }, { status: 200, body: { results: [{}] } }],
+    expect: {
+      requests: [
+        {
+          method: 'POST',
+          url: 'https://oauth2.googleapis.com/token',
+          headers: { 'content-type': 'application/x-www-form-urlencoded' },
+          body: `grant_type=refresh_token&client_id=client-1.apps.googleusercontent.com&client_secret=${CLIENT_SECRET}&refresh_token=${encodeURIComponent(REFRESH)}`,
+        },
+        {
+          method: 'POST',
+          url: URL,
+          headers: { authorization: 'Bearer ya29.fresh-token', 'developer-token': DEV_TOKEN, 'content-type': 'application/json' },
+        },
+      ],
+      logsMustNotContain: [DEV_TOKEN, REFRESH, CLIENT_SECRET],
+    },
+  },
+  {
+    name: 'fails clearly when the refresh token is refused',
+    event: purchase,
+    inputs: { customer_id: '123-456-7890', conversion_action_id: '987654', developer_token: DEV_TOKEN, refresh_token: REFRESH, client_id: 'client-1', client_secret: CLIENT_SECRET },
+    responses: [{ status: 400, body: { error: 'invalid_grant', error_description: 'Token has been expired or revoked.' } }],
+    expect: {
+      status: 'failed',
+      error: 'Google OAuth error (status 400): invalid_grant: Token has been expired or revoked.',
+      requests: [{ method: 'POST', url: 'https://oauth2.googleapis.com/token' }],
+      logsMustNotContain: [DEV_TOKEN, REFRESH, CLIENT_SECRET],
     },
   },
   {

@@ -4,7 +4,8 @@ import type { TemplateDefinition } from '../types.js';
  * Google Ads offline click conversions: `customers/{id}:uploadClickConversions` with `partialFailure`
  * (required by Google). A rejected conversion comes back as `partialFailureError` inside a 200 answer:
  * the template fails on it. Events without a click id (gclid, gbraid or wbraid) are logged and dropped,
- * since Google cannot attribute them.
+ * since Google cannot attribute them. Authenticated with an OAuth access token, or with a refresh token
+ * and its OAuth client, exchanged for an access token first (the invocation's two fetches).
  */
 export const template: TemplateDefinition = {
   id: 'template-google-ads',
@@ -38,8 +39,24 @@ if (notEmpty(inputs.order_id)) {
   conversion.orderId := toString(inputs.order_id)
 }
 
+let accessToken := inputs.oauth_token
+if (empty(accessToken)) {
+  if (empty(inputs.refresh_token) or empty(inputs.client_id) or empty(inputs.client_secret)) {
+    throw Error('Google Ads: set an OAuth access token, or a refresh token with its OAuth client ID and secret')
+  }
+  let token := fetch('https://oauth2.googleapis.com/token', {
+    'method': 'POST',
+    'headers': {'Content-Type': 'application/x-www-form-urlencoded'},
+    'body': f'grant_type=refresh_token&client_id={encodeURLComponent(inputs.client_id)}&client_secret={encodeURLComponent(inputs.client_secret)}&refresh_token={encodeURLComponent(inputs.refresh_token)}'
+  })
+  if (token.status != 200 or empty(token.body.access_token)) {
+    throw Error(f'Google OAuth error (status {token.status}): {token.body.error ?? token.body}: {token.body.error_description}')
+  }
+  accessToken := token.body.access_token
+}
+
 let headers := {
-  'Authorization': f'Bearer {inputs.oauth_token}',
+  'Authorization': f'Bearer {accessToken}',
   'developer-token': inputs.developer_token,
   'Content-Type': 'application/json'
 }
@@ -66,7 +83,18 @@ if (notEmpty(res.body.partialFailureError)) {
     { key: 'customer_id', type: 'string', label: 'Customer ID', description: 'The Google Ads account, 123-456-7890.', required: true },
     { key: 'conversion_action_id', type: 'string', label: 'Conversion action ID', description: 'Goals → Conversions → the action’s ctId.', required: true },
     { key: 'developer_token', type: 'string', label: 'Developer token', secret: true, templating: false, required: true },
-    { key: 'oauth_token', type: 'string', label: 'OAuth access token', description: 'Scope https://www.googleapis.com/auth/adwords. Google access tokens expire: keep it refreshed.', secret: true, templating: false, required: true },
+    {
+      key: 'oauth_token',
+      type: 'string',
+      label: 'OAuth access token',
+      description: 'Scope https://www.googleapis.com/auth/adwords. Access tokens expire after about an hour: for a lasting setup leave this empty and fill in the refresh token and OAuth client below.',
+      secret: true,
+      templating: false,
+      required: false,
+    },
+    { key: 'refresh_token', type: 'string', label: 'OAuth refresh token', description: 'Exchanged for an access token on each invocation.', secret: true, templating: false, required: false },
+    { key: 'client_id', type: 'string', label: 'OAuth client ID', default: '', required: false },
+    { key: 'client_secret', type: 'string', label: 'OAuth client secret', secret: true, templating: false, required: false },
     { key: 'login_customer_id', type: 'string', label: 'Manager (login) customer ID', description: 'Only when access goes through a manager account.', default: '', required: false },
     { key: 'api_version', type: 'string', label: 'Google Ads API version', default: 'v22', required: true },
     { key: 'gclid', type: 'string', label: 'Google click ID (gclid)', default: '{event.properties.gclid ?? person.properties.gclid ?? person.properties.$initial_gclid}', required: false },

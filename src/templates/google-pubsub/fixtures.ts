@@ -1,6 +1,8 @@
 import type { TemplateFixture } from '../types.js';
 
 const TOKEN = 'ya29.pubsub-access-token-xyz';
+const REFRESH = '1//0refresh-token/abc';
+const CLIENT_SECRET = 'GOCSPX-client-secret';
 const URL = 'https://pubsub.googleapis.com/v1/projects/acme/topics/events:publish';
 
 function b64(value: unknown): string {
@@ -55,6 +57,30 @@ export const fixtures: TemplateFixture[] = [
     inputs: { access_token: TOKEN, topic_id: 'projects/acme/topics/events' },
     responses: [{ status: 401, body: { error: { code: 401, message: 'Request had invalid authentication credentials.', status: 'UNAUTHENTICATED' } } }],
     expect: { status: 'failed', error: 'Google Pub/Sub API error (status 401): UNAUTHENTICATED', requests: [{ method: 'POST', url: URL }], logsMustNotContain: [TOKEN] },
+  },
+  {
+    name: 'exchanges the refresh token for an access token first when no access token is set',
+    event: { event: 'purchase', distinct_id: 'user-42' },
+    inputs: { refresh_token: REFRESH, client_id: 'client-1', client_secret: CLIENT_SECRET, topic_id: 'projects/acme/topics/events', attributes: {} },
+    responses: [{ status: 200, body: { access_token: 'ya29.fresh-token', expires_in: 3599 } }, { status: 200, body: { messageIds: ['1'] } }],
+    expect: {
+      requests: [
+        {
+          method: 'POST',
+          url: 'https://oauth2.googleapis.com/token',
+          headers: { 'content-type': 'application/x-www-form-urlencoded' },
+          body: `grant_type=refresh_token&client_id=client-1&client_secret=${CLIENT_SECRET}&refresh_token=${encodeURIComponent(REFRESH)}`,
+        },
+        { method: 'POST', url: URL, headers: { authorization: 'Bearer ya29.fresh-token', 'content-type': 'application/json' } },
+      ],
+      logsMustNotContain: [REFRESH, CLIENT_SECRET],
+    },
+  },
+  {
+    name: 'fails without a request when there is neither an access token nor a refresh token',
+    event: { event: 'purchase', distinct_id: 'user-42' },
+    inputs: { topic_id: 'projects/acme/topics/events' },
+    expect: { status: 'failed', error: 'set an access token, or a refresh token', requests: [] },
   },
   {
     name: 'fails without a request on a short topic name',

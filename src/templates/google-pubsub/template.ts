@@ -2,8 +2,10 @@ import type { TemplateDefinition } from '../types.js';
 
 /**
  * Google Cloud Pub/Sub `topics.publish`: the payload as base64 JSON `data`, string attributes.
- * Authenticated with an OAuth 2.0 access token (a secret input); Sluice has no Google service-account
- * integration, and Hog cannot sign the RS256 JWT a service-account token exchange needs.
+ * Authenticated with an OAuth 2.0 access token, or with a refresh token and its OAuth client, which the
+ * template exchanges for an access token first (the invocation's two fetches: token, then publish).
+ * Sluice has no Google service-account integration, and Hog cannot sign the RS256 JWT that a
+ * service-account token exchange needs.
  */
 export const template: TemplateDefinition = {
   id: 'template-google-pubsub',
@@ -32,9 +34,25 @@ if (notEmpty(inputs.ordering_key)) {
   message.orderingKey := inputs.ordering_key
 }
 
+let accessToken := inputs.access_token
+if (empty(accessToken)) {
+  if (empty(inputs.refresh_token) or empty(inputs.client_id) or empty(inputs.client_secret)) {
+    throw Error('Google Pub/Sub: set an access token, or a refresh token with its OAuth client ID and secret')
+  }
+  let token := fetch('https://oauth2.googleapis.com/token', {
+    'method': 'POST',
+    'headers': {'Content-Type': 'application/x-www-form-urlencoded'},
+    'body': f'grant_type=refresh_token&client_id={encodeURLComponent(inputs.client_id)}&client_secret={encodeURLComponent(inputs.client_secret)}&refresh_token={encodeURLComponent(inputs.refresh_token)}'
+  })
+  if (token.status != 200 or empty(token.body.access_token)) {
+    throw Error(f'Google OAuth error (status {token.status}): {token.body.error ?? token.body}: {token.body.error_description}')
+  }
+  accessToken := token.body.access_token
+}
+
 let res := fetch(f'https://pubsub.googleapis.com/v1/{topic}:publish', {
   'method': 'POST',
-  'headers': {'Authorization': f'Bearer {inputs.access_token}', 'Content-Type': 'application/json'},
+  'headers': {'Authorization': f'Bearer {accessToken}', 'Content-Type': 'application/json'},
   'body': {'messages': [message]}
 })
 
@@ -48,11 +66,15 @@ print(f'Published message {res.body.messageIds[1]} to {topic}')
       key: 'access_token',
       type: 'string',
       label: 'OAuth access token',
-      description: 'A token with the pubsub.topics.publish permission on the topic (scope https://www.googleapis.com/auth/pubsub). Google access tokens expire: keep it refreshed.',
+      description:
+        'A token with the pubsub.topics.publish permission on the topic (scope https://www.googleapis.com/auth/pubsub). Google access tokens expire after about an hour: for a lasting setup leave this empty and fill in the refresh token and OAuth client below.',
       secret: true,
       templating: false,
-      required: true,
+      required: false,
     },
+    { key: 'refresh_token', type: 'string', label: 'OAuth refresh token', description: 'Exchanged for an access token on each invocation.', secret: true, templating: false, required: false },
+    { key: 'client_id', type: 'string', label: 'OAuth client ID', default: '', required: false },
+    { key: 'client_secret', type: 'string', label: 'OAuth client secret', secret: true, templating: false, required: false },
     { key: 'topic_id', type: 'string', label: 'Topic', description: 'projects/PROJECT_ID/topics/TOPIC_ID', required: true },
     {
       key: 'payload',
