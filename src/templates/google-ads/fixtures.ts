@@ -4,7 +4,7 @@ const DEV_TOKEN = 'gads-developer-token-Q1w2E3';
 const OAUTH = 'ya29.google-ads-oauth-token';
 const REFRESH = '1//0refresh-token/abc';
 const CLIENT_SECRET = 'GOCSPX-client-secret';
-const URL = 'https://googleads.googleapis.com/v22/customers/1234567890:uploadClickConversions';
+const URL = 'https://googleads.googleapis.com/v26/customers/1234567890:uploadClickConversions';
 
 const purchase = {
   event: 'purchase',
@@ -135,7 +135,7 @@ export const fixtures: TemplateFixture[] = [
             code: 401,
             message: 'Request had invalid authentication credentials.',
             status: 'UNAUTHENTICATED',
-            details: [{ '@type': 'type.googleapis.com/google.ads.googleads.v22.errors.GoogleAdsFailure', errors: [{ errorCode: { authenticationError: 'OAUTH_TOKEN_EXPIRED' }, message: 'The OAuth access token has expired.' }] }],
+            details: [{ '@type': 'type.googleapis.com/google.ads.googleads.v26.errors.GoogleAdsFailure', errors: [{ errorCode: { authenticationError: 'OAUTH_TOKEN_EXPIRED' }, message: 'The OAuth access token has expired.' }] }],
           },
         },
       },

@@ -96,7 +96,7 @@ if (notEmpty(res.body.partialFailureError)) {
     { key: 'client_id', type: 'string', label: 'OAuth client ID', default: '', required: false },
     { key: 'client_secret', type: 'string', label: 'OAuth client secret', secret: true, templating: false, required: false },
     { key: 'login_customer_id', type: 'string', label: 'Manager (login) customer ID', description: 'Only when access goes through a manager account.', default: '', required: false },
-    { key: 'api_version', type: 'string', label: 'Google Ads API version', default: 'v22', required: true },
+    { key: 'api_version', type: 'string', label: 'Google Ads API version', default: 'v26', required: true },
     { key: 'gclid', type: 'string', label: 'Google click ID (gclid)', default: '{event.properties.gclid ?? person.properties.gclid ?? person.properties.$initial_gclid}', required: false },
     { key: 'gbraid', type: 'string', label: 'gbraid (iOS app campaigns)', default: '{event.properties.gbraid ?? person.properties.$initial_gbraid}', required: false },
     { key: 'wbraid', type: 'string', label: 'wbraid (iOS web campaigns)', default: '{event.properties.wbraid ?? person.properties.$initial_wbraid}', required: false },
