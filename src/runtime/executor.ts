@@ -327,7 +327,7 @@ export async function runToEnd(
     try {
       response = await perform(request);
     } catch (error) {
-      const message = `fetch to ${request.url} failed: ${errorText(error)}`;
+      const message = redactSecrets(`fetch to ${request.url} failed: ${errorText(error)}`, secretValuesOf(job));
       logs.push({ timestamp: new Date().toISOString(), level: 'error', message });
       return { status: 'failed', error: message, failure: 'fetch', logs, requests, captured };
     }
