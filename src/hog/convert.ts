@@ -22,7 +22,7 @@ function isTaggedHogObject(v: object): boolean {
  * Plain JS → Hog. Always makes fresh containers, so the host's objects are never shared with (or
  * mutated by) the program. Cycles become null.
  */
-export function jsToHog(value: unknown, seen: Set<object> = new Set()): HogValue {
+export function jsToHog(value: unknown, seen?: Set<object>): HogValue {
   if (value === undefined || value === null) return null;
   switch (typeof value) {
     case 'boolean':
@@ -32,7 +32,8 @@ export function jsToHog(value: unknown, seen: Set<object> = new Set()): HogValue
     case 'bigint':
       return Number(value);
     case 'object':
-      return objectToHog(value as object, seen);
+      // The cycle guard is only allocated for containers: most values read from globals are scalars.
+      return objectToHog(value as object, seen ?? new Set());
     default:
       return null;
   }
@@ -62,12 +63,61 @@ function objectToHog(value: object, seen: Set<object>): HogValue {
 }
 
 /**
+ * `jsToHog` for plain data (objects, arrays, scalars), also adding to `tally.cost` what the VM's
+ * memory accounting (`deepCost` in `vm/memory.ts`) would measure for the result: 8 per value, plus a
+ * string's length; a dict's keys count as values. Saves the VM a second walk over globals it reads.
+ * Anything else (Maps, dates, tagged Hog objects, cycles) goes through `jsToHog` and `measure`.
+ */
+export function jsToHogTallied(value: unknown, tally: { cost: number }, measure: (value: HogValue) => number, depth = 0): HogValue {
+  if (value === undefined || value === null) {
+    tally.cost += 8;
+    return null;
+  }
+  switch (typeof value) {
+    case 'string':
+      tally.cost += 8 + value.length;
+      return value;
+    case 'boolean':
+    case 'number':
+      tally.cost += 8;
+      return value;
+    case 'object':
+      break;
+    default: {
+      const converted = jsToHog(value);
+      tally.cost += measure(converted);
+      return converted;
+    }
+  }
+  // Deep plain data (or a cycle) is left to the general converter, which guards against cycles.
+  const plain = depth < 64 && (Array.isArray(value) ? !(value as { __isHogTuple?: boolean }).__isHogTuple : Object.getPrototypeOf(value) === Object.prototype);
+  if (!plain || isTaggedHogObject(value)) {
+    const converted = jsToHog(value);
+    tally.cost += measure(converted);
+    return converted;
+  }
+  tally.cost += 8;
+  if (Array.isArray(value)) {
+    const items = new Array<HogValue>(value.length);
+    for (let i = 0; i < value.length; i++) items[i] = jsToHogTallied(value[i], tally, measure, depth + 1);
+    return items;
+  }
+  const map = new Map<HogValue, HogValue>();
+  for (const key of Object.keys(value)) {
+    tally.cost += 8 + key.length;
+    map.set(key, jsToHogTallied((value as Record<string, unknown>)[key], tally, measure, depth + 1));
+  }
+  return map;
+}
+
+/**
  * Hog → plain JS (JSON-safe apart from non-finite numbers). Maps become objects with their keys
  * stringified; tuples become arrays unless `keepTupleFlag`; cycles become null.
  */
-export function hogToJs(value: HogValue, seen: Set<object> = new Set()): unknown {
+export function hogToJs(value: HogValue, seen?: Set<object>): unknown {
   if (value === null || typeof value !== 'object') return value;
-  if (seen.has(value)) return null;
+  if (seen === undefined) seen = new Set();
+  else if (seen.has(value)) return null;
   seen.add(value);
   try {
     if (Array.isArray(value)) return value.map((item) => hogToJs(item ?? null, seen));

@@ -69,7 +69,15 @@ export const CORE_FUNCTIONS: StlTable = {
   typeof: define(1, 1, ([x]) => hogTypeOf(x)),
   toString: define(1, 2, ([x]) => toHogString(x ?? null)),
   toUUID: define(1, 1, ([x]) => toHogString(x ?? null)),
-  concat: define(1, undefined, (args) => args.map((a) => toConcatString(a ?? null)).join('')),
+  concat: define(1, undefined, (args) => {
+    // A loop rather than map/join: concat is what every template with text around a hole runs.
+    let out = '';
+    for (let i = 0; i < args.length; i++) {
+      const a = args[i];
+      out += typeof a === 'string' ? a : toConcatString(a ?? null);
+    }
+    return out;
+  }),
   tuple: define(0, undefined, (args) => makeTuple([...args])),
   keys: define(1, 1, ([x]) => hogKeys(x)),
   values: define(1, 1, ([x]) => hogValues(x)),

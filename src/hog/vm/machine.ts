@@ -4,7 +4,7 @@
  * suspension and the final result. The loop itself is in `run.ts`.
  */
 import type { Bytecode } from '../bytecode/opcodes.js';
-import { hogToJs, jsToHog } from '../convert.js';
+import { hogToJs, jsToHog, jsToHogTallied } from '../convert.js';
 import { HogVMError, UncaughtHogError } from '../errors.js';
 import { ASYNC_STL, BYTECODE_STL, STL } from '../stdlib/index.js';
 import type { StlContext, StlFunction } from '../stdlib/types.js';
@@ -79,6 +79,11 @@ type GlobalTarget =
   | { kind: 'bytecode'; arity: number }
   | { kind: 'missing' };
 
+const ASYNC_TARGET: GlobalTarget = { kind: 'async' };
+const MISSING_TARGET: GlobalTarget = { kind: 'missing' };
+/** Standard-library dispatch by name, shared by every run (it does not depend on run options). */
+const STATIC_TARGETS = new Map<string, GlobalTarget>();
+
 /** Outcome of a helper that may change frames: keep going, frames changed, or suspended. */
 export const enum Flow {
   Next = 0,
@@ -100,8 +105,10 @@ function newClosure(callable: HogCallable, upvalues: number[] = []): HogClosure 
   return { __hogClosure__: true, callable, upvalues };
 }
 
-function asyncNames(option: ExecOptions['asyncFunctions']): Set<string> {
-  if (option === undefined) return new Set();
+const NO_ASYNC_NAMES: ReadonlySet<string> = new Set();
+
+function asyncNames(option: ExecOptions['asyncFunctions']): ReadonlySet<string> {
+  if (option === undefined) return NO_ASYNC_NAMES;
   if (Array.isArray(option)) return new Set(option);
   return new Set(Object.keys(option).filter((name) => Boolean(option[name])));
 }
@@ -120,6 +127,7 @@ export class Machine {
   declaredCount = 0;
   ops = 0;
   asyncSteps = 0;
+  private calls = 0;
 
   // Limits
   readonly timeout: number;
@@ -132,13 +140,13 @@ export class Machine {
   allocBudget = Infinity;
   measuredSp = 0;
   maxMemUsed = 0;
+  private readonly tally = { cost: 0 };
 
   // Code and host
   readonly bytecodes: Record<string, BytecodeEntry>;
   private readonly chunks = new Map<string, Chunk>();
   private readonly chunkGlobals = new Map<string, Record<string, unknown>>();
-  private readonly globalTargets = new Map<string, GlobalTarget>();
-  private readonly asyncFunctionNames: Set<string>;
+  private readonly asyncFunctionNames: ReadonlySet<string>;
   readonly ctx: StlContext;
 
   // Suspension
@@ -243,9 +251,15 @@ export class Machine {
     const globals = this.chunkGlobals.get(chunkName) ?? {};
     const root = chain[0];
     if ((typeof root === 'string' || typeof root === 'number') && Object.hasOwn(globals, root)) {
-      const value = jsToHog(readGlobalChain(globals, chain));
-      if (typeof value === 'object' && value !== null) this.charge(deepCost([value], 1, new Set()));
-      else if (typeof value === 'string') this.charge(8 + value.length);
+      const raw = readGlobalChain(globals, chain);
+      if (typeof raw === 'string') {
+        this.charge(8 + raw.length);
+        return raw;
+      }
+      if (typeof raw !== 'object' || raw === null) return jsToHog(raw);
+      this.tally.cost = 0;
+      const value = jsToHogTallied(raw, this.tally, measureOne);
+      this.charge(this.tally.cost);
       return value;
     }
     if (chain.length === 1 && typeof root === 'string') {
@@ -268,24 +282,33 @@ export class Machine {
   // ---------------------------------------------------------------------------------------------
   // Calls. Helpers expect `sp` and the current frame's `pc` (the return position) to be synced.
 
+  /**
+   * Dispatch for a global name, in §6.3 order: `import`, host functions, host async functions, then
+   * the standard library. Only the first two depend on this run's options; the rest is resolved once
+   * per name per process (`STATIC_TARGETS`), so a short template pays one Map lookup per call.
+   */
   private resolveGlobal(name: string): GlobalTarget {
-    let target = this.globalTargets.get(name);
-    if (target !== undefined) return target;
     const functions = this.options.functions;
-    if (name === 'import') target = { kind: 'import' };
-    else if (functions !== undefined && Object.hasOwn(functions, name) && typeof functions[name] === 'function') {
-      target = { kind: 'host', fn: functions[name]! };
-    } else if (this.asyncFunctionNames.has(name) || Object.hasOwn(ASYNC_STL, name)) target = { kind: 'async' };
-    else if (Object.hasOwn(STL, name)) target = { kind: 'stl', fn: STL[name]! };
-    else if (Object.hasOwn(BYTECODE_STL, name)) target = { kind: 'bytecode', arity: BYTECODE_STL[name]!.params.length };
-    else target = { kind: 'missing' };
-    this.globalTargets.set(name, target);
+    if (functions !== undefined && Object.hasOwn(functions, name) && typeof functions[name] === 'function' && name !== 'import') {
+      return { kind: 'host', fn: functions[name]! };
+    }
+    if (this.asyncFunctionNames.has(name) && name !== 'import') return ASYNC_TARGET;
+    let target = STATIC_TARGETS.get(name);
+    if (target === undefined) {
+      if (name === 'import') target = { kind: 'import' };
+      else if (Object.hasOwn(ASYNC_STL, name)) target = ASYNC_TARGET;
+      else if (Object.hasOwn(STL, name)) target = { kind: 'stl', fn: STL[name]! };
+      else if (Object.hasOwn(BYTECODE_STL, name)) target = { kind: 'bytecode', arity: BYTECODE_STL[name]!.params.length };
+      else target = MISSING_TARGET;
+      // Names are program text: cap the cache so generated names cannot grow it without bound.
+      if (STATIC_TARGETS.size < 4096) STATIC_TARGETS.set(name, target);
+    }
     return target;
   }
 
   /** CALL_GLOBAL name argc (§6.3 dispatch order). */
   callGlobal(name: string, argc: number, version: number): Flow {
-    this.checkTimeout();
+    this.tickCall();
     if (this.declaredCount > 0 && Object.hasOwn(this.declared, name)) return this.callDeclared(name, argc);
     if (argc > this.sp) throw new HogVMError('Not enough arguments on the stack');
     if (argc > MAX_FUNCTION_ARGS_LENGTH) throw new HogVMError('Too many arguments');
@@ -333,7 +356,7 @@ export class Machine {
 
   /** CALL_LOCAL on a closure that is not a plain `local` one (the run loop handles those). */
   callClosure(value: HogValue, argc: number, version: number): Flow {
-    this.checkTimeout();
+    this.tickCall();
     if (!isHogClosure(value)) throw new HogVMError(`Invalid closure: ${safeJson(value)}`);
     const callable = value.callable;
     if (!isHogCallable(callable)) throw new HogVMError(`Invalid callable: ${safeJson(callable)}`);
@@ -429,6 +452,15 @@ export class Machine {
   // ---------------------------------------------------------------------------------------------
   // Limits
 
+  /**
+   * At each call: look at the clock every 16th call. Calls are instructions too, so the run loop's
+   * check every 32 instructions bounds the rest; this only keeps call-heavy code from going long
+   * between checks without paying `performance.now()` per call.
+   */
+  tickCall(): void {
+    if ((++this.calls & 15) === 0) this.checkTimeout();
+  }
+
   checkTimeout(): void {
     if (performance.now() > this.deadline) {
       throw new HogVMError(`Execution timed out after ${this.timeout / 1000} seconds. Performed ${this.ops} ops.`);
@@ -451,9 +483,13 @@ export class Machine {
       this.measuredSp = Infinity;
       return;
     }
-    const seen = new Set<object>();
-    let total = deepCost(this.stack, this.sp, seen) + pending;
-    for (const u of this.upvalues.byId) if (u !== undefined && u.closed) total += deepCost([u.value], 1, seen);
+    let total = pending;
+    // A fresh run (nothing live yet) needs no walk: the common start of a short template or filter.
+    if (this.sp > 0 || this.upvalues.byId.length > 0) {
+      const seen = new Set<object>();
+      total += deepCost(this.stack, this.sp, seen);
+      for (const u of this.upvalues.byId) if (u !== undefined && u.closed) total += deepCost([u.value], 1, seen);
+    }
     if (total > this.maxMemUsed) this.maxMemUsed = total;
     this.measuredSp = this.sp;
     this.allocSince = 0;
@@ -570,6 +606,10 @@ function readGlobalChain(globals: Record<string, unknown>, chain: HogValue[]): u
     } else return null;
   }
   return value ?? null;
+}
+
+function measureOne(value: HogValue): number {
+  return deepCost([value], 1, new Set());
 }
 
 function safeJson(value: unknown): string {

@@ -502,7 +502,7 @@ export function run(m: Machine): ExecResult {
           ) {
             // Fast path: a plain Hog function in this or another chunk.
             m.ops = ops;
-            m.checkTimeout();
+            m.tickCall();
             const want = callable.argCount;
             for (let i = argc; i < want; i++) stack[sp++] = null;
             const target = callable.chunk === frame.chunkName ? chunk : m.loadChunk(callable.chunk);

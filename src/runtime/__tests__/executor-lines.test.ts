@@ -57,7 +57,7 @@ describe('executor errors with the source line', () => {
     const hog = "let res := fetch(inputs.url)\nif (res.status == 200) {\n  print('sent')\n}\nthrow Error('after the fetch')\n";
     const result = await runToEnd(new InvocationExecutor(), jobOf(destination(hog)), ok);
     expect(result.requests).toHaveLength(1);
-    expect(result).toMatchObject({ status: 'failed', failure: 'code', error: "Error('after the fetch') (line 5)" });
+    expect(result).toMatchObject({ status: 'failed', failure: 'code', error: 'after the fetch (line 5)' });
   });
 
   it('without a line map (older destinations) the message is unchanged', async () => {
