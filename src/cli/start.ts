@@ -39,7 +39,7 @@ export interface SluiceOptions {
   synchronous?: 'full' | 'normal';
   limits?: Partial<IngestLimits>;
   /** Runtime settings over what `env` says (tests, bench). */
-  runtime?: Partial<Pick<RuntimeOptions, 'worker' | 'matcher' | 'executorLimits' | 'retention' | 'reloadCheckMs' | 'siteUrl'>>;
+  runtime?: Partial<Pick<RuntimeOptions, 'worker' | 'matcher' | 'executorLimits' | 'retention' | 'reloadCheckMs' | 'siteUrl' | 'fetcher'>>;
   /** Keyring for secret inputs; default from `SLUICE_ENCRYPTION_KEYS` or the data dir's key file. */
   keyring?: Keyring;
 }
