@@ -131,7 +131,19 @@ export interface PersonBatchWrite {
   upsertGroupTypes: GroupType[];
   upsertGroups: Group[];
   enrichments: Enrichment[];
-  offset: { consumer: string; seq: number };
+  /**
+   * The new offset. With `from`, the write fails (and changes nothing) unless the stored offset is still
+   * `from`: a fence against a second process processing the same events after a lost leadership.
+   */
+  offset: { consumer: string; seq: number; from?: number };
+}
+
+/** Thrown when a fenced offset write finds the offset moved by another process. */
+export class OffsetMovedError extends Error {
+  constructor(consumer: string, expected: number, found: number) {
+    super(`the '${consumer}' offset is at ${found}, not ${expected}: another process is consuming these events`);
+    this.name = 'OffsetMovedError';
+  }
 }
 
 export interface Store {
@@ -230,6 +242,51 @@ export interface Store {
     query: { after: string; before: string; interval: 'hour' | 'day'; names?: string[] },
   ): Promise<MetricPoint[]>;
   deleteMetricsBefore(hour: string): Promise<number>;
+
+  // several processes on one database (Postgres); SQLite answers the same calls for its one process
+  /**
+   * Calls `listener` after any destination is written, by this process or (Postgres: LISTEN/NOTIFY)
+   * any other, within about a second. Returns the unsubscribe function.
+   */
+  onDestinationsChanged(listener: () => void): () => void;
+  /**
+   * Tries to become the one holder of an exclusive role (`persons`, …) among every process sharing the
+   * store. `null` when another process holds it. The lease ends with `release()`, or by itself when the
+   * holder dies or loses its connection (then `lost` resolves): another process may take it over.
+   */
+  tryLead(name: string): Promise<Leadership | null>;
+  /** Runs `fn` while holding a named lock shared by every process (waits for it). */
+  withLock<T>(name: string, fn: () => Promise<T>): Promise<T>;
+  /** The atomic counters with expiry that health, masking and rate limits share across processes. */
+  readonly counters: SharedCounters;
+}
+
+export interface Leadership {
+  readonly name: string;
+  /** Resolves if the lease is lost without `release()` (connection gone): stop acting as the holder. */
+  readonly lost: Promise<void>;
+  release(): Promise<void>;
+}
+
+/** A counter's value and when it expires (epoch ms). */
+export interface CounterValue {
+  value: number;
+  expiresAt: number;
+}
+
+/**
+ * Atomic counters with a time to live, shared by every process: the store's table (SQLite, Postgres) or
+ * Redis when `SLUICE_REDIS_URL` is set. An expired counter counts as absent.
+ */
+export interface SharedCounters {
+  /** Adds `by`; an absent or expired counter starts from 0 and expires `ttlMs` after `now`. */
+  increment(key: string, by: number, ttlMs: number, now: number): Promise<CounterValue>;
+  /** Sets the value and a new expiry. */
+  set(key: string, value: number, ttlMs: number, now: number): Promise<void>;
+  get(key: string, now: number): Promise<CounterValue | null>;
+  delete(key: string): Promise<void>;
+  /** Removes expired counters (Redis expires them itself); returns how many. */
+  sweep(now: number): Promise<number>;
 }
 
 // ---------------------------------------------------------------------------------------------------------

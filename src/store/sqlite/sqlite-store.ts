@@ -27,7 +27,12 @@ import type {
   Store,
   StoredDestination,
   StoredEvent,
+  Leadership,
+  SharedCounters,
 } from '../store.js';
+import { OffsetMovedError } from '../store.js';
+import { LocalCoordination } from '../local-coordination.js';
+import { SqliteCounters } from './shared-counters.js';
 import { DestinationTables } from './destination-tables.js';
 import { migrate } from './migrator.js';
 
@@ -117,6 +122,8 @@ export class SqliteStore implements Store {
   private readonly snapshotJson = new WeakMap<object, string>();
   private readonly q;
   private readonly runtime: DestinationTables;
+  private readonly coordination = new LocalCoordination();
+  readonly counters: SharedCounters;
 
   constructor(options: SqliteStoreOptions) {
     if (options.filename !== ':memory:') mkdirSync(dirname(options.filename), { recursive: true });
@@ -128,6 +135,7 @@ export class SqliteStore implements Store {
     this.db.pragma('temp_store = MEMORY');
     migrate(this.db);
     this.runtime = new DestinationTables(this.db);
+    this.counters = new SqliteCounters(this.db);
     const db = this.db;
     this.q = {
       insertProject: db.prepare('INSERT INTO projects (name, api_token, created_at) VALUES (?, ?, ?)'),
@@ -349,6 +357,10 @@ export class SqliteStore implements Store {
       }
       let lastGroups: object | undefined;
       let lastGroupsJson = '{}';
+      if (write.offset.from !== undefined) {
+        const current = (q.getOffset.get(write.offset.consumer) as { seq: number } | undefined)?.seq ?? 0;
+        if (current !== write.offset.from) throw new OffsetMovedError(write.offset.consumer, write.offset.from, current);
+      }
       for (const e of write.enrichments) {
         if (e.groups !== lastGroups) {
           lastGroups = e.groups;
@@ -407,7 +419,9 @@ export class SqliteStore implements Store {
   // ---- destinations, invocations, logs, metrics: ./destination-tables.ts ----------------------------------
 
   async saveDestination(input: { id: string; projectId: number; enabled: boolean; config: JsonObject }): Promise<StoredDestination> {
-    return this.runtime.saveDestination(input);
+    const saved = this.runtime.saveDestination(input);
+    this.coordination.notifyDestinationsChanged();
+    return saved;
   }
 
   async getDestination(projectId: number, id: string): Promise<StoredDestination | null> {
@@ -419,7 +433,9 @@ export class SqliteStore implements Store {
   }
 
   async deleteDestination(projectId: number, id: string): Promise<boolean> {
-    return this.runtime.deleteDestination(projectId, id);
+    const deleted = this.runtime.deleteDestination(projectId, id);
+    if (deleted) this.coordination.notifyDestinationsChanged();
+    return deleted;
   }
 
   async listEnabledDestinations(): Promise<StoredDestination[]> {
@@ -504,5 +520,19 @@ export class SqliteStore implements Store {
 
   async deleteMetricsBefore(hour: string): Promise<number> {
     return this.runtime.deleteMetricsBefore(hour);
+  }
+
+  // ---- coordination: one process, answered in memory ----------------------------------------------------
+
+  onDestinationsChanged(listener: () => void): () => void {
+    return this.coordination.onDestinationsChanged(listener);
+  }
+
+  tryLead(name: string): Promise<Leadership | null> {
+    return this.coordination.tryLead(name);
+  }
+
+  withLock<T>(name: string, fn: () => Promise<T>): Promise<T> {
+    return this.coordination.withLock(name, fn);
   }
 }

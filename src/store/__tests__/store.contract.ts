@@ -1,0 +1,557 @@
+/**
+ * The store contract: one suite every adapter passes (`sqlite.test.ts`, `postgres.test.ts`). Each test
+ * gets a fresh, empty store from the factory.
+ */
+import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { NewEvent, NewInvocation, Store } from '../store.js';
+import { OffsetMovedError } from '../store.js';
+
+export interface StoreFactory {
+  /** A fresh, empty store; `dispose` closes it and removes its data. */
+  open(): Promise<{ store: Store; dispose(): Promise<void> }>;
+}
+
+function event(uuid: string, distinctId = 'd', projectId = 1): NewEvent {
+  return {
+    projectId,
+    uuid,
+    event: 'e',
+    distinct_id: distinctId,
+    properties: { a: 1, z: 'last', b: [1, 2] },
+    timestamp: '2026-01-01T00:00:00.000Z',
+    receivedAt: '2026-01-01T00:00:00.000Z',
+  };
+}
+const uuid = (n: number) => `00000000-0000-7000-8000-${String(n).padStart(12, '0')}`;
+
+const snapshot = (id: string, distinctIds: string[]) => ({
+  id,
+  properties: { email: 'a@b' },
+  distinct_ids: distinctIds,
+  is_identified: true,
+  created_at: 'now',
+  processed: true,
+});
+
+let counter = 0;
+function invocation(overrides: Partial<NewInvocation> = {}): NewInvocation {
+  counter++;
+  return {
+    id: `inv-${String(counter).padStart(4, '0')}`,
+    projectId: 1,
+    destinationId: 'd1',
+    mappingIndex: null,
+    eventUuid: `event-${counter}`,
+    globals: { event: { name: 'e' } },
+    priority: 0,
+    scheduledAt: 1_000,
+    ...overrides,
+  };
+}
+
+export function storeContract(name: string, factory: StoreFactory): void {
+  describe(`${name} store (contract)`, () => {
+    let store: Store;
+    let dispose: () => Promise<void>;
+    beforeEach(async () => {
+      ({ store, dispose } = await factory.open());
+    });
+    afterEach(async () => {
+      await dispose();
+    });
+    afterAll(() => {
+      counter = 0;
+    });
+
+    describe('events', () => {
+      it('assigns increasing seqs and ignores a second copy of the same event uuid', async () => {
+        const first = await store.appendEvents([event(uuid(1)), event(uuid(2))]);
+        const second = await store.appendEvents([event(uuid(2)), event(uuid(3))]);
+        expect(first.seqs).toEqual([1, 2]);
+        expect(second.seqs).toEqual([null, 3]);
+        expect((await store.readEvents(1, 10)).map((e) => e.uuid)).toEqual([uuid(2), uuid(3)]);
+        expect(await store.lastEventSeq()).toBe(3);
+        expect(await store.countEvents()).toBe(3);
+      });
+
+      it('ignores a duplicate inside one batch and keeps seqs gap-free', async () => {
+        const result = await store.appendEvents([event(uuid(1)), event(uuid(1)), event(uuid(2))]);
+        expect(result.seqs).toEqual([1, null, 2]);
+        expect((await store.appendEvents([event(uuid(3))])).seqs).toEqual([3]);
+        expect(await store.appendEvents([])).toEqual({ seqs: [] });
+      });
+
+      it('keeps the same uuid apart in two projects', async () => {
+        const result = await store.appendEvents([event(uuid(1), 'd', 1), event(uuid(1), 'd', 2)]);
+        expect(result.seqs).toEqual([1, 2]);
+        expect(await store.countEvents(2)).toBe(1);
+        expect(await store.listEventUuids(2)).toEqual([uuid(1)]);
+      });
+
+      it('reads back events exactly as given, in seq order, with the JSON key order kept', async () => {
+        const withChain = { ...event(uuid(1)), elements_chain: 'a:nth-child="1"', propertiesJson: '{"z":1,"a":{"y":2,"b":3}}' };
+        await store.appendEvents([withChain, event(uuid(2))]);
+        const [first, second] = await store.readEvents(0, 10);
+        expect(first).toMatchObject({ seq: 1, projectId: 1, uuid: uuid(1), elements_chain: 'a:nth-child="1"' });
+        expect(JSON.stringify(first!.properties)).toBe('{"z":1,"a":{"y":2,"b":3}}');
+        expect(second!.elements_chain).toBeUndefined();
+        expect(Object.keys(second!.properties)).toEqual(['a', 'z', 'b']);
+        expect(await store.readEvents(0, 1)).toHaveLength(1);
+      });
+
+      it('stores many events in one batch (group commit)', async () => {
+        const batch = Array.from({ length: 5_000 }, (_, i) => event(uuid(i + 1), `d${i % 50}`));
+        const { seqs } = await store.appendEvents(batch);
+        expect(seqs[0]).toBe(1);
+        expect(seqs[4_999]).toBe(5_000);
+        expect(await store.countEvents(1)).toBe(5_000);
+      });
+    });
+
+    describe('person processing', () => {
+      it('writes person changes, enrichments and the offset together', async () => {
+        await store.appendEvents([event(uuid(1), 'x')]);
+        const person = { id: 'p1', projectId: 1, properties: { email: 'a@b' }, isIdentified: true, version: 1, createdAt: 'now', distinctIds: ['x'] };
+        await store.commitPersonBatch({
+          upsertPersons: [person],
+          deletePersonIds: [],
+          setDistinctIds: [{ projectId: 1, distinctId: 'x', personId: 'p1' }],
+          upsertGroupTypes: [{ projectId: 1, groupType: 'company', groupTypeIndex: 0 }],
+          upsertGroups: [{ projectId: 1, groupTypeIndex: 0, groupKey: 'acme', properties: { n: 1 }, version: 1, createdAt: 'now' }],
+          enrichments: [{ seq: 1, projectId: 1, person: snapshot('p1', ['x']), groups: { company: { key: 'acme', index: 0, properties: { n: 1 } } } }],
+          offset: { consumer: 'persons', seq: 1 },
+        });
+        expect(await store.getOffset('persons')).toBe(1);
+        expect(await store.getOffset('other')).toBe(0);
+        expect((await store.getPersonByDistinctId(1, 'x'))?.properties).toEqual({ email: 'a@b' });
+        expect((await store.getPersonByDistinctId(1, 'x'))?.isIdentified).toBe(true);
+        expect(await store.getPersonByDistinctId(2, 'x')).toBeNull();
+        const loaded = await store.loadPersons(1, ['x', 'y']);
+        expect([...loaded.keys()]).toEqual(['x']);
+        expect(loaded.get('x')?.id).toBe('p1');
+        expect(await store.listGroupTypes()).toEqual([{ projectId: 1, groupType: 'company', groupTypeIndex: 0 }]);
+        expect(await store.loadGroups(1, [{ groupTypeIndex: 0, groupKey: 'acme' }, { groupTypeIndex: 0, groupKey: 'nope' }])).toHaveLength(1);
+        expect(await store.listGroups(1, { groupTypeIndex: 0, limit: 10, offset: 0 })).toHaveLength(1);
+        expect(await store.listGroups(1, { limit: 10, offset: 0 })).toHaveLength(1);
+        const [enriched] = await store.readEnrichedEvents(0, 10);
+        expect(enriched).toMatchObject({ seq: 1, projectId: 1, event: { uuid: uuid(1), distinct_id: 'x' }, person: { id: 'p1' } });
+        expect(enriched!.groups).toEqual({ company: { key: 'acme', index: 0, properties: { n: 1 } } });
+      });
+
+      it('merges persons: distinct ids keep the order they were gained in, the old person goes', async () => {
+        const p = (id: string, distinctIds: string[], version = 1) => ({ id, projectId: 1, properties: {}, isIdentified: false, version, createdAt: 'now', distinctIds });
+        const base = { upsertGroupTypes: [], upsertGroups: [], enrichments: [] };
+        await store.commitPersonBatch({
+          ...base,
+          upsertPersons: [p('a', ['a1']), p('b', ['b1', 'b2'])],
+          deletePersonIds: [],
+          setDistinctIds: [
+            { projectId: 1, distinctId: 'a1', personId: 'a' },
+            { projectId: 1, distinctId: 'b1', personId: 'b' },
+            { projectId: 1, distinctId: 'b2', personId: 'b' },
+          ],
+          offset: { consumer: 'persons', seq: 1 },
+        });
+        await store.commitPersonBatch({
+          ...base,
+          upsertPersons: [p('a', ['a1', 'b1', 'b2'], 2)],
+          deletePersonIds: ['b'],
+          setDistinctIds: [
+            { projectId: 1, distinctId: 'b1', personId: 'a' },
+            { projectId: 1, distinctId: 'b2', personId: 'a' },
+          ],
+          offset: { consumer: 'persons', seq: 2 },
+        });
+        const merged = await store.getPersonByDistinctId(1, 'b2');
+        expect(merged).toMatchObject({ id: 'a', version: 2 });
+        expect(merged!.distinctIds).toEqual(['a1', 'b1', 'b2']);
+        const loaded = await store.loadPersons(1, ['a1', 'b1']);
+        expect(loaded.get('a1')).toBe(loaded.get('b1'));
+        expect((await store.listPersons(1, { limit: 10, offset: 0 })).map((x) => x.id)).toEqual(['a']);
+      });
+
+      it('rolls back a person batch that fails half way', async () => {
+        const good = { id: 'p1', projectId: 1, properties: {}, isIdentified: false, version: 1, createdAt: 'now', distinctIds: [] };
+        await expect(
+          store.commitPersonBatch({
+            upsertPersons: [good],
+            deletePersonIds: [],
+            // a NOT NULL column left null: the database refuses the row after the person was written
+            setDistinctIds: [{ projectId: 1, distinctId: null as never, personId: 'p1' }],
+            upsertGroupTypes: [],
+            upsertGroups: [],
+            enrichments: [],
+            offset: { consumer: 'persons', seq: 1 },
+          }),
+        ).rejects.toThrow();
+        expect(await store.getOffset('persons')).toBe(0);
+        expect(await store.listPersons(1, { limit: 10, offset: 0 })).toEqual([]);
+      });
+
+      it('fences the offset: a batch from a stale position changes nothing', async () => {
+        const empty = { upsertPersons: [], deletePersonIds: [], setDistinctIds: [], upsertGroupTypes: [], upsertGroups: [], enrichments: [] };
+        await store.commitPersonBatch({ ...empty, offset: { consumer: 'persons', seq: 5, from: 0 } });
+        await store.commitPersonBatch({ ...empty, offset: { consumer: 'persons', seq: 9, from: 5 } });
+        const stale = store.commitPersonBatch({
+          ...empty,
+          upsertPersons: [{ id: 'late', projectId: 1, properties: {}, isIdentified: false, version: 1, createdAt: 'now', distinctIds: [] }],
+          offset: { consumer: 'persons', seq: 7, from: 5 },
+        });
+        await expect(stale).rejects.toBeInstanceOf(OffsetMovedError);
+        expect(await store.getOffset('persons')).toBe(9);
+        expect(await store.listPersons(1, { limit: 10, offset: 0 })).toEqual([]);
+      });
+
+      it('pages persons and groups', async () => {
+        const persons = ['a', 'b', 'c'].map((id, i) => ({ id, projectId: 1, properties: { i }, isIdentified: false, version: 1, createdAt: `t${i}`, distinctIds: [] }));
+        await store.commitPersonBatch({
+          upsertPersons: persons,
+          deletePersonIds: [],
+          setDistinctIds: [],
+          upsertGroupTypes: [
+            { projectId: 1, groupType: 'company', groupTypeIndex: 0 },
+            { projectId: 1, groupType: 'team', groupTypeIndex: 1 },
+          ],
+          upsertGroups: [
+            { projectId: 1, groupTypeIndex: 1, groupKey: 't', properties: {}, version: 1, createdAt: 'now' },
+            { projectId: 1, groupTypeIndex: 0, groupKey: 'b', properties: {}, version: 1, createdAt: 'now' },
+            { projectId: 1, groupTypeIndex: 0, groupKey: 'a', properties: {}, version: 1, createdAt: 'now' },
+          ],
+          enrichments: [],
+          offset: { consumer: 'persons', seq: 0 },
+        });
+        expect((await store.listPersons(1, { limit: 2, offset: 1 })).map((p) => p.id)).toEqual(['b', 'c']);
+        expect((await store.listGroups(1, { limit: 10, offset: 0 })).map((g) => g.groupKey)).toEqual(['a', 'b', 't']);
+        expect((await store.listGroups(1, { groupTypeIndex: 0, limit: 1, offset: 1 })).map((g) => g.groupKey)).toEqual(['b']);
+      });
+    });
+
+    describe('projects and keys', () => {
+      it('finds projects by token and API keys by hash only', async () => {
+        const project = await store.createProject({ name: 'P', apiToken: 'phc_x' });
+        expect(project).toMatchObject({ name: 'P', apiToken: 'phc_x', settings: {} });
+        expect((await store.getProjectByToken('phc_x'))?.id).toBe(project.id);
+        expect((await store.getProject(project.id))?.name).toBe('P');
+        expect(await store.getProjectByToken('phc_y')).toBeNull();
+        expect((await store.listProjects()).map((p) => p.id)).toEqual([project.id]);
+        await expect(store.createProject({ name: 'Q', apiToken: 'phc_x' })).rejects.toThrow();
+        expect(await store.countApiKeys()).toBe(0);
+        await store.createApiKey({ label: 'k', secureValue: 'abc', maskValue: '…1234' });
+        expect((await store.findApiKey('abc'))?.label).toBe('k');
+        expect(await store.findApiKey('abd')).toBeNull();
+        expect(await store.countApiKeys()).toBe(1);
+      });
+    });
+
+    describe('destinations', () => {
+      it('saves, lists, updates and soft-deletes destinations, bumping the version on every write', async () => {
+        expect(await store.destinationsVersion()).toBe(0);
+        const a = await store.saveDestination({ id: 'a', projectId: 1, enabled: true, config: { name: 'A' } });
+        const b = await store.saveDestination({ id: 'b', projectId: 1, enabled: false, config: { name: 'B' } });
+        expect(a.version).toBeLessThan(b.version);
+        expect(await store.destinationsVersion()).toBe(b.version);
+        expect((await store.listDestinations(1)).map((d) => d.id)).toEqual(['a', 'b']);
+        expect((await store.listEnabledDestinations()).map((d) => d.id)).toEqual(['a']);
+
+        const a2 = await store.saveDestination({ id: 'a', projectId: 1, enabled: true, config: { name: 'A2' } });
+        expect(a2.version).toBeGreaterThan(b.version);
+        expect(a2.createdAt).toBe(a.createdAt);
+        expect(a2.enabled).toBe(true);
+        expect((await store.getDestination(1, 'a'))?.config).toEqual({ name: 'A2' });
+
+        expect(await store.deleteDestination(1, 'a')).toBe(true);
+        expect(await store.deleteDestination(1, 'a')).toBe(false);
+        expect(await store.destinationsVersion()).toBeGreaterThan(a2.version);
+        expect(await store.getDestination(1, 'a')).toBeNull();
+        expect(await store.listEnabledDestinations()).toEqual([]);
+      });
+
+      it("never reads or overwrites another project's destination", async () => {
+        await store.saveDestination({ id: 'a', projectId: 1, enabled: true, config: {} });
+        const version = await store.destinationsVersion();
+        expect(await store.getDestination(2, 'a')).toBeNull();
+        expect(await store.deleteDestination(2, 'a')).toBe(false);
+        await expect(store.saveDestination({ id: 'a', projectId: 2, enabled: true, config: {} })).rejects.toThrow(/another project/);
+        expect(await store.destinationsVersion()).toBe(version);
+      });
+
+      it('tells listeners about destination writes', async () => {
+        let calls = 0;
+        const unsubscribe = store.onDestinationsChanged(() => calls++);
+        // Postgres listens on its own connection: give it a moment to start.
+        await new Promise((resolve) => setTimeout(resolve, 200));
+        await store.saveDestination({ id: 'a', projectId: 1, enabled: true, config: {} });
+        await expect.poll(() => calls, { timeout: 2_000 }).toBeGreaterThanOrEqual(1);
+        const before = calls;
+        await store.deleteDestination(1, 'a');
+        await expect.poll(() => calls, { timeout: 2_000 }).toBeGreaterThan(before);
+        unsubscribe();
+        const after = calls;
+        await store.saveDestination({ id: 'b', projectId: 1, enabled: true, config: {} });
+        await new Promise((resolve) => setTimeout(resolve, 300));
+        expect(calls).toBe(after);
+      });
+    });
+
+    describe('the invocation queue', () => {
+      it('claims by priority first, then by scheduled time', async () => {
+        await store.enqueueInvocations([
+          invocation({ id: 'late', scheduledAt: 300 }),
+          invocation({ id: 'low-priority', priority: 5, scheduledAt: 100 }),
+          invocation({ id: 'early', scheduledAt: 200 }),
+        ]);
+        const claimed = await store.claimInvocations({ workerId: 'w', limit: 10, now: 1_000, lockMs: 1_000 });
+        expect(claimed.map((i) => i.id)).toEqual(['early', 'late', 'low-priority']);
+        expect(claimed.every((i) => i.state === 'running' && i.lockedBy === 'w' && i.lockedUntil === 2_000)).toBe(true);
+        expect(claimed[0]!.globals).toEqual({ event: { name: 'e' } });
+        expect(await store.claimInvocations({ workerId: 'w2', limit: 10, now: 1_000, lockMs: 1_000 })).toEqual([]);
+      });
+
+      it('respects the limit and hands out the rest on the next claim', async () => {
+        await store.enqueueInvocations([invocation({ id: 'a', scheduledAt: 1 }), invocation({ id: 'b', scheduledAt: 2 }), invocation({ id: 'c', scheduledAt: 3 })]);
+        expect((await store.claimInvocations({ workerId: 'w', limit: 2, now: 10, lockMs: 100 })).map((i) => i.id)).toEqual(['a', 'b']);
+        expect((await store.claimInvocations({ workerId: 'w', limit: 2, now: 10, lockMs: 100 })).map((i) => i.id)).toEqual(['c']);
+        expect(await store.claimInvocations({ workerId: 'w', limit: 0, now: 10, lockMs: 100 })).toEqual([]);
+      });
+
+      it('never hands one invocation to two concurrent claimers', async () => {
+        await store.enqueueInvocations(Array.from({ length: 200 }, (_, i) => invocation({ id: `c${String(i).padStart(3, '0')}`, scheduledAt: i })));
+        const claims = await Promise.all(
+          Array.from({ length: 8 }, (_, w) => store.claimInvocations({ workerId: `w${w}`, limit: 40, now: 1_000, lockMs: 10_000 })),
+        );
+        const ids = claims.flat().map((i) => i.id);
+        expect(new Set(ids).size).toBe(ids.length);
+        const rest = await store.claimInvocations({ workerId: 'last', limit: 500, now: 1_000, lockMs: 10_000 });
+        expect(ids.length + rest.length).toBe(200);
+      });
+
+      it('does not claim a retry before its scheduled time', async () => {
+        await store.enqueueInvocations([invocation({ id: 'x', scheduledAt: 0 })]);
+        await store.claimInvocations({ workerId: 'w', limit: 1, now: 0, lockMs: 100 });
+        await store.updateInvocation('x', { state: 'queued', scheduledAt: 5_000, attempts: 1, suspension: { vm: 1 } });
+        expect(await store.claimInvocations({ workerId: 'w', limit: 1, now: 4_999, lockMs: 100 })).toEqual([]);
+        const [again] = await store.claimInvocations({ workerId: 'w', limit: 1, now: 5_000, lockMs: 100 });
+        expect(again?.id).toBe('x');
+        expect(again?.attempts).toBe(1);
+        expect(again?.suspension).toEqual({ vm: 1 });
+      });
+
+      it('reclaims a running invocation only after its lock expired, and heartbeats keep it', async () => {
+        await store.enqueueInvocations([invocation({ id: 'x', scheduledAt: 0 })]);
+        await store.claimInvocations({ workerId: 'dead', limit: 1, now: 0, lockMs: 1_000 });
+        expect(await store.claimInvocations({ workerId: 'other', limit: 1, now: 999, lockMs: 1_000 })).toEqual([]);
+        await store.extendInvocationLocks({ workerId: 'dead', ids: ['x'], lockedUntil: 3_000 });
+        expect(await store.claimInvocations({ workerId: 'other', limit: 1, now: 2_000, lockMs: 1_000 })).toEqual([]);
+        const [stalled] = await store.claimInvocations({ workerId: 'other', limit: 1, now: 3_000, lockMs: 1_000 });
+        expect(stalled?.lockedBy).toBe('other');
+        // The dead worker's heartbeat no longer touches a lock it lost.
+        await store.extendInvocationLocks({ workerId: 'dead', ids: ['x'], lockedUntil: 99_000 });
+        expect((await store.getInvocation('x'))?.lockedUntil).toBe(4_000);
+      });
+
+      it('stores invocations and the consumer offset in one transaction', async () => {
+        await store.enqueueInvocations([invocation({ id: 'a' }), invocation({ id: 'b' })], { consumer: 'destinations', seq: 42 });
+        expect(await store.getOffset('destinations')).toBe(42);
+        expect(await store.countInvocations({ states: ['queued'] })).toBe(2);
+        // A duplicate id makes the whole write fail: neither the new invocation nor the offset moves.
+        await expect(
+          store.enqueueInvocations([invocation({ id: 'c' }), invocation({ id: 'a' })], { consumer: 'destinations', seq: 50 }),
+        ).rejects.toThrow();
+        expect(await store.getOffset('destinations')).toBe(42);
+        expect(await store.getInvocation('c')).toBeNull();
+        await store.enqueueInvocations([], { consumer: 'destinations', seq: 60 });
+        expect(await store.getOffset('destinations')).toBe(60);
+      });
+
+      it('stores parked invocations and mapping indexes', async () => {
+        await store.enqueueInvocations([invocation({ id: 'p', state: 'parked', mappingIndex: 2 })]);
+        expect(await store.getInvocation('p')).toMatchObject({ state: 'parked', mappingIndex: 2, lockedBy: null, attempts: 0, suspension: null });
+        expect(await store.claimInvocations({ workerId: 'w', limit: 1, now: 99_999, lockMs: 1 })).toEqual([]);
+      });
+
+      it('can store invocations already claimed by an in-process worker', async () => {
+        await store.enqueueInvocations([invocation({ id: 'a', scheduledAt: 0 })], undefined, { workerId: 'local', lockedUntil: 500 });
+        expect((await store.getInvocation('a'))?.state).toBe('running');
+        expect(await store.claimInvocations({ workerId: 'w', limit: 1, now: 499, lockMs: 100 })).toEqual([]);
+        expect((await store.claimInvocations({ workerId: 'w', limit: 1, now: 500, lockMs: 100 })).map((i) => i.id)).toEqual(['a']);
+      });
+
+      it('releases the lock when an invocation finishes, and lists and counts by state', async () => {
+        await store.enqueueInvocations([invocation({ id: 'a', scheduledAt: 0 }), invocation({ id: 'b', scheduledAt: 0 })]);
+        await store.claimInvocations({ workerId: 'w', limit: 2, now: 0, lockMs: 100 });
+        await store.updateInvocations([
+          { id: 'a', update: { state: 'succeeded', finishedAt: 10, attempts: 1, suspension: null } },
+          { id: 'b', update: { state: 'failed', finishedAt: 20, attempts: 1, error: 'boom' } },
+        ]);
+        const a = await store.getInvocation('a');
+        expect(a).toMatchObject({ state: 'succeeded', lockedBy: null, lockedUntil: null, finishedAt: 10 });
+        expect(await store.claimInvocations({ workerId: 'w', limit: 2, now: 1_000, lockMs: 100 })).toEqual([]);
+        expect((await store.listInvocations(1, 'd1', { states: ['failed'], limit: 10 })).map((i) => [i.id, i.error])).toEqual([['b', 'boom']]);
+        expect(await store.countInvocations({ projectId: 1, destinationId: 'd1' })).toBe(2);
+        expect(await store.countInvocations({ states: ['succeeded', 'failed'] })).toBe(2);
+        expect(await store.countInvocations({})).toBe(2);
+      });
+
+      it('applies several updates of one invocation in order, and keeps a running one locked', async () => {
+        await store.enqueueInvocations([invocation({ id: 'a', scheduledAt: 0 })]);
+        await store.claimInvocations({ workerId: 'w', limit: 1, now: 0, lockMs: 100 });
+        await store.updateInvocations([
+          { id: 'a', update: { state: 'running', suspension: { step: 1 } } },
+          { id: 'a', update: { state: 'running', suspension: { step: 2 }, attempts: 1 } },
+        ]);
+        expect(await store.getInvocation('a')).toMatchObject({ state: 'running', lockedBy: 'w', suspension: { step: 2 }, attempts: 1 });
+        await store.commitInvocationBatch({
+          updates: [
+            { id: 'a', update: { state: 'queued', scheduledAt: 50, error: 'retry' } },
+            { id: 'a', update: { state: 'succeeded', finishedAt: 60, suspension: null } },
+          ],
+          logs: [],
+          metrics: [],
+        });
+        expect(await store.getInvocation('a')).toMatchObject({ state: 'succeeded', scheduledAt: 50, error: 'retry', finishedAt: 60, suspension: null, lockedBy: null });
+      });
+
+      it('lists invocations newest first, before a time', async () => {
+        await store.enqueueInvocations([invocation({ id: 'a' })]);
+        await new Promise((resolve) => setTimeout(resolve, 5));
+        await store.enqueueInvocations([invocation({ id: 'b' })]);
+        const all = await store.listInvocations(1, 'd1', { limit: 10 });
+        expect(all.map((i) => i.id)).toEqual(['b', 'a']);
+        expect((await store.listInvocations(1, 'd1', { limit: 10, before: all[0]!.createdAt })).map((i) => i.id)).toEqual(['a']);
+        expect(await store.listInvocations(1, 'other', { limit: 10 })).toEqual([]);
+      });
+
+      it('deletes only finished invocations older than the cut-off', async () => {
+        await store.enqueueInvocations([invocation({ id: 'old', scheduledAt: 0 }), invocation({ id: 'new', scheduledAt: 0 }), invocation({ id: 'waiting' })]);
+        await store.claimInvocations({ workerId: 'w', limit: 2, now: 0, lockMs: 100 });
+        await store.updateInvocations([
+          { id: 'old', update: { state: 'succeeded', finishedAt: 100 } },
+          { id: 'new', update: { state: 'failed', finishedAt: 300 } },
+        ]);
+        expect(await store.deleteFinishedInvocations(200)).toBe(1);
+        expect(await store.getInvocation('old')).toBeNull();
+        expect(await store.getInvocation('new')).not.toBeNull();
+        expect(await store.getInvocation('waiting')).not.toBeNull();
+      });
+    });
+
+    describe('logs and metrics', () => {
+      const log = (message: string, level: 'debug' | 'info' | 'warn' | 'error', second: number, invocationId: string | null = 'i1') => ({
+        projectId: 1,
+        destinationId: 'd1',
+        invocationId,
+        timestamp: `2026-01-01T00:00:${String(second).padStart(2, '0')}.000Z`,
+        level,
+        message,
+      });
+
+      it('queries logs newest first, by level, by case-insensitive search and by invocation', async () => {
+        await store.appendLogs([
+          log('Request sent', 'info', 1),
+          log('Webhook FAILED with 500', 'error', 2),
+          log('100% done_ok', 'debug', 3, 'i2'),
+          { ...log('other destination', 'info', 4), destinationId: 'd2' },
+        ]);
+        const all = await store.queryLogs(1, 'd1', { limit: 10 });
+        expect(all.map((l) => l.message)).toEqual(['100% done_ok', 'Webhook FAILED with 500', 'Request sent']);
+        expect(all[0]).toEqual(log('100% done_ok', 'debug', 3, 'i2'));
+        expect((await store.queryLogs(1, 'd1', { levels: ['error', 'warn'], limit: 10 })).map((l) => l.level)).toEqual(['error']);
+        expect((await store.queryLogs(1, 'd1', { search: 'failed', limit: 10 })).map((l) => l.message)).toEqual(['Webhook FAILED with 500']);
+        expect((await store.queryLogs(1, 'd1', { search: '0% d', limit: 10 })).length).toBe(1);
+        expect((await store.queryLogs(1, 'd1', { search: '_', limit: 10 })).length).toBe(1);
+        expect((await store.queryLogs(1, 'd1', { invocationId: 'i2', limit: 10 })).map((l) => l.message)).toEqual(['100% done_ok']);
+        expect((await store.queryLogs(1, 'd1', { after: '2026-01-01T00:00:01.000Z', before: '2026-01-01T00:00:03.000Z', limit: 10 })).length).toBe(1);
+        expect((await store.queryLogs(1, 'd1', { limit: 1 })).length).toBe(1);
+      });
+
+      it('deletes logs older than the cut-off', async () => {
+        await store.appendLogs([log('old', 'info', 1), log('new', 'info', 5)]);
+        expect(await store.deleteLogsBefore('2026-01-01T00:00:03.000Z')).toBe(1);
+        expect((await store.queryLogs(1, 'd1', { limit: 10 })).map((l) => l.message)).toEqual(['new']);
+      });
+
+      it('adds metric increments into hourly buckets and sums them by day', async () => {
+        const inc = (name: string, hour: string, count: number) => ({ projectId: 1, destinationId: 'd1', name, hour, count });
+        await store.incrementMetrics([inc('succeeded', '2026-01-01T10:00:00.000Z', 2), inc('failed', '2026-01-01T10:00:00.000Z', 1)]);
+        await store.incrementMetrics([inc('succeeded', '2026-01-01T10:00:00.000Z', 3), inc('succeeded', '2026-01-01T11:00:00.000Z', 4)]);
+        await store.incrementMetrics([inc('succeeded', '2026-01-02T00:00:00.000Z', 1)]);
+        await store.incrementMetrics([{ ...inc('succeeded', '2026-01-01T10:00:00.000Z', 100), destinationId: 'd2' }]);
+
+        const range = { after: '2026-01-01T00:00:00.000Z', before: '2026-01-03T00:00:00.000Z' };
+        expect(await store.queryMetrics(1, 'd1', { ...range, interval: 'hour' })).toEqual([
+          { name: 'failed', bucket: '2026-01-01T10:00:00.000Z', count: 1 },
+          { name: 'succeeded', bucket: '2026-01-01T10:00:00.000Z', count: 5 },
+          { name: 'succeeded', bucket: '2026-01-01T11:00:00.000Z', count: 4 },
+          { name: 'succeeded', bucket: '2026-01-02T00:00:00.000Z', count: 1 },
+        ]);
+        expect(await store.queryMetrics(1, 'd1', { ...range, interval: 'day', names: ['succeeded'] })).toEqual([
+          { name: 'succeeded', bucket: '2026-01-01T00:00:00.000Z', count: 9 },
+          { name: 'succeeded', bucket: '2026-01-02T00:00:00.000Z', count: 1 },
+        ]);
+        expect(await store.deleteMetricsBefore('2026-01-01T11:00:00.000Z')).toBe(3);
+        expect((await store.queryMetrics(1, 'd1', { ...range, interval: 'hour' })).length).toBe(2);
+      });
+
+      it('sums repeated increments of one bucket within a batch, with updates and logs in one commit', async () => {
+        const inc = { projectId: 1, destinationId: 'd1', name: 'fetch', hour: '2026-01-01T10:00:00.000Z', count: 1 };
+        await store.enqueueInvocations([invocation({ id: 'z', scheduledAt: 0 })]);
+        await store.commitInvocationBatch({
+          updates: [{ id: 'z', update: { state: 'succeeded', finishedAt: 1 } }],
+          logs: [log('done', 'info', 1, 'z')],
+          metrics: [inc, inc, { ...inc, count: 3 }],
+        });
+        expect(await store.queryMetrics(1, 'd1', { after: '2026-01-01T00:00:00.000Z', before: '2026-01-02T00:00:00.000Z', interval: 'hour' })).toEqual([
+          { name: 'fetch', bucket: '2026-01-01T10:00:00.000Z', count: 5 },
+        ]);
+        expect((await store.queryLogs(1, 'd1', { invocationId: 'z', limit: 10 })).map((l) => l.message)).toEqual(['done']);
+        expect((await store.getInvocation('z'))?.state).toBe('succeeded');
+      });
+    });
+
+    describe('coordination', () => {
+      it('counts atomically with a time to live', async () => {
+        const c = store.counters;
+        expect(await c.get('k', 0)).toBeNull();
+        expect(await c.increment('k', 1, 1_000, 0)).toEqual({ value: 1, expiresAt: 1_000 });
+        expect(await c.increment('k', 2, 1_000, 500)).toEqual({ value: 3, expiresAt: 1_000 });
+        expect(await c.get('k', 999)).toEqual({ value: 3, expiresAt: 1_000 });
+        expect(await c.get('k', 1_000)).toBeNull();
+        // expired: starts again with a new window
+        expect(await c.increment('k', 1, 1_000, 1_000)).toEqual({ value: 1, expiresAt: 2_000 });
+        const all = await Promise.all(Array.from({ length: 20 }, () => c.increment('many', 1, 10_000, 0)));
+        expect(all.map((v) => v.value).sort((a, b) => a - b)).toEqual(Array.from({ length: 20 }, (_, i) => i + 1));
+        await c.set('k', 10, 100, 5_000);
+        expect(await c.get('k', 5_000)).toEqual({ value: 10, expiresAt: 5_100 });
+        await c.delete('many');
+        expect(await c.get('many', 0)).toBeNull();
+        expect(await c.sweep(6_000)).toBe(1);
+        expect(await c.get('k', 0)).toBeNull();
+      });
+
+      it('hands an exclusive role to one holder at a time', async () => {
+        const first = await store.tryLead('persons');
+        expect(first).not.toBeNull();
+        expect(await store.tryLead('persons')).toBeNull();
+        const other = await store.tryLead('matcher');
+        expect(other).not.toBeNull();
+        await first!.release();
+        const second = await store.tryLead('persons');
+        expect(second).not.toBeNull();
+        await second!.release();
+        await other!.release();
+      });
+
+      it('runs named critical sections one at a time', async () => {
+        const order: string[] = [];
+        const section = (name: string) =>
+          store.withLock('bootstrap', async () => {
+            order.push(`${name}+`);
+            await new Promise((resolve) => setTimeout(resolve, 20));
+            order.push(`${name}-`);
+          });
+        await Promise.all([section('a'), section('b'), section('c')]);
+        for (let i = 0; i < order.length; i += 2) expect(order[i + 1]).toBe(order[i]!.replace('+', '-'));
+      });
+    });
+  });
+}
