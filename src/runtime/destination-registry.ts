@@ -15,6 +15,8 @@ import { DEFAULT_RETRY_POLICY, normalizeRetryPolicy, type RetryPolicy } from './
 /** What the executor needs for one destination or one of its mappings, secrets decrypted. */
 export interface PreparedJob {
   bytecode: Bytecode;
+  /** Source map of the code (`[ip, line, …]`), so errors name their line. */
+  lines?: number[];
   inputsSchema: InputSchemaItem[];
   inputs: Inputs;
   /** Every string leaf of the decrypted secret inputs, to redact error texts. */
@@ -83,7 +85,7 @@ export class CompiledDestination {
     } catch (error) {
       return { error: `a secret input could not be decrypted: ${(error as Error).message}` };
     }
-    return { bytecode: config.bytecode, inputsSchema: schema, inputs, secretValues };
+    return { bytecode: config.bytecode, lines: config.bytecode_lines, inputsSchema: schema, inputs, secretValues };
   }
 
   private decryptSecrets(schema: InputSchemaItem[], inputs: Inputs, secretValues: string[]): Inputs {

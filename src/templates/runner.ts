@@ -98,7 +98,7 @@ function asFilterGlobals(globals: Globals): Record<string, unknown> {
 
 /** The invocations one event makes: the destination itself, or each enabled mapping that matches. */
 function jobsFor(destination: Destination, globals: Globals) {
-  const base = { destinationId: destination.id, bytecode: destination.bytecode, globals };
+  const base = { destinationId: destination.id, bytecode: destination.bytecode, globals, lines: destination.bytecode_lines };
   if (!destination.mappings || destination.mappings.length === 0) {
     return [{ ...base, inputsSchema: destination.inputs_schema, inputs: destination.inputs }];
   }

@@ -124,7 +124,7 @@ describe('destinations API (hog_functions)', () => {
     expect(res.json()).toMatchObject({ status: 'skipped', requests: [] });
   });
 
-  it('gives error with the message when the Hog code throws', async () => {
+  it('gives error with the message and the line when the Hog code throws', async () => {
     const res = await app.inject({
       method: 'POST',
       url: `${BASE}new/invocations/`,
@@ -135,6 +135,7 @@ describe('destinations API (hog_functions)', () => {
     const body = res.json();
     expect(body.status).toBe('error');
     expect(body.errors[0]).toContain('broken on purpose');
+    expect(body.errors[0]).toContain('(line 2)');
     expect(body.logs.map((l: { message: string }) => l.message)).toContain('start');
   });
 

@@ -75,7 +75,7 @@ function globalsForTest(body: TestRunBody, project: Project, destination: Destin
 }
 
 function jobsOf(destination: Destination, globals: Globals): InvocationJob[] {
-  const base = { destinationId: destination.id, bytecode: destination.bytecode, globals };
+  const base = { destinationId: destination.id, bytecode: destination.bytecode, globals, lines: destination.bytecode_lines };
   if (!destination.mappings || destination.mappings.length === 0) {
     return [{ ...base, inputsSchema: destination.inputs_schema, inputs: destination.inputs }];
   }
