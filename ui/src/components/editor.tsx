@@ -174,17 +174,15 @@ export function toCmDiagnostics(doc: EditorState['doc'], diagnostics: CompileDia
   return diagnostics.map((d) => {
     const lineNo = Math.min(Math.max(1, d.line), doc.lines);
     const line = doc.line(lineNo);
-    const from = Math.min(line.from + Math.max(0, d.column - 1), line.to);
-    // Underline the word at the position, or one character (or the line end's last char).
-    const rest = doc.sliceString(from, line.to);
-    const word = /^[\w$]+|^\S/.exec(rest);
-    let to = from + (word ? word[0].length : 0);
-    let start = from;
-    if (to === start) {
-      if (start > line.from) start -= 1;
-      else to = Math.min(line.to, start + 1);
-    }
-    return { from: start, to: Math.max(to, start + (line.to > start ? 1 : 0)), severity: 'error', message: d.message };
+    let from = Math.min(line.from + Math.max(0, d.column - 1), line.to);
+    // Underline the word at the position; at a line end or on a blank line (an unfinished
+    // expression), underline the last character before it instead, so there is always a squiggle.
+    const word = /^[\w$]+|^\S/.exec(doc.sliceString(from, line.to));
+    if (word) return { from, to: from + word[0].length, severity: 'error' as const, message: d.message };
+    const before = doc.sliceString(0, from);
+    const m = /\S\s*$/.exec(before);
+    if (m) from = m.index;
+    return { from, to: Math.min(doc.length, from + 1), severity: 'error' as const, message: d.message };
   });
 }
 

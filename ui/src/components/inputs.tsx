@@ -155,7 +155,7 @@ export function InputControl(props: InputProps) {
             ••••
           </span>
           <span>Secret stored</span>
-          <Button small id={id} onClick={() => {
+          <Button small aria-label={`Replace ${label}`} onClick={() => {
             setReplacing(true);
             props.onEntry({ value: item.type === 'dictionary' ? {} : '' });
           }}>
