@@ -280,6 +280,23 @@ describe.skipIf(!hasChromium)('web UI', () => {
     await page.waitForURL(/status=attention/);
     expect(await page.locator('[data-testid=destination-row]').count()).toBe(1);
     await shot('destinations-attention');
+    // The destination page explains the state and offers a re-enable path.
+    const href = await firstRow.locator('a.dest-name').getAttribute('href');
+    const secretId = href!.split('/').pop()!;
+    await page.route(`**/api/projects/${projectId}/hog_functions/${secretId}/`, async (route) => {
+      if (route.request().method() !== 'GET') return route.continue();
+      const response = await route.fetch();
+      const body = (await response.json()) as Record<string, unknown>;
+      body.status = { state: 'disabled_permanently', since: new Date(Date.now() - 3_600_000).toISOString(), reason: 'error rate 80% over 5 minutes (3 temporary disables in 24 h)' };
+      await route.fulfill({ response, json: body });
+    });
+    await page.goto(`${base}${href}?tab=health`);
+    await page.locator('[data-testid=disabled-banner]').waitFor();
+    expect(await page.textContent('[data-testid=health-state]')).toBe('disabled_permanently');
+    await page.locator('[data-testid=re-enable]').waitFor();
+    expect(await page.textContent('[data-testid=save]')).toBe('Save & re-enable');
+    expect(await page.isDisabled('[data-testid=save]')).toBe(false);
+    await shot('health');
     await page.unrouteAll();
   });
 

@@ -426,15 +426,33 @@ export function DestinationPage({ projectId, id, templateId, tab: rawTab }: { pr
         </div>
         <div class="dest-actions">
           <Switch id="destination-enabled" testId="enabled-switch" checked={draft.enabled} onChange={(enabled) => update({ enabled })} label={isNew ? (draft.enabled ? 'Enabled' : 'Start paused') : draft.enabled ? 'Enabled' : 'Paused'} />
+          {!isNew && saved ? (
+            <Button
+              variant="ghost"
+              data-testid="delete"
+              onClick={async () => {
+                if (!window.confirm(`Delete “${saved.name}”? Its logs and metrics go with it.`)) return;
+                try {
+                  await api(`/api/projects/${projectId}/hog_functions/${encodeURIComponent(saved.id)}/`, { method: 'DELETE' });
+                  setNavigationGuard(null);
+                  navigate(base, { force: true });
+                } catch (error) {
+                  applyApiError(error);
+                }
+              }}
+            >
+              Delete
+            </Button>
+          ) : null}
           {dirty && !isNew ? (
             <Button variant="ghost" onClick={() => { setDraft(baseline); setServerError(null); setSubmitted(false); }}>
               Clear changes
             </Button>
           ) : null}
-          <Button type="submit" variant="primary" disabled={saving || (!isNew && !dirty)} data-testid="save" title={!isNew && !dirty ? 'No changes' : blocked ?? 'Ctrl+S'}>
+          <Button type="submit" variant="primary" disabled={saving || (!isNew && !dirty && !(autoDisabled && draft.enabled))} data-testid="save" title={!isNew && !dirty && !autoDisabled ? 'No changes' : blocked ?? 'Ctrl+S'}>
             {saving ? 'Saving…' : saveLabel}
           </Button>
-          {!isNew && !dirty ? <span class="muted small no-changes">No changes</span> : null}
+          {!isNew && !dirty && !autoDisabled ? <span class="muted small no-changes">No changes</span> : null}
         </div>
       </form>
       {autoDisabled && saved?.status ? (
