@@ -17,8 +17,10 @@ export class ApiError extends Error {
   readonly type: string;
   readonly reason: string;
   readonly attr: string | null;
+  /** More fields for the error body (e.g. every validation error, not just the first). */
+  readonly extra: Record<string, unknown>;
 
-  constructor(code: ApiErrorCode, detail: string, attr: string | null = null) {
+  constructor(code: ApiErrorCode, detail: string, attr: string | null = null, extra: Record<string, unknown> = {}) {
     super(detail);
     this.name = 'ApiError';
     this.code = code;
@@ -26,5 +28,6 @@ export class ApiError extends Error {
     this.type = API_ERRORS[code].type;
     this.reason = API_ERRORS[code].reason;
     this.attr = attr;
+    this.extra = extra;
   }
 }

@@ -4,7 +4,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createKeyring, isEncryptedSecret } from '../../destinations/secrets.js';
 import { GroupCommitWriter } from '../../ingest/group-commit.js';
 import { Intake } from '../../ingest/intake.js';
-import { SqliteStore } from '../../store/sqlite/sqlite-store.js';
+import { openTestStore, type OpenedTestStore } from '../../store/__tests__/backends.js';
+import type { Store } from '../../store/store.js';
 import { findTemplate } from '../../templates/index.js';
 import { bootstrap } from '../bootstrap.js';
 import { buildServer } from '../server.js';
@@ -28,13 +29,15 @@ if (res.status >= 400) {
 };
 
 describe('destinations API (hog_functions)', () => {
-  let store: SqliteStore;
+  let store: Store;
+  let opened: OpenedTestStore;
   let app: FastifyInstance;
   let writer: GroupCommitWriter;
   let changes = 0;
 
   beforeEach(async () => {
-    store = new SqliteStore({ filename: ':memory:' });
+    opened = await openTestStore();
+    store = opened.store;
     await bootstrap(store, { SLUICE_BOOTSTRAP_PROJECT_TOKEN: 'phc_t', SLUICE_BOOTSTRAP_API_KEY: 'phx_k' });
     writer = new GroupCommitWriter(store, {});
     changes = 0;
@@ -49,7 +52,7 @@ describe('destinations API (hog_functions)', () => {
   afterEach(async () => {
     await app.close();
     await writer.close();
-    await store.close();
+    await opened.dispose();
   });
 
   async function create(body: unknown) {
@@ -151,6 +154,7 @@ describe('destinations API (hog_functions)', () => {
     expect(res.statusCode).toBe(400);
     expect(res.json()).toMatchObject({ type: 'validation_error', attr });
     expect(res.json().detail).toMatch(detail);
+    expect(res.json().errors).toEqual(expect.arrayContaining([expect.objectContaining({ attr })]));
     const list = await app.inject({ method: 'GET', url: BASE, headers: AUTH });
     expect(list.json().count).toBe(0);
     expect(changes).toBe(0);

@@ -17,7 +17,7 @@ export function toErrorBody(error: unknown): { status: number; body: ErrorBody }
     return { status: error.statusCode, body: { type: error.type, code: error.reason, detail: error.message, attr: null, ...error.extra } };
   }
   if (error instanceof ApiError) {
-    return { status: error.statusCode, body: { type: error.type, code: error.reason, detail: error.message, attr: error.attr } };
+    return { status: error.statusCode, body: { type: error.type, code: error.reason, detail: error.message, attr: error.attr, ...error.extra } };
   }
   const fe = error as Partial<FastifyError>;
   if (fe.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {

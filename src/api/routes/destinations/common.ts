@@ -25,7 +25,9 @@ export class ValidationFailed extends ApiError {
   constructor(readonly errors: ValidationError[]) {
     const first = errors[0]!;
     const where = first.line !== undefined ? ` (at ${first.line}:${first.column})` : '';
-    super('SLUICE_ERR_API_INVALID_INPUT', `${first.path}: ${first.message}${where}`, first.path);
+    super('SLUICE_ERR_API_INVALID_INPUT', `${first.path}: ${first.message}${where}`, first.path, {
+      errors: errors.map((e) => ({ attr: e.path, detail: e.message, line: e.line ?? null, column: e.column ?? null })),
+    });
   }
 }
 
