@@ -155,6 +155,8 @@ export interface Store {
   listProjects(): Promise<Project[]>;
   getProject(id: number): Promise<Project | null>;
   getProjectByToken(apiToken: string): Promise<Project | null>;
+  /** Replaces the project's settings (the caller merges); `null` when there is no such project. */
+  updateProjectSettings(id: number, settings: JsonObject): Promise<Project | null>;
   /** `secureValue` is the hex sha256 of the key; the key itself is never stored. */
   createApiKey(input: { label: string; secureValue: string; maskValue: string }): Promise<ApiKey>;
   findApiKey(secureValue: string): Promise<ApiKey | null>;
@@ -222,14 +224,27 @@ export interface Store {
   /** A worker's buffered results in one transaction: invocation updates, log lines and metric increments. */
   commitInvocationBatch(batch: InvocationBatchWrite): Promise<void>;
   getInvocation(id: string): Promise<Invocation | null>;
+  /** Newest first. `after` (inclusive) and `before` (exclusive) bound `createdAt` (epoch ms). */
   listInvocations(
     projectId: number,
     destinationId: string,
-    query: { states?: InvocationState[]; limit: number; before?: number },
+    query: { states?: InvocationState[]; limit: number; before?: number; after?: number },
   ): Promise<Invocation[]>;
-  countInvocations(query: { projectId?: number; destinationId?: string; states?: InvocationState[] }): Promise<number>;
+  /** `after` (inclusive) and `before` (exclusive) bound `createdAt` (epoch ms), as in `listInvocations`. */
+  countInvocations(query: { projectId?: number; destinationId?: string; states?: InvocationState[]; after?: number; before?: number }): Promise<number>;
   /** Deletes finished (succeeded, failed, skipped) invocations that finished before `before` (epoch ms). */
   deleteFinishedInvocations(before: number): Promise<number>;
+  /** Deletes `parked` invocations created before `before` (epoch ms): parked events are kept for a limited time. */
+  deleteParkedInvocations(before: number): Promise<number>;
+
+  // destination health (src/runtime/health.ts)
+  getDestinationHealth(projectId: number, destinationId: string): Promise<DestinationHealth | null>;
+  /** The stored health of every destination of a project (all projects without `projectId`). */
+  listDestinationHealth(projectId?: number): Promise<DestinationHealth[]>;
+  /** Inserts or replaces the destination's health; with `change`, appends it to the history in the same transaction. */
+  saveDestinationHealth(health: DestinationHealth, change?: DestinationHealthChange): Promise<void>;
+  /** A destination's state changes, newest first. */
+  listDestinationHealthChanges(projectId: number, destinationId: string, limit: number): Promise<DestinationHealthChange[]>;
 
   // logs and metrics
   appendLogs(entries: LogEntry[]): Promise<void>;
@@ -396,4 +411,38 @@ export interface MetricPoint {
   /** Start of the bucket (hour or day), ISO-8601. */
   bucket: string;
   count: number;
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Destination health (the health watcher's state, src/runtime/health.ts)
+
+export type DestinationHealthState = 'healthy' | 'degraded' | 'disabled_temporarily' | 'disabled_permanently';
+
+/** A destination's health as the watcher left it. Times are epoch ms. */
+export interface DestinationHealth {
+  projectId: number;
+  destinationId: string;
+  state: DestinationHealthState;
+  /** When the current state began. */
+  since: number;
+  reason: string | null;
+  /** When a temporary disable ends; null otherwise. */
+  until: number | null;
+  /** The token bucket: its level, and when that level was computed. */
+  tokens: number;
+  tokensAt: number;
+  /** Starts of the recent temporary disables (the watcher keeps the last 24 hours). */
+  temporaryDisables: number[];
+}
+
+/** One state change, for the destination's health history. */
+export interface DestinationHealthChange {
+  projectId: number;
+  destinationId: string;
+  /** Epoch ms. */
+  at: number;
+  from: DestinationHealthState;
+  to: DestinationHealthState;
+  reason: string;
+  until: number | null;
 }

@@ -59,6 +59,7 @@ if (skipReason !== null) {
         { version: 1, name: 'init' },
         { version: 2, name: 'destinations' },
         { version: 3, name: 'shared_counters' },
+        { version: 4, name: 'destination_health' },
       ]);
     });
 

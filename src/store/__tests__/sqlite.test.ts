@@ -34,6 +34,7 @@ describe('SQLite store (dialect)', () => {
       { version: 1, name: 'init' },
       { version: 2, name: 'destinations' },
       { version: 3, name: 'shared_counters' },
+      { version: 4, name: 'destination_health' },
     ]);
     expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
     db.close();

@@ -3,7 +3,7 @@
  * gets a fresh, empty store from the factory.
  */
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { NewEvent, NewInvocation, Store } from '../store.js';
+import type { DestinationHealth, DestinationHealthChange, NewEvent, NewInvocation, Store } from '../store.js';
 import { OffsetMovedError } from '../store.js';
 
 export interface StoreFactory {
@@ -432,6 +432,72 @@ export function storeContract(name: string, factory: StoreFactory): void {
         expect(await store.getInvocation('old')).toBeNull();
         expect(await store.getInvocation('new')).not.toBeNull();
         expect(await store.getInvocation('waiting')).not.toBeNull();
+      });
+    });
+
+    describe('destination health', () => {
+      const health = (overrides: Partial<DestinationHealth> = {}): DestinationHealth => ({
+        projectId: 1,
+        destinationId: 'd1',
+        state: 'healthy',
+        since: 1_000,
+        reason: null,
+        until: null,
+        tokens: 10_000,
+        tokensAt: 1_000,
+        temporaryDisables: [],
+        ...overrides,
+      });
+
+      it('stores the state per destination, replaces it, and keeps a history of changes', async () => {
+        expect(await store.getDestinationHealth(1, 'd1')).toBeNull();
+        await store.saveDestinationHealth(health({ tokens: 9_876.5 }));
+        expect(await store.getDestinationHealth(1, 'd1')).toEqual(health({ tokens: 9_876.5 }));
+        const disabled = health({ state: 'disabled_temporarily', since: 2_000, reason: 'empty bucket', until: 602_000, tokens: -5, tokensAt: 2_000, temporaryDisables: [2_000] });
+        const change: DestinationHealthChange = { projectId: 1, destinationId: 'd1', at: 2_000, from: 'degraded', to: 'disabled_temporarily', reason: 'empty bucket', until: 602_000 };
+        await store.saveDestinationHealth(disabled, change);
+        await store.saveDestinationHealth(health({ destinationId: 'd2' }), { ...change, destinationId: 'd2', at: 1_500 });
+        await store.saveDestinationHealth(health({ projectId: 2, destinationId: 'd3' }));
+        expect(await store.getDestinationHealth(1, 'd1')).toEqual(disabled);
+        expect(await store.getDestinationHealth(2, 'd1')).toBeNull();
+        expect((await store.listDestinationHealth(1)).map((h) => h.destinationId)).toEqual(['d1', 'd2']);
+        expect((await store.listDestinationHealth()).length).toBe(3);
+
+        await store.saveDestinationHealth(health({ state: 'degraded', since: 3_000 }), { ...change, at: 3_000, from: 'disabled_temporarily', to: 'degraded', until: null });
+        const changes = await store.listDestinationHealthChanges(1, 'd1', 10);
+        expect(changes.map((c) => [c.at, c.from, c.to, c.until])).toEqual([
+          [3_000, 'disabled_temporarily', 'degraded', null],
+          [2_000, 'degraded', 'disabled_temporarily', 602_000],
+        ]);
+        expect(await store.listDestinationHealthChanges(1, 'd1', 1)).toHaveLength(1);
+      });
+
+      it('selects invocations by creation time, and deletes parked ones past their retention', async () => {
+        await store.enqueueInvocations([invocation({ id: 'p1', state: 'parked' }), invocation({ id: 'q1' })]);
+        const created = (await store.getInvocation('p1'))!.createdAt;
+        await store.enqueueInvocations([invocation({ id: 'p2', state: 'parked' })]);
+        expect((await store.getInvocation('p2'))!.state).toBe('parked');
+        // Parked invocations are never claimed.
+        expect((await store.claimInvocations({ workerId: 'w', limit: 10, now: 10_000, lockMs: 100 })).map((i) => i.id)).toEqual(['q1']);
+        expect(await store.countInvocations({ projectId: 1, destinationId: 'd1', states: ['parked'], after: created })).toBe(2);
+        expect(await store.countInvocations({ projectId: 1, destinationId: 'd1', states: ['parked'], after: created + 3_600_000 })).toBe(0);
+        expect(await store.countInvocations({ projectId: 1, destinationId: 'd1', states: ['parked'], before: created })).toBe(0);
+        expect(await store.countInvocations({ projectId: 1, destinationId: 'd1', states: ['parked'], after: created, before: created + 3_600_000 })).toBe(2);
+        const listed = await store.listInvocations(1, 'd1', { states: ['parked'], after: created, before: created + 3_600_000, limit: 10 });
+        expect(listed.map((i) => i.id).sort()).toEqual(['p1', 'p2']);
+        expect(await store.listInvocations(1, 'd1', { after: created + 3_600_000, limit: 10 })).toEqual([]);
+
+        expect(await store.deleteParkedInvocations(created)).toBe(0);
+        expect(await store.deleteParkedInvocations(created + 3_600_000)).toBe(2);
+        expect((await store.getInvocation('q1'))?.state).toBe('running');
+      });
+
+      it('updates project settings', async () => {
+        const project = await store.createProject({ name: 'P', apiToken: 'phc_settings' });
+        const updated = await store.updateProjectSettings(project.id, { health_webhook_url: 'https://example.com/hook' });
+        expect(updated?.settings).toEqual({ health_webhook_url: 'https://example.com/hook' });
+        expect((await store.getProject(project.id))?.settings).toEqual({ health_webhook_url: 'https://example.com/hook' });
+        expect(await store.updateProjectSettings(project.id + 100, {})).toBeNull();
       });
     });
 

@@ -377,7 +377,7 @@ export class PgDestinationTables {
   async listInvocations(
     projectId: number,
     destinationId: string,
-    query: { states?: InvocationState[]; limit: number; before?: number },
+    query: { states?: InvocationState[]; limit: number; before?: number; after?: number },
   ): Promise<Invocation[]> {
     const values: unknown[] = [projectId, destinationId];
     const where = ['project_id = $1', 'destination_id = $2'];
@@ -389,12 +389,16 @@ export class PgDestinationTables {
       values.push(query.before);
       where.push(`created_at < $${values.length}`);
     }
+    if (query.after !== undefined) {
+      values.push(query.after);
+      where.push(`created_at >= $${values.length}`);
+    }
     values.push(query.limit);
     const sql = `SELECT * FROM invocations WHERE ${where.join(' AND ')} ORDER BY created_at DESC, id DESC LIMIT $${values.length}`;
     return (await this.db.query<InvocationRow>(sql, values)).rows.map(toInvocation);
   }
 
-  async countInvocations(query: { projectId?: number; destinationId?: string; states?: InvocationState[] }): Promise<number> {
+  async countInvocations(query: { projectId?: number; destinationId?: string; states?: InvocationState[]; after?: number; before?: number }): Promise<number> {
     const values: unknown[] = [];
     const where: string[] = [];
     if (query.projectId !== undefined) {
@@ -408,6 +412,14 @@ export class PgDestinationTables {
     if (query.states && query.states.length > 0) {
       values.push(query.states);
       where.push(`state = ANY($${values.length}::text[])`);
+    }
+    if (query.after !== undefined) {
+      values.push(query.after);
+      where.push(`created_at >= $${values.length}`);
+    }
+    if (query.before !== undefined) {
+      values.push(query.before);
+      where.push(`created_at < $${values.length}`);
     }
     const sql = `SELECT count(*) AS n FROM invocations${where.length > 0 ? ` WHERE ${where.join(' AND ')}` : ''}`;
     return (await this.db.query<{ n: number }>(sql, values)).rows[0]!.n;

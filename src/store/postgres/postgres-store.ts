@@ -17,6 +17,8 @@
 import { randomUUID } from 'node:crypto';
 import type pg from 'pg';
 import type {
+  DestinationHealth,
+  DestinationHealthChange,
   ApiKey,
   AppendResult,
   EnrichedEvent,
@@ -47,6 +49,7 @@ import type {
 import { OffsetMovedError } from '../store.js';
 import { PgDb, type PgConnectOptions } from './db.js';
 import { PgDestinationTables } from './destination-tables.js';
+import { PgHealthTables } from './health-tables.js';
 import { migratePostgres } from './migrator.js';
 import { PgCounters } from './shared-counters.js';
 
@@ -139,6 +142,7 @@ export class PostgresStore implements Store {
   readonly counters: SharedCounters;
   private readonly db: PgDb;
   private readonly runtime: PgDestinationTables;
+  private readonly health: PgHealthTables;
   private readonly snapshotJson = new WeakMap<object, string>();
   private readonly leases = new Set<pg.Client>();
   private readonly changeListeners = new Set<() => void>();
@@ -150,6 +154,7 @@ export class PostgresStore implements Store {
   private constructor(db: PgDb) {
     this.db = db;
     this.runtime = new PgDestinationTables(db);
+    this.health = new PgHealthTables(db);
     this.counters = new PgCounters(db);
   }
 
@@ -199,6 +204,11 @@ export class PostgresStore implements Store {
 
   async getProject(id: number): Promise<Project | null> {
     const { rows } = await this.db.query<ProjectRow>('SELECT * FROM projects WHERE id = $1', [id], 'project-by-id');
+    return rows[0] ? toProject(rows[0]) : null;
+  }
+
+  async updateProjectSettings(id: number, settings: JsonObject): Promise<Project | null> {
+    const { rows } = await this.db.query<ProjectRow>('UPDATE projects SET settings = $1 WHERE id = $2 RETURNING *', [JSON.stringify(settings), id]);
     return rows[0] ? toProject(rows[0]) : null;
   }
 
@@ -613,17 +623,39 @@ export class PostgresStore implements Store {
   listInvocations(
     projectId: number,
     destinationId: string,
-    query: { states?: InvocationState[]; limit: number; before?: number },
+    query: { states?: InvocationState[]; limit: number; before?: number; after?: number },
   ): Promise<Invocation[]> {
     return this.runtime.listInvocations(projectId, destinationId, query);
   }
 
-  countInvocations(query: { projectId?: number; destinationId?: string; states?: InvocationState[] }): Promise<number> {
+  countInvocations(query: { projectId?: number; destinationId?: string; states?: InvocationState[]; after?: number; before?: number }): Promise<number> {
     return this.runtime.countInvocations(query);
   }
 
   deleteFinishedInvocations(before: number): Promise<number> {
     return this.runtime.deleteFinishedInvocations(before);
+  }
+
+  deleteParkedInvocations(before: number): Promise<number> {
+    return this.health.deleteParkedInvocations(before);
+  }
+
+  // ---- destination health: ./health-tables.ts ------------------------------------------------------------
+
+  getDestinationHealth(projectId: number, destinationId: string): Promise<DestinationHealth | null> {
+    return this.health.getDestinationHealth(projectId, destinationId);
+  }
+
+  listDestinationHealth(projectId?: number): Promise<DestinationHealth[]> {
+    return this.health.listDestinationHealth(projectId);
+  }
+
+  saveDestinationHealth(health: DestinationHealth, change?: DestinationHealthChange): Promise<void> {
+    return this.health.saveDestinationHealth(health, change);
+  }
+
+  listDestinationHealthChanges(projectId: number, destinationId: string, limit: number): Promise<DestinationHealthChange[]> {
+    return this.health.listDestinationHealthChanges(projectId, destinationId, limit);
   }
 
   appendLogs(entries: LogEntry[]): Promise<void> {

@@ -8,6 +8,14 @@
  * (SELECT …) RETURNING` in an IMMEDIATE transaction, so two claimers — threads or processes — never
  * get the same row: SQLite lets one writer at a time through, and the second one's SELECT already sees
  * the first one's rows as locked.
+ *
+ * Durability: with `synchronous=FULL`, the queue's own writes (enqueue with the matcher's offset, claims,
+ * lock extensions, outcomes, logs, metrics) commit at `synchronous=NORMAL`: no fsync of their own. In WAL
+ * mode a killed process loses none of them; on power loss only the latest can be lost, and the next fsynced
+ * commit (intake's) makes everything before it durable. At-least-once survives that: a lost outcome is a
+ * redelivery, a lost enqueue is redone from the matcher's offset (same transaction). The one write that
+ * must never be lost — a suspension saved before an invocation's second fetch — is fsynced
+ * (`updateInvocation`).
  */
 import type Database from 'better-sqlite3';
 import type {
@@ -126,7 +134,14 @@ function dayOf(hour: string): string {
 export class DestinationTables {
   private readonly q;
 
-  constructor(private readonly db: Database.Database) {
+  /**
+   * @param relax Commit the queue's writes without an fsync (see the header) — true when the store runs
+   *   with `synchronous=FULL`; with `normal` every commit is relaxed anyway.
+   */
+  constructor(
+    private readonly db: Database.Database,
+    private readonly relax = false,
+  ) {
     this.q = {
       upsertDestination: db.prepare(
         `INSERT INTO destinations (id, project_id, enabled, config, created_at, updated_at, version, deleted)
@@ -190,6 +205,21 @@ export class DestinationTables {
     };
   }
 
+  /** Runs a write transaction that needs no fsync of its own. */
+  private relaxed<T>(fn: () => T): T {
+    const tx = () => this.db.transaction(fn)();
+    return this.relax ? this.withNormalSync(tx) : tx();
+  }
+
+  private withNormalSync<T>(fn: () => T): T {
+    this.db.pragma('synchronous = NORMAL');
+    try {
+      return fn();
+    } finally {
+      this.db.pragma('synchronous = FULL');
+    }
+  }
+
   // ---- destinations -------------------------------------------------------------------------------------
 
   saveDestination(input: { id: string; projectId: number; enabled: boolean; config: JsonObject }): StoredDestination {
@@ -236,7 +266,7 @@ export class DestinationTables {
   ): void {
     const insert = this.q.insertInvocation;
     const now = Date.now();
-    this.db.transaction(() => {
+    this.relaxed(() => {
       for (const inv of invocations) {
         const state = claim ? 'running' : (inv.state ?? 'queued');
         insert.run(
@@ -255,30 +285,32 @@ export class DestinationTables {
         );
       }
       if (offset) this.q.setOffset.run(offset.consumer, offset.seq);
-    })();
+    });
   }
 
   claimInvocations(input: { workerId: string; limit: number; now: number; lockMs: number }): Invocation[] {
     if (input.limit <= 0) return [];
-    const rows = this.db
-      .transaction(
-        () =>
-          this.q.claim.all({
-            workerId: input.workerId,
-            lockedUntil: input.now + input.lockMs,
-            now: input.now,
-            limit: input.limit,
-          }) as InvocationRow[],
-      )
-      .immediate();
+    const claim = () =>
+      this.db
+        .transaction(
+          () =>
+            this.q.claim.all({
+              workerId: input.workerId,
+              lockedUntil: input.now + input.lockMs,
+              now: input.now,
+              limit: input.limit,
+            }) as InvocationRow[],
+        )
+        .immediate();
+    const rows = this.relax ? this.withNormalSync(claim) : claim();
     return rows.map(toInvocation).sort(byClaimOrder);
   }
 
   extendInvocationLocks(input: { workerId: string; ids: string[]; lockedUntil: number }): void {
     const extend = this.q.extendLock;
-    this.db.transaction(() => {
+    this.relaxed(() => {
       for (const id of input.ids) extend.run(input.lockedUntil, id, input.workerId);
-    })();
+    });
   }
 
   /** One statement per shape of update: only the fields given are written. */
@@ -304,21 +336,24 @@ export class DestinationTables {
     return { statement, values: columns.map(([, v]) => v) };
   }
 
+  private writeUpdates(updates: { id: string; update: InvocationUpdate }[]): void {
+    for (const { id, update } of updates) {
+      const { statement, values } = this.updateStatement(update);
+      statement.run(...values, id);
+    }
+  }
+
+  /** Fsynced even when the queue's writes are relaxed: `updateInvocation` saves suspensions with it. */
   updateInvocations(updates: { id: string; update: InvocationUpdate }[]): void {
-    this.db.transaction(() => {
-      for (const { id, update } of updates) {
-        const { statement, values } = this.updateStatement(update);
-        statement.run(...values, id);
-      }
-    })();
+    this.db.transaction(() => this.writeUpdates(updates))();
   }
 
   commitInvocationBatch(batch: InvocationBatchWrite): void {
-    this.db.transaction(() => {
-      this.updateInvocations(batch.updates);
-      this.appendLogs(batch.logs);
-      this.incrementMetrics(batch.metrics);
-    })();
+    this.relaxed(() => {
+      this.writeUpdates(batch.updates);
+      this.writeLogs(batch.logs);
+      this.writeMetrics(batch.metrics);
+    });
   }
 
   getInvocation(id: string): Invocation | null {
@@ -329,7 +364,7 @@ export class DestinationTables {
   listInvocations(
     projectId: number,
     destinationId: string,
-    query: { states?: InvocationState[]; limit: number; before?: number },
+    query: { states?: InvocationState[]; limit: number; before?: number; after?: number },
   ): Invocation[] {
     const where = ['project_id = ?', 'destination_id = ?'];
     const values: unknown[] = [projectId, destinationId];
@@ -341,11 +376,15 @@ export class DestinationTables {
       where.push('created_at < ?');
       values.push(query.before);
     }
+    if (query.after !== undefined) {
+      where.push('created_at >= ?');
+      values.push(query.after);
+    }
     const sql = `SELECT * FROM invocations WHERE ${where.join(' AND ')} ORDER BY created_at DESC, id DESC LIMIT ?`;
     return (this.db.prepare(sql).all(...values, query.limit) as InvocationRow[]).map(toInvocation);
   }
 
-  countInvocations(query: { projectId?: number; destinationId?: string; states?: InvocationState[] }): number {
+  countInvocations(query: { projectId?: number; destinationId?: string; states?: InvocationState[]; after?: number; before?: number }): number {
     const where: string[] = [];
     const values: unknown[] = [];
     if (query.projectId !== undefined) {
@@ -360,22 +399,31 @@ export class DestinationTables {
       where.push(`state IN (${placeholders(query.states.length)})`);
       values.push(...query.states);
     }
+    if (query.after !== undefined) {
+      where.push('created_at >= ?');
+      values.push(query.after);
+    }
+    if (query.before !== undefined) {
+      where.push('created_at < ?');
+      values.push(query.before);
+    }
     const sql = `SELECT count(*) AS n FROM invocations${where.length > 0 ? ` WHERE ${where.join(' AND ')}` : ''}`;
     return (this.db.prepare(sql).get(...values) as { n: number }).n;
   }
 
   deleteFinishedInvocations(before: number): number {
-    return this.q.deleteFinished.run(before).changes;
+    return this.relaxed(() => this.q.deleteFinished.run(before).changes);
   }
 
   // ---- logs and metrics ---------------------------------------------------------------------------------
 
-  appendLogs(entries: LogEntry[]): void {
-    if (entries.length === 0) return;
+  private writeLogs(entries: LogEntry[]): void {
     const insert = this.q.insertLog;
-    this.db.transaction(() => {
-      for (const e of entries) insert.run(e.projectId, e.destinationId, e.invocationId, e.timestamp, e.level, e.message);
-    })();
+    for (const e of entries) insert.run(e.projectId, e.destinationId, e.invocationId, e.timestamp, e.level, e.message);
+  }
+
+  appendLogs(entries: LogEntry[]): void {
+    if (entries.length > 0) this.relaxed(() => this.writeLogs(entries));
   }
 
   /** Newest first. */
@@ -408,15 +456,16 @@ export class DestinationTables {
   }
 
   deleteLogsBefore(timestamp: string): number {
-    return this.q.deleteLogs.run(timestamp).changes;
+    return this.relaxed(() => this.q.deleteLogs.run(timestamp).changes);
+  }
+
+  private writeMetrics(increments: MetricIncrement[]): void {
+    const add = this.q.incrementMetric;
+    for (const m of increments) add.run(m.projectId, m.destinationId, m.hour, m.name, m.count);
   }
 
   incrementMetrics(increments: MetricIncrement[]): void {
-    if (increments.length === 0) return;
-    const add = this.q.incrementMetric;
-    this.db.transaction(() => {
-      for (const m of increments) add.run(m.projectId, m.destinationId, m.hour, m.name, m.count);
-    })();
+    if (increments.length > 0) this.relaxed(() => this.writeMetrics(increments));
   }
 
   queryMetrics(
@@ -439,6 +488,6 @@ export class DestinationTables {
   }
 
   deleteMetricsBefore(hour: string): number {
-    return this.q.deleteMetrics.run(hour).changes;
+    return this.relaxed(() => this.q.deleteMetrics.run(hour).changes);
   }
 }

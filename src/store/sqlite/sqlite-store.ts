@@ -5,6 +5,8 @@ import Database from 'better-sqlite3';
 import type {
   ApiKey,
   AppendResult,
+  DestinationHealth,
+  DestinationHealthChange,
   EnrichedEvent,
   Group,
   GroupRef,
@@ -34,6 +36,7 @@ import { OffsetMovedError } from '../store.js';
 import { LocalCoordination } from '../local-coordination.js';
 import { SqliteCounters } from './shared-counters.js';
 import { DestinationTables } from './destination-tables.js';
+import { HealthTables } from './health-tables.js';
 import { migrate } from './migrator.js';
 
 export interface SqliteStoreOptions {
@@ -122,6 +125,7 @@ export class SqliteStore implements Store {
   private readonly snapshotJson = new WeakMap<object, string>();
   private readonly q;
   private readonly runtime: DestinationTables;
+  private readonly health: HealthTables;
   private readonly coordination = new LocalCoordination();
   readonly counters: SharedCounters;
 
@@ -134,13 +138,15 @@ export class SqliteStore implements Store {
     this.db.pragma('cache_size = -65536');
     this.db.pragma('temp_store = MEMORY');
     migrate(this.db);
-    this.runtime = new DestinationTables(this.db);
+    this.runtime = new DestinationTables(this.db, options.synchronous !== 'normal');
+    this.health = new HealthTables(this.db);
     this.counters = new SqliteCounters(this.db);
     const db = this.db;
     this.q = {
       insertProject: db.prepare('INSERT INTO projects (name, api_token, created_at) VALUES (?, ?, ?)'),
       projectById: db.prepare('SELECT * FROM projects WHERE id = ?'),
       projectByToken: db.prepare('SELECT * FROM projects WHERE api_token = ?'),
+      updateProjectSettings: db.prepare('UPDATE projects SET settings = ? WHERE id = ?'),
       projects: db.prepare('SELECT * FROM projects ORDER BY id'),
       insertKey: db.prepare('INSERT INTO api_keys (id, label, secure_value, mask_value, created_at) VALUES (?, ?, ?, ?, ?)'),
       keyBySecure: db.prepare('SELECT id, label, mask_value, created_at FROM api_keys WHERE secure_value = ?'),
@@ -213,6 +219,11 @@ export class SqliteStore implements Store {
   async getProject(id: number): Promise<Project | null> {
     const row = this.q.projectById.get(id) as ProjectRow | undefined;
     return row ? toProject(row) : null;
+  }
+
+  async updateProjectSettings(id: number, settings: JsonObject): Promise<Project | null> {
+    if (this.q.updateProjectSettings.run(JSON.stringify(settings), id).changes === 0) return null;
+    return this.getProject(id);
   }
 
   async getProjectByToken(apiToken: string): Promise<Project | null> {
@@ -481,17 +492,39 @@ export class SqliteStore implements Store {
   async listInvocations(
     projectId: number,
     destinationId: string,
-    query: { states?: InvocationState[]; limit: number; before?: number },
+    query: { states?: InvocationState[]; limit: number; before?: number; after?: number },
   ): Promise<Invocation[]> {
     return this.runtime.listInvocations(projectId, destinationId, query);
   }
 
-  async countInvocations(query: { projectId?: number; destinationId?: string; states?: InvocationState[] }): Promise<number> {
+  async countInvocations(query: { projectId?: number; destinationId?: string; states?: InvocationState[]; after?: number; before?: number }): Promise<number> {
     return this.runtime.countInvocations(query);
   }
 
   async deleteFinishedInvocations(before: number): Promise<number> {
     return this.runtime.deleteFinishedInvocations(before);
+  }
+
+  async deleteParkedInvocations(before: number): Promise<number> {
+    return this.health.deleteParkedInvocations(before);
+  }
+
+  // ---- destination health: ./health-tables.ts ------------------------------------------------------------
+
+  async getDestinationHealth(projectId: number, destinationId: string): Promise<DestinationHealth | null> {
+    return this.health.getDestinationHealth(projectId, destinationId);
+  }
+
+  async listDestinationHealth(projectId?: number): Promise<DestinationHealth[]> {
+    return this.health.listDestinationHealth(projectId);
+  }
+
+  async saveDestinationHealth(health: DestinationHealth, change?: DestinationHealthChange): Promise<void> {
+    this.health.saveDestinationHealth(health, change);
+  }
+
+  async listDestinationHealthChanges(projectId: number, destinationId: string, limit: number): Promise<DestinationHealthChange[]> {
+    return this.health.listDestinationHealthChanges(projectId, destinationId, limit);
   }
 
   async appendLogs(entries: LogEntry[]): Promise<void> {
