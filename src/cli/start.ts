@@ -12,8 +12,19 @@ import { PersonPipeline } from '../ingest/pipeline.js';
 import type { HttpRequest, HttpResponse } from '../runtime/executor.js';
 import { createFetchExecutor, parseAllowList, type FetchExecutor } from '../runtime/fetch.js';
 import { startRuntime, type Runtime, type RuntimeOptions } from '../runtime/index.js';
-import { openStore } from '../store/index.js';
+import { CAPTURE_PATHS, CAPTURE_V1_PATH } from '../api/routes/capture/index.js';
+import { isPostgresUrl, openStore } from '../store/index.js';
 import type { Store } from '../store/store.js';
+import { ProcessingLeader } from './processing-leader.js';
+
+/**
+ * What one process does. `all`: everything (the single-process default). `capture`: accepts and stores
+ * events. `worker`: person processing and matching (one leader among the workers), and delivering
+ * invocations (every worker). `api`: the management API and the UI. Several processes of each share one
+ * Postgres database.
+ */
+export type SluiceRole = 'all' | 'capture' | 'worker' | 'api';
+export const SLUICE_ROLES: readonly SluiceRole[] = ['all', 'capture', 'worker', 'api'];
 
 /** The environment `sluice start` reads (bootstrap and runtime settings). */
 export interface SluiceEnv extends BootstrapEnv {
@@ -28,6 +39,10 @@ export interface SluiceEnv extends BootstrapEnv {
   SLUICE_RETENTION_INVOCATIONS_HOURS?: string | undefined;
   SLUICE_RETENTION_LOGS_DAYS?: string | undefined;
   SLUICE_RETENTION_METRICS_DAYS?: string | undefined;
+  /** `postgres://…`: use Postgres (required for more than one process). Unset: SQLite in the data dir. */
+  SLUICE_DATABASE_URL?: string | undefined;
+  /** Postgres connections per process. Default 6. */
+  SLUICE_DATABASE_POOL_SIZE?: string | undefined;
 }
 
 export interface SluiceOptions {
@@ -42,9 +57,16 @@ export interface SluiceOptions {
   runtime?: Partial<Pick<RuntimeOptions, 'worker' | 'matcher' | 'executorLimits' | 'retention' | 'reloadCheckMs' | 'siteUrl' | 'fetcher'>>;
   /** Keyring for secret inputs; default from `SLUICE_ENCRYPTION_KEYS` or the data dir's key file. */
   keyring?: Keyring;
+  /** Default `all`. */
+  role?: SluiceRole;
+  /** Postgres URL; default `env.SLUICE_DATABASE_URL`. */
+  databaseUrl?: string;
+  /** How often a worker that is not the processing leader tries to become it (ms). Default 1 000. */
+  leaderRetryMs?: number;
 }
 
 export interface RunningSluice {
+  role: SluiceRole;
   app: FastifyInstance;
   /** `http://host:port`, with the port actually bound. */
   url: string;
@@ -52,7 +74,10 @@ export interface RunningSluice {
   intake: Intake;
   writer: GroupCommitWriter;
   pipeline: PersonPipeline;
+  /** The destinations runtime (roles `all` and `worker`; reading it in another role throws). */
   runtime: Runtime;
+  /** Whether this process currently runs person processing and matching. */
+  readonly isProcessingLeader: boolean;
   keyring: Keyring;
   boot: BootstrapResult;
   /** Stops accepting requests, commits what was accepted, finishes person processing, closes the store. */
@@ -93,17 +118,52 @@ function fetchForTestRuns(fetcher: FetchExecutor): (request: HttpRequest) => Pro
   };
 }
 
-/** Composes store, intake, person processing, destinations runtime and HTTP server, and listens. Used by the CLI, tests and bench. */
+/** Which HTTP paths a role answers (`null`: all of them). */
+function allowedPaths(role: SluiceRole): ((path: string) => boolean) | null {
+  const capture = new Set<string>([...CAPTURE_PATHS, CAPTURE_V1_PATH]);
+  const isCapture = (path: string) => capture.has(path.length > 1 && path.endsWith('/') ? path.slice(0, -1) : path);
+  if (role === 'all') return null;
+  if (role === 'capture') return (path) => path === '/_health' || isCapture(path);
+  if (role === 'api') return (path) => !isCapture(path);
+  return (path) => path === '/_health';
+}
+
+/**
+ * Composes store, intake, person processing, destinations runtime and HTTP server for one role, and
+ * listens. Used by the CLI, tests and bench.
+ *
+ * SQLite with role `all` is the embedded single process: committed events are handed to person processing
+ * in memory. On Postgres every role reads what it consumes back from the store (other processes write
+ * it), and person processing with matching run in the one processing leader among `all`/`worker` processes.
+ */
 export async function startSluice(options: SluiceOptions): Promise<RunningSluice> {
   const logger = options.logger === undefined ? false : options.logger;
   const env = options.env ?? {};
-  const store = await openStore({ dataDir: options.dataDir, synchronous: options.synchronous ?? 'full' });
-  const boot = await bootstrap(store, env);
+  const role = options.role ?? 'all';
+  if (!SLUICE_ROLES.includes(role)) throw new Error(`Unknown role '${role}': use all, capture, worker or api`);
+  const databaseUrl = options.databaseUrl ?? env.SLUICE_DATABASE_URL;
+  const postgres = isPostgresUrl(databaseUrl);
+  if (role !== 'all' && !postgres) {
+    throw new Error(`--role ${role} needs a shared database: set SLUICE_DATABASE_URL=postgres://… (SQLite serves one process, role all)`);
+  }
+  const poolSize = positiveNumber(env.SLUICE_DATABASE_POOL_SIZE, 'SLUICE_DATABASE_POOL_SIZE');
+  const store = await openStore({
+    dataDir: options.dataDir,
+    synchronous: options.synchronous ?? 'full',
+    databaseUrl,
+    ...(poolSize ? { poolSize: Math.floor(poolSize) } : {}),
+  });
+  const boot = await store.withLock('bootstrap', () => bootstrap(store, env));
   const keyring = keyringFor(options, logger);
   const fetcher = createFetchExecutor({ allowList: parseAllowList(env.SLUICE_FETCH_ALLOW_HOSTS ?? '') });
-  const pipeline = new PersonPipeline({ store, ...(logger ? { logger: logger.child({ component: 'persons' }) } : {}) });
-  const writer = new GroupCommitWriter(store, { onCommitted: (events) => pipeline.push(events) });
-  await pipeline.start();
+  const processes = role === 'all' || role === 'worker';
+  const pipeline = new PersonPipeline({
+    store,
+    readFromStore: postgres,
+    ...(logger ? { logger: logger.child({ component: 'persons' }) } : {}),
+  });
+  const writer = new GroupCommitWriter(store, processes ? { onCommitted: (events) => pipeline.push(events) } : {});
+  if (processes && !postgres) await pipeline.start();
   const intake = new Intake({ store, writer, ...(options.limits ? { limits: options.limits } : {}) });
   let runtime: Runtime | null = null;
   const app = await buildServer({
@@ -115,40 +175,80 @@ export async function startSluice(options: SluiceOptions): Promise<RunningSluice
     fetch: fetchForTestRuns(fetcher),
     ...(env.SLUICE_SITE_URL ? { siteUrl: env.SLUICE_SITE_URL } : {}),
   });
+  const allowed = allowedPaths(role);
+  if (allowed) {
+    app.addHook('onRequest', async (request, reply) => {
+      const path = request.url.split('?', 1)[0]!;
+      if (!allowed(path)) {
+        await reply.code(404).send({ type: 'invalid_request', code: 'not_found', detail: `This Sluice process has role '${role}' and does not serve ${path}.` });
+      }
+    });
+  }
   await app.listen({ port: options.port, host: options.host });
   const address = app.server.address() as AddressInfo;
   const shownHost = options.host === '0.0.0.0' || options.host === '::' ? 'localhost' : options.host;
   const lockMs = positiveNumber(env.SLUICE_INVOCATION_LOCK_MS, 'SLUICE_INVOCATION_LOCK_MS');
-  const started = await startRuntime({
-    store,
-    pipeline,
-    keyring,
-    intake,
-    fetcher,
-    siteUrl: env.SLUICE_SITE_URL ?? `http://localhost:${address.port}`,
-    retention: retentionFromEnv(env),
-    ...(logger ? { logger } : {}),
-    ...options.runtime,
-    worker: { ...(lockMs ? { lockMs } : {}), ...options.runtime?.worker },
-  });
-  runtime = started;
+  let leader: ProcessingLeader | null = null;
+  if (processes) {
+    const started = await startRuntime({
+      store,
+      pipeline,
+      keyring,
+      intake,
+      fetcher,
+      siteUrl: env.SLUICE_SITE_URL ?? `http://localhost:${address.port}`,
+      retention: retentionFromEnv(env),
+      ...(logger ? { logger } : {}),
+      ...options.runtime,
+      worker: { ...(lockMs ? { lockMs } : {}), ...options.runtime?.worker },
+      startMatcher: !postgres,
+    });
+    runtime = started;
+    if (postgres) {
+      leader = new ProcessingLeader(
+        store,
+        {
+          async start() {
+            // The matcher first: it subscribes before person processing emits its first batch.
+            await started.matcher.start();
+            await pipeline.start();
+          },
+          async stop() {
+            await pipeline.stop();
+            await started.matcher.stop();
+          },
+        },
+        logger ? logger.child({ component: 'leader' }) : undefined,
+        options.leaderRetryMs ?? 1_000,
+      );
+      await leader.start();
+    }
+  }
   let closing: Promise<void> | null = null;
   return {
+    role,
     app,
     url: `http://${shownHost}:${address.port}`,
     store,
     intake,
     writer,
     pipeline,
-    runtime: started,
+    get runtime(): Runtime {
+      if (!runtime) throw new Error(`a Sluice process with role '${role}' has no destinations runtime`);
+      return runtime;
+    },
+    get isProcessingLeader(): boolean {
+      return leader ? leader.isLeader : processes;
+    },
     keyring,
     boot,
     close() {
       closing ??= (async () => {
         await app.close();
         await writer.close();
-        await pipeline.stop();
-        await started.stop();
+        if (leader) await leader.stop();
+        else await pipeline.stop();
+        await runtime?.stop();
         await fetcher.close();
         await store.close();
       })();
@@ -157,7 +257,7 @@ export async function startSluice(options: SluiceOptions): Promise<RunningSluice
   };
 }
 
-function parseArgs(args: string[]): { role: string } {
+function parseArgs(args: string[]): { role: SluiceRole } {
   let role = 'all';
   for (let i = 0; i < args.length; i++) {
     const arg = args[i]!;
@@ -165,12 +265,12 @@ function parseArgs(args: string[]): { role: string } {
     else if (arg.startsWith('--role=')) role = arg.slice('--role='.length);
     else throw new Error(`Unknown option '${arg}'. Usage: sluice start [--role all|capture|worker|api]`);
   }
-  if (!['all', 'capture', 'worker', 'api'].includes(role)) throw new Error(`Unknown role '${role}': use all, capture, worker or api`);
-  return { role };
+  if (!(SLUICE_ROLES as readonly string[]).includes(role)) throw new Error(`Unknown role '${role}': use all, capture, worker or api`);
+  return { role: role as SluiceRole };
 }
 
 function banner(running: RunningSluice): string {
-  const lines = [`Sluice is running: ${running.url}/`];
+  const lines = [`Sluice is running${running.role === 'all' ? '' : ` (role ${running.role})`}: ${running.url}/`];
   if (running.boot.projectCreated) {
     lines.push(`Created the default project (id ${running.boot.project.id}). Point your PostHog SDKs at ${running.url} with the project token:`);
     lines.push(`    ${running.boot.project.apiToken}`);
@@ -186,13 +286,13 @@ function banner(running: RunningSluice): string {
 export async function startCommand(args: string[]): Promise<number> {
   const { role } = parseArgs(args);
   const logger = pino({ name: 'sluice', level: process.env.SLUICE_LOG_LEVEL ?? 'info' });
-  if (role !== 'all') logger.warn({ role }, 'only --role all exists today; running everything in this process');
   const port = Number(process.env.SLUICE_PORT ?? 8040);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`SLUICE_PORT must be a port number, not '${process.env.SLUICE_PORT}'`);
   const dataDir = process.env.SLUICE_DATA_DIR ?? './data';
   const synchronous = process.env.SLUICE_SQLITE_SYNCHRONOUS === 'normal' ? 'normal' : 'full';
 
   const running = await startSluice({
+    role,
     dataDir,
     port,
     host: process.env.SLUICE_HOST ?? '0.0.0.0',
@@ -200,7 +300,8 @@ export async function startCommand(args: string[]): Promise<number> {
     logger,
     synchronous,
   });
-  logger.info({ url: running.url, dataDir, projectId: running.boot.project.id, synchronous }, 'sluice started');
+  const database = isPostgresUrl(process.env.SLUICE_DATABASE_URL) ? 'postgres' : 'sqlite';
+  logger.info({ url: running.url, role, database, ...(database === 'sqlite' ? { dataDir, synchronous } : {}), projectId: running.boot.project.id }, 'sluice started');
   process.stdout.write(banner(running));
 
   return new Promise<number>((resolve) => {

@@ -1,4 +1,5 @@
 import type { EnrichedEvent, Enrichment, PersonBatchWrite, Store, StoredEvent } from '../store/store.js';
+import { OffsetMovedError } from '../store/store.js';
 import { ProjectModel } from './persons.js';
 
 /** Receives each committed batch of enriched events, in `seq` order. */
@@ -21,6 +22,14 @@ export interface PersonPipelineOptions {
   maxQueuedEvents?: number;
   /** How long to wait after a failed write before retrying. */
   retryDelayMs?: number;
+  /**
+   * Read every event back from the store instead of taking commits handed over in memory, polling every
+   * `pollMs` when idle. Needed when other processes (capture processes on Postgres) append events: the
+   * in-memory hand-over only sees this process's own commits.
+   */
+  readFromStore?: boolean;
+  /** Idle poll interval with `readFromStore` (ms). Default 100. */
+  pollMs?: number;
   now?: () => number;
 }
 
@@ -42,6 +51,8 @@ export class PersonPipeline {
   private readonly maxCachedEntries: number;
   private readonly maxQueuedEvents: number;
   private readonly retryDelayMs: number;
+  private readonly readFromStore: boolean;
+  private readonly pollMs: number;
   private readonly now: () => number;
   private readonly listeners = new Set<EnrichedListener>();
   private models = new Map<number, ProjectModel>();
@@ -69,6 +80,8 @@ export class PersonPipeline {
     this.maxCachedEntries = options.maxCachedEntries ?? 500_000;
     this.maxQueuedEvents = options.maxQueuedEvents ?? 200_000;
     this.retryDelayMs = options.retryDelayMs ?? 1_000;
+    this.readFromStore = options.readFromStore ?? false;
+    this.pollMs = options.pollMs ?? 100;
     this.now = options.now ?? Date.now;
   }
 
@@ -86,6 +99,8 @@ export class PersonPipeline {
     if (this.running) return;
     this.offset = await this.store.getOffset(CONSUMER);
     this.highestPushed = Math.max(this.highestPushed, await this.store.lastEventSeq());
+    // A restart (another process may have processed meanwhile) starts from the store, never from memory.
+    this.resetCaches();
     this.running = true;
     this.stopping = false;
     this.loop = this.run();
@@ -95,6 +110,11 @@ export class PersonPipeline {
   push(events: StoredEvent[]): void {
     if (events.length === 0) return;
     const last = events[events.length - 1]!.seq;
+    if (this.readFromStore) {
+      if (last > this.highestPushed) this.highestPushed = last;
+      this.signal();
+      return;
+    }
     if (this.memoryMode && this.queue.length - this.queueHead + events.length <= this.maxQueuedEvents) {
       for (const e of events) this.queue.push(e);
     } else if (this.memoryMode) {
@@ -153,6 +173,7 @@ export class PersonPipeline {
       return batch;
     }
     const batch = await this.store.readEvents(this.offset, this.batchSize);
+    if (this.readFromStore) return batch;
     if (batch.length === 0 || (batch.length < this.batchSize && batch[batch.length - 1]!.seq >= this.highestPushed)) {
       // Caught up with everything committed: later commits arrive in memory.
       this.memoryMode = true;
@@ -173,8 +194,9 @@ export class PersonPipeline {
         continue;
       }
       if (batch.length === 0) {
-        if (this.stopping && this.offset >= this.highestPushed) return;
-        await this.sleep(1_000);
+        // Reading from the store, an empty read means everything committed is processed.
+        if (this.stopping && (this.readFromStore || this.offset >= this.highestPushed)) return;
+        await this.sleep(this.readFromStore ? this.pollMs : 1_000);
         continue;
       }
       try {
@@ -182,6 +204,14 @@ export class PersonPipeline {
       } catch (error) {
         this.logger.error({ err: error, fromSeq: batch[0]!.seq }, 'person processing batch failed; retrying from the store');
         this.resetCaches();
+        if (error instanceof OffsetMovedError) {
+          // Another process processed these events (a leadership hand-over): continue from its offset.
+          try {
+            this.offset = await this.store.getOffset(CONSUMER);
+          } catch {
+            // retried on the next failure
+          }
+        }
         if (this.stopping && !this.running) return;
         await this.sleep(this.retryDelayMs);
       }
@@ -249,7 +279,8 @@ export class PersonPipeline {
       upsertGroupTypes: [],
       upsertGroups: [],
       enrichments,
-      offset: { consumer: CONSUMER, seq: batch[batch.length - 1]!.seq },
+      // Fenced: if another process moved the offset meanwhile, nothing of this batch is written.
+      offset: { consumer: CONSUMER, seq: batch[batch.length - 1]!.seq, from: this.offset },
     };
     for (const model of this.models.values()) {
       for (const w of model.warnings) this.logger.warn({ projectId: model.projectId, kind: w.kind }, w.detail);

@@ -40,6 +40,11 @@ export interface RuntimeOptions {
   retention?: Partial<RetentionPeriods> & { intervalMs?: number };
   /** Destination version checks, ms. Default 200. */
   reloadCheckMs?: number;
+  /**
+   * Start the matcher now (default). `false` on a worker that is not the processing leader: it claims
+   * from the queue only, and starts `runtime.matcher` if it becomes the leader.
+   */
+  startMatcher?: boolean;
 }
 
 export interface Runtime {
@@ -99,8 +104,10 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
   const retention = new RetentionJob(store, { ...DEFAULT_RETENTION, ...periods }, intervalMs, childOf(logger, 'retention'));
 
   worker.start();
-  await matcher.start();
+  if (options.startMatcher !== false) await matcher.start();
   retention.start();
+  // Destination writes by any process (Postgres: NOTIFY) reload at once, not at the next version check.
+  const unsubscribeChanges = store.onDestinationsChanged(() => void registry.reload().catch(() => {}));
 
   let stopping: Promise<void> | null = null;
   return {
@@ -112,6 +119,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     reload: () => registry.reload(),
     stop() {
       stopping ??= (async () => {
+        unsubscribeChanges();
         await matcher.stop();
         await worker.stop();
         await retention.stop();

@@ -121,6 +121,10 @@ export class Matcher {
   async start(): Promise<void> {
     if (this.running) return;
     this.offset = await this.store.getOffset(MATCHER_CONSUMER);
+    // A restart (after another process matched meanwhile) catches up from the store, never from memory.
+    this.memoryMode = false;
+    this.queue = [];
+    this.queueHead = 0;
     await this.registry.reload();
     this.unsubscribe = this.pipeline.onEnriched((batch) => this.push(batch));
     this.running = true;

@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startSluice, type RunningSluice, type SluiceOptions } from '../../src/cli/start.js';
+import { createTestSchema, testBackend } from '../../src/store/__tests__/backends.js';
 
 export const TOKEN = 'phc_test_token';
 export const API_KEY = 'phx_test_admin_key';
@@ -13,15 +14,20 @@ export interface TestSluice extends RunningSluice {
   stop(): Promise<void>;
 }
 
-/** A real server on 127.0.0.1, a random port and a fresh temp data dir. */
+/**
+ * A real server on 127.0.0.1, a random port and a fresh temp data dir; with `SLUICE_TEST_BACKEND=postgres`,
+ * on a fresh schema of the test database instead of SQLite (dropped by `stop`).
+ */
 export async function startTestSluice(overrides: Partial<SluiceOptions> = {}): Promise<TestSluice> {
   const dataDir = overrides.dataDir ?? mkdtempSync(join(tmpdir(), 'sluice-test-'));
+  const schema = testBackend() === 'postgres' && overrides.databaseUrl === undefined ? await createTestSchema() : null;
   const running = await startSluice({
     dataDir,
     port: 0,
     host: '127.0.0.1',
     env: { SLUICE_BOOTSTRAP_PROJECT_TOKEN: TOKEN, SLUICE_BOOTSTRAP_API_KEY: API_KEY },
     logger: false,
+    ...(schema ? { databaseUrl: schema.url } : {}),
     ...overrides,
   });
   return Object.assign(running, {
@@ -33,6 +39,7 @@ export async function startTestSluice(overrides: Partial<SluiceOptions> = {}): P
     async stop() {
       await running.close();
       rmSync(dataDir, { recursive: true, force: true });
+      await schema?.drop();
     },
   });
 }

@@ -5,18 +5,21 @@ import { buildServer } from '../server.js';
 import { GroupCommitWriter } from '../../ingest/group-commit.js';
 import { Intake } from '../../ingest/intake.js';
 import { PersonPipeline } from '../../ingest/pipeline.js';
-import { SqliteStore } from '../../store/sqlite/sqlite-store.js';
+import { openTestStore, type OpenedTestStore } from '../../store/__tests__/backends.js';
+import type { Store } from '../../store/store.js';
 import type { EnrichedEvent } from '../../store/store.js';
 
 describe('HTTP API on an in-memory store', () => {
-  let store: SqliteStore;
+  let store: Store;
+  let opened: OpenedTestStore;
   let app: FastifyInstance;
   let pipeline: PersonPipeline;
   let writer: GroupCommitWriter;
   const seen: EnrichedEvent[] = [];
 
   beforeEach(async () => {
-    store = new SqliteStore({ filename: ':memory:' });
+    opened = await openTestStore();
+    store = opened.store;
     await bootstrap(store, { SLUICE_BOOTSTRAP_PROJECT_TOKEN: 'phc_t', SLUICE_BOOTSTRAP_API_KEY: 'phx_k' });
     pipeline = new PersonPipeline({ store });
     pipeline.onEnriched((batch) => {
@@ -30,7 +33,7 @@ describe('HTTP API on an in-memory store', () => {
     await app.close();
     await writer.close();
     await pipeline.stop();
-    await store.close();
+    await opened.dispose();
     seen.length = 0;
   });
 
@@ -81,7 +84,8 @@ describe('HTTP API on an in-memory store', () => {
 
 describe('person pipeline restarts', () => {
   it('resumes from its committed offset and processes each event once', async () => {
-    const store = new SqliteStore({ filename: ':memory:' });
+    const opened = await openTestStore();
+    const store = opened.store;
     await store.createProject({ name: 'p', apiToken: 't' });
     const mk = (i: number) => ({ projectId: 1, uuid: `00000000-0000-7000-8000-${String(i).padStart(12, '0')}`, event: 'e', distinct_id: 'd', properties: { $set: { n: i } }, timestamp: 't', receivedAt: 't' });
     await store.appendEvents([mk(1), mk(2)]);
@@ -101,6 +105,6 @@ describe('person pipeline restarts', () => {
     expect(batches).toEqual([[3]]);
     expect((await store.getPersonByDistinctId(1, 'd'))!.properties.n).toBe(3);
     expect(await store.readEnrichedEvents(0, 10)).toHaveLength(3);
-    await store.close();
+    await opened.dispose();
   });
 });
