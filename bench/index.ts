@@ -5,6 +5,7 @@
 const BENCHMARKS: Record<string, () => Promise<void>> = {
   hog: async () => (await import('./hog.js')).runHogBench(),
   intake: async () => (await import('./intake.js')).runIntakeBench(),
+  e2e: async () => (await import('./e2e.js')).runE2eBench(),
 };
 
 async function main(names: string[]): Promise<void> {

@@ -23,6 +23,9 @@ import type { RuntimeRecorder } from './recorder.js';
 
 export const MATCHER_CONSUMER = 'destinations';
 
+/** Events matched between two yields to the event loop. */
+const YIELD_EVERY = 250;
+
 export interface MatcherLogger {
   warn(obj: object, msg?: string): void;
   error(obj: object, msg?: string): void;
@@ -251,7 +254,10 @@ export class Matcher {
     await this.registry.refresh();
     const invocations: NewInvocation[] = [];
     const nowMs = this.now();
-    for (const event of batch) {
+    for (let i = 0; i < batch.length; i++) {
+      const event = batch[i]!;
+      // Let in-flight deliveries make progress while a large batch is matched.
+      if (i % YIELD_EVERY === YIELD_EVERY - 1) await new Promise<void>((resolve) => setImmediate(resolve));
       if (event.seq <= this.offset) continue;
       const destinations = this.registry.forProject(event.projectId);
       if (destinations.length === 0) continue;

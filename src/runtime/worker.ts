@@ -49,6 +49,8 @@ export interface WorkerOptions {
   lockMs?: number;
   /** How often the queue is polled when nothing woke the worker. Default 1 000. */
   pollMs?: number;
+  /** Invocations the matcher may hand over in memory beyond those running. Default 10 000. */
+  maxPending?: number;
   now?: () => number;
 }
 
@@ -89,6 +91,7 @@ export class Worker implements InvocationSink {
   private readonly concurrency: number;
   private readonly lockMs: number;
   private readonly pollMs: number;
+  private readonly maxPending: number;
   private readonly now: () => number;
 
   /** Handed over or claimed, not started yet (locked by us). */
@@ -102,6 +105,12 @@ export class Worker implements InvocationSink {
   private heartbeat: NodeJS.Timeout | null = null;
   private retryTimers = new Set<NodeJS.Timeout>();
   private drained: (() => void) | null = null;
+  /**
+   * Whether the store's queue may hold due work: set by a wake-up (unclaimed invocations stored, a retry
+   * due, the poll timer), cleared when a claim comes back short. Finishing an invocation claims more only
+   * while it is set, so a worker fed in memory does not query an empty queue after every invocation.
+   */
+  private queueMayHaveWork = true;
   /** Counters for tests and the benchmark. */
   readonly stats = { succeeded: 0, failed: 0, retried: 0, fetches: 0 };
 
@@ -118,6 +127,7 @@ export class Worker implements InvocationSink {
     this.concurrency = options.concurrency ?? 200;
     this.lockMs = options.lockMs ?? 30_000;
     this.pollMs = options.pollMs ?? 1_000;
+    this.maxPending = options.maxPending ?? 10_000;
     this.now = options.now ?? Date.now;
   }
 
@@ -137,16 +147,21 @@ export class Worker implements InvocationSink {
 
   reserve(count: number): { workerId: string; lockedUntil: number } | null {
     if (!this.running || this.stopping) return null;
-    if (this.busy + count > this.concurrency * 2) return null;
+    if (this.pending.length + count > this.maxPending) return null;
     return { workerId: this.workerId, lockedUntil: this.now() + this.lockMs };
   }
 
   accept(invocations: NewInvocation[]): void {
     for (const invocation of invocations) this.pending.push(fromNew(invocation));
-    this.wake();
+    this.startPending();
   }
 
   wake(): void {
+    this.queueMayHaveWork = true;
+    this.resumeLoop();
+  }
+
+  private resumeLoop(): void {
     const wake = this.wakeLoop;
     this.wakeLoop = null;
     wake?.();
@@ -196,16 +211,22 @@ export class Worker implements InvocationSink {
     });
   }
 
+  private hasRoomToClaim(): boolean {
+    return this.pending.length === 0 && this.concurrency - this.inFlight.size >= Math.min(this.batchSize, this.concurrency / 2);
+  }
+
   private async run(): Promise<void> {
     while (!this.stopping) {
       this.startPending();
-      const room = this.concurrency - this.inFlight.size;
-      if (this.pending.length === 0 && room >= Math.min(this.batchSize, this.concurrency / 2)) {
+      if (this.queueMayHaveWork && this.hasRoomToClaim()) {
+        const room = this.concurrency - this.inFlight.size;
         const claimed = await this.claim(Math.min(this.batchSize, room));
         if (claimed > 0) continue;
       }
       if (this.stopping) break;
       await this.sleep(this.pollMs);
+      // Whatever ended the sleep (a wake-up or the poll timer), look in the queue again.
+      this.queueMayHaveWork = true;
     }
   }
 
@@ -213,6 +234,7 @@ export class Worker implements InvocationSink {
     try {
       const claimed = await this.store.claimInvocations({ workerId: this.workerId, limit, now: this.now(), lockMs: this.lockMs });
       for (const invocation of claimed) this.pending.push(invocation);
+      if (claimed.length < limit) this.queueMayHaveWork = false;
       return claimed.length;
     } catch (error) {
       this.logger.error({ err: error }, 'claiming invocations failed');
@@ -231,7 +253,7 @@ export class Worker implements InvocationSink {
         .finally(() => {
           this.inFlight.delete(work.id);
           if (this.pending.length > 0) this.startPending();
-          else this.wake();
+          else if (this.queueMayHaveWork && this.hasRoomToClaim()) this.resumeLoop();
           if (this.busy === 0 && this.drained) {
             const drained = this.drained;
             this.drained = null;
@@ -271,6 +293,7 @@ export class Worker implements InvocationSink {
     const job: InvocationJob = {
       destinationId: destination.id,
       bytecode: prepared.bytecode,
+      lines: prepared.lines,
       inputsSchema: prepared.inputsSchema,
       inputs: prepared.inputs,
       globals: work.globals as unknown as Globals,

@@ -1,0 +1,305 @@
+/**
+ * End-to-end benchmark: capture → persons → matcher → queue → worker → executor → fetch → a local sink.
+ *
+ * Sluice runs in this thread (durable SQLite, synchronous=FULL, on a temp dir); a harness worker thread
+ * runs both the load generator (`/batch` requests) and the sink (a bare `node:http` server counting
+ * deliveries and measuring capture→delivery latency from a timestamp the event carries).
+ *
+ *   1. throughput with 1 enabled destination (filter matching half the events),
+ *   2. throughput with 10 enabled destinations (each matching half the events),
+ *   3. p50/p99 capture→delivery latency at a steady 1,000 events/s (1 destination),
+ *   4. the baseline: the sink's bare capacity (undici, 64 connections, same bodies) and the ratio.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { cpus, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
+
+const TOKEN = 'phc_bench_e2e';
+const API_KEY = 'phx_bench_e2e_admin';
+const EVENTS_PER_REQUEST = 100;
+
+type Command =
+  | { cmd: 'sink' }
+  | { cmd: 'reset' }
+  | { cmd: 'stats' }
+  | { cmd: 'burst'; url: string; events: number; connections: number }
+  | { cmd: 'steady'; url: string; eventsPerSecond: number; seconds: number }
+  | { cmd: 'baseline'; seconds: number; connections: number };
+
+interface SinkStats {
+  deliveries: number;
+  firstAt: number;
+  lastAt: number;
+  latencies: number[];
+}
+
+// ---- harness (worker thread): load generator + sink -------------------------------------------------
+
+/** Events alternate between 10 `group` values; each destination's filter matches 5 of them. */
+function eventsBody(count: number, offset: number): string {
+  const sent = Date.now();
+  const events: string[] = [];
+  for (let i = 0; i < count; i++) {
+    const n = offset + i;
+    events.push(
+      `{"event":"purchase","distinct_id":"user-${n % 5000}","properties":{"group":${n % 10},"sent_ms":${sent},"amount":${n % 97},"$current_url":"https://shop.example/p/${n % 50}"}}`,
+    );
+  }
+  return `{"api_key":"${TOKEN}","batch":[${events.join(',')}]}`;
+}
+
+async function runHarness(): Promise<void> {
+  const { Pool } = await import('undici');
+  let stats: SinkStats = { deliveries: 0, firstAt: 0, lastAt: 0, latencies: [] };
+  const sink = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      const now = Date.now();
+      const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as { sent?: number };
+      if (stats.deliveries === 0) stats.firstAt = now;
+      stats.deliveries++;
+      stats.lastAt = now;
+      if (typeof body.sent === 'number') stats.latencies.push(now - body.sent);
+      res.writeHead(200, { 'content-type': 'application/json' }).end('{}');
+    });
+  });
+  await new Promise<void>((r) => sink.listen(0, '127.0.0.1', r));
+  const sinkUrl = `http://127.0.0.1:${(sink.address() as AddressInfo).port}`;
+
+  async function post(pool: InstanceType<typeof Pool>, path: string, body: string): Promise<number> {
+    const res = await pool.request({ path, method: 'POST', body, headers: { 'content-type': 'application/json' } });
+    await res.body.dump();
+    return res.statusCode;
+  }
+
+  async function burst(url: string, total: number, connections: number): Promise<{ startedAt: number; acceptedAt: number }> {
+    const pool = new Pool(url, { connections, pipelining: 1 });
+    const startedAt = Date.now();
+    let next = 0;
+    const loop = async () => {
+      while (next < total) {
+        const offset = next;
+        const count = Math.min(EVENTS_PER_REQUEST, total - next);
+        next += count;
+        const status = await post(pool, '/batch/', eventsBody(count, offset));
+        if (status !== 200) throw new Error(`capture answered ${status}`);
+      }
+    };
+    await Promise.all(Array.from({ length: connections }, loop));
+    const acceptedAt = Date.now();
+    await pool.close();
+    return { startedAt, acceptedAt };
+  }
+
+  async function steady(url: string, eventsPerSecond: number, seconds: number): Promise<{ sent: number }> {
+    const pool = new Pool(url, { connections: 8, pipelining: 1 });
+    const tickMs = 10;
+    const perTick = Math.max(1, Math.round((eventsPerSecond * tickMs) / 1000));
+    const start = Date.now();
+    let sent = 0;
+    const pending: Promise<number>[] = [];
+    for (let tick = 0; Date.now() - start < seconds * 1000; tick++) {
+      const due = start + tick * tickMs;
+      const wait = due - Date.now();
+      if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+      pending.push(post(pool, '/batch/', eventsBody(perTick, sent)));
+      sent += perTick;
+    }
+    await Promise.all(pending);
+    await pool.close();
+    return { sent };
+  }
+
+  async function baseline(seconds: number, connections: number): Promise<{ perSecond: number }> {
+    const pool = new Pool(sinkUrl, { connections, pipelining: 1 });
+    const body = JSON.stringify({ sent: Date.now(), event: { name: 'purchase' }, person: { id: 'x' } });
+    const end = Date.now() + seconds * 1000;
+    let count = 0;
+    const loop = async () => {
+      while (Date.now() < end) {
+        await post(pool, '/', body);
+        count++;
+      }
+    };
+    const start = Date.now();
+    await Promise.all(Array.from({ length: connections }, loop));
+    const elapsed = Date.now() - start;
+    await pool.close();
+    return { perSecond: count / (elapsed / 1000) };
+  }
+
+  parentPort!.on('message', (message: Command) => {
+    const reply = (value: unknown) => parentPort!.postMessage(value);
+    const fail = (error: unknown) => parentPort!.postMessage({ error: String(error) });
+    switch (message.cmd) {
+      case 'sink':
+        return reply({ url: sinkUrl });
+      case 'reset':
+        stats = { deliveries: 0, firstAt: 0, lastAt: 0, latencies: [] };
+        return reply({});
+      case 'stats':
+        return reply(stats);
+      case 'burst':
+        return void burst(message.url, message.events, message.connections).then(reply, fail);
+      case 'steady':
+        return void steady(message.url, message.eventsPerSecond, message.seconds).then(reply, fail);
+      case 'baseline':
+        return void baseline(message.seconds, message.connections).then(reply, fail);
+    }
+  });
+}
+
+if (!isMainThread && (workerData as { sluiceE2eHarness?: boolean } | undefined)?.sluiceE2eHarness) {
+  void runHarness();
+}
+
+// ---- main thread -------------------------------------------------------------------------------------
+
+class Harness {
+  private readonly worker = new Worker(new URL(import.meta.url), { workerData: { sluiceE2eHarness: true } });
+
+  ask<T>(command: Command): Promise<T> {
+    return new Promise((resolve, reject) => {
+      this.worker.once('message', (value: T & { error?: string }) => (value && value.error ? reject(new Error(value.error)) : resolve(value)));
+      this.worker.postMessage(command);
+    });
+  }
+
+  close(): Promise<number> {
+    return this.worker.terminate();
+  }
+}
+
+function percentile(sorted: number[], p: number): number {
+  if (sorted.length === 0) return NaN;
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+}
+
+const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
+
+async function withSluice<T>(destinations: number, sinkUrl: string, body: (sluice: import('../src/cli/start.js').RunningSluice) => Promise<T>): Promise<T> {
+  const { startSluice } = await import('../src/cli/start.js');
+  const dataDir = mkdtempSync(join(tmpdir(), 'sluice-bench-e2e-'));
+  const sluice = await startSluice({
+    dataDir,
+    port: 0,
+    host: '127.0.0.1',
+    env: { SLUICE_BOOTSTRAP_PROJECT_TOKEN: TOKEN, SLUICE_BOOTSTRAP_API_KEY: API_KEY, SLUICE_FETCH_ALLOW_HOSTS: '127.0.0.1' },
+    logger: false,
+    synchronous: 'full',
+  });
+  try {
+    for (let i = 0; i < destinations; i++) {
+      const groups = [0, 1, 2, 3, 4].map((k) => (i + k) % 10);
+      const res = await fetch(`${sluice.url}/api/projects/1/hog_functions/`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${API_KEY}`, 'content-type': 'application/json' },
+        body: JSON.stringify({
+          template_id: 'template-webhook',
+          name: `sink ${i}`,
+          inputs: {
+            url: { value: `${sinkUrl}/d${i}` },
+            body: { value: { sent: '{event.properties.sent_ms}', event: '{event.event}', amount: '{event.properties.amount}', person: '{person.id}' } },
+          },
+          filters: { events: [{ id: 'purchase', type: 'events', properties: [{ key: 'group', type: 'event', operator: 'exact', value: groups }] }] },
+        }),
+      });
+      if (res.status !== 201) throw new Error(`creating destination ${i} failed: ${res.status} ${await res.text()}`);
+    }
+    await sluice.runtime.reload();
+    return await body(sluice);
+  } finally {
+    await sluice.close();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+async function waitForDeliveries(harness: Harness, expected: number, timeoutMs: number): Promise<SinkStats> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const stats = await harness.ask<SinkStats>({ cmd: 'stats' });
+    if (stats.deliveries >= expected || Date.now() > deadline) return stats;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+async function throughput(harness: Harness, sinkUrl: string, destinations: number, events: number): Promise<{ endToEnd: number; drain: number }> {
+  return withSluice(destinations, sinkUrl, async (sluice) => {
+    const label = `${destinations} destination${destinations > 1 ? 's' : ''}`;
+    const expected = (events * destinations) / 2;
+
+    // a. Everything at once: capture, persons, matching and delivery share the process.
+    await harness.ask({ cmd: 'reset' });
+    const { startedAt, acceptedAt } = await harness.ask<{ startedAt: number; acceptedAt: number }>({ cmd: 'burst', url: sluice.url, events, connections: 16 });
+    const stats = await waitForDeliveries(harness, expected, 120_000);
+    const seconds = (stats.lastAt - startedAt) / 1000;
+    const endToEnd = stats.deliveries / seconds;
+    console.log(
+      `${label}, end to end: ${fmt(endToEnd)} deliveries/s ` +
+        `(${fmt(stats.deliveries)}/${fmt(expected)} deliveries of ${fmt(events)} events in ${seconds.toFixed(2)} s from the first capture; ` +
+        `capture took ${((acceptedAt - startedAt) / 1000).toFixed(2)} s)`,
+    );
+
+    // b. The runtime alone: the same events captured and person-processed first, then matched and delivered.
+    await sluice.runtime.matcher.stop();
+    await sluice.runtime.worker.stop();
+    await harness.ask({ cmd: 'reset' });
+    await harness.ask({ cmd: 'burst', url: sluice.url, events, connections: 16 });
+    await sluice.writer.drain();
+    await sluice.pipeline.waitFor(await sluice.store.lastEventSeq());
+    const drainStart = Date.now();
+    sluice.runtime.worker.start();
+    await sluice.runtime.matcher.start();
+    const drained = await waitForDeliveries(harness, expected, 120_000);
+    const drainSeconds = (drained.lastAt - drainStart) / 1000;
+    const drain = drained.deliveries / drainSeconds;
+    const worker = sluice.runtime.worker.stats;
+    console.log(
+      `${label}, runtime only (a captured backlog matched and delivered): ${fmt(drain)} deliveries/s ` +
+        `(${fmt(drained.deliveries)} in ${drainSeconds.toFixed(2)} s; totals ${worker.succeeded} succeeded, ${worker.failed} failed, ${worker.retried} retried)`,
+    );
+    return { endToEnd, drain };
+  });
+}
+
+async function latency(harness: Harness, sinkUrl: string, eventsPerSecond: number, seconds: number): Promise<void> {
+  await withSluice(1, sinkUrl, async (sluice) => {
+    // Warm up (JIT, connection pools), then measure.
+    await harness.ask({ cmd: 'steady', url: sluice.url, eventsPerSecond, seconds: 1 });
+    await new Promise((r) => setTimeout(r, 500));
+    await harness.ask({ cmd: 'reset' });
+    const { sent } = await harness.ask<{ sent: number }>({ cmd: 'steady', url: sluice.url, eventsPerSecond, seconds });
+    const stats = await waitForDeliveries(harness, sent / 2, 30_000);
+    const sorted = [...stats.latencies].sort((a, b) => a - b);
+    console.log(
+      `latency at ${fmt(eventsPerSecond)} events/s (1 destination, ${fmt(stats.deliveries)} deliveries over ${seconds} s): ` +
+        `capture→delivery p50 ${percentile(sorted, 50).toFixed(0)} ms, p99 ${percentile(sorted, 99).toFixed(0)} ms, max ${sorted[sorted.length - 1]?.toFixed(0)} ms`,
+    );
+  });
+}
+
+export async function runE2eBench(): Promise<void> {
+  const events = Number(process.env.SLUICE_BENCH_E2E_EVENTS ?? 20_000);
+  const seconds = Number(process.env.SLUICE_BENCH_SECONDS ?? 10);
+  const harness = new Harness();
+  try {
+    const { url: sinkUrl } = await harness.ask<{ url: string }>({ cmd: 'sink' });
+    console.log(`machine: ${cpus().length} cores, Node ${process.version}; SQLite WAL, synchronous=FULL; sink and load generator in a worker thread`);
+    const one = await throughput(harness, sinkUrl, 1, events);
+    const ten = await throughput(harness, sinkUrl, 10, Math.round(events / 5));
+    await latency(harness, sinkUrl, 1_000, seconds);
+    const base = await harness.ask<{ perSecond: number }>({ cmd: 'baseline', seconds: 3, connections: 64 });
+    console.log(`baseline (the bare sink, undici with 64 connections): ${fmt(base.perSecond)} requests/s`);
+    const ratio = (n: number) => (n / base.perSecond).toFixed(2);
+    console.log(
+      `ratio to the bare sink: 1 destination ${ratio(one.endToEnd)}x end to end, ${ratio(one.drain)}x runtime only; ` +
+        `10 destinations ${ratio(ten.endToEnd)}x end to end, ${ratio(ten.drain)}x runtime only`,
+    );
+  } finally {
+    await harness.close();
+  }
+}
