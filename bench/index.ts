@@ -6,6 +6,7 @@ const BENCHMARKS: Record<string, () => Promise<void>> = {
   hog: async () => (await import('./hog.js')).runHogBench(),
   intake: async () => (await import('./intake.js')).runIntakeBench(),
   e2e: async () => (await import('./e2e.js')).runE2eBench(),
+  'e2e-postgres': async () => (await import('./e2e-postgres.js')).runE2ePostgresBench(),
 };
 
 async function main(names: string[]): Promise<void> {

@@ -1,0 +1,112 @@
+/**
+ * A Sluice cluster of built CLI processes (`node dist/src/cli/index.js start --role …`) on one Postgres
+ * schema and a counting webhook sink: shared by `bench/e2e-postgres.ts` and `test/scale/multiprocess.test.ts`.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+
+export interface ClusterProcess {
+  role: string;
+  port: number;
+  child: ChildProcess;
+  exited: Promise<number | null>;
+}
+
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/** Starts one process and resolves when its `/_health` answers. */
+export async function startProcess(root: string, role: string, port: number, env: Record<string, string>, timeoutMs = 30_000): Promise<ClusterProcess> {
+  const child = spawn(process.execPath, [join(root, 'dist', 'src', 'cli', 'index.js'), 'start', '--role', role], {
+    cwd: root,
+    env: { ...process.env, ...env, SLUICE_PORT: String(port), SLUICE_HOST: '127.0.0.1' },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr!.on('data', (chunk: Buffer) => {
+    stderr = (stderr + chunk.toString()).slice(-4_000);
+  });
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`${role} on port ${port} exited with ${child.exitCode}: ${stderr}`);
+    try {
+      const res = await fetch(`http://127.0.0.1:${port}/_health`);
+      if (res.ok) break;
+    } catch {
+      // not listening yet
+    }
+    if (Date.now() > deadline) {
+      child.kill('SIGKILL');
+      throw new Error(`${role} on port ${port} did not start within ${timeoutMs} ms: ${stderr}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  return { role, port, child, exited };
+}
+
+export async function stopProcess(p: ClusterProcess, signal: NodeJS.Signals = 'SIGTERM', timeoutMs = 15_000): Promise<void> {
+  if (p.child.exitCode !== null || p.child.signalCode !== null) return;
+  p.child.kill(signal);
+  const timer = setTimeout(() => p.child.kill('SIGKILL'), timeoutMs);
+  await p.exited;
+  clearTimeout(timer);
+}
+
+export interface CountingSink {
+  url: string;
+  /** Deliveries per event number (`n` in the body). */
+  counts: Map<number, number>;
+  requests: number;
+  close(): Promise<void>;
+}
+
+/** A bare HTTP server answering 200 and counting the `n` of each JSON body it receives. */
+export async function startCountingSink(): Promise<CountingSink> {
+  const counts = new Map<number, number>();
+  const sink = { counts, requests: 0 } as CountingSink;
+  const server: Server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      sink.requests++;
+      try {
+        const n = Number((JSON.parse(Buffer.concat(chunks).toString('utf8')) as { n: unknown }).n);
+        if (Number.isInteger(n)) counts.set(n, (counts.get(n) ?? 0) + 1);
+      } catch {
+        // not ours
+      }
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end('{}');
+    });
+  });
+  server.keepAliveTimeout = 60_000;
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  sink.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  sink.close = () =>
+    new Promise((resolve) => {
+      server.closeAllConnections();
+      server.close(() => resolve());
+    });
+  return sink;
+}
+
+/** The webhook destination every event `signed up` goes to, with its number as the body. */
+export function webhookDestination(sinkUrl: string): Record<string, unknown> {
+  return {
+    template_id: 'template-webhook',
+    name: 'Scale test sink',
+    inputs: { url: { value: `${sinkUrl}/hook` }, body: { value: { n: '{event.properties.n}' } } },
+    filters: { events: [{ id: 'signed up', type: 'events' }] },
+  };
+}
