@@ -4,6 +4,7 @@ import Fastify, { LogController, type FastifyInstance, type FastifyServerOptions
 import { createKeyring, type Keyring } from '../destinations/secrets.js';
 import type { Intake } from '../ingest/intake.js';
 import type { HttpRequest, HttpResponse } from '../runtime/executor.js';
+import { HealthMonitor } from '../runtime/health-monitor.js';
 import type { Store } from '../store/store.js';
 import { errorHandler } from './plugins/error-handler.js';
 import { captureRoutes } from './routes/capture/index.js';
@@ -26,6 +27,13 @@ export interface ServerDeps {
   fetch?: (request: HttpRequest) => Promise<HttpResponse>;
   /** Base URL of the web UI, for the `url` globals. */
   siteUrl?: string;
+  /**
+   * Destination health for the API (re-enable, status). Default: a monitor of its own on the store that
+   * never starts, notifying through `fetch` and the intake.
+   */
+  health?: HealthMonitor;
+  /** Replay rate and cap (tests). */
+  replay?: { perSecond?: number; max?: number };
 }
 
 /** Builds the HTTP application. Never listens: the caller (CLI, tests, bench) decides where. */
@@ -52,8 +60,19 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   app.get('/api/schema/', { schema: { hide: true } }, async () => app.swagger());
   await app.register(captureRoutes, { intake: deps.intake });
   await app.register(projectRoutes, { store: deps.store });
+  const fetchForHealth = deps.fetch;
+  const health =
+    deps.health ??
+    new HealthMonitor({
+      store: deps.store,
+      ...(fetchForHealth ? { fetch: (request: HttpRequest) => fetchForHealth(request) } : {}),
+      capture: (projectId, events) => deps.intake.captureInternal(projectId, events),
+      ...(deps.siteUrl ? { siteUrl: deps.siteUrl } : {}),
+    });
   await app.register(destinationRoutes, {
     store: deps.store,
+    health,
+    ...(deps.replay ? { replay: deps.replay } : {}),
     keyring: deps.keyring ?? createKeyring([randomBytes(32)]),
     onDestinationsChanged: deps.onDestinationsChanged,
     fetch: deps.fetch,

@@ -11,6 +11,7 @@ import { collectSecretValues, decryptSecret, isEncryptedSecret, type Keyring } f
 import { uiUrls } from '../destinations/globals.js';
 import type { StoredDestination, Store } from '../store/store.js';
 import { DEFAULT_RETRY_POLICY, normalizeRetryPolicy, type RetryPolicy } from './backoff.js';
+import type { HealthState } from './health.js';
 
 /** What the executor needs for one destination or one of its mappings, secrets decrypted. */
 export interface PreparedJob {
@@ -136,6 +137,14 @@ export function retryPolicyOf(config: Pick<Destination, 'retry_policy'>): RetryP
   }
 }
 
+/** What the runtime asks of the health watcher (`HealthMonitor`) about a destination. */
+export interface HealthView {
+  isDisabled(destinationId: string): boolean;
+  stateOf(destinationId: string): HealthState;
+  /** Priority number for new invocations (lower runs first). */
+  priorityOf(destinationId: string): number;
+}
+
 export interface RegistryOptions {
   store: Store;
   keyring?: Keyring;
@@ -162,6 +171,8 @@ export class DestinationRegistry {
   private lastCheckMs = 0;
   private reloading: Promise<void> | null = null;
   private reloadAgain = false;
+  /** Destination health, when the runtime watches it (set by `startRuntime`). */
+  health: HealthView | null = null;
 
   constructor(options: RegistryOptions) {
     this.store = options.store;

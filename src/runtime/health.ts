@@ -113,6 +113,17 @@ export function costOf(observation: HealthObservation, costs: HealthCosts = DEFA
   }
 }
 
+/** What a fetch's outcome (a response or a thrown error) and duration mean for the destination's health. */
+export function fetchObservation(outcome: unknown, ms: number, retryable: (outcome: unknown) => boolean): HealthObservation {
+  if (typeof outcome === 'object' && outcome !== null && typeof (outcome as { status?: unknown }).status === 'number') {
+    const status = (outcome as { status: number }).status;
+    return retryable(outcome) ? { kind: 'fetch', ms, result: 'failed', error: `fetch answered status ${status}` } : { kind: 'fetch', ms, result: 'ok' };
+  }
+  const code = (outcome as { code?: unknown } | null)?.code;
+  const error = outcome instanceof Error ? outcome.message : String(outcome);
+  return { kind: 'fetch', ms, result: code === 'SLUICE_ERR_RUNTIME_FETCH_TIMEOUT' ? 'timeout' : 'failed', error };
+}
+
 /** A short description of a costly observation, for the reason of a state change. */
 export function problemOf(observation: HealthObservation, policy: HealthPolicy = DEFAULT_HEALTH_POLICY): string | null {
   switch (observation.kind) {

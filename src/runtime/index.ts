@@ -9,6 +9,7 @@ import type { Store } from '../store/store.js';
 import { DestinationRegistry } from './destination-registry.js';
 import { InvocationExecutor, type CapturedEvent, type ExecutorLimits } from './executor.js';
 import { createFetchExecutor, type FetchExecutor, type FetchExecutorOptions } from './fetch.js';
+import { HealthMonitor, type HealthMonitorOptions } from './health-monitor.js';
 import { Matcher } from './matcher.js';
 import { RuntimeRecorder } from './recorder.js';
 import { DEFAULT_RETENTION, RetentionJob, type RetentionPeriods } from './retention.js';
@@ -35,7 +36,7 @@ export interface RuntimeOptions {
   /** A ready fetch executor (tests); overrides `fetchOptions`. */
   fetcher?: FetchExecutor;
   executorLimits?: Partial<ExecutorLimits>;
-  worker?: { batchSize?: number; concurrency?: number; lockMs?: number; pollMs?: number; workerId?: string };
+  worker?: { batchSize?: number; concurrency?: number; lockMs?: number; pollMs?: number; workerId?: string; maxPerDestination?: number };
   matcher?: { batchSize?: number };
   retention?: Partial<RetentionPeriods> & { intervalMs?: number };
   /** Destination version checks, ms. Default 200. */
@@ -45,6 +46,8 @@ export interface RuntimeOptions {
    * from the queue only, and starts `runtime.matcher` if it becomes the leader.
    */
   startMatcher?: boolean;
+  /** The health watcher's policy and clock (tests); see `health.ts` for the defaults. */
+  health?: Pick<HealthMonitorOptions, 'policy' | 'now' | 'tickMs' | 'persistMs'>;
 }
 
 export interface Runtime {
@@ -53,6 +56,7 @@ export interface Runtime {
   registry: DestinationRegistry;
   recorder: RuntimeRecorder;
   retention: RetentionJob;
+  health: HealthMonitor;
   /** Reload destinations now (for the management API). */
   reload(): Promise<void>;
   /** Stop matching (after everything handed over), finish in-flight invocations, flush, stop retention. */
@@ -71,13 +75,28 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     store,
     ...(options.keyring ? { keyring: options.keyring } : {}),
     checkIntervalMs: options.reloadCheckMs ?? 200,
-    // A changed destination starts with a fresh masking window.
-    onChanged: (ids) => ids.forEach((id) => masking.reset(id)),
+    // A changed destination starts with a fresh masking window, and its health is read again (a save
+    // may have re-enabled it).
+    onChanged: (ids) => {
+      ids.forEach((id) => masking.reset(id));
+      void health.refresh(ids).catch(() => {});
+    },
   });
   const workerLogger = childOf(logger, 'worker');
   const recorder = new RuntimeRecorder({ store, ...(workerLogger ? { logger: workerLogger } : {}) });
   const fetcher = options.fetcher ?? createFetchExecutor(options.fetchOptions ?? {});
   const intake = options.intake;
+  const healthLogger = childOf(logger, 'health');
+  const health = new HealthMonitor({
+    store,
+    siteUrl: options.siteUrl,
+    fetch: (request) => fetcher.fetch(request),
+    ...(intake ? { capture: (projectId: number, events: CapturedEvent[]) => intake.captureInternal(projectId, events) } : {}),
+    ...(healthLogger ? { logger: healthLogger } : {}),
+    ...(options.health ?? {}),
+  });
+  registry.health = health;
+  recorder.healthObserver = (projectId, destinationId, observation) => health.observe(projectId, destinationId, observation);
   const worker = new Worker({
     store,
     registry,
@@ -103,6 +122,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
   const { intervalMs, ...periods } = options.retention ?? {};
   const retention = new RetentionJob(store, { ...DEFAULT_RETENTION, ...periods }, intervalMs, childOf(logger, 'retention'));
 
+  await health.start();
   worker.start();
   if (options.startMatcher !== false) await matcher.start();
   retention.start();
@@ -116,6 +136,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     registry,
     recorder,
     retention,
+    health,
     reload: () => registry.reload(),
     stop() {
       stopping ??= (async () => {
@@ -124,6 +145,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
         await worker.stop();
         await retention.stop();
         await recorder.flush();
+        await health.stop();
         if (!options.fetcher) await fetcher.close();
       })();
       return stopping;
@@ -136,3 +158,4 @@ export { Worker } from './worker.js';
 export { DestinationRegistry } from './destination-registry.js';
 export { RuntimeRecorder } from './recorder.js';
 export { RetentionJob, applyRetention, DEFAULT_RETENTION } from './retention.js';
+export { HealthMonitor } from './health-monitor.js';

@@ -337,7 +337,8 @@ export class Matcher {
       mappingIndex,
       eventUuid: event.event.uuid,
       globals: globals as unknown as JsonObject,
-      priority: 0,
+      // Degraded destinations' invocations are claimed after healthy ones'.
+      priority: this.registry.health?.priorityOf(destination.id) ?? 0,
       scheduledAt: nowMs,
     };
   }

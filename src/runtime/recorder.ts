@@ -6,6 +6,7 @@
  * Metric increments are summed per (destination, hour, name) before they are written.
  */
 import type { InvocationLog } from './executor.js';
+import type { HealthObservation } from './health.js';
 import type { InvocationUpdate, LogEntry, LogLevel, MetricIncrement, Store } from '../store/store.js';
 
 export interface RecorderLogger {
@@ -31,7 +32,12 @@ export type RuntimeMetric =
   | 'inputs_failed'
   | 'masked'
   | 'fetch'
-  | 'retried';
+  | 'retried'
+  | 'parked'
+  | 'replayed';
+
+/** Receives the worker's health observations (the health monitor, `health-monitor.ts`). */
+export type HealthObserver = (projectId: number, destinationId: string, observation: HealthObservation) => void;
 
 const HOUR_MS = 3_600_000;
 
@@ -53,6 +59,8 @@ export class RuntimeRecorder {
   private writing: Promise<void> = Promise.resolve();
   private lastHourMs = -1;
   private lastHour = '';
+  /** Set by the runtime: where `observe` sends what the worker saw. */
+  healthObserver: HealthObserver | null = null;
 
   constructor(options: RecorderOptions) {
     this.store = options.store;
@@ -88,6 +96,11 @@ export class RuntimeRecorder {
     if (existing) existing.count += count;
     else this.metrics.set(key, { projectId, destinationId, hour, name, count });
     this.schedule();
+  }
+
+  /** An outcome or timing for the destination's health watcher (nothing is written here). */
+  observe(projectId: number, destinationId: string, observation: HealthObservation): void {
+    this.healthObserver?.(projectId, destinationId, observation);
   }
 
   /** Writes everything buffered so far; resolves once it is committed. */

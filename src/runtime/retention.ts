@@ -1,7 +1,8 @@
 /**
  * Retention: every few minutes, delete finished invocations, destination logs and metrics older than
  * their configured periods (defaults: 24 hours, 7 days, 90 days). Queued and running invocations are
- * never deleted, however old.
+ * never deleted, however old. Parked invocations (kept while a destination was disabled by its health
+ * watcher, for a replay) go 7 days after they were created.
  */
 import type { Store } from '../store/store.js';
 import { hourBucket } from './recorder.js';
@@ -13,12 +14,15 @@ export interface RetentionPeriods {
   invocationsMs: number;
   logsMs: number;
   metricsMs: number;
+  /** Parked invocations, counted from their creation. */
+  parkedMs: number;
 }
 
 export const DEFAULT_RETENTION: Readonly<RetentionPeriods> = Object.freeze({
   invocationsMs: DAY_MS,
   logsMs: 7 * DAY_MS,
   metricsMs: 90 * DAY_MS,
+  parkedMs: 7 * DAY_MS,
 });
 
 export interface RetentionLogger {
@@ -30,6 +34,7 @@ export interface RetentionResult {
   invocations: number;
   logs: number;
   metrics: number;
+  parked: number;
 }
 
 /** One pass: what is older than each period at `now` goes. */
@@ -38,7 +43,8 @@ export async function applyRetention(store: Store, periods: RetentionPeriods, no
   const logs = await store.deleteLogsBefore(new Date(now - periods.logsMs).toISOString());
   // Only whole hours older than the period: the bucket that straddles the cut-off stays.
   const metrics = await store.deleteMetricsBefore(hourBucket(now - periods.metricsMs));
-  return { invocations, logs, metrics };
+  const parked = await store.deleteParkedInvocations(now - periods.parkedMs);
+  return { invocations, logs, metrics, parked };
 }
 
 export class RetentionJob {
@@ -66,7 +72,7 @@ export class RetentionJob {
       if (!this.timer) return;
       try {
         const deleted = await applyRetention(this.store, this.periods, this.now());
-        if (deleted.invocations + deleted.logs + deleted.metrics > 0) this.logger?.info({ deleted }, 'retention: deleted old invocations, logs and metrics');
+        if (deleted.invocations + deleted.logs + deleted.metrics + deleted.parked > 0) this.logger?.info({ deleted }, 'retention: deleted old invocations, logs and metrics');
       } catch (error) {
         this.logger?.error({ err: error }, 'retention pass failed');
       }

@@ -18,6 +18,7 @@ import type { Globals } from '../destinations/globals.js';
 import { redactSecrets } from '../destinations/secrets.js';
 import type { Store, Invocation, NewInvocation } from '../store/store.js';
 import { nextRetryDelay } from './backoff.js';
+import { fetchObservation } from './health.js';
 import type { CapturedEvent, HttpResponse, InvocationExecutor, InvocationJob, Step, Suspension } from './executor.js';
 import { retryAfterMsOf, shouldRetry, type FetchExecutor, type FetchResponse } from './fetch.js';
 import type { CompiledDestination, DestinationRegistry, PreparedJob } from './destination-registry.js';
@@ -51,6 +52,11 @@ export interface WorkerOptions {
   pollMs?: number;
   /** Invocations the matcher may hand over in memory beyond those running. Default 10 000. */
   maxPending?: number;
+  /**
+   * Invocations of one destination running at the same time, so one slow or timing-out destination never
+   * holds every slot; a degraded destination gets a quarter of it. Default `concurrency / 4`.
+   */
+  maxPerDestination?: number;
   now?: () => number;
 }
 
@@ -111,6 +117,11 @@ export class Worker implements InvocationSink {
    * while it is set, so a worker fed in memory does not query an empty queue after every invocation.
    */
   private queueMayHaveWork = true;
+  private readonly maxPerDestination: number;
+  /** Running invocations per destination, and those held back while their destination is at its cap. */
+  private readonly runningPer = new Map<string, number>();
+  private readonly held = new Map<string, Work[]>();
+  private heldCount = 0;
   /** Counters for tests and the benchmark. */
   readonly stats = { succeeded: 0, failed: 0, retried: 0, fetches: 0 };
 
@@ -128,11 +139,12 @@ export class Worker implements InvocationSink {
     this.lockMs = options.lockMs ?? 30_000;
     this.pollMs = options.pollMs ?? 1_000;
     this.maxPending = options.maxPending ?? 10_000;
+    this.maxPerDestination = Math.max(1, options.maxPerDestination ?? Math.floor(this.concurrency / 4));
     this.now = options.now ?? Date.now;
   }
 
   get busy(): number {
-    return this.inFlight.size + this.pending.length;
+    return this.inFlight.size + this.pending.length + this.heldCount;
   }
 
   start(): void {
@@ -175,7 +187,7 @@ export class Worker implements InvocationSink {
     await this.loop;
     for (const timer of this.retryTimers) clearTimeout(timer);
     this.retryTimers.clear();
-    const unstarted = this.pending.splice(0);
+    const unstarted = [...this.pending.splice(0), ...this.takeHeld()];
     for (const work of unstarted) this.recorder.update(work.id, { state: 'queued' });
     await Promise.all(this.inFlight.values());
     if (this.heartbeat) clearInterval(this.heartbeat);
@@ -212,7 +224,7 @@ export class Worker implements InvocationSink {
   }
 
   private hasRoomToClaim(): boolean {
-    return this.pending.length === 0 && this.concurrency - this.inFlight.size >= Math.min(this.batchSize, this.concurrency / 2);
+    return this.pending.length === 0 && this.heldCount < this.maxPending && this.concurrency - this.inFlight.size >= Math.min(this.batchSize, this.concurrency / 2);
   }
 
   private async run(): Promise<void> {
@@ -246,12 +258,14 @@ export class Worker implements InvocationSink {
     while (this.pending.length > 0 && this.inFlight.size < this.concurrency) {
       const work = this.pending.shift()!;
       if (this.inFlight.has(work.id)) continue;
+      if (this.holdAtDestinationCap(work)) continue;
       const done = this.process(work)
         .catch((error: unknown) => {
           this.logger.error({ err: error, invocationId: work.id }, 'invocation crashed the worker; it will be retried after its lock expires');
         })
         .finally(() => {
           this.inFlight.delete(work.id);
+          this.releaseDestinationSlot(work.destinationId);
           if (this.pending.length > 0) this.startPending();
           else if (this.queueMayHaveWork && this.hasRoomToClaim()) this.resumeLoop();
           if (this.busy === 0 && this.drained) {
@@ -264,8 +278,43 @@ export class Worker implements InvocationSink {
     }
   }
 
+  /** Takes a slot of the work's destination, or holds the work back (true) while the destination is at its cap. */
+  private holdAtDestinationCap(work: Work): boolean {
+    const running = this.runningPer.get(work.destinationId) ?? 0;
+    const degraded = this.registry.health?.stateOf(work.destinationId) === 'degraded';
+    const cap = degraded ? Math.max(1, Math.floor(this.maxPerDestination / 4)) : this.maxPerDestination;
+    if (running < cap) {
+      this.runningPer.set(work.destinationId, running + 1);
+      return false;
+    }
+    let list = this.held.get(work.destinationId);
+    if (!list) this.held.set(work.destinationId, (list = []));
+    list.push(work);
+    this.heldCount++;
+    return true;
+  }
+
+  /** Frees a slot of the destination and moves its next held invocation to the front of the line. */
+  private releaseDestinationSlot(destinationId: string): void {
+    const running = (this.runningPer.get(destinationId) ?? 1) - 1;
+    if (running > 0) this.runningPer.set(destinationId, running);
+    else this.runningPer.delete(destinationId);
+    const list = this.held.get(destinationId);
+    if (!list || list.length === 0) return;
+    this.pending.unshift(list.shift()!);
+    this.heldCount--;
+    if (list.length === 0) this.held.delete(destinationId);
+  }
+
+  private takeHeld(): Work[] {
+    const all = [...this.held.values()].flat();
+    this.held.clear();
+    this.heldCount = 0;
+    return all;
+  }
+
   private async extendLocks(): Promise<void> {
-    const ids = [...this.inFlight.keys(), ...this.pending.map((w) => w.id)];
+    const ids = [...this.inFlight.keys(), ...this.pending.map((w) => w.id), ...[...this.held.values()].flat().map((w) => w.id)];
     if (ids.length === 0) return;
     try {
       await this.store.extendInvocationLocks({ workerId: this.workerId, ids, lockedUntil: this.now() + this.lockMs });
@@ -281,6 +330,12 @@ export class Worker implements InvocationSink {
     if (!destination || !destination.enabled) {
       const why = destination ? 'the destination is disabled' : 'the destination was deleted';
       this.recorder.update(work.id, { state: 'skipped', error: why, finishedAt: this.now(), suspension: null });
+      return;
+    }
+    if (this.registry.health?.isDisabled(work.destinationId)) {
+      // Disabled by its health watcher: kept as `parked` for a replay; parked invocations are never claimed.
+      this.recorder.update(work.id, { state: 'parked' });
+      this.recorder.metric(work.projectId, work.destinationId, 'parked');
       return;
     }
     const prepared = destination.job(work.mappingIndex);
@@ -326,6 +381,7 @@ export class Worker implements InvocationSink {
   private afterStep(run: RunContext, step: Step): void {
     const { work } = run;
     this.recorder.logSteps(work.projectId, work.destinationId, work.id, step.logs);
+    if (step.kind === 'done') this.recorder.observe(work.projectId, work.destinationId, { kind: 'hog', ms: step.vmMs });
     if (step.captured.length > 0 && this.capture) {
       this.capture(work.projectId, step.captured).catch((error: unknown) => {
         this.recorder.log(work.projectId, work.destinationId, work.id, 'error', `postHogCapture could not store its events: ${errorText(error)}`);
@@ -341,6 +397,7 @@ export class Worker implements InvocationSink {
     const { work, destination } = run;
     let outcome: FetchResponse | unknown;
     let response: FetchResponse | null = null;
+    const fetchStarted = performance.now();
     try {
       response = await this.fetcher.fetch(suspension.request);
       outcome = response;
@@ -349,6 +406,7 @@ export class Worker implements InvocationSink {
     }
     this.stats.fetches++;
     this.recorder.metric(work.projectId, work.destinationId, 'fetch');
+    this.recorder.observe(work.projectId, work.destinationId, fetchObservation(outcome, performance.now() - fetchStarted, shouldRetry));
 
     if (shouldRetry(outcome)) {
       const now = this.now();
@@ -404,6 +462,7 @@ export class Worker implements InvocationSink {
       finishedAt: this.now(),
     });
     this.recorder.metric(work.projectId, work.destinationId, 'succeeded');
+    this.recorder.observe(work.projectId, work.destinationId, { kind: 'succeeded' });
     this.stats.succeeded++;
   }
 
@@ -421,6 +480,7 @@ export class Worker implements InvocationSink {
     });
     if (!logged) this.recorder.log(work.projectId, work.destinationId, work.id, 'error', text);
     this.recorder.metric(work.projectId, work.destinationId, 'failed');
+    this.recorder.observe(work.projectId, work.destinationId, { kind: 'failed', error: text });
     if (failure === 'inputs') this.recorder.metric(work.projectId, work.destinationId, 'inputs_failed');
     this.stats.failed++;
   }

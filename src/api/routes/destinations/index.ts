@@ -21,22 +21,29 @@ import { logAndMetricRoutes } from './logs-metrics.js';
 import { encryptSecretInputs } from './secrets.js';
 import { testRunRoutes, type TestRunOptions } from './test-run.js';
 import { destinationOf, destinationView } from './views.js';
+import { healthRoutes, type HealthRoutesOptions } from './health.js';
+import { statusView, type HealthMonitor } from '../../../runtime/health-monitor.js';
 
 export interface DestinationRoutesOptions extends TestRunOptions {
   store: Store;
   keyring: Keyring;
   /** Called after every write, so workers pick up the change at once. */
   onDestinationsChanged?: () => void;
+  /** Re-enables and reports destination health (a monitor that never starts is enough). */
+  health: HealthMonitor;
+  replay?: HealthRoutesOptions['replay'];
 }
 
 export async function destinationRoutes(app: FastifyInstance, opts: DestinationRoutesOptions): Promise<void> {
-  const { store, keyring } = opts;
+  const { store, keyring, health } = opts;
   await app.register(apiKeyAuth, { store });
 
   async function save(project: Project, body: unknown, existing?: Destination): Promise<Destination> {
     const result = validateForProject(body, project, existing);
     if (!result.ok) throw new ValidationFailed(result.errors);
     const destination = encryptSecretInputs(result.destination, keyring);
+    // Saving brings a disabled destination back (degraded); before the write, which makes runtimes re-read it.
+    if (existing) await health.reenable(project.id, destination.id, 'Re-enabled by saving the destination: running at lower priority until it proves healthy');
     await store.saveDestination({
       id: destination.id,
       projectId: project.id,
@@ -58,11 +65,12 @@ export async function destinationRoutes(app: FastifyInstance, opts: DestinationR
     async (request) => {
       const project = await projectOr404(store, request.params.project_id);
       const search = request.query.search?.toLowerCase();
+      const statuses = new Map((await store.listDestinationHealth(project.id)).map((h) => [h.destinationId, statusView(h)]));
       const results = (await store.listDestinations(project.id))
         .map(destinationOf)
         .filter((d) => request.query.enabled === undefined || d.enabled === request.query.enabled)
         .filter((d) => !search || d.name.toLowerCase().includes(search) || d.description.toLowerCase().includes(search))
-        .map(destinationView);
+        .map((d) => destinationView(d, statuses.get(d.id)));
       return { count: results.length, next: null, previous: null, results };
     },
   );
@@ -82,7 +90,10 @@ export async function destinationRoutes(app: FastifyInstance, opts: DestinationR
   app.get<{ Params: { project_id: number; id: string } }>(
     '/api/projects/:project_id/hog_functions/:id/',
     { schema: { params: destinationParams } },
-    async (request) => destinationView(await destinationOr404(store, request.params.project_id, request.params.id)),
+    async (request) => {
+      const destination = await destinationOr404(store, request.params.project_id, request.params.id);
+      return destinationView(destination, await health.status(request.params.project_id, destination.id));
+    },
   );
 
   for (const method of ['PATCH', 'PUT'] as const) {
@@ -95,7 +106,8 @@ export async function destinationRoutes(app: FastifyInstance, opts: DestinationR
         const existing = await destinationOr404(store, project.id, request.params.id);
         const { id: _ignored, ...body } = request.body;
         void _ignored;
-        return destinationView(await save(project, body, existing));
+        const saved = await save(project, body, existing);
+        return destinationView(saved, await health.status(project.id, saved.id));
       },
     });
   }
@@ -112,6 +124,18 @@ export async function destinationRoutes(app: FastifyInstance, opts: DestinationR
     },
   );
 
+  await app.register(healthRoutes, {
+    store,
+    health,
+    ...(opts.replay ? { replay: opts.replay } : {}),
+    async saveEnabled(projectId, id) {
+      const stored = await store.getDestination(projectId, id);
+      if (!stored) return;
+      const config = { ...stored.config, enabled: true, updated_at: new Date().toISOString() };
+      await store.saveDestination({ id, projectId, enabled: true, config });
+      opts.onDestinationsChanged?.();
+    },
+  });
   await app.register(testRunRoutes, opts);
   await app.register(logAndMetricRoutes, { store });
 }

@@ -1,4 +1,5 @@
 import type { Destination } from '../../../destinations/model.js';
+import { statusView, type DestinationStatus } from '../../../runtime/health-monitor.js';
 import type { StoredDestination } from '../../../store/store.js';
 import { publicInputs } from './secrets.js';
 
@@ -7,8 +8,11 @@ export function destinationOf(stored: StoredDestination): Destination {
   return stored.config as unknown as Destination;
 }
 
-/** A destination as the API returns it: PostHog's fields, secrets masked, compiled forms left out. */
-export function destinationView(destination: Destination) {
+/**
+ * A destination as the API returns it: PostHog's fields, secrets masked, compiled forms left out, and its
+ * health `status` (healthy with no dates when the watcher never recorded anything).
+ */
+export function destinationView(destination: Destination, status: DestinationStatus = statusView(null)) {
   const { bytecode: _bytecode, ...filters } = destination.filters ?? {};
   void _bytecode;
   return {
@@ -35,5 +39,6 @@ export function destinationView(destination: Destination) {
     retry_policy: destination.retry_policy ?? null,
     created_at: destination.created_at,
     updated_at: destination.updated_at,
+    status,
   };
 }

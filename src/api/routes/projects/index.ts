@@ -6,7 +6,24 @@ import { apiKeyAuth } from '../../plugins/auth.js';
 const PAGE_MAX = 1000;
 
 function projectView(p: Project) {
-  return { id: p.id, name: p.name, api_token: p.apiToken, created_at: p.createdAt };
+  const hook = p.settings.health_webhook_url;
+  return { id: p.id, name: p.name, api_token: p.apiToken, created_at: p.createdAt, health_webhook_url: typeof hook === 'string' ? hook : null };
+}
+
+/** Project settings a PATCH may change. `health_webhook_url`: called once per destination health change. */
+const projectPatchBody = {
+  type: 'object',
+  properties: { health_webhook_url: { anyOf: [{ type: 'string', maxLength: 2048 }, { type: 'null' }] } },
+  additionalProperties: false,
+} as const;
+
+function validWebhookUrl(value: string): boolean {
+  try {
+    const url = new URL(value);
+    return url.protocol === 'http:' || url.protocol === 'https:';
+  } catch {
+    return false;
+  }
 }
 
 function personView(p: Person) {
@@ -51,6 +68,23 @@ export async function projectRoutes(app: FastifyInstance, opts: { store: Store }
 
   app.get<{ Params: { id: number } }>('/api/projects/:id/', { schema: { params: projectParams } }, async (request) =>
     projectView(await projectOr404(request.params.id)),
+  );
+
+  app.patch<{ Params: { id: number }; Body: { health_webhook_url?: string | null } }>(
+    '/api/projects/:id/',
+    { schema: { params: projectParams, body: projectPatchBody } },
+    async (request) => {
+      const project = await projectOr404(request.params.id);
+      const settings = { ...project.settings };
+      const hook = request.body.health_webhook_url;
+      if (hook !== undefined) {
+        if (hook === null || hook === '') delete settings.health_webhook_url;
+        else if (!validWebhookUrl(hook)) throw new ApiError('SLUICE_ERR_API_INVALID_INPUT', 'health_webhook_url must be an http(s) URL', 'health_webhook_url');
+        else settings.health_webhook_url = hook;
+      }
+      const updated = await store.updateProjectSettings(project.id, settings);
+      return projectView(updated ?? project);
+    },
   );
 
   app.get<{ Params: { id: number }; Querystring: { distinct_id?: string; limit: number; offset: number } }>(

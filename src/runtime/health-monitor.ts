@@ -1,0 +1,355 @@
+/**
+ * The health watcher at work: keeps each destination's `HealthRecord` (`health.ts`) in memory, feeds it
+ * the worker's observations, and makes every state change visible — stored with its history, a log line
+ * on the destination, a metric, the project's health webhook, and a `$destination_status_changed` event
+ * captured into the project.
+ *
+ * The store is the source of truth: records are loaded at start, re-read when a destination is saved
+ * (a user may have re-enabled it, from this process or another), and bucket levels are written back
+ * every few seconds. Re-enabling reads the stored row and writes it back, so the API can do it with its
+ * own monitor that never starts (no timers, no observations).
+ */
+import { uiUrls } from '../destinations/globals.js';
+import type { DestinationHealth, DestinationHealthChange, MetricIncrement, Store } from '../store/store.js';
+import {
+  advance,
+  DEFAULT_HEALTH_POLICY,
+  initialHealth,
+  isDisabled,
+  observe,
+  priorityFor,
+  reenable,
+  type HealthChange,
+  type HealthObservation,
+  type HealthPolicy,
+  type HealthRecord,
+  type HealthState,
+} from './health.js';
+import { hourBucket } from './recorder.js';
+
+/** The event captured into the project on every change. */
+export const STATUS_CHANGED_EVENT = '$destination_status_changed';
+
+/** The project setting holding the URL notified of every change. */
+export const HEALTH_WEBHOOK_SETTING = 'health_webhook_url';
+
+export interface HealthMonitorLogger {
+  warn(obj: object, msg?: string): void;
+  error(obj: object, msg?: string): void;
+}
+
+export interface HealthNotifyRequest {
+  url: string;
+  method: string;
+  headers: Record<string, string>;
+  body: unknown;
+}
+
+export interface HealthMonitorOptions {
+  store: Store;
+  policy?: HealthPolicy;
+  now?: () => number;
+  /** Performs the webhook request (the guarded fetch executor). Without it, no webhook is called. */
+  fetch?: (request: HealthNotifyRequest) => Promise<{ status: number }>;
+  /** Stores an internal event into the project (the intake's `captureInternal`). */
+  capture?: (projectId: number, events: { event: string; distinct_id: string; properties: Record<string, unknown> }[]) => Promise<unknown>;
+  /** Base URL of the UI, for the destination's link in notifications. */
+  siteUrl?: string;
+  logger?: HealthMonitorLogger;
+  /** How often temporary disables and recoveries without traffic are checked. Default 1 000 ms. */
+  tickMs?: number;
+  /** How often changed bucket levels are written. Default 10 000 ms. */
+  persistMs?: number;
+}
+
+/** `status` of the API's destination view. */
+export interface DestinationStatus {
+  state: HealthState;
+  since: string | null;
+  reason: string | null;
+  until: string | null;
+}
+
+interface Entry {
+  projectId: number;
+  destinationId: string;
+  record: HealthRecord;
+  /** The bucket changed since it was last written. */
+  dirty: boolean;
+}
+
+const silent: HealthMonitorLogger = { warn() {}, error() {} };
+
+const METRIC_OF: Record<HealthState, string> = {
+  healthy: 'recovered',
+  degraded: 'degraded',
+  disabled_temporarily: 'disabled_temporarily',
+  disabled_permanently: 'disabled_permanently',
+};
+
+const LABEL: Record<HealthState, string> = {
+  healthy: 'healthy',
+  degraded: 'degraded (running at lower priority)',
+  disabled_temporarily: 'disabled temporarily',
+  disabled_permanently: 'disabled until re-enabled',
+};
+
+function iso(ms: number | null): string | null {
+  return ms === null ? null : new Date(ms).toISOString();
+}
+
+export function toRecord(stored: DestinationHealth): HealthRecord {
+  return {
+    state: stored.state,
+    since: stored.since,
+    reason: stored.reason,
+    until: stored.until,
+    tokens: stored.tokens,
+    tokensAt: stored.tokensAt,
+    temporaryDisables: stored.temporaryDisables,
+  };
+}
+
+function toStored(projectId: number, destinationId: string, record: HealthRecord): DestinationHealth {
+  return {
+    projectId,
+    destinationId,
+    state: record.state,
+    since: record.since,
+    reason: record.reason,
+    until: record.until,
+    tokens: record.tokens,
+    tokensAt: record.tokensAt,
+    temporaryDisables: record.temporaryDisables,
+  };
+}
+
+/** The API's `status`: healthy with no dates when nothing was ever recorded. */
+export function statusView(stored: DestinationHealth | HealthRecord | null): DestinationStatus {
+  if (!stored) return { state: 'healthy', since: null, reason: null, until: null };
+  return { state: stored.state, since: iso(stored.since), reason: stored.reason, until: iso(stored.until) };
+}
+
+export function changeMessage(change: HealthChange): string {
+  const until = change.until !== null ? ` until ${new Date(change.until).toISOString()}` : '';
+  return `Destination health: ${LABEL[change.from]} → ${LABEL[change.to]}${until}: ${change.reason}`;
+}
+
+export class HealthMonitor {
+  readonly policy: HealthPolicy;
+  private readonly store: Store;
+  private readonly now: () => number;
+  private readonly options: HealthMonitorOptions;
+  private readonly logger: HealthMonitorLogger;
+  private readonly entries = new Map<string, Entry>();
+  /** Writes and notifications, in order. */
+  private chain: Promise<void> = Promise.resolve();
+  private tickTimer: NodeJS.Timeout | null = null;
+  private persistTimer: NodeJS.Timeout | null = null;
+  /** Changes published so far (tests). */
+  readonly changes: (HealthChange & { projectId: number; destinationId: string })[] = [];
+
+  constructor(options: HealthMonitorOptions) {
+    this.options = options;
+    this.store = options.store;
+    this.policy = options.policy ?? DEFAULT_HEALTH_POLICY;
+    this.now = options.now ?? Date.now;
+    this.logger = options.logger ?? silent;
+  }
+
+  /** Loads every stored record and starts the timers. */
+  async start(): Promise<void> {
+    for (const stored of await this.store.listDestinationHealth()) {
+      this.entries.set(stored.destinationId, { projectId: stored.projectId, destinationId: stored.destinationId, record: toRecord(stored), dirty: false });
+    }
+    this.tick();
+    const tickMs = this.options.tickMs ?? 1_000;
+    this.tickTimer = setInterval(() => this.tick(), tickMs);
+    this.tickTimer.unref?.();
+    this.persistTimer = setInterval(() => void this.persist(), this.options.persistMs ?? 10_000);
+    this.persistTimer.unref?.();
+  }
+
+  async stop(): Promise<void> {
+    if (this.tickTimer) clearInterval(this.tickTimer);
+    if (this.persistTimer) clearInterval(this.persistTimer);
+    this.tickTimer = null;
+    this.persistTimer = null;
+    await this.persist();
+  }
+
+  /** Resolves once every change so far is stored and notified (tests). */
+  settled(): Promise<void> {
+    return this.chain;
+  }
+
+  // ---- what the runtime asks ----------------------------------------------------------------------------
+
+  stateOf(destinationId: string): HealthState {
+    return this.entries.get(destinationId)?.record.state ?? 'healthy';
+  }
+
+  isDisabled(destinationId: string): boolean {
+    return isDisabled(this.stateOf(destinationId));
+  }
+
+  /** Priority number for new invocations of the destination (lower runs first). */
+  priorityOf(destinationId: string): number {
+    return priorityFor(this.stateOf(destinationId));
+  }
+
+  /** One observation from the worker. */
+  observe(projectId: number, destinationId: string, observation: HealthObservation): void {
+    const entry = this.entry(projectId, destinationId);
+    const step = observe(entry.record, observation, this.now(), this.policy);
+    if (step.record !== entry.record) entry.dirty = true;
+    entry.record = step.record;
+    if (step.change) this.publish(entry, step.change);
+  }
+
+  /** Applies the time passed: temporary disables end, idle degraded destinations recover. */
+  tick(): void {
+    const now = this.now();
+    for (const entry of this.entries.values()) {
+      if (entry.record.state === 'healthy' || entry.record.state === 'disabled_permanently') continue;
+      const step = advance(entry.record, now, 0, null, this.policy);
+      if (step.record !== entry.record) entry.dirty = true;
+      entry.record = step.record;
+      if (step.change) this.publish(entry, step.change);
+    }
+  }
+
+  /** Re-reads the stored records of these destinations (they were saved: maybe re-enabled elsewhere). */
+  async refresh(destinationIds: string[]): Promise<void> {
+    for (const id of destinationIds) {
+      const entry = this.entries.get(id);
+      if (!entry) continue;
+      const stored = await this.store.getDestinationHealth(entry.projectId, id);
+      if (stored && stored.state !== entry.record.state) {
+        entry.record = { ...toRecord(stored), lastProblem: null };
+        entry.dirty = false;
+      }
+    }
+  }
+
+  // ---- what the API asks --------------------------------------------------------------------------------
+
+  async status(projectId: number, destinationId: string): Promise<DestinationStatus> {
+    const entry = this.entries.get(destinationId);
+    if (entry && entry.projectId === projectId) return statusView(entry.record);
+    return statusView(await this.store.getDestinationHealth(projectId, destinationId));
+  }
+
+  /**
+   * A user brings a disabled destination back (to degraded). Reads the stored record, so it works from
+   * a monitor that never started. Resolves after the change is stored and notified; `null` when the
+   * destination was not disabled.
+   */
+  async reenable(projectId: number, destinationId: string, reason: string): Promise<HealthChange | null> {
+    const stored = await this.store.getDestinationHealth(projectId, destinationId);
+    const known = this.entries.get(destinationId);
+    const record = stored ? toRecord(stored) : (known?.record ?? null);
+    if (!record) return null;
+    const step = reenable(record, this.now(), reason, this.policy);
+    if (!step.change) return null;
+    const entry: Entry = known && known.projectId === projectId ? known : { projectId, destinationId, record, dirty: false };
+    entry.record = step.record;
+    entry.dirty = false;
+    if (known) this.entries.set(destinationId, entry);
+    this.publish(entry, step.change);
+    await this.chain;
+    return step.change;
+  }
+
+  // ---- writing and telling --------------------------------------------------------------------------------
+
+  private entry(projectId: number, destinationId: string): Entry {
+    let entry = this.entries.get(destinationId);
+    if (!entry) {
+      entry = { projectId, destinationId, record: initialHealth(this.now(), this.policy), dirty: true };
+      this.entries.set(destinationId, entry);
+    }
+    return entry;
+  }
+
+  private publish(entry: Entry, change: HealthChange): void {
+    const { projectId, destinationId } = entry;
+    const record = entry.record;
+    entry.dirty = false;
+    this.changes.push({ ...change, projectId, destinationId });
+    const stored: DestinationHealthChange = { projectId, destinationId, ...change };
+    this.chain = this.chain.then(async () => {
+      try {
+        await this.store.saveDestinationHealth(toStored(projectId, destinationId, record), stored);
+        const metric: MetricIncrement = { projectId, destinationId, name: METRIC_OF[change.to], hour: hourBucket(change.at), count: 1 };
+        const level = change.to === 'healthy' || (change.from !== 'healthy' && change.to === 'degraded') ? 'info' : 'warn';
+        await this.store.commitInvocationBatch({
+          updates: [],
+          logs: [{ projectId, destinationId, invocationId: null, timestamp: new Date(change.at).toISOString(), level, message: changeMessage(change) }],
+          metrics: [metric],
+        });
+      } catch (error) {
+        this.logger.error({ err: error, destinationId }, 'storing a destination health change failed');
+      }
+      await this.notify(projectId, destinationId, change);
+    });
+  }
+
+  private async notify(projectId: number, destinationId: string, change: HealthChange): Promise<void> {
+    const destination = await this.store.getDestination(projectId, destinationId).catch(() => null);
+    const name = typeof destination?.config.name === 'string' ? destination.config.name : destinationId;
+    const url = this.options.siteUrl ? uiUrls(this.options.siteUrl, projectId).destination(destinationId) : null;
+    const properties = {
+      destination_id: destinationId,
+      destination_name: name,
+      destination_url: url,
+      from: change.from,
+      to: change.to,
+      reason: change.reason,
+      at: iso(change.at),
+      until: iso(change.until),
+    };
+    if (this.options.capture) {
+      try {
+        await this.options.capture(projectId, [
+          { event: STATUS_CHANGED_EVENT, distinct_id: `sluice_destination_${destinationId}`, properties: { ...properties, $process_person_profile: false } },
+        ]);
+      } catch (error) {
+        this.logger.warn({ err: error, destinationId }, 'capturing the destination status event failed');
+      }
+    }
+    if (!this.options.fetch) return;
+    const project = await this.store.getProject(projectId).catch(() => null);
+    const hook = project?.settings[HEALTH_WEBHOOK_SETTING];
+    if (typeof hook !== 'string' || hook === '') return;
+    try {
+      const response = await this.options.fetch({
+        url: hook,
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: { event: STATUS_CHANGED_EVENT, project_id: projectId, ...properties },
+      });
+      if (response.status >= 300) throw new Error(`status ${response.status}`);
+    } catch (error) {
+      const text = error instanceof Error ? error.message : String(error);
+      await this.store
+        .appendLogs([{ projectId, destinationId, invocationId: null, timestamp: new Date(this.now()).toISOString(), level: 'warn', message: `The health webhook ${hook} could not be notified: ${text}` }])
+        .catch(() => {});
+    }
+  }
+
+  /** Writes the bucket levels that changed since the last write. */
+  private async persist(): Promise<void> {
+    const dirty = [...this.entries.values()].filter((e) => e.dirty);
+    for (const entry of dirty) {
+      entry.dirty = false;
+      const record = entry.record;
+      this.chain = this.chain.then(() =>
+        this.store.saveDestinationHealth(toStored(entry.projectId, entry.destinationId, record)).catch((error: unknown) => {
+          this.logger.error({ err: error, destinationId: entry.destinationId }, 'storing destination health failed');
+        }),
+      );
+    }
+    await this.chain;
+  }
+}
