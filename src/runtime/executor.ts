@@ -187,6 +187,12 @@ function errorText(error: unknown): string {
 export class InvocationExecutor {
   readonly limits: ExecutorLimits;
   private readonly now: () => number;
+  /**
+   * Inputs evaluated for a suspension, so a step continued in this process does not evaluate them
+   * again. Kept only in memory (they may hold decrypted secrets) and keyed by the suspension object:
+   * a suspension read back from the store is a new object and gets its inputs evaluated afresh.
+   */
+  private readonly evaluatedInputs = new WeakMap<Suspension, Record<string, unknown>>();
 
   constructor(limits: Partial<ExecutorLimits> = {}, now: () => number = Date.now) {
     this.limits = { ...DEFAULT_EXECUTOR_LIMITS, ...limits };
@@ -205,10 +211,13 @@ export class InvocationExecutor {
 
   private step(job: InvocationJob, suspension: Suspension | null, response: HttpResponse | null): Step {
     const ctx = new StepContext(secretValuesOf(job), suspension?.logCount ?? 0, this.limits, this.now);
-    const evaluated = evaluateInputs(compiledInputsFromStored(job.inputs), job.globals as unknown as Record<string, unknown>, {
-      timeoutMs: this.limits.vmTimeoutMs,
-      memoryLimit: this.limits.memoryLimit,
-    });
+    const cached = suspension ? this.evaluatedInputs.get(suspension) : undefined;
+    const evaluated = cached
+      ? { ok: true as const, inputs: cached }
+      : evaluateInputs(compiledInputsFromStored(job.inputs), job.globals as unknown as Record<string, unknown>, {
+          timeoutMs: this.limits.vmTimeoutMs,
+          memoryLimit: this.limits.memoryLimit,
+        });
     if (!evaluated.ok) return this.done(ctx, 'failed', evaluated.error.message, 'inputs', 0);
     const options = this.execOptions(job, ctx, evaluated.inputs);
     let result: ExecResult;
@@ -219,10 +228,10 @@ export class InvocationExecutor {
       const message = failure === 'code' ? withSourceLine(errorText(error), error, job.lines) : errorText(error);
       return this.done(ctx, 'failed', message, failure, suspension?.vmState.syncDuration ?? 0);
     }
-    return this.afterRun(result, ctx, suspension?.fetchCount ?? 0);
+    return this.afterRun(result, ctx, suspension?.fetchCount ?? 0, evaluated.inputs);
   }
 
-  private afterRun(result: ExecResult, ctx: StepContext, fetchCount: number): Step {
+  private afterRun(result: ExecResult, ctx: StepContext, fetchCount: number, inputs: Record<string, unknown>): Step {
     const vmMs = result.state.syncDuration;
     if (result.finished) return this.done(ctx, 'succeeded', undefined, undefined, vmMs, result.result);
     if (result.asyncFunctionName !== 'fetch') {
@@ -235,6 +244,7 @@ export class InvocationExecutor {
     const request = requestFromFetchArgs(result.asyncFunctionArgs);
     if (typeof request === 'string') return this.done(ctx, 'failed', request, 'code', vmMs);
     const suspension: Suspension = { vmState: result.state, request, fetchCount: fetchCount + 1, logCount: ctx.logCount };
+    this.evaluatedInputs.set(suspension, inputs);
     return { kind: 'fetch', suspension, logs: ctx.logs, captured: ctx.captured };
   }
 
