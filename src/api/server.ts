@@ -4,7 +4,7 @@ import Fastify, { LogController, type FastifyInstance, type FastifyServerOptions
 import { createKeyring, type Keyring } from '../destinations/secrets.js';
 import type { Intake } from '../ingest/intake.js';
 import type { HttpRequest, HttpResponse } from '../runtime/executor.js';
-import { HealthMonitor } from '../runtime/health-monitor.js';
+import { HealthMonitor, type HealthMonitorOptions } from '../runtime/health-monitor.js';
 import type { Store } from '../store/store.js';
 import { errorHandler } from './plugins/error-handler.js';
 import { captureRoutes } from './routes/capture/index.js';
@@ -32,6 +32,8 @@ export interface ServerDeps {
    * never starts, notifying through `fetch` and the intake.
    */
   health?: HealthMonitor;
+  /** The default monitor's policy and clock (tests: the runtime's). */
+  healthOptions?: Pick<HealthMonitorOptions, 'policy' | 'now'>;
   /** Replay rate and cap (tests). */
   replay?: { perSecond?: number; max?: number };
 }
@@ -68,6 +70,7 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
       ...(fetchForHealth ? { fetch: (request: HttpRequest) => fetchForHealth(request) } : {}),
       capture: (projectId, events) => deps.intake.captureInternal(projectId, events),
       ...(deps.siteUrl ? { siteUrl: deps.siteUrl } : {}),
+      ...(deps.healthOptions ?? {}),
     });
   await app.register(destinationRoutes, {
     store: deps.store,

@@ -54,7 +54,7 @@ export interface SluiceOptions {
   synchronous?: 'full' | 'normal';
   limits?: Partial<IngestLimits>;
   /** Runtime settings over what `env` says (tests, bench). */
-  runtime?: Partial<Pick<RuntimeOptions, 'worker' | 'matcher' | 'executorLimits' | 'retention' | 'reloadCheckMs' | 'siteUrl' | 'fetcher'>>;
+  runtime?: Partial<Pick<RuntimeOptions, 'worker' | 'matcher' | 'executorLimits' | 'retention' | 'reloadCheckMs' | 'siteUrl' | 'fetcher' | 'health'>>;
   /** Keyring for secret inputs; default from `SLUICE_ENCRYPTION_KEYS` or the data dir's key file. */
   keyring?: Keyring;
   /** Default `all`. */
@@ -174,6 +174,7 @@ export async function startSluice(options: SluiceOptions): Promise<RunningSluice
     onDestinationsChanged: () => void runtime?.reload(),
     fetch: fetchForTestRuns(fetcher),
     ...(env.SLUICE_SITE_URL ? { siteUrl: env.SLUICE_SITE_URL } : {}),
+    ...(options.runtime?.health ? { healthOptions: options.runtime.health } : {}),
   });
   const allowed = allowedPaths(role);
   if (allowed) {
