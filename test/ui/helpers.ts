@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
-import { startSluice, type RunningSluice } from '../../src/cli/start.js';
+import { startSluice, type RunningSluice, type SluiceOptions } from '../../src/cli/start.js';
 
 export const CHROMIUM = process.env.SLUICE_CHROMIUM ?? '/usr/bin/chromium';
 export const hasChromium = existsSync(CHROMIUM);
@@ -54,7 +54,8 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-export async function startHarness(): Promise<Harness> {
+/** `runtime` is passed to Sluice as is (the health tests use a small health policy). */
+export async function startHarness(options: { runtime?: SluiceOptions['runtime'] } = {}): Promise<Harness> {
   ensureUiBuilt();
   const dataDir = mkdtempSync(join(tmpdir(), 'sluice-ui-'));
   const sluice = await startSluice({
@@ -64,6 +65,7 @@ export async function startHarness(): Promise<Harness> {
     logger: false,
     synchronous: 'normal',
     env: { SLUICE_BOOTSTRAP_API_KEY: API_KEY, SLUICE_BOOTSTRAP_PROJECT_TOKEN: PROJECT_TOKEN, SLUICE_FETCH_ALLOW_HOSTS: '127.0.0.1' },
+    ...(options.runtime ? { runtime: options.runtime } : {}),
   });
   const profile = mkdtempSync(join(tmpdir(), 'sluice-chromium-'));
   const context = await chromium.launchPersistentContext(profile, {

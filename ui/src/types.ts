@@ -61,6 +61,31 @@ export interface HealthStatus {
   until?: string | null;
 }
 
+export interface HealthChange {
+  at: string;
+  from: HealthState;
+  to: HealthState;
+  reason: string;
+  until: string | null;
+}
+
+/** `GET …/hog_functions/:id/health/`. */
+export interface HealthHistory {
+  status: HealthStatus;
+  changes: HealthChange[];
+}
+
+/** `POST …/hog_functions/:id/replay/`: a dry run answers `{dry_run: true, count, states}`. */
+export interface ReplayResult {
+  dry_run: boolean;
+  count: number;
+  replayed?: number;
+  remaining?: number;
+  states: string[];
+  due_by?: string | null;
+  status?: HealthStatus;
+}
+
 export interface Destination {
   id: string;
   type?: string;
@@ -77,7 +102,7 @@ export interface Destination {
   icon_url: string | null;
   created_at: string;
   updated_at: string;
-  /** Added by the health issue; absent means healthy. */
+  /** Health (docs/health.md); absent on servers before it means healthy. */
   status?: HealthStatus;
 }
 

@@ -509,7 +509,20 @@ export function DestinationPage({ projectId, id, templateId, tab: rawTab }: { pr
         {tab === 'logs' && saved ? <LogsTab projectId={projectId} destinationId={saved.id} /> : null}
         {tab === 'metrics' && saved ? <MetricsTab projectId={projectId} destinationId={saved.id} /> : null}
         {tab === 'invocations' && saved ? <InvocationsTab projectId={projectId} destinationId={saved.id} /> : null}
-        {tab === 'health' && saved ? <HealthTab projectId={projectId} destination={saved} onChanged={(d) => { setSaved(d); const nd = draftFromDestination(d); setBaseline(nd); setDraft(nd); }} onSaveAndEnable={() => void save(true)} /> : null}
+        {tab === 'health' && saved ? (
+          <HealthTab
+            projectId={projectId}
+            destination={saved}
+            onStatus={(status) => setSaved((d) => (d ? { ...d, status } : d))}
+            onChanged={(d) => {
+              setSaved(d);
+              // Keep unsaved edits; only the enable switch follows the server.
+              const nd = draftFromDestination(d);
+              setBaseline(nd);
+              setDraft((current) => (current && dirty ? { ...current, enabled: d.enabled } : nd));
+            }}
+          />
+        ) : null}
       </div>
     </div>
   );

@@ -1,10 +1,10 @@
 /** What a destination did: logs (live tail), metrics (charts), invocations (failed/parked, replay), health. */
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { api, ApiError, errorMessage } from '../api';
+import { api, errorMessage } from '../api';
 import { BarChart } from '../components/charts';
 import { Banner, Button, Empty, HealthBadge, healthOf, Skeleton, Switch, timeAgo } from '../components/ui';
 import { setQuery, useLocation } from '../router';
-import type { Destination, Invocation, List, LogEntry, Metrics } from '../types';
+import type { Destination, HealthChange, HealthHistory, HealthStatus, Invocation, List, LogEntry, Metrics, ReplayResult } from '../types';
 
 const LEVELS = ['DEBUG', 'INFO', 'WARN', 'ERROR'] as const;
 
@@ -136,6 +136,10 @@ const METRIC_INFO: Record<string, { label: string; tone: 'ok' | 'bad' | 'neutral
   masked: { label: 'Masked', tone: 'neutral', help: 'Events skipped by the trigger options (run at most once…).' },
   disabled_temporarily: { label: 'Disabled (temp.)', tone: 'warn', help: 'Times the destination was disabled temporarily.' },
   disabled_permanently: { label: 'Disabled', tone: 'bad', help: 'Times the destination was disabled until re-enabled.' },
+  degraded: { label: 'Degraded', tone: 'warn', help: 'Times the destination became degraded (including returns from a disable).' },
+  recovered: { label: 'Recovered', tone: 'ok', help: 'Times a degraded destination became healthy again.' },
+  parked: { label: 'Parked', tone: 'warn', help: 'Invocations kept for replay while the destination was disabled.' },
+  replayed: { label: 'Replayed', tone: 'neutral', help: 'Parked or failed invocations queued again by a replay.' },
   fetch: { label: 'HTTP requests', tone: 'neutral', help: 'Requests made by the code.' },
   retried: { label: 'Retried', tone: 'warn', help: 'Requests retried after a failure.' },
 };
@@ -250,7 +254,8 @@ export function InvocationsTab({ projectId, destinationId }: { projectId: number
   const state = query.get('state') ?? 'failed,parked';
   const [rows, setRows] = useState<Invocation[] | null>(null);
   const [error, setError] = useState<string | null>(null);
-  const [replay, setReplay] = useState<{ count: number | null; message: string | null; busy: boolean }>({ count: null, message: null, busy: false });
+  const [replay, setReplay] = useState<{ count: number | null; message: { tone: 'ok' | 'bad'; text: string } | null; busy: boolean }>({ count: null, message: null, busy: false });
+  const [reload, setReload] = useState(0);
   useEffect(() => {
     let cancelled = false;
     const load = () =>
@@ -268,17 +273,26 @@ export function InvocationsTab({ projectId, destinationId }: { projectId: number
       cancelled = true;
       clearInterval(timer);
     };
-  }, [projectId, destinationId, state]);
+  }, [projectId, destinationId, state, reload]);
+
+  // The replay endpoint takes `states` (parked and/or failed); "All" replays both.
+  const replayStates = state === 'all' ? ['failed', 'parked'] : state.split(',').filter((x) => x === 'failed' || x === 'parked');
 
   async function doReplay(dryRun: boolean) {
     setReplay((r) => ({ ...r, busy: true, message: null }));
     try {
-      const res = await api<{ count?: number; replayed?: number }>(`/api/projects/${projectId}/hog_functions/${destinationId}/replay/`, { method: 'POST', body: { dry_run: dryRun, state: state === 'all' ? undefined : state } });
-      const count = res.count ?? res.replayed ?? 0;
-      setReplay({ busy: false, count: dryRun ? count : null, message: dryRun ? null : `${count} invocation${count === 1 ? '' : 's'} queued for replay with the current inputs and secrets.` });
+      const res = await api<ReplayResult>(`/api/projects/${projectId}/hog_functions/${destinationId}/replay/`, { method: 'POST', body: { dry_run: dryRun, states: replayStates } });
+      const count = res.count;
+      const more = res.remaining ? ` ${res.remaining} more match: replay again to queue them.` : '';
+      const pace = res.due_by && count > 50 ? ` They run at 50 per second (done by ${new Date(res.due_by).toLocaleTimeString()}).` : '';
+      setReplay({
+        busy: false,
+        count: dryRun ? count : null,
+        message: dryRun ? null : { tone: 'ok', text: `${count} invocation${count === 1 ? '' : 's'} queued for replay with the current code, inputs and secrets.${pace}${more}` },
+      });
+      if (!dryRun) setReload((n) => n + 1);
     } catch (e) {
-      const unsupported = e instanceof ApiError && e.status === 404;
-      setReplay({ busy: false, count: null, message: unsupported ? 'Replay is not available on this server yet.' : errorMessage(e) });
+      setReplay({ busy: false, count: null, message: { tone: 'bad', text: `Could not replay: ${errorMessage(e)}` } });
     }
   }
 
@@ -300,13 +314,15 @@ export function InvocationsTab({ projectId, destinationId }: { projectId: number
             ))}
           </div>
           {replay.count === null ? (
-            <Button small onClick={() => void doReplay(true)} disabled={replay.busy}>
+            <Button small onClick={() => void doReplay(true)} disabled={replay.busy} data-testid="replay" title={`Count the ${replayStates.join(' and ')} invocations first`}>
               Replay…
             </Button>
           ) : (
-            <span class="row gap center">
-              <span class="small">Replay {replay.count} with the current inputs and secrets?</span>
-              <Button small variant="primary" disabled={replay.count === 0 || replay.busy} onClick={() => void doReplay(false)}>
+            <span class="row gap center" data-testid="replay-confirm">
+              <span class="small" data-testid="replay-count" data-count={replay.count}>
+                {replay.count === 0 ? `No ${replayStates.join(' or ')} invocations to replay.` : `Replay ${replay.count} ${replayStates.join(' and ')} invocation${replay.count === 1 ? '' : 's'} with the current code, inputs and secrets?`}
+              </span>
+              <Button small variant="primary" disabled={replay.count === 0 || replay.busy} onClick={() => void doReplay(false)} data-testid="replay-run">
                 Replay {replay.count}
               </Button>
               <Button small variant="ghost" onClick={() => setReplay({ count: null, message: null, busy: false })}>
@@ -316,7 +332,7 @@ export function InvocationsTab({ projectId, destinationId }: { projectId: number
           )}
         </div>
       </div>
-      {replay.message ? <Banner tone="info">{replay.message}</Banner> : null}
+      {replay.message ? <Banner tone={replay.message.tone} testId="replay-message">{replay.message.text}</Banner> : null}
       {error ? <Banner tone="bad">{error}</Banner> : null}
       {rows === null && !error ? <Skeleton rows={4} /> : null}
       {rows && rows.length === 0 ? <Empty title={state === 'all' ? 'No invocations yet' : 'Nothing failed or parked'}>{state === 'all' ? 'Invocations appear when events match the trigger.' : 'Every invocation in the retention period succeeded or is still running.'}</Empty> : null}
@@ -361,68 +377,161 @@ export function InvocationsTab({ projectId, destinationId }: { projectId: number
   );
 }
 
-export function HealthTab({ projectId, destination, onChanged, onSaveAndEnable }: { projectId: number; destination: Destination; onChanged: (d: Destination) => void; onSaveAndEnable: () => void }) {
+const STATE_LABEL: Record<string, string> = {
+  healthy: 'Healthy',
+  degraded: 'Degraded',
+  disabled_temporarily: 'Disabled temporarily',
+  disabled_permanently: 'Disabled until re-enabled',
+};
+const STATE_TONE: Record<string, string> = { healthy: 'ok', degraded: 'warn', disabled_temporarily: 'bad', disabled_permanently: 'bad' };
+
+function StateTag({ state }: { state: string }) {
+  return (
+    <span class={`badge badge-${STATE_TONE[state] ?? 'muted'}`}>
+      <span class="dot" aria-hidden="true" />
+      {STATE_LABEL[state] ?? state}
+    </span>
+  );
+}
+
+/**
+ * The health tab: the current state (polled from `GET …/health/`, which also updates the page's badge),
+ * the history of state changes with their times and reasons, and the re-enable button (`POST …/enable/`).
+ */
+export function HealthTab({ projectId, destination, onStatus, onChanged }: { projectId: number; destination: Destination; onStatus: (status: HealthStatus) => void; onChanged: (d: Destination) => void }) {
   const h = healthOf(destination);
   const s = destination.status;
-  const [message, setMessage] = useState<string | null>(null);
+  const [changes, setChanges] = useState<HealthChange[] | null>(null);
+  const [loadError, setLoadError] = useState<string | null>(null);
+  const [message, setMessage] = useState<{ tone: 'ok' | 'bad'; text: string } | null>(null);
   const [busy, setBusy] = useState(false);
+  const [tick, setTick] = useState(0);
   const disabled = s?.state === 'disabled_permanently' || s?.state === 'disabled_temporarily';
+  const lastStatus = useRef<string>('');
+
+  useEffect(() => {
+    let cancelled = false;
+    const load = () =>
+      api<HealthHistory>(`/api/projects/${projectId}/hog_functions/${destination.id}/health/`, { query: { limit: 50 } }).then(
+        (r) => {
+          if (cancelled) return;
+          setChanges(r.changes);
+          setLoadError(null);
+          const key = JSON.stringify(r.status);
+          if (key !== lastStatus.current) {
+            lastStatus.current = key;
+            onStatus(r.status);
+          }
+        },
+        (e) => !cancelled && setLoadError(errorMessage(e)),
+      );
+    void load();
+    const timer = setInterval(load, 3000);
+    return () => {
+      cancelled = true;
+      clearInterval(timer);
+    };
+  }, [projectId, destination.id, tick]);
+
   async function reEnable() {
     setBusy(true);
     setMessage(null);
     try {
-      const d = await api<Destination>(`/api/projects/${projectId}/hog_functions/${destination.id}/enable/`, { method: 'POST', body: {} });
-      if (d && typeof d === 'object' && 'id' in d) onChanged(d);
-      else onChanged(await api<Destination>(`/api/projects/${projectId}/hog_functions/${destination.id}/`));
-      setMessage('Re-enabled. Consider replaying the events that arrived while it was off (Invocations).');
+      const d = await api<Destination>(`/api/projects/${projectId}/hog_functions/${destination.id}/enable/`, { method: 'POST' });
+      onChanged(d);
+      setMessage({ tone: 'ok', text: 'Re-enabled: it runs at lower priority until it proves healthy. Events that arrived while it was off are parked; replay them from Invocations.' });
+      setTick((t) => t + 1);
     } catch (e) {
-      if (e instanceof ApiError && e.status === 404) {
-        // Older servers: saving with enabled=true re-enables.
-        onSaveAndEnable();
-      } else setMessage(errorMessage(e));
+      setMessage({ tone: 'bad', text: `Could not re-enable: ${errorMessage(e)}` });
     } finally {
       setBusy(false);
     }
   }
+
   return (
     <section class="card" aria-labelledby="health-title" data-testid="health-tab">
-      <h2 id="health-title">Health</h2>
+      <div class="card-head">
+        <h2 id="health-title">Health</h2>
+        {disabled ? (
+          <Button variant="primary" onClick={() => void reEnable()} disabled={busy} data-testid="re-enable">
+            {busy ? 'Re-enabling…' : 'Re-enable'}
+          </Button>
+        ) : null}
+      </div>
       <div class="health-state">
         <HealthBadge destination={destination} />
         <p>{h.explain}</p>
       </div>
       <dl class="kv-list">
         <dt>State</dt>
-        <dd data-testid="health-state">{s?.state ?? (destination.enabled ? 'healthy' : 'paused')}</dd>
+        <dd data-testid="health-state" data-state={s?.state ?? 'healthy'}>
+          {STATE_LABEL[s?.state ?? 'healthy']}
+          {!destination.enabled ? ' (paused by a user)' : ''}
+        </dd>
         {s?.since ? (
           <>
             <dt>Since</dt>
-            <dd>{new Date(s.since).toLocaleString()}</dd>
+            <dd title={s.since}>
+              {new Date(s.since).toLocaleString()} <span class="muted">({timeAgo(s.since)})</span>
+            </dd>
           </>
         ) : null}
         {s?.until ? (
           <>
-            <dt>Until</dt>
-            <dd>{new Date(s.until).toLocaleString()}</dd>
+            <dt>Re-enables at</dt>
+            <dd title={s.until}>{new Date(s.until).toLocaleString()}</dd>
           </>
         ) : null}
         {s?.reason ? (
           <>
             <dt>Reason</dt>
-            <dd class="mono small">{s.reason}</dd>
+            <dd class="small" data-testid="health-reason">{s.reason}</dd>
           </>
         ) : null}
       </dl>
-      {disabled ? (
-        <div class="row gap">
-          <Button variant="primary" onClick={() => void reEnable()} disabled={busy} data-testid="re-enable">
-            Re-enable
-          </Button>
-          <span class="muted small">Run a test first: the destination will be disabled again if it keeps failing.</span>
+      {disabled ? <p class="muted small">Fix the cause and run a test first: a re-enabled destination starts degraded and is disabled again if it keeps failing.</p> : null}
+      {message ? <Banner tone={message.tone}>{message.text}</Banner> : null}
+      {loadError ? <Banner tone="bad">Could not load the health history: {loadError}</Banner> : null}
+
+      <h3>History</h3>
+      {changes === null && !loadError ? <Skeleton rows={2} /> : null}
+      {changes && changes.length === 0 ? (
+        <p class="muted small" data-testid="health-history-empty">
+          No changes yet. Sluice watches failures and slow runs: a destination that keeps failing is degraded, then disabled for 10 minutes, then disabled until someone re-enables it. Each change is listed here, logged, and sent to the project&rsquo;s health webhook.
+        </p>
+      ) : null}
+      {changes && changes.length > 0 ? (
+        <div class="table-wrap">
+          <table class="table" data-testid="health-history">
+            <thead>
+              <tr>
+                <th scope="col">When</th>
+                <th scope="col">Change</th>
+                <th scope="col">Reason</th>
+              </tr>
+            </thead>
+            <tbody>
+              {changes.map((c, i) => (
+                <tr key={`${c.at}-${i}`} data-testid="health-change" data-to={c.to}>
+                  <td class="nowrap small" title={c.at}>
+                    {new Date(c.at).toLocaleString()}
+                    <div class="muted">{timeAgo(c.at)}</div>
+                  </td>
+                  <td class="nowrap">
+                    <span class="change">
+                      <StateTag state={c.from} />
+                      <span class="muted" aria-label="to">→</span>
+                      <StateTag state={c.to} />
+                    </span>
+                    {c.until ? <div class="muted small">until {new Date(c.until).toLocaleTimeString()}</div> : null}
+                  </td>
+                  <td class="small reason-cell">{c.reason}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
         </div>
       ) : null}
-      {!s ? <p class="muted small">Sluice watches error rates and slow runs. A destination that keeps failing is degraded, then disabled for a while, then disabled until someone re-enables it; each change shows here.</p> : null}
-      {message ? <Banner tone="info">{message}</Banner> : null}
     </section>
   );
 }
