@@ -100,16 +100,21 @@ describe.skipIf(!hasChromium)('web UI: health and replay of a failing destinatio
     // 3 failures so far cost 300; 8 more empty the bucket. Events sent once it is disabled are parked.
     await sendPageviews(12);
     await expect.poll(() => page.getAttribute('[data-testid=health-state]', 'data-state'), { timeout: 40_000 }).toBe('disabled_temporarily');
+    expect(await page.textContent('[data-testid=health-tab]')).toContain('Re-enables at');
+    // The health tab explains it itself; the other tabs carry a banner pointing to it.
+    expect(await page.locator('[data-testid=disabled-banner]').count()).toBe(0);
+    await page.getByRole('tab', { name: 'Configuration' }).click();
     await page.locator('[data-testid=disabled-banner]').waitFor();
     expect(await page.textContent('[data-testid=disabled-banner]')).toMatch(/Disabled until \d/);
-    expect(await page.textContent('[data-testid=health-tab]')).toContain('Re-enables at');
+    await page.getByRole('button', { name: 'Open health' }).click();
+    await page.waitForURL(/tab=health/);
+    await page.locator('[data-testid=health-history]').waitFor();
     await expect.poll(() => page.locator('[data-testid=health-change]').count()).toBe(2);
     expect(await page.locator('[data-testid=health-change]').first().getAttribute('data-to')).toBe('disabled_temporarily');
     expect(await page.textContent('[data-testid=save]')).toBe('Save & re-enable');
     const s = await status();
     expect(s.state).toBe('disabled_temporarily');
     expect(Date.parse(s.until!) - Date.now()).toBeGreaterThan(8 * 60_000);
-    await page.locator('[data-testid=health-history]').scrollIntoViewIfNeeded();
     await shot('health');
 
     // The list puts it first under "Needs attention".

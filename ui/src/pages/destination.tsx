@@ -455,7 +455,7 @@ export function DestinationPage({ projectId, id, templateId, tab: rawTab }: { pr
           {!isNew && !dirty && !autoDisabled ? <span class="muted small no-changes">No changes</span> : null}
         </div>
       </form>
-      {autoDisabled && saved?.status ? (
+      {autoDisabled && saved?.status && tab !== 'health' ? (
         <Banner tone="bad" title={health?.label} testId="disabled-banner" actions={<Button small onClick={() => setTab('health')}>Open health</Button>}>
           {health?.explain}
         </Banner>

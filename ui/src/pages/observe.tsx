@@ -2,7 +2,7 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { api, errorMessage } from '../api';
 import { BarChart } from '../components/charts';
-import { Banner, Button, Empty, HealthBadge, healthOf, Skeleton, Switch, timeAgo } from '../components/ui';
+import { Banner, Button, Empty, HealthBadge, Skeleton, Switch, timeAgo } from '../components/ui';
 import { setQuery, useLocation } from '../router';
 import type { Destination, HealthChange, HealthHistory, HealthStatus, Invocation, List, LogEntry, Metrics, ReplayResult } from '../types';
 
@@ -394,12 +394,21 @@ function StateTag({ state }: { state: string }) {
   );
 }
 
+/** What the state means for deliveries (the reason is shown on its own line, not repeated here). */
+function whatItMeans(d: Destination): string {
+  const s = d.status;
+  if (s?.state === 'disabled_permanently') return 'Not delivering until someone re-enables it: it kept failing after 3 temporary disables within 24 hours. Matching events are parked for replay (kept 7 days).';
+  if (s?.state === 'disabled_temporarily') return `Not delivering for now: it re-enables itself${s.until ? ` at ${new Date(s.until).toLocaleTimeString()}` : ''}, as degraded. Matching events are parked for replay.`;
+  if (!d.enabled) return 'Paused by a user: events are not sent.';
+  if (s?.state === 'degraded') return 'Still delivering, at lower priority than healthy destinations, until it proves itself: healthy again once its error budget is back to 90% and at least 5 minutes have passed. More failures disable it.';
+  return 'Enabled and healthy: deliveries run at full priority.';
+}
+
 /**
  * The health tab: the current state (polled from `GET …/health/`, which also updates the page's badge),
  * the history of state changes with their times and reasons, and the re-enable button (`POST …/enable/`).
  */
 export function HealthTab({ projectId, destination, onStatus, onChanged }: { projectId: number; destination: Destination; onStatus: (status: HealthStatus) => void; onChanged: (d: Destination) => void }) {
-  const h = healthOf(destination);
   const s = destination.status;
   const [changes, setChanges] = useState<HealthChange[] | null>(null);
   const [loadError, setLoadError] = useState<string | null>(null);
@@ -460,7 +469,7 @@ export function HealthTab({ projectId, destination, onStatus, onChanged }: { pro
       </div>
       <div class="health-state">
         <HealthBadge destination={destination} />
-        <p>{h.explain}</p>
+        <p>{whatItMeans(destination)}</p>
       </div>
       <dl class="kv-list">
         <dt>State</dt>
