@@ -2,56 +2,9 @@
  * The Postgres side of destination health (migration 0004): the watcher's state per destination and the
  * history of its changes. `PostgresStore` delegates here.
  */
-import type { DestinationHealth, DestinationHealthChange, DestinationHealthState } from '../store.js';
+import type { DestinationHealth, DestinationHealthChange } from '../store.js';
+import { toHealth, toHealthChange, type HealthChangeRow, type HealthRow } from '../rows.js';
 import type { PgDb } from './db.js';
-
-interface HealthRow {
-  project_id: number;
-  destination_id: string;
-  state: DestinationHealthState;
-  since: number;
-  reason: string | null;
-  until: number | null;
-  tokens: number;
-  tokens_at: number;
-  temporary_disables: string;
-}
-
-interface ChangeRow {
-  project_id: number;
-  destination_id: string;
-  at: number;
-  from_state: DestinationHealthState;
-  to_state: DestinationHealthState;
-  reason: string;
-  until: number | null;
-}
-
-function toHealth(row: HealthRow): DestinationHealth {
-  return {
-    projectId: row.project_id,
-    destinationId: row.destination_id,
-    state: row.state,
-    since: row.since,
-    reason: row.reason,
-    until: row.until,
-    tokens: Number(row.tokens),
-    tokensAt: row.tokens_at,
-    temporaryDisables: JSON.parse(row.temporary_disables) as number[],
-  };
-}
-
-function toChange(row: ChangeRow): DestinationHealthChange {
-  return {
-    projectId: row.project_id,
-    destinationId: row.destination_id,
-    at: row.at,
-    from: row.from_state,
-    to: row.to_state,
-    reason: row.reason,
-    until: row.until,
-  };
-}
 
 export class PgHealthTables {
   constructor(private readonly db: PgDb) {}
@@ -106,11 +59,11 @@ export class PgHealthTables {
   }
 
   async listDestinationHealthChanges(projectId: number, destinationId: string, limit: number): Promise<DestinationHealthChange[]> {
-    const { rows } = await this.db.query<ChangeRow>(
+    const { rows } = await this.db.query<HealthChangeRow>(
       `SELECT * FROM destination_health_changes WHERE project_id = $1 AND destination_id = $2 ORDER BY at DESC, id DESC LIMIT $3`,
       [projectId, destinationId, limit],
     );
-    return rows.map(toChange);
+    return rows.map(toHealthChange);
   }
 
   async deleteParkedInvocations(before: number): Promise<number> {

@@ -39,7 +39,6 @@ import type {
   NewInvocation,
   Person,
   PersonBatchWrite,
-  PersonSnapshot,
   Project,
   SharedCounters,
   Store,
@@ -52,78 +51,27 @@ import { PgDestinationTables } from './destination-tables.js';
 import { PgHealthTables } from './health-tables.js';
 import { migratePostgres } from './migrator.js';
 import { PgCounters } from './shared-counters.js';
+import {
+  SnapshotJson,
+  toApiKey,
+  toEnrichedEvent,
+  toGroup,
+  toGroupType,
+  toPerson,
+  toProject,
+  toStoredEvent,
+  type ApiKeyRow,
+  type EnrichedEventRow,
+  type EventRow,
+  type GroupRow,
+  type GroupTypeRow,
+  type PersonRow,
+  type ProjectRow,
+} from '../rows.js';
 
 export type PostgresStoreOptions = PgConnectOptions;
 
-interface EventRow {
-  seq: number;
-  project_id: number;
-  uuid: string;
-  event: string;
-  distinct_id: string;
-  properties: string;
-  timestamp: string;
-  elements_chain: string | null;
-  received_at: string;
-}
-
-interface PersonRow {
-  id: string;
-  project_id: number;
-  properties: string;
-  is_identified: boolean;
-  version: number;
-  created_at: string;
-}
-
-interface GroupRow {
-  project_id: number;
-  group_type_index: number;
-  group_key: string;
-  properties: string;
-  version: number;
-  created_at: string;
-}
-
-interface ProjectRow {
-  id: number;
-  name: string;
-  api_token: string;
-  settings: string;
-  created_at: string;
-}
-
 const EVENT_COLUMNS = 'seq, project_id, uuid, event, distinct_id, properties, timestamp, elements_chain, received_at';
-
-function toProject(row: ProjectRow): Project {
-  return { id: row.id, name: row.name, apiToken: row.api_token, settings: JSON.parse(row.settings) as JsonObject, createdAt: row.created_at };
-}
-
-function toStoredEvent(row: EventRow): StoredEvent {
-  const event: StoredEvent = {
-    seq: row.seq,
-    projectId: row.project_id,
-    uuid: row.uuid,
-    event: row.event,
-    distinct_id: row.distinct_id,
-    properties: JSON.parse(row.properties) as JsonObject,
-    timestamp: row.timestamp,
-    receivedAt: row.received_at,
-  };
-  if (row.elements_chain !== null) event.elements_chain = row.elements_chain;
-  return event;
-}
-
-function toGroup(row: GroupRow): Group {
-  return {
-    projectId: row.project_id,
-    groupTypeIndex: row.group_type_index,
-    groupKey: row.group_key,
-    properties: JSON.parse(row.properties) as JsonObject,
-    version: row.version,
-    createdAt: row.created_at,
-  };
-}
 
 /** The last entry per key wins, in the order of last appearance (what applying them one by one leaves). */
 function lastByKey<T>(items: T[], key: (item: T) => string): T[] {
@@ -143,7 +91,7 @@ export class PostgresStore implements Store {
   private readonly db: PgDb;
   private readonly runtime: PgDestinationTables;
   private readonly health: PgHealthTables;
-  private readonly snapshotJson = new WeakMap<object, string>();
+  private readonly snapshotJson = new SnapshotJson();
   private readonly leases = new Set<pg.Client>();
   private readonly changeListeners = new Set<() => void>();
   private listenClient: pg.Client | null = null;
@@ -230,13 +178,12 @@ export class PostgresStore implements Store {
   }
 
   async findApiKey(secureValue: string): Promise<ApiKey | null> {
-    const { rows } = await this.db.query<{ id: string; label: string; mask_value: string; created_at: string }>(
+    const { rows } = await this.db.query<ApiKeyRow>(
       'SELECT id, label, mask_value, created_at FROM api_keys WHERE secure_value = $1',
       [secureValue],
       'key-by-secure',
     );
-    const row = rows[0];
-    return row ? { id: row.id, label: row.label, maskValue: row.mask_value, createdAt: row.created_at } : null;
+    return rows[0] ? toApiKey(rows[0]) : null;
   }
 
   async countApiKeys(): Promise<number> {
@@ -348,15 +295,7 @@ export class PostgresStore implements Store {
       ),
     ]);
     for (const row of persons.rows) {
-      out.set(row.id, {
-        id: row.id,
-        projectId: row.project_id,
-        properties: JSON.parse(row.properties) as JsonObject,
-        isIdentified: row.is_identified,
-        version: row.version,
-        createdAt: row.created_at,
-        distinctIds: [],
-      });
+      out.set(row.id, toPerson(row, []));
     }
     for (const row of distinct.rows) out.get(row.person_id)?.distinctIds.push(row.distinct_id);
     return out;
@@ -379,10 +318,10 @@ export class PostgresStore implements Store {
   }
 
   async listGroupTypes(): Promise<GroupType[]> {
-    const { rows } = await this.db.query<{ project_id: number; group_type: string; group_type_index: number }>(
+    const { rows } = await this.db.query<GroupTypeRow>(
       'SELECT project_id, group_type, group_type_index FROM group_types ORDER BY project_id, group_type_index',
     );
-    return rows.map((r) => ({ projectId: r.project_id, groupType: r.group_type, groupTypeIndex: r.group_type_index }));
+    return rows.map(toGroupType);
   }
 
   async loadGroups(projectId: number, refs: GroupRef[]): Promise<Group[]> {
@@ -395,15 +334,6 @@ export class PostgresStore implements Store {
       'load-groups',
     );
     return rows.map(toGroup);
-  }
-
-  private serializeSnapshot(person: PersonSnapshot): string {
-    let json = this.snapshotJson.get(person);
-    if (json === undefined) {
-      json = JSON.stringify(person);
-      this.snapshotJson.set(person, json);
-    }
-    return json;
   }
 
   async commitPersonBatch(write: PersonBatchWrite): Promise<void> {
@@ -421,7 +351,7 @@ export class PostgresStore implements Store {
         lastGroups = e.groups;
         lastGroupsJson = JSON.stringify(e.groups);
       }
-      enrichedPersons[i] = this.serializeSnapshot(e.person);
+      enrichedPersons[i] = this.snapshotJson.of(e.person);
       enrichedGroups[i] = lastGroupsJson;
     });
 
@@ -506,7 +436,7 @@ export class PostgresStore implements Store {
   }
 
   async readEnrichedEvents(afterSeq: number, limit: number): Promise<EnrichedEvent[]> {
-    const { rows } = await this.db.query<EventRow & { x_person: string; x_groups: string }>(
+    const { rows } = await this.db.query<EnrichedEventRow>(
       `SELECT e.seq, e.project_id, e.uuid, e.event, e.distinct_id, e.properties, e.timestamp, e.elements_chain, e.received_at,
               x.person AS x_person, x.groups AS x_groups
        FROM enriched_events x JOIN events e ON e.seq = x.seq
@@ -514,23 +444,7 @@ export class PostgresStore implements Store {
       [afterSeq, limit],
       'read-enriched',
     );
-    return rows.map((row) => {
-      const event: EnrichedEvent['event'] = {
-        uuid: row.uuid,
-        event: row.event,
-        distinct_id: row.distinct_id,
-        properties: JSON.parse(row.properties) as JsonObject,
-        timestamp: row.timestamp,
-      };
-      if (row.elements_chain !== null) event.elements_chain = row.elements_chain;
-      return {
-        seq: row.seq,
-        projectId: row.project_id,
-        event,
-        person: JSON.parse(row.x_person) as PersonSnapshot,
-        groups: JSON.parse(row.x_groups) as EnrichedEvent['groups'],
-      };
-    });
+    return rows.map(toEnrichedEvent);
   }
 
   // ---- management reads ---------------------------------------------------------------------------------

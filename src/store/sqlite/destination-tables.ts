@@ -25,110 +25,26 @@ import type {
   InvocationUpdate,
   JsonObject,
   LogEntry,
-  LogLevel,
   LogQuery,
   MetricIncrement,
   MetricPoint,
   NewInvocation,
   StoredDestination,
 } from '../store.js';
-
-interface DestinationRow {
-  id: string;
-  project_id: number;
-  enabled: number;
-  config: string;
-  created_at: string;
-  updated_at: string;
-  version: number;
-}
-
-interface InvocationRow {
-  id: string;
-  project_id: number;
-  destination_id: string;
-  mapping_index: number | null;
-  event_uuid: string;
-  globals: string;
-  priority: number;
-  scheduled_at: number;
-  state: InvocationState;
-  suspension: string | null;
-  attempts: number;
-  first_attempt_at: number | null;
-  locked_by: string | null;
-  locked_until: number | null;
-  error: string | null;
-  created_at: number;
-  finished_at: number | null;
-}
-
-interface LogRow {
-  project_id: number;
-  destination_id: string;
-  invocation_id: string | null;
-  timestamp: string;
-  level: LogLevel;
-  message: string;
-}
-
-function toDestination(row: DestinationRow): StoredDestination {
-  return {
-    id: row.id,
-    projectId: row.project_id,
-    enabled: row.enabled === 1,
-    config: JSON.parse(row.config) as JsonObject,
-    createdAt: row.created_at,
-    updatedAt: row.updated_at,
-    version: row.version,
-  };
-}
-
-function toInvocation(row: InvocationRow): Invocation {
-  return {
-    id: row.id,
-    projectId: row.project_id,
-    destinationId: row.destination_id,
-    mappingIndex: row.mapping_index,
-    eventUuid: row.event_uuid,
-    globals: JSON.parse(row.globals) as JsonObject,
-    priority: row.priority,
-    scheduledAt: row.scheduled_at,
-    state: row.state,
-    suspension: row.suspension === null ? null : (JSON.parse(row.suspension) as JsonObject),
-    attempts: row.attempts,
-    firstAttemptAt: row.first_attempt_at,
-    lockedBy: row.locked_by,
-    lockedUntil: row.locked_until,
-    error: row.error,
-    createdAt: row.created_at,
-    finishedAt: row.finished_at,
-  };
-}
-
-function toLog(row: LogRow): LogEntry {
-  return {
-    projectId: row.project_id,
-    destinationId: row.destination_id,
-    invocationId: row.invocation_id,
-    timestamp: row.timestamp,
-    level: row.level,
-    message: row.message,
-  };
-}
-
-/** Lowest priority number first, then the oldest schedule: the order claims hand out work in. */
-function byClaimOrder(a: Invocation, b: Invocation): number {
-  return a.priority - b.priority || a.scheduledAt - b.scheduledAt;
-}
+import {
+  byClaimOrder,
+  toDestination,
+  toInvocation,
+  toLog,
+  toMetricPoints,
+  type DestinationRow,
+  type InvocationRow,
+  type LogRow,
+  type MetricRow,
+} from '../rows.js';
 
 function placeholders(n: number): string {
   return new Array<string>(n).fill('?').join(', ');
-}
-
-/** `2026-01-02T03:00:00.000Z` → `2026-01-02T00:00:00.000Z`. */
-function dayOf(hour: string): string {
-  return `${hour.slice(0, 10)}T00:00:00.000Z`;
 }
 
 export class DestinationTables {
@@ -473,18 +389,8 @@ export class DestinationTables {
     destinationId: string,
     query: { after: string; before: string; interval: 'hour' | 'day'; names?: string[] },
   ): MetricPoint[] {
-    const rows = this.q.metrics.all(projectId, destinationId, query.after, query.before) as { name: string; hour: string; count: number }[];
-    const names = query.names && query.names.length > 0 ? new Set(query.names) : null;
-    const points = new Map<string, MetricPoint>();
-    for (const row of rows) {
-      if (names && !names.has(row.name)) continue;
-      const bucket = query.interval === 'day' ? dayOf(row.hour) : row.hour;
-      const key = `${bucket}\u0000${row.name}`;
-      const point = points.get(key);
-      if (point) point.count += row.count;
-      else points.set(key, { name: row.name, bucket, count: row.count });
-    }
-    return [...points.values()].sort((a, b) => (a.bucket < b.bucket ? -1 : a.bucket > b.bucket ? 1 : a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    const rows = this.q.metrics.all(projectId, destinationId, query.after, query.before) as MetricRow[];
+    return toMetricPoints(rows, query);
   }
 
   deleteMetricsBefore(hour: string): number {

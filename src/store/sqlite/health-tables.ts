@@ -3,55 +3,8 @@
  * history of its changes. `SqliteStore` delegates here.
  */
 import type Database from 'better-sqlite3';
-import type { DestinationHealth, DestinationHealthChange, DestinationHealthState } from '../store.js';
-
-interface HealthRow {
-  project_id: number;
-  destination_id: string;
-  state: DestinationHealthState;
-  since: number;
-  reason: string | null;
-  until: number | null;
-  tokens: number;
-  tokens_at: number;
-  temporary_disables: string;
-}
-
-interface ChangeRow {
-  project_id: number;
-  destination_id: string;
-  at: number;
-  from_state: DestinationHealthState;
-  to_state: DestinationHealthState;
-  reason: string;
-  until: number | null;
-}
-
-function toHealth(row: HealthRow): DestinationHealth {
-  return {
-    projectId: row.project_id,
-    destinationId: row.destination_id,
-    state: row.state,
-    since: row.since,
-    reason: row.reason,
-    until: row.until,
-    tokens: row.tokens,
-    tokensAt: row.tokens_at,
-    temporaryDisables: JSON.parse(row.temporary_disables) as number[],
-  };
-}
-
-function toChange(row: ChangeRow): DestinationHealthChange {
-  return {
-    projectId: row.project_id,
-    destinationId: row.destination_id,
-    at: row.at,
-    from: row.from_state,
-    to: row.to_state,
-    reason: row.reason,
-    until: row.until,
-  };
-}
+import type { DestinationHealth, DestinationHealthChange } from '../store.js';
+import { toHealth, toHealthChange, type HealthChangeRow, type HealthRow } from '../rows.js';
 
 export class HealthTables {
   private readonly q;
@@ -109,7 +62,7 @@ export class HealthTables {
   }
 
   listDestinationHealthChanges(projectId: number, destinationId: string, limit: number): DestinationHealthChange[] {
-    return (this.q.changes.all(projectId, destinationId, limit) as ChangeRow[]).map(toChange);
+    return (this.q.changes.all(projectId, destinationId, limit) as HealthChangeRow[]).map(toHealthChange);
   }
 
   deleteParkedInvocations(before: number): number {

@@ -24,7 +24,6 @@ import type {
   NewInvocation,
   Person,
   PersonBatchWrite,
-  PersonSnapshot,
   Project,
   Store,
   StoredDestination,
@@ -38,6 +37,23 @@ import { SqliteCounters } from './shared-counters.js';
 import { DestinationTables } from './destination-tables.js';
 import { HealthTables } from './health-tables.js';
 import { migrate } from './migrator.js';
+import {
+  SnapshotJson,
+  toApiKey,
+  toEnrichedEvent,
+  toGroup,
+  toGroupType,
+  toPerson,
+  toProject,
+  toStoredEvent,
+  type ApiKeyRow,
+  type EnrichedEventRow,
+  type EventRow,
+  type GroupRow,
+  type GroupTypeRow,
+  type PersonRow,
+  type ProjectRow,
+} from '../rows.js';
 
 export interface SqliteStoreOptions {
   /** File path, or `:memory:` for tests. */
@@ -49,80 +65,11 @@ export interface SqliteStoreOptions {
   synchronous?: 'full' | 'normal';
 }
 
-interface EventRow {
-  seq: number;
-  project_id: number;
-  uuid: string;
-  event: string;
-  distinct_id: string;
-  properties: string;
-  timestamp: string;
-  elements_chain: string | null;
-  received_at: string;
-}
-
-interface PersonRow {
-  id: string;
-  project_id: number;
-  properties: string;
-  is_identified: number;
-  version: number;
-  created_at: string;
-}
-
-interface GroupRow {
-  project_id: number;
-  group_type_index: number;
-  group_key: string;
-  properties: string;
-  version: number;
-  created_at: string;
-}
-
-interface ProjectRow {
-  id: number;
-  name: string;
-  api_token: string;
-  settings: string;
-  created_at: string;
-}
-
-function toProject(row: ProjectRow): Project {
-  return { id: row.id, name: row.name, apiToken: row.api_token, settings: JSON.parse(row.settings) as JsonObject, createdAt: row.created_at };
-}
-
-function toStoredEvent(row: EventRow): StoredEvent {
-  const event: StoredEvent = {
-    seq: row.seq,
-    projectId: row.project_id,
-    uuid: row.uuid,
-    event: row.event,
-    distinct_id: row.distinct_id,
-    properties: JSON.parse(row.properties) as JsonObject,
-    timestamp: row.timestamp,
-    receivedAt: row.received_at,
-  };
-  if (row.elements_chain !== null) event.elements_chain = row.elements_chain;
-  return event;
-}
-
-function toGroup(row: GroupRow): Group {
-  return {
-    projectId: row.project_id,
-    groupTypeIndex: row.group_type_index,
-    groupKey: row.group_key,
-    properties: JSON.parse(row.properties) as JsonObject,
-    version: row.version,
-    createdAt: row.created_at,
-  };
-}
-
 /** The SQLite implementation of {@link Store} on better-sqlite3: synchronous underneath, async outside. */
 export class SqliteStore implements Store {
   readonly dialect = 'sqlite';
   private readonly db: Database.Database;
-  /** Person snapshots are often shared by consecutive events of one person: serialize each object once. */
-  private readonly snapshotJson = new WeakMap<object, string>();
+  private readonly snapshotJson = new SnapshotJson();
   private readonly q;
   private readonly runtime: DestinationTables;
   private readonly health: HealthTables;
@@ -238,10 +185,8 @@ export class SqliteStore implements Store {
   }
 
   async findApiKey(secureValue: string): Promise<ApiKey | null> {
-    const row = this.q.keyBySecure.get(secureValue) as
-      | { id: string; label: string; mask_value: string; created_at: string }
-      | undefined;
-    return row ? { id: row.id, label: row.label, maskValue: row.mask_value, createdAt: row.created_at } : null;
+    const row = this.q.keyBySecure.get(secureValue) as ApiKeyRow | undefined;
+    return row ? toApiKey(row) : null;
   }
 
   async countApiKeys(): Promise<number> {
@@ -300,15 +245,7 @@ export class SqliteStore implements Store {
   private personById(id: string): Person | null {
     const row = this.q.personById.get(id) as PersonRow | undefined;
     if (!row) return null;
-    return {
-      id: row.id,
-      projectId: row.project_id,
-      properties: JSON.parse(row.properties) as JsonObject,
-      isIdentified: row.is_identified === 1,
-      version: row.version,
-      createdAt: row.created_at,
-      distinctIds: (this.q.distinctIdsOfPerson.all(row.id) as { distinct_id: string }[]).map((r) => r.distinct_id),
-    };
+    return toPerson(row, (this.q.distinctIdsOfPerson.all(row.id) as { distinct_id: string }[]).map((r) => r.distinct_id));
   }
 
   async loadPersons(projectId: number, distinctIds: string[]): Promise<Map<string, Person>> {
@@ -329,11 +266,7 @@ export class SqliteStore implements Store {
   }
 
   async listGroupTypes(): Promise<GroupType[]> {
-    return (this.q.groupTypes.all() as { project_id: number; group_type: string; group_type_index: number }[]).map((r) => ({
-      projectId: r.project_id,
-      groupType: r.group_type,
-      groupTypeIndex: r.group_type_index,
-    }));
+    return (this.q.groupTypes.all() as GroupTypeRow[]).map(toGroupType);
   }
 
   async loadGroups(projectId: number, refs: GroupRef[]): Promise<Group[]> {
@@ -343,15 +276,6 @@ export class SqliteStore implements Store {
       if (row) out.push(toGroup(row));
     }
     return out;
-  }
-
-  private serializeSnapshot(person: PersonSnapshot): string {
-    let json = this.snapshotJson.get(person);
-    if (json === undefined) {
-      json = JSON.stringify(person);
-      this.snapshotJson.set(person, json);
-    }
-    return json;
   }
 
   private readonly commitPersonTx = (write: PersonBatchWrite): void => {
@@ -377,7 +301,7 @@ export class SqliteStore implements Store {
           lastGroups = e.groups;
           lastGroupsJson = JSON.stringify(e.groups);
         }
-        q.insertEnriched.run(e.seq, e.projectId, this.serializeSnapshot(e.person), lastGroupsJson);
+        q.insertEnriched.run(e.seq, e.projectId, this.snapshotJson.of(e.person), lastGroupsJson);
       }
       q.setOffset.run(write.offset.consumer, write.offset.seq);
     })();
@@ -388,25 +312,7 @@ export class SqliteStore implements Store {
   }
 
   async readEnrichedEvents(afterSeq: number, limit: number): Promise<EnrichedEvent[]> {
-    const rows = this.q.readEnriched.all(afterSeq, limit) as (EventRow & { x_person: string; x_groups: string })[];
-    return rows.map((row) => {
-      const stored = toStoredEvent(row);
-      const event: EnrichedEvent['event'] = {
-        uuid: stored.uuid,
-        event: stored.event,
-        distinct_id: stored.distinct_id,
-        properties: stored.properties,
-        timestamp: stored.timestamp,
-      };
-      if (stored.elements_chain !== undefined) event.elements_chain = stored.elements_chain;
-      return {
-        seq: row.seq,
-        projectId: row.project_id,
-        event,
-        person: JSON.parse(row.x_person) as PersonSnapshot,
-        groups: JSON.parse(row.x_groups) as EnrichedEvent['groups'],
-      };
-    });
+    return (this.q.readEnriched.all(afterSeq, limit) as EnrichedEventRow[]).map(toEnrichedEvent);
   }
 
   async getPersonByDistinctId(projectId: number, distinctId: string): Promise<Person | null> {
