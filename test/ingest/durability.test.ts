@@ -1,83 +1,12 @@
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
-import { createServer } from 'node:net';
+import type { ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SqliteStore } from '../../src/store/sqlite/sqlite-store.js';
+import { ensureBuilt, exited, freePort, startCli, waitHealthy } from '../helpers/cli.js';
 import { TOKEN } from './helpers.js';
-
-const ROOT = join(import.meta.dirname, '..', '..');
-const CLI = join(ROOT, 'dist', 'src', 'cli', 'index.js');
-
-function newestSource(dir: string): number {
-  let newest = 0;
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const path = join(dir, entry.name);
-    if (entry.isDirectory()) newest = Math.max(newest, newestSource(path));
-    else if (entry.name.endsWith('.ts')) newest = Math.max(newest, statSync(path).mtimeMs);
-  }
-  return newest;
-}
-
-/** `npm test` builds first; when run alone, build if `dist/` is missing or older than the sources. */
-function ensureBuilt(): void {
-  let built = 0;
-  try {
-    built = statSync(CLI).mtimeMs;
-  } catch {
-    built = 0;
-  }
-  const sources = Math.max(...['store', 'ingest', 'api', 'cli'].map((d) => newestSource(join(ROOT, 'src', d))));
-  if (built >= sources) return;
-  // Other areas may be mid-work and fail to type-check; tsc still emits, which is all this test needs.
-  spawnSync('npx', ['tsc', '-p', 'tsconfig.build.json'], { cwd: ROOT, stdio: 'ignore' });
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-function startServer(dataDir: string, port: number): ChildProcess {
-  return spawn(process.execPath, [CLI, 'start'], {
-    cwd: ROOT,
-    env: {
-      ...process.env,
-      SLUICE_DATA_DIR: dataDir,
-      SLUICE_PORT: String(port),
-      SLUICE_HOST: '127.0.0.1',
-      SLUICE_LOG_LEVEL: 'warn',
-      SLUICE_BOOTSTRAP_PROJECT_TOKEN: TOKEN,
-    },
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
-}
-
-async function waitHealthy(url: string, child: ChildProcess): Promise<void> {
-  const deadline = Date.now() + 20_000;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`server exited with ${child.exitCode}`);
-    try {
-      if ((await fetch(`${url}/_health`)).ok) return;
-    } catch {
-      // not listening yet
-    }
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error('server did not become healthy');
-}
-
-function exited(child: ChildProcess): Promise<void> {
-  return child.exitCode !== null || child.signalCode !== null ? Promise.resolve() : new Promise((r) => child.once('exit', () => r()));
-}
 
 describe('durability', () => {
   let dataDir: string;
@@ -95,7 +24,7 @@ describe('durability', () => {
   it('keeps every acknowledged event exactly once after SIGKILL, and processes it after restart', async () => {
     const port = await freePort();
     const url = `http://127.0.0.1:${port}`;
-    const first = startServer(dataDir, port);
+    const first = startCli(dataDir, port);
     children.push(first);
     await waitHealthy(url, first);
 
@@ -128,7 +57,7 @@ describe('durability', () => {
     expect(acked.size).toBeGreaterThanOrEqual(2_000);
 
     // Restart on the same data: it must catch up on person processing, then shut down cleanly.
-    const second = startServer(dataDir, port);
+    const second = startCli(dataDir, port);
     children.push(second);
     await waitHealthy(url, second);
     second.kill('SIGTERM');

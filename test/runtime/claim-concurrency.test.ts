@@ -6,7 +6,7 @@ import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SqliteStore } from '../../src/store/sqlite/sqlite-store.js';
 import type { NewInvocation } from '../../src/store/store.js';
-import { ensureBuilt, ROOT } from './build.js';
+import { ensureBuilt, ROOT } from '../helpers/cli.js';
 
 const TOTAL = 3_000;
 const CLAIMERS = 4;

@@ -1,58 +1,18 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CLI, ensureBuilt, ROOT } from './build.js';
+import { ensureBuilt, exited, freePort, startCli, waitHealthy } from '../helpers/cli.js';
 import { API_KEY, sleep, startSink, TOKEN, type Sink } from './helpers.js';
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
-
 function startServer(dataDir: string, port: number): ChildProcess {
-  return spawn(process.execPath, [CLI, 'start'], {
-    cwd: ROOT,
-    env: {
-      ...process.env,
-      SLUICE_DATA_DIR: dataDir,
-      SLUICE_PORT: String(port),
-      SLUICE_HOST: '127.0.0.1',
-      SLUICE_LOG_LEVEL: 'warn',
-      SLUICE_BOOTSTRAP_PROJECT_TOKEN: TOKEN,
-      SLUICE_BOOTSTRAP_API_KEY: API_KEY,
-      SLUICE_FETCH_ALLOW_HOSTS: '127.0.0.1',
-      SLUICE_INVOCATION_LOCK_MS: '2000',
-    },
-    stdio: ['ignore', 'ignore', 'inherit'],
+  return startCli(dataDir, port, {
+    SLUICE_BOOTSTRAP_API_KEY: API_KEY,
+    SLUICE_FETCH_ALLOW_HOSTS: '127.0.0.1',
+    SLUICE_INVOCATION_LOCK_MS: '2000',
   });
-}
-
-async function waitHealthy(url: string, child: ChildProcess): Promise<void> {
-  const deadline = Date.now() + 20_000;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`server exited with ${child.exitCode}`);
-    try {
-      if ((await fetch(`${url}/_health`)).ok) return;
-    } catch {
-      // not listening yet
-    }
-    await sleep(50);
-  }
-  throw new Error('server did not become healthy');
-}
-
-function exited(child: ChildProcess): Promise<void> {
-  return child.exitCode !== null || child.signalCode !== null ? Promise.resolve() : new Promise((r) => child.once('exit', () => r()));
 }
 
 describe('crash during delivery', () => {

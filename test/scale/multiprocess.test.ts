@@ -15,7 +15,7 @@ import { generateEncryptionKey } from '../../src/destinations/secrets.js';
 import { openStore } from '../../src/store/index.js';
 import { createTestSchema, postgresSkipReason, type TestSchema } from '../../src/store/__tests__/backends.js';
 import { API_KEY, TOKEN } from '../ingest/helpers.js';
-import { ensureBuilt, ROOT } from '../runtime/build.js';
+import { ensureBuilt, ROOT } from '../helpers/cli.js';
 import { freePort, startCountingSink, startProcess, stopProcess, webhookDestination, type ClusterProcess, type CountingSink } from '../../bench/cluster.js';
 
 const EVENTS = Number(process.env.SLUICE_SCALE_EVENTS ?? 50_000);
