@@ -293,9 +293,27 @@ export interface CounterValue {
  * Atomic counters with a time to live, shared by every process: the store's table (SQLite, Postgres) or
  * Redis when `SLUICE_REDIS_URL` is set. An expired counter counts as absent.
  */
+/** One increment of {@link SharedCounters.incrementMany}. */
+export interface CounterIncrement {
+  key: string;
+  /** Whole number ≥ 1. */
+  by: number;
+  ttlMs: number;
+  /**
+   * With n ≥ 1, the expiry also moves to `now + ttlMs` whenever this increment makes the count pass
+   * 1 + m·n for some m ≥ 1 (it reaches a new block of n): masking's threshold opens a new window.
+   */
+  renewEvery?: number | null;
+}
+
 export interface SharedCounters {
   /** Adds `by`; an absent or expired counter starts from 0 and expires `ttlMs` after `now`. */
   increment(key: string, by: number, ttlMs: number, now: number): Promise<CounterValue>;
+  /**
+   * Several increments in one round trip, each atomic like `increment` (plus `renewEvery`); values in the
+   * order given. Keys must be distinct (add up repeats first); a repeated key throws.
+   */
+  incrementMany(increments: readonly CounterIncrement[], now: number): Promise<CounterValue[]>;
   /** Sets the value and a new expiry. */
   set(key: string, value: number, ttlMs: number, now: number): Promise<void>;
   get(key: string, now: number): Promise<CounterValue | null>;

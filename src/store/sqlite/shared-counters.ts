@@ -1,12 +1,27 @@
 import type Database from 'better-sqlite3';
-import type { CounterValue, SharedCounters } from '../store.js';
+import { checkedIncrements, renewOf } from '../counter-batch.js';
+import type { CounterIncrement, CounterValue, SharedCounters } from '../store.js';
 
 /** {@link SharedCounters} in the `shared_counters` table (migration 0003). */
 export class SqliteCounters implements SharedCounters {
   private readonly q;
+  private readonly many: (increments: readonly CounterIncrement[], now: number) => CounterValue[];
 
   constructor(db: Database.Database) {
     this.q = {
+      // `renewEvery` (@renew > 0): a new block of n counts moves the expiry (integer division: JS numbers bind as REAL).
+      incrementRenew: db.prepare(
+        `INSERT INTO shared_counters (key, value, expires_at) VALUES (@key, @by, @expiresAt)
+         ON CONFLICT (key) DO UPDATE SET
+           value = CASE WHEN shared_counters.expires_at <= @now THEN @by ELSE shared_counters.value + @by END,
+           expires_at = CASE
+             WHEN shared_counters.expires_at <= @now THEN @expiresAt
+             WHEN @renew > 0
+               AND (shared_counters.value + CAST(@by AS INTEGER) - 1) / CAST(@renew AS INTEGER) > (shared_counters.value - 1) / CAST(@renew AS INTEGER)
+               THEN @expiresAt
+             ELSE shared_counters.expires_at END
+         RETURNING value, expires_at`,
+      ),
       increment: db.prepare(
         `INSERT INTO shared_counters (key, value, expires_at) VALUES (@key, @by, @expiresAt)
          ON CONFLICT (key) DO UPDATE SET
@@ -22,6 +37,25 @@ export class SqliteCounters implements SharedCounters {
       delete: db.prepare('DELETE FROM shared_counters WHERE key = ?'),
       sweep: db.prepare('DELETE FROM shared_counters WHERE expires_at <= ?'),
     };
+    this.many = db.transaction((increments: readonly CounterIncrement[], now: number) => {
+      const out: CounterValue[] = new Array<CounterValue>(increments.length);
+      for (const { increment, index } of checkedIncrements(increments)) {
+        const row = this.q.incrementRenew.get({
+          key: increment.key,
+          by: increment.by,
+          now,
+          expiresAt: now + increment.ttlMs,
+          renew: renewOf(increment),
+        }) as { value: number; expires_at: number };
+        out[index] = { value: row.value, expiresAt: row.expires_at };
+      }
+      return out;
+    });
+  }
+
+  async incrementMany(increments: readonly CounterIncrement[], now: number): Promise<CounterValue[]> {
+    if (increments.length === 0) return [];
+    return this.many(increments, now);
   }
 
   async increment(key: string, by: number, ttlMs: number, now: number): Promise<CounterValue> {
