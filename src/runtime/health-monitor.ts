@@ -26,17 +26,13 @@ import {
   type HealthState,
 } from './health.js';
 import { hourBucket } from './recorder.js';
+import type { WarnErrorLogger } from './logger.js';
 
 /** The event captured into the project on every change. */
 export const STATUS_CHANGED_EVENT = '$destination_status_changed';
 
 /** The project setting holding the URL notified of every change. */
 export const HEALTH_WEBHOOK_SETTING = 'health_webhook_url';
-
-export interface HealthMonitorLogger {
-  warn(obj: object, msg?: string): void;
-  error(obj: object, msg?: string): void;
-}
 
 export interface HealthNotifyRequest {
   url: string;
@@ -55,7 +51,7 @@ export interface HealthMonitorOptions {
   capture?: (projectId: number, events: { event: string; distinct_id: string; properties: Record<string, unknown> }[]) => Promise<unknown>;
   /** Base URL of the UI, for the destination's link in notifications. */
   siteUrl?: string;
-  logger?: HealthMonitorLogger;
+  logger?: WarnErrorLogger;
   /** How often temporary disables and recoveries without traffic are checked. Default 1 000 ms. */
   tickMs?: number;
   /** How often changed bucket levels are written. Default 10 000 ms. */
@@ -78,7 +74,7 @@ interface Entry {
   dirty: boolean;
 }
 
-const silent: HealthMonitorLogger = { warn() {}, error() {} };
+const silent: WarnErrorLogger = { warn() {}, error() {} };
 
 const METRIC_OF: Record<HealthState, string> = {
   healthy: 'recovered',
@@ -140,7 +136,7 @@ export class HealthMonitor {
   private readonly store: Store;
   private readonly now: () => number;
   private readonly options: HealthMonitorOptions;
-  private readonly logger: HealthMonitorLogger;
+  private readonly logger: WarnErrorLogger;
   private readonly entries = new Map<string, Entry>();
   /** Writes and notifications, in order. */
   private chain: Promise<void> = Promise.resolve();

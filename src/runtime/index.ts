@@ -10,18 +10,14 @@ import { DestinationRegistry } from './destination-registry.js';
 import { InvocationExecutor, type CapturedEvent, type ExecutorLimits } from './executor.js';
 import { createFetchExecutor, type FetchExecutor, type FetchExecutorOptions } from './fetch.js';
 import { HealthMonitor, type HealthMonitorOptions } from './health-monitor.js';
+import type { RuntimeLogger } from './logger.js';
 import { Matcher } from './matcher.js';
 import { RuntimeRecorder } from './recorder.js';
 import { DEFAULT_RETENTION, RetentionJob, type RetentionPeriods } from './retention.js';
 import { Worker } from './worker.js';
 import { MaskingGate } from '../destinations/masking.js';
 
-export interface RuntimeLogger {
-  info(obj: object, msg?: string): void;
-  warn(obj: object, msg?: string): void;
-  error(obj: object, msg?: string): void;
-  child?(bindings: Record<string, unknown>): RuntimeLogger;
-}
+export type { RuntimeLogger } from './logger.js';
 
 export interface RuntimeOptions {
   store: Store;

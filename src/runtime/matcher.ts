@@ -20,16 +20,12 @@ import type { EnrichedListener } from '../ingest/pipeline.js';
 import type { EnrichedEvent, JsonObject, NewInvocation, Project, Store } from '../store/store.js';
 import type { CompiledDestination, DestinationRegistry } from './destination-registry.js';
 import type { RuntimeRecorder } from './recorder.js';
+import type { WarnErrorLogger } from './logger.js';
 
 export const MATCHER_CONSUMER = 'destinations';
 
 /** Events matched between two yields to the event loop. */
 const YIELD_EVERY = 250;
-
-export interface MatcherLogger {
-  warn(obj: object, msg?: string): void;
-  error(obj: object, msg?: string): void;
-}
 
 /** Where new invocations go after they are stored: the in-process worker. */
 export interface InvocationSink {
@@ -49,7 +45,7 @@ export interface MatcherOptions {
   sink: InvocationSink;
   /** Base URL of the UI for the globals' URLs. */
   siteUrl: string;
-  logger?: MatcherLogger;
+  logger?: WarnErrorLogger;
   masking?: MaskingGate;
   /** Enriched events read or processed per batch. Default 2 000. */
   batchSize?: number;
@@ -58,7 +54,7 @@ export interface MatcherOptions {
   now?: () => number;
 }
 
-const silent: MatcherLogger = { warn() {}, error() {} };
+const silent: WarnErrorLogger = { warn() {}, error() {} };
 
 interface ProjectInfo {
   id: number;
@@ -81,7 +77,7 @@ export class Matcher {
   private readonly recorder: RuntimeRecorder;
   private readonly sink: InvocationSink;
   private readonly siteUrl: string;
-  private readonly logger: MatcherLogger;
+  private readonly logger: WarnErrorLogger;
   private readonly batchSize: number;
   private readonly maxQueuedEvents: number;
   private readonly now: () => number;

@@ -8,14 +8,11 @@
 import type { InvocationLog } from './executor.js';
 import type { HealthObservation } from './health.js';
 import type { InvocationUpdate, LogEntry, LogLevel, MetricIncrement, Store } from '../store/store.js';
-
-export interface RecorderLogger {
-  error(obj: object, msg?: string): void;
-}
+import type { RuntimeLogger } from './logger.js';
 
 export interface RecorderOptions {
   store: Store;
-  logger?: RecorderLogger;
+  logger?: Pick<RuntimeLogger, 'error'>;
   /** Most time a record waits before it is written. Default 10 ms. */
   flushDelayMs?: number;
   /** Buffered records that trigger a write at once. Default 2 000. */
@@ -48,7 +45,7 @@ export function hourBucket(ms: number): string {
 
 export class RuntimeRecorder {
   private readonly store: Store;
-  private readonly logger: RecorderLogger | undefined;
+  private readonly logger: Pick<RuntimeLogger, 'error'> | undefined;
   private readonly flushDelayMs: number;
   private readonly maxBuffered: number;
   private readonly now: () => number;

@@ -5,6 +5,7 @@
  * watcher, for a replay) go 7 days after they were created.
  */
 import type { Store } from '../store/store.js';
+import type { RuntimeLogger } from './logger.js';
 import { hourBucket } from './recorder.js';
 
 const HOUR_MS = 3_600_000;
@@ -24,11 +25,6 @@ export const DEFAULT_RETENTION: Readonly<RetentionPeriods> = Object.freeze({
   metricsMs: 90 * DAY_MS,
   parkedMs: 7 * DAY_MS,
 });
-
-export interface RetentionLogger {
-  info(obj: object, msg?: string): void;
-  error(obj: object, msg?: string): void;
-}
 
 export interface RetentionResult {
   invocations: number;
@@ -55,7 +51,7 @@ export class RetentionJob {
     private readonly store: Store,
     private readonly periods: RetentionPeriods = DEFAULT_RETENTION,
     private readonly intervalMs = 5 * 60_000,
-    private readonly logger?: RetentionLogger,
+    private readonly logger?: Pick<RuntimeLogger, 'info' | 'error'>,
     private readonly now: () => number = Date.now,
   ) {}
 

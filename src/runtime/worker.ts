@@ -23,12 +23,8 @@ import type { CapturedEvent, HttpResponse, InvocationExecutor, InvocationJob, St
 import { retryAfterMsOf, shouldRetry, type FetchExecutor, type FetchResponse } from './fetch.js';
 import type { CompiledDestination, DestinationRegistry, PreparedJob } from './destination-registry.js';
 import type { RuntimeRecorder } from './recorder.js';
+import type { WarnErrorLogger } from './logger.js';
 import type { InvocationSink } from './matcher.js';
-
-export interface WorkerLogger {
-  warn(obj: object, msg?: string): void;
-  error(obj: object, msg?: string): void;
-}
 
 /** Stores events emitted by `postHogCapture` into the same project. */
 export type CaptureFn = (projectId: number, events: CapturedEvent[]) => Promise<void>;
@@ -40,7 +36,7 @@ export interface WorkerOptions {
   fetcher: FetchExecutor;
   recorder: RuntimeRecorder;
   capture?: CaptureFn;
-  logger?: WorkerLogger;
+  logger?: WarnErrorLogger;
   workerId?: string;
   /** Invocations claimed per store round trip. Default 100. */
   batchSize?: number;
@@ -60,7 +56,7 @@ export interface WorkerOptions {
   now?: () => number;
 }
 
-const silent: WorkerLogger = { warn() {}, error() {} };
+const silent: WarnErrorLogger = { warn() {}, error() {} };
 
 /** An invocation as the worker runs it: from the store, or handed over by the matcher. */
 type Work = Pick<Invocation, 'id' | 'projectId' | 'destinationId' | 'mappingIndex' | 'globals' | 'priority'> & {
@@ -92,7 +88,7 @@ export class Worker implements InvocationSink {
   private readonly fetcher: FetchExecutor;
   private readonly recorder: RuntimeRecorder;
   private readonly capture: CaptureFn | undefined;
-  private readonly logger: WorkerLogger;
+  private readonly logger: WarnErrorLogger;
   private readonly batchSize: number;
   private readonly concurrency: number;
   private readonly lockMs: number;
