@@ -43,6 +43,8 @@ export interface SluiceEnv extends BootstrapEnv {
   SLUICE_DATABASE_URL?: string | undefined;
   /** Postgres connections per process. Default 6. */
   SLUICE_DATABASE_POOL_SIZE?: string | undefined;
+  /** `redis://…`: the shared counters (masking windows, health buckets) in Redis instead of the database. */
+  SLUICE_REDIS_URL?: string | undefined;
 }
 
 export interface SluiceOptions {
@@ -152,6 +154,7 @@ export async function startSluice(options: SluiceOptions): Promise<RunningSluice
     synchronous: options.synchronous ?? 'full',
     databaseUrl,
     ...(poolSize ? { poolSize: Math.floor(poolSize) } : {}),
+    redisUrl: env.SLUICE_REDIS_URL,
   });
   const boot = await store.withLock('bootstrap', () => bootstrap(store, env));
   const keyring = keyringFor(options, logger);
@@ -302,7 +305,8 @@ export async function startCommand(args: string[]): Promise<number> {
     synchronous,
   });
   const database = isPostgresUrl(process.env.SLUICE_DATABASE_URL) ? 'postgres' : 'sqlite';
-  logger.info({ url: running.url, role, database, ...(database === 'sqlite' ? { dataDir, synchronous } : {}), projectId: running.boot.project.id }, 'sluice started');
+  const counters = process.env.SLUICE_REDIS_URL ? 'redis' : database;
+  logger.info({ url: running.url, role, database, counters, ...(database === 'sqlite' ? { dataDir, synchronous } : {}), projectId: running.boot.project.id }, 'sluice started');
   process.stdout.write(banner(running));
 
   return new Promise<number>((resolve) => {

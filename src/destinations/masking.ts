@@ -3,11 +3,13 @@
  * value of its `hash` template per `ttl` seconds; with a `threshold` it runs again once that many
  * events of the same hash have been seen since the last run.
  *
- * This file holds the pure part: the masking key of an invocation, and an in-memory gate. The shared,
- * persistent gate (several workers) keeps the same semantics in the store.
+ * This file holds the masking key of an invocation, an in-memory gate (`MaskingGate`, one process, lost
+ * on restart) and the gate the runtime uses, `SharedMaskingGate`: the same decisions on the store's
+ * shared counters (SQLite, Postgres, or Redis), so they survive restarts and leader changes.
  */
 import { createHash } from 'node:crypto';
 import type { Bytecode } from '../hog/index.js';
+import type { CounterIncrement, SharedCounters } from '../store/store.js';
 import type { Masking } from './model.js';
 import { errorMessage, runWithEngine, type HogRunner } from './run-hog.js';
 
@@ -52,6 +54,23 @@ interface GateEntry {
   expiresAtMs: number;
 }
 
+/** One event × destination to decide, in `MaskingDecider.decide`. */
+export interface MaskingCheck {
+  destinationId: string;
+  /** The destination's stored version: a saved destination starts with fresh windows. */
+  version: number;
+  /** `computeMaskingKey`'s key. */
+  key: string;
+  masking: Pick<Masking, 'ttl' | 'threshold'>;
+}
+
+/** Decides a batch of masking checks (true: the event runs, false: it is masked), in order. */
+export interface MaskingDecider {
+  decide(checks: readonly MaskingCheck[], nowMs: number): Promise<boolean[]>;
+  /** Forget a destination's state, where the state is not keyed by version already. */
+  reset(destinationId: string): void;
+}
+
 /**
  * In-memory masking state for one process. `shouldRun` answers whether an event with this key runs
  * (true) or is masked (false), and records it:
@@ -86,6 +105,11 @@ export class MaskingGate {
     return false;
   }
 
+  /** `shouldRun` for each check in turn (the version is not part of the key: `reset` on a change). */
+  async decide(checks: readonly MaskingCheck[], nowMs: number): Promise<boolean[]> {
+    return checks.map((c) => this.shouldRun(c.destinationId, c.key, nowMs, c.masking));
+  }
+
   /** Forget a destination's state (its masking changed, or it was deleted). */
   reset(destinationId: string): void {
     const prefix = `${destinationId}\u0000`;
@@ -101,6 +125,63 @@ export class MaskingGate {
     this.nextSweepMs = nowMs + this.sweepIntervalMs;
     for (const [id, entry] of this.entries) if (entry.expiresAtMs <= nowMs) this.entries.delete(id);
   }
+}
+
+/**
+ * Which of `count` events of one key run, given the key's shared count before them (`before`, 0 when its
+ * window is absent or expired): the count runs on without resetting, so in `MaskingGate`'s terms the
+ * events numbered 1, n + 1, 2n + 1, … of a window run (n = threshold), or only the first without one.
+ */
+export function maskingRuns(before: number, count: number, threshold: number | null | undefined): boolean[] {
+  const n = typeof threshold === 'number' && threshold > 0 ? threshold : 0;
+  const runs: boolean[] = [];
+  for (let j = 1; j <= count; j++) {
+    const c = before + j;
+    runs.push(n > 0 ? (c - 1) % n === 0 : c === 1);
+  }
+  return runs;
+}
+
+/**
+ * `MaskingGate`'s decisions on shared counters: one counter per destination version and hash, expiring
+ * after the masking ttl, its expiry renewed when a threshold opens a new window (`renewEvery`). A matcher
+ * batch is one `incrementMany` call: repeats of a key within the batch are added up and decided here.
+ */
+export class SharedMaskingGate implements MaskingDecider {
+  constructor(
+    private readonly counters: SharedCounters,
+    private readonly prefix = 'mask:',
+  ) {}
+
+  async decide(checks: readonly MaskingCheck[], nowMs: number): Promise<boolean[]> {
+    if (checks.length === 0) return [];
+    const groups = new Map<string, { indexes: number[]; check: MaskingCheck }>();
+    checks.forEach((check, index) => {
+      const id = `${this.prefix}${check.destinationId}:${check.version}:${check.key}`;
+      const group = groups.get(id);
+      if (group) group.indexes.push(index);
+      else groups.set(id, { indexes: [index], check });
+    });
+    const increments: CounterIncrement[] = [];
+    for (const [key, { indexes, check }] of groups) {
+      const threshold = check.masking.threshold;
+      increments.push({ key, by: indexes.length, ttlMs: clampTtl(check.masking.ttl) * 1000, renewEvery: typeof threshold === 'number' && threshold > 0 ? threshold : null });
+    }
+    const values = await this.counters.incrementMany(increments, nowMs);
+    const out = new Array<boolean>(checks.length);
+    let g = 0;
+    for (const { indexes, check } of groups.values()) {
+      const after = values[g++]!.value;
+      // A fresh window counts exactly this batch's events; a live one had at least one before.
+      const before = Math.max(0, after - indexes.length);
+      const runs = maskingRuns(before, indexes.length, check.masking.threshold);
+      indexes.forEach((index, j) => (out[index] = runs[j]!));
+    }
+    return out;
+  }
+
+  /** Nothing to forget: a saved destination has a new version, so new keys. */
+  reset(_destinationId: string): void {}
 }
 
 function clampTtl(ttl: number): number {

@@ -15,7 +15,7 @@ import { Matcher } from './matcher.js';
 import { RuntimeRecorder } from './recorder.js';
 import { DEFAULT_RETENTION, RetentionJob, type RetentionPeriods } from './retention.js';
 import { Worker } from './worker.js';
-import { MaskingGate } from '../destinations/masking.js';
+import { SharedMaskingGate } from '../destinations/masking.js';
 
 export type { RuntimeLogger } from './logger.js';
 
@@ -66,13 +66,14 @@ function childOf(logger: RuntimeLogger | undefined, component: string): RuntimeL
 
 export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
   const { store, logger } = options;
-  const masking = new MaskingGate();
+  // Masking windows live in the shared counters: the same for every process, across restarts.
+  const masking = new SharedMaskingGate(store.counters);
   const registry = new DestinationRegistry({
     store,
     ...(options.keyring ? { keyring: options.keyring } : {}),
     checkIntervalMs: options.reloadCheckMs ?? 200,
-    // A changed destination starts with a fresh masking window, and its health is read again (a save
-    // may have re-enabled it).
+    // A changed destination starts with a fresh masking window (its new version keys new counters), and
+    // its health is read again (a save may have re-enabled it).
     onChanged: (ids) => {
       ids.forEach((id) => masking.reset(id));
       void health.refresh(ids).catch(() => {});

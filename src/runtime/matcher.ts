@@ -15,7 +15,7 @@
 import { randomUUID } from 'node:crypto';
 import { buildGlobals, type Globals } from '../destinations/globals.js';
 import { matchesFilters } from '../destinations/filters.js';
-import { computeMaskingKey, MaskingGate } from '../destinations/masking.js';
+import { computeMaskingKey, SharedMaskingGate, type MaskingCheck, type MaskingDecider } from '../destinations/masking.js';
 import type { EnrichedListener } from '../ingest/pipeline.js';
 import type { EnrichedEvent, JsonObject, NewInvocation, Project, Store } from '../store/store.js';
 import type { CompiledDestination, DestinationRegistry } from './destination-registry.js';
@@ -46,7 +46,8 @@ export interface MatcherOptions {
   /** Base URL of the UI for the globals' URLs. */
   siteUrl: string;
   logger?: WarnErrorLogger;
-  masking?: MaskingGate;
+  /** Default: `SharedMaskingGate` on the store's shared counters. */
+  masking?: MaskingDecider;
   /** Enriched events read or processed per batch. Default 2 000. */
   batchSize?: number;
   /** Events kept in memory before falling back to reading the store. Default 100 000. */
@@ -70,8 +71,17 @@ function projectInfo(project: Project | null, id: number): ProjectInfo {
   return info;
 }
 
+/** An event × destination that passed the filters, waiting for the batch's masking decisions. */
+interface Candidate {
+  destination: CompiledDestination;
+  event: EnrichedEvent;
+  globals: Globals;
+  /** Index of its masking check, or -1 when it is not masked. */
+  check: number;
+}
+
 export class Matcher {
-  readonly masking: MaskingGate;
+  readonly masking: MaskingDecider;
   private readonly store: Store;
   private readonly registry: DestinationRegistry;
   private readonly recorder: RuntimeRecorder;
@@ -107,7 +117,7 @@ export class Matcher {
     this.sink = options.sink;
     this.siteUrl = options.siteUrl;
     this.logger = options.logger ?? silent;
-    this.masking = options.masking ?? new MaskingGate();
+    this.masking = options.masking ?? new SharedMaskingGate(options.store.counters);
     this.batchSize = options.batchSize ?? 2_000;
     this.maxQueuedEvents = options.maxQueuedEvents ?? 100_000;
     this.now = options.now ?? Date.now;
@@ -250,6 +260,9 @@ export class Matcher {
     await this.registry.refresh();
     const invocations: NewInvocation[] = [];
     const nowMs = this.now();
+    // Filters first, then every masking decision of the batch at once (one counters round trip).
+    const candidates: Candidate[] = [];
+    const checks: MaskingCheck[] = [];
     for (let i = 0; i < batch.length; i++) {
       const event = batch[i]!;
       // Let in-flight deliveries make progress while a large batch is matched.
@@ -265,7 +278,15 @@ export class Matcher {
         source: { name: '', id: null },
         siteUrl: this.siteUrl,
       });
-      for (const destination of destinations) this.matchOne(destination, event, base, nowMs, invocations);
+      for (const destination of destinations) this.filterOne(destination, event, base, candidates, checks);
+    }
+    const runs = checks.length > 0 ? await this.masking.decide(checks, nowMs) : [];
+    for (const candidate of candidates) {
+      if (candidate.check >= 0 && !runs[candidate.check]) {
+        this.recorder.metric(candidate.destination.projectId, candidate.destination.id, 'masked');
+        continue;
+      }
+      this.createInvocations(candidate, nowMs, invocations);
     }
     const last = batch[batch.length - 1]!.seq;
     const offset = { consumer: MATCHER_CONSUMER, seq: Math.max(last, this.offset) };
@@ -279,22 +300,30 @@ export class Matcher {
     else this.sink.wake();
   }
 
-  private matchOne(destination: CompiledDestination, event: EnrichedEvent, base: Globals, nowMs: number, out: NewInvocation[]): void {
+  /** Filters and the masking key: a candidate (with its masking check, if any) when the event passes. */
+  private filterOne(destination: CompiledDestination, event: EnrichedEvent, base: Globals, out: Candidate[], checks: MaskingCheck[]): void {
     const globals: Globals = { ...base, source: { name: destination.name, url: destination.sourceUrl(this.siteUrl) } };
     const { projectId, id } = destination;
     const config = destination.config;
     if (!this.passes(destination, config.filters?.bytecode, globals, 'filters')) return;
 
+    let check = -1;
     if (config.masking) {
       const key = computeMaskingKey(config.masking, globals as unknown as Record<string, unknown>);
       if (!key.ok) {
         this.recorder.log(projectId, id, null, 'warn', `${key.error}; the event is not masked`);
-      } else if (!this.masking.shouldRun(id, key.key, nowMs, config.masking)) {
-        this.recorder.metric(projectId, id, 'masked');
-        return;
+      } else {
+        check = checks.length;
+        checks.push({ destinationId: id, version: destination.version, key: key.key, masking: config.masking });
       }
     }
+    out.push({ destination, event, globals, check });
+  }
 
+  /** The invocations of a candidate that was not masked: one, or one per enabled matching mapping. */
+  private createInvocations({ destination, event, globals }: Candidate, nowMs: number, out: NewInvocation[]): void {
+    const { projectId, id } = destination;
+    const config = destination.config;
     const mappings = config.mappings;
     if (!mappings || mappings.length === 0) {
       out.push(this.invocation(destination, event, globals, null, nowMs));
