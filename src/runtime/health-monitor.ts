@@ -6,13 +6,20 @@
  *
  * The store is the source of truth: records are loaded at start, re-read when a destination is saved
  * (a user may have re-enabled it, from this process or another), and bucket levels are written back
- * every few seconds. Re-enabling reads the stored row and writes it back, so the API can do it with its
+ * every few seconds.
+ *
+ * Several workers drain one bucket per destination: every tick, each process adds the tokens its own
+ * observations took (milli-tokens) to the destination's shared counter (`health:<id>`, in the store or
+ * Redis) and takes from its own copy of the bucket what the other processes added meanwhile. Refill is
+ * time, the same everywhere, so every copy holds the same level within a tick. All known destinations
+ * share in one `incrementMany` round trip per tick. Re-enabling reads the stored row and writes it back, so the API can do it with its
  * own monitor that never starts (no timers, no observations).
  */
 import { uiUrls } from '../destinations/globals.js';
-import type { DestinationHealth, DestinationHealthChange, MetricIncrement, Store } from '../store/store.js';
+import type { CounterValue, DestinationHealth, DestinationHealthChange, MetricIncrement, Store } from '../store/store.js';
 import {
   advance,
+  costOf,
   DEFAULT_HEALTH_POLICY,
   initialHealth,
   isDisabled,
@@ -56,6 +63,8 @@ export interface HealthMonitorOptions {
   tickMs?: number;
   /** How often changed bucket levels are written. Default 10 000 ms. */
   persistMs?: number;
+  /** Share bucket consumption with the other processes through `store.counters` every tick. Default true. */
+  shareBucket?: boolean;
 }
 
 /** `status` of the API's destination view. */
@@ -72,7 +81,22 @@ interface Entry {
   record: HealthRecord;
   /** The bucket changed since it was last written. */
   dirty: boolean;
+  /** Milli-tokens this process's observations took that the shared counter has not been told yet. */
+  unshared: number;
+  /** The shared counter as last seen; null before the first share. */
+  shared: CounterValue | null;
+  /** Loaded from the store: its record already holds what the counter held at start (first share only reads). */
+  baseline: boolean;
+  /** When this process last observed it. */
+  activeAt: number;
 }
+
+/** Key of a destination's shared bucket consumption in `store.counters`. */
+export const HEALTH_COUNTER_PREFIX = 'health:';
+/** A shared consumption counter starts again after this long (a fixed window; only deltas matter). */
+const SHARED_WINDOW_MS = 60 * 60 * 1000;
+/** Healthy, full, idle destinations stop being shared after this long without observations here. */
+const SHARE_IDLE_MS = 60 * 1000;
 
 const silent: WarnErrorLogger = { warn() {}, error() {} };
 
@@ -156,11 +180,15 @@ export class HealthMonitor {
   /** Loads every stored record and starts the timers. */
   async start(): Promise<void> {
     for (const stored of await this.store.listDestinationHealth()) {
-      this.entries.set(stored.destinationId, { projectId: stored.projectId, destinationId: stored.destinationId, record: toRecord(stored), dirty: false });
+      this.entries.set(stored.destinationId, { ...this.blank(stored.projectId, stored.destinationId, toRecord(stored)), baseline: true });
     }
     this.tick();
+    await this.share();
     const tickMs = this.options.tickMs ?? 1_000;
-    this.tickTimer = setInterval(() => this.tick(), tickMs);
+    this.tickTimer = setInterval(() => {
+      this.tick();
+      void this.share();
+    }, tickMs);
     this.tickTimer.unref?.();
     this.persistTimer = setInterval(() => void this.persist(), this.options.persistMs ?? 10_000);
     this.persistTimer.unref?.();
@@ -171,6 +199,8 @@ export class HealthMonitor {
     if (this.persistTimer) clearInterval(this.persistTimer);
     this.tickTimer = null;
     this.persistTimer = null;
+    await this.sharing;
+    await this.share();
     await this.persist();
   }
 
@@ -197,7 +227,11 @@ export class HealthMonitor {
   /** One observation from the worker. */
   observe(projectId: number, destinationId: string, observation: HealthObservation): void {
     const entry = this.entry(projectId, destinationId);
-    const step = observe(entry.record, observation, this.now(), this.policy);
+    const now = this.now();
+    entry.activeAt = now;
+    // Disabled destinations ignore stragglers' observations, here and in the shared bucket.
+    if (!isDisabled(entry.record.state)) entry.unshared += Math.round(costOf(observation, this.policy.costs) * 1000);
+    const step = observe(entry.record, observation, now, this.policy);
     if (step.record !== entry.record) entry.dirty = true;
     entry.record = step.record;
     if (step.change) this.publish(entry, step.change);
@@ -248,7 +282,7 @@ export class HealthMonitor {
     if (!record) return null;
     const step = reenable(record, this.now(), reason, this.policy);
     if (!step.change) return null;
-    const entry: Entry = known && known.projectId === projectId ? known : { projectId, destinationId, record, dirty: false };
+    const entry: Entry = known && known.projectId === projectId ? known : this.blank(projectId, destinationId, record);
     entry.record = step.record;
     entry.dirty = false;
     if (known) this.entries.set(destinationId, entry);
@@ -257,12 +291,75 @@ export class HealthMonitor {
     return step.change;
   }
 
+  // ---- the shared bucket ---------------------------------------------------------------------------------
+
+  private sharing: Promise<void> = Promise.resolve();
+  private shareRunning = false;
+
+  /**
+   * Tells the shared counters what this process's observations took since the last share and applies
+   * what the other processes' took. Runs every tick; one at a time; a failure keeps the amounts for the
+   * next share.
+   */
+  share(): Promise<void> {
+    if (this.options.shareBucket === false || this.shareRunning) return this.sharing;
+    this.shareRunning = true;
+    this.sharing = this.shareNow().finally(() => {
+      this.shareRunning = false;
+    });
+    return this.sharing;
+  }
+
+  private async shareNow(): Promise<void> {
+    const now = this.now();
+    const full = this.policy.bucketSize;
+    const list = [...this.entries.values()].filter(
+      (e) => e.unshared > 0 || e.shared === null || e.record.state !== 'healthy' || e.record.tokens < full || now - e.activeAt < SHARE_IDLE_MS,
+    );
+    if (list.length === 0) return;
+    const sent = list.map((e) => e.unshared);
+    list.forEach((e) => (e.unshared = 0));
+    let values: CounterValue[];
+    try {
+      values = await this.store.counters.incrementMany(
+        list.map((e, i) => ({ key: HEALTH_COUNTER_PREFIX + e.destinationId, by: sent[i]!, ttlMs: SHARED_WINDOW_MS })),
+        now,
+      );
+    } catch (error) {
+      list.forEach((e, i) => (e.unshared += sent[i]!));
+      this.logger.warn({ err: error }, 'sharing destination health buckets failed; retrying at the next tick');
+      return;
+    }
+    const at = this.now();
+    list.forEach((entry, i) => {
+      const value = values[i]!;
+      const mine = sent[i]!;
+      const previous = entry.shared;
+      let others: number;
+      if (previous !== null && previous.expiresAt === value.expiresAt) others = value.value - previous.value - mine;
+      else if (previous === null && entry.baseline) others = 0;
+      else others = value.value - mine; // a new window (or a destination new here): all of it is news
+      entry.shared = value;
+      entry.baseline = false;
+      if (others <= 0) return;
+      const problem = entry.record.lastProblem ? null : 'problems seen by other workers';
+      const step = advance(entry.record, at, others / 1000, problem, this.policy);
+      if (step.record !== entry.record) entry.dirty = true;
+      entry.record = step.record;
+      if (step.change) this.publish(entry, step.change);
+    });
+  }
+
+  private blank(projectId: number, destinationId: string, record: HealthRecord): Entry {
+    return { projectId, destinationId, record, dirty: false, unshared: 0, shared: null, baseline: false, activeAt: 0 };
+  }
+
   // ---- writing and telling --------------------------------------------------------------------------------
 
   private entry(projectId: number, destinationId: string): Entry {
     let entry = this.entries.get(destinationId);
     if (!entry) {
-      entry = { projectId, destinationId, record: initialHealth(this.now(), this.policy), dirty: true };
+      entry = { ...this.blank(projectId, destinationId, initialHealth(this.now(), this.policy)), dirty: true };
       this.entries.set(destinationId, entry);
     }
     return entry;

@@ -7,7 +7,7 @@ export function checkedIncrements(increments: readonly CounterIncrement[]): { in
   for (const inc of increments) {
     if (seen.has(inc.key)) throw new Error(`incrementMany: the key '${inc.key}' is repeated; add its increments up first`);
     seen.add(inc.key);
-    if (!Number.isSafeInteger(inc.by) || inc.by < 1) throw new Error(`incrementMany: 'by' must be a whole number ≥ 1, not ${inc.by}`);
+    if (!Number.isSafeInteger(inc.by) || inc.by < 0) throw new Error(`incrementMany: 'by' must be a whole number ≥ 0, not ${inc.by}`);
     if (!Number.isFinite(inc.ttlMs) || inc.ttlMs <= 0) throw new Error(`incrementMany: 'ttlMs' must be positive, not ${inc.ttlMs}`);
   }
   return increments.map((increment, index) => ({ increment, index })).sort((a, b) => (a.increment.key < b.increment.key ? -1 : a.increment.key > b.increment.key ? 1 : 0));

@@ -296,7 +296,7 @@ export interface CounterValue {
 /** One increment of {@link SharedCounters.incrementMany}. */
 export interface CounterIncrement {
   key: string;
-  /** Whole number ≥ 1. */
+  /** Whole number ≥ 0 (0 reads the counter in the same round trip, starting a window if there is none). */
   by: number;
   ttlMs: number;
   /**

@@ -62,6 +62,11 @@ export function countersContract(name: string, factory: CountersFactory): void {
         // an expired counter starts again inside a batch too
         expect(await c.incrementMany([{ key: 'c', by: 1, ttlMs: 500 }], 600)).toEqual([{ value: 1, expiresAt: 1_100 }]);
         await expect(c.incrementMany([{ key: 'x', by: 1, ttlMs: 10 }, { key: 'x', by: 1, ttlMs: 10 }], 0)).rejects.toThrow(/repeated/);
+        // by 0 reads (and opens a window when there is none)
+        expect(await c.incrementMany([{ key: 'b', by: 0, ttlMs: 1_000 }, { key: 'z', by: 0, ttlMs: 50 }], 700)).toEqual([
+          { value: 6, expiresAt: 1_000 },
+          { value: 0, expiresAt: 750 },
+        ]);
       }),
     );
 
