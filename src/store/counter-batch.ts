@@ -16,5 +16,5 @@ export function checkedIncrements(increments: readonly CounterIncrement[]): { in
 /** `renewEvery` as stored: a whole number ≥ 1, or 0 for none. */
 export function renewOf(increment: CounterIncrement): number {
   const n = increment.renewEvery;
-  return typeof n === 'number' && Number.isFinite(n) && n >= 1 ? Math.floor(n) : 0;
+  return typeof n === 'number' && Number.isFinite(n) && n >= 1 ? Math.min(Math.floor(n), Number.MAX_SAFE_INTEGER) : 0;
 }

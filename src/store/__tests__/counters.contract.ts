@@ -80,6 +80,26 @@ export function countersContract(name: string, factory: CountersFactory): void {
         expect(await inc(5, 300)).toEqual([{ value: 9, expiresAt: 1_300 }]); // 5..9 holds 7 = 1 + 2·3
         expect(await inc(1, 400)).toEqual([{ value: 10, expiresAt: 1_400 }]); // 10 = 1 + 3·3
         expect(await inc(1, 500)).toEqual([{ value: 11, expiresAt: 1_400 }]);
+        // several thresholds and none in one batch
+        const mixed = (now: number) =>
+          c.incrementMany(
+            [
+              { key: 'r2', by: 2, ttlMs: 1_000, renewEvery: 2 },
+              { key: 'none', by: 2, ttlMs: 1_000 },
+              { key: 'r3', by: 2, ttlMs: 1_000, renewEvery: 3 },
+            ],
+            now,
+          );
+        expect(await mixed(0)).toEqual([
+          { value: 2, expiresAt: 1_000 },
+          { value: 2, expiresAt: 1_000 },
+          { value: 2, expiresAt: 1_000 },
+        ]);
+        expect(await mixed(100)).toEqual([
+          { value: 4, expiresAt: 1_100 }, // 3 = 1 + 2
+          { value: 4, expiresAt: 1_000 },
+          { value: 4, expiresAt: 1_100 }, // 4 = 1 + 3
+        ]);
       }),
     );
 
