@@ -73,7 +73,8 @@ describe('crash during delivery', () => {
     stop = true;
     await Promise.all(senders);
     const beforeRestart = sink.requests.length;
-    expect(accepted.size).toBeGreaterThan(500);
+    // At least what the sink received was accepted (usually more: a backlog was still queued at the kill).
+    expect(accepted.size).toBeGreaterThanOrEqual(500);
 
     const second = startServer(dataDir, port);
     children.push(second);
