@@ -45,6 +45,8 @@ export interface SluiceEnv extends BootstrapEnv {
   SLUICE_DATABASE_POOL_SIZE?: string | undefined;
   /** `redis://…`: the shared counters (masking windows, health buckets) in Redis instead of the database. */
   SLUICE_REDIS_URL?: string | undefined;
+  /** Worker threads that deliver invocations (each with its own store connection). Default 0: the main thread. */
+  SLUICE_DELIVERY_THREADS?: string | undefined;
 }
 
 export interface SluiceOptions {
@@ -56,7 +58,10 @@ export interface SluiceOptions {
   synchronous?: 'full' | 'normal';
   limits?: Partial<IngestLimits>;
   /** Runtime settings over what `env` says (tests, bench). */
-  runtime?: Partial<Pick<RuntimeOptions, 'worker' | 'matcher' | 'executorLimits' | 'retention' | 'reloadCheckMs' | 'siteUrl' | 'fetcher' | 'health'>>;
+  runtime?: Partial<Pick<RuntimeOptions, 'worker' | 'matcher' | 'executorLimits' | 'retention' | 'reloadCheckMs' | 'siteUrl' | 'fetcher' | 'health'>> & {
+    /** Delivery threads; overrides `SLUICE_DELIVERY_THREADS`. 0: deliver in the main thread. */
+    deliveryThreads?: number;
+  };
   /** Keyring for secret inputs; default from `SLUICE_ENCRYPTION_KEYS` or the data dir's key file. */
   keyring?: Keyring;
   /** Default `all`. */
@@ -91,6 +96,15 @@ function positiveNumber(text: string | undefined, name: string): number | undefi
   const n = Number(text);
   if (!Number.isFinite(n) || n <= 0) throw new Error(`${name} must be a positive number, not '${text}'`);
   return n;
+}
+
+function deliveryThreadCount(options: SluiceOptions, env: SluiceEnv): number {
+  const count = options.runtime?.deliveryThreads ?? (env.SLUICE_DELIVERY_THREADS?.trim() ? Number(env.SLUICE_DELIVERY_THREADS) : 0);
+  if (!Number.isInteger(count) || count < 0) throw new Error(`SLUICE_DELIVERY_THREADS must be 0 or a positive integer, not '${String(count)}'`);
+  if (count > 0 && options.dataDir === ':memory:' && !isPostgresUrl(options.databaseUrl ?? env.SLUICE_DATABASE_URL)) {
+    throw new Error('delivery threads need a database file or Postgres; an in-memory store is not shared with threads');
+  }
+  return count;
 }
 
 function retentionFromEnv(env: SluiceEnv): RuntimeOptions['retention'] {
@@ -149,13 +163,15 @@ export async function startSluice(options: SluiceOptions): Promise<RunningSluice
     throw new Error(`--role ${role} needs a shared database: set SLUICE_DATABASE_URL=postgres://… (SQLite serves one process, role all)`);
   }
   const poolSize = positiveNumber(env.SLUICE_DATABASE_POOL_SIZE, 'SLUICE_DATABASE_POOL_SIZE');
-  const store = await openStore({
+  const threadCount = deliveryThreadCount(options, env);
+  const storeOptions = {
     dataDir: options.dataDir,
     synchronous: options.synchronous ?? 'full',
     databaseUrl,
     ...(poolSize ? { poolSize: Math.floor(poolSize) } : {}),
     redisUrl: env.SLUICE_REDIS_URL,
-  });
+  };
+  const store = await openStore(storeOptions);
   const boot = await store.withLock('bootstrap', () => bootstrap(store, env));
   const keyring = keyringFor(options, logger);
   const fetcher = createFetchExecutor({ allowList: parseAllowList(env.SLUICE_FETCH_ALLOW_HOSTS ?? '') });
@@ -194,6 +210,10 @@ export async function startSluice(options: SluiceOptions): Promise<RunningSluice
   const lockMs = positiveNumber(env.SLUICE_INVOCATION_LOCK_MS, 'SLUICE_INVOCATION_LOCK_MS');
   let leader: ProcessingLeader | null = null;
   if (processes) {
+    const { deliveryThreads: _count, ...runtimeOptions } = options.runtime ?? {};
+    const siteUrl = runtimeOptions.siteUrl ?? env.SLUICE_SITE_URL ?? `http://localhost:${address.port}`;
+    const worker = { ...(lockMs ? { lockMs } : {}), ...runtimeOptions.worker };
+    const { now: _now, ...threadHealth } = runtimeOptions.health ?? {};
     const started = await startRuntime({
       store,
       pipeline,
@@ -203,9 +223,28 @@ export async function startSluice(options: SluiceOptions): Promise<RunningSluice
       siteUrl: env.SLUICE_SITE_URL ?? `http://localhost:${address.port}`,
       retention: retentionFromEnv(env),
       ...(logger ? { logger } : {}),
-      ...options.runtime,
-      worker: { ...(lockMs ? { lockMs } : {}), ...options.runtime?.worker },
+      ...runtimeOptions,
+      worker,
       startMatcher: !postgres,
+      ...(threadCount > 0
+        ? {
+            deliveryThreads: {
+              count: threadCount,
+              config: {
+                store: storeOptions,
+                env: { ...process.env, ...env },
+                keyringPrimaryId: keyring.primaryId,
+                allowHosts: env.SLUICE_FETCH_ALLOW_HOSTS ?? '',
+                siteUrl,
+                logLevel: logger ? logger.level : null,
+                worker,
+                ...(runtimeOptions.executorLimits ? { executorLimits: runtimeOptions.executorLimits } : {}),
+                ...(runtimeOptions.reloadCheckMs !== undefined ? { reloadCheckMs: runtimeOptions.reloadCheckMs } : {}),
+                health: threadHealth,
+              },
+            },
+          }
+        : {}),
     });
     runtime = started;
     if (postgres) {

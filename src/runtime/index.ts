@@ -15,6 +15,7 @@ import { Matcher } from './matcher.js';
 import { RuntimeRecorder } from './recorder.js';
 import { DEFAULT_RETENTION, RetentionJob, type RetentionPeriods } from './retention.js';
 import { Worker } from './worker.js';
+import { DeliveryThreads, type DeliveryThreadsSetup } from './delivery-threads.js';
 import { SharedMaskingGate } from '../destinations/masking.js';
 
 export type { RuntimeLogger } from './logger.js';
@@ -44,11 +45,21 @@ export interface RuntimeOptions {
   startMatcher?: boolean;
   /** The health watcher's policy and clock (tests); see `health.ts` for the defaults. */
   health?: Pick<HealthMonitorOptions, 'policy' | 'now' | 'tickMs' | 'persistMs'>;
+  /** Start the retention job (default). `false` in a delivery thread: the main thread runs it. */
+  startRetention?: boolean;
+  /**
+   * Deliver in `count` worker threads (`SLUICE_DELIVERY_THREADS`) that claim from the queue; the matcher
+   * then stores every invocation `queued` and `worker` is not started. Unset or count 0: in this thread.
+   */
+  deliveryThreads?: DeliveryThreadsSetup;
 }
 
 export interface Runtime {
   matcher: Matcher;
+  /** The in-process worker; not started when delivery threads deliver. */
   worker: Worker;
+  /** The delivery threads, when `deliveryThreads` asked for some. */
+  deliveryThreads: DeliveryThreads | null;
   registry: DestinationRegistry;
   recorder: RuntimeRecorder;
   retention: RetentionJob;
@@ -104,13 +115,17 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     ...(workerLogger ? { logger: workerLogger } : {}),
     ...(options.worker ?? {}),
   });
+  const threads =
+    options.deliveryThreads && options.deliveryThreads.count > 0
+      ? await DeliveryThreads.start(options.deliveryThreads, intake, childOf(logger, 'delivery-threads'))
+      : null;
   const matcherLogger = childOf(logger, 'matcher');
   const matcher = new Matcher({
     store,
     pipeline: options.pipeline,
     registry,
     recorder,
-    sink: worker,
+    sink: threads ?? worker,
     siteUrl: options.siteUrl,
     masking,
     ...(matcherLogger ? { logger: matcherLogger } : {}),
@@ -120,26 +135,32 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
   const retention = new RetentionJob(store, { ...DEFAULT_RETENTION, ...periods }, intervalMs, childOf(logger, 'retention'));
 
   await health.start();
-  worker.start();
+  if (!threads) worker.start();
   if (options.startMatcher !== false) await matcher.start();
-  retention.start();
+  if (options.startRetention !== false) retention.start();
+  const reload = async (): Promise<void> => {
+    threads?.reload();
+    await registry.reload();
+  };
   // Destination writes by any process (Postgres: NOTIFY) reload at once, not at the next version check.
-  const unsubscribeChanges = store.onDestinationsChanged(() => void registry.reload().catch(() => {}));
+  const unsubscribeChanges = store.onDestinationsChanged(() => void reload().catch(() => {}));
 
   let stopping: Promise<void> | null = null;
   return {
     matcher,
     worker,
+    deliveryThreads: threads,
     registry,
     recorder,
     retention,
     health,
-    reload: () => registry.reload(),
+    reload,
     stop() {
       stopping ??= (async () => {
         unsubscribeChanges();
         await matcher.stop();
         await worker.stop();
+        await threads?.stop();
         await retention.stop();
         await recorder.flush();
         await health.stop();
@@ -152,6 +173,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
 
 export { Matcher, MATCHER_CONSUMER } from './matcher.js';
 export { Worker } from './worker.js';
+export { DeliveryThreads } from './delivery-threads.js';
 export { DestinationRegistry } from './destination-registry.js';
 export { RuntimeRecorder } from './recorder.js';
 export { RetentionJob, applyRetention, DEFAULT_RETENTION } from './retention.js';
