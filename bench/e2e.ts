@@ -8,7 +8,8 @@
  *   1. throughput with 1 enabled destination (filter matching half the events),
  *   2. throughput with 10 enabled destinations (each matching half the events),
  *   3. p50/p99 capture→delivery latency at a steady 1,000 events/s (1 destination),
- *   4. the baseline: the sink's bare capacity (undici, 64 connections, same bodies) and the ratio.
+ *   4. the baseline: the sink's bare capacity (undici, 64 connections, same bodies) and the ratio,
+ *   5. 1–3 again (end to end and latency) with 1 and 2 delivery threads (`deliveryThreads`).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:http';
@@ -181,7 +182,12 @@ function percentile(sorted: number[], p: number): number {
 
 const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
 
-async function withSluice<T>(destinations: number, sinkUrl: string, body: (sluice: import('../src/cli/start.js').RunningSluice) => Promise<T>): Promise<T> {
+async function withSluice<T>(
+  destinations: number,
+  sinkUrl: string,
+  body: (sluice: import('../src/cli/start.js').RunningSluice) => Promise<T>,
+  deliveryThreads = 0,
+): Promise<T> {
   const { startSluice } = await import('../src/cli/start.js');
   const dataDir = mkdtempSync(join(tmpdir(), 'sluice-bench-e2e-'));
   const sluice = await startSluice({
@@ -191,6 +197,7 @@ async function withSluice<T>(destinations: number, sinkUrl: string, body: (sluic
     env: { SLUICE_BOOTSTRAP_PROJECT_TOKEN: TOKEN, SLUICE_BOOTSTRAP_API_KEY: API_KEY, SLUICE_FETCH_ALLOW_HOSTS: '127.0.0.1' },
     logger: false,
     synchronous: 'full',
+    ...(deliveryThreads > 0 ? { runtime: { deliveryThreads } } : {}),
   });
   try {
     for (let i = 0; i < destinations; i++) {
@@ -227,9 +234,19 @@ async function waitForDeliveries(harness: Harness, expected: number, timeoutMs: 
   }
 }
 
-async function throughput(harness: Harness, sinkUrl: string, destinations: number, events: number): Promise<{ endToEnd: number; drain: number }> {
+function threadsLabel(deliveryThreads: number): string {
+  return deliveryThreads > 0 ? `, ${deliveryThreads} delivery thread${deliveryThreads > 1 ? 's' : ''}` : '';
+}
+
+async function throughput(
+  harness: Harness,
+  sinkUrl: string,
+  destinations: number,
+  events: number,
+  deliveryThreads = 0,
+): Promise<{ endToEnd: number; drain: number }> {
   return withSluice(destinations, sinkUrl, async (sluice) => {
-    const label = `${destinations} destination${destinations > 1 ? 's' : ''}`;
+    const label = `${destinations} destination${destinations > 1 ? 's' : ''}${threadsLabel(deliveryThreads)}`;
     const expected = (events * destinations) / 2;
 
     // a. Everything at once: capture, persons, matching and delivery share the process.
@@ -243,6 +260,8 @@ async function throughput(harness: Harness, sinkUrl: string, destinations: numbe
         `(${fmt(stats.deliveries)}/${fmt(expected)} deliveries of ${fmt(events)} events in ${seconds.toFixed(2)} s from the first capture; ` +
         `capture took ${((acceptedAt - startedAt) / 1000).toFixed(2)} s)`,
     );
+    // The runtime-only drain stops and restarts the in-process worker; threads deliver end to end only.
+    if (deliveryThreads > 0) return { endToEnd, drain: Number.NaN };
 
     // b. The runtime alone: the same events captured and person-processed first, then matched and delivered.
     await sluice.runtime.matcher.stop();
@@ -263,10 +282,10 @@ async function throughput(harness: Harness, sinkUrl: string, destinations: numbe
         `(${fmt(drained.deliveries)} in ${drainSeconds.toFixed(2)} s; totals ${worker.succeeded} succeeded, ${worker.failed} failed, ${worker.retried} retried)`,
     );
     return { endToEnd, drain };
-  });
+  }, deliveryThreads);
 }
 
-async function latency(harness: Harness, sinkUrl: string, eventsPerSecond: number, seconds: number): Promise<void> {
+async function latency(harness: Harness, sinkUrl: string, eventsPerSecond: number, seconds: number, deliveryThreads = 0): Promise<void> {
   await withSluice(1, sinkUrl, async (sluice) => {
     // Warm up (JIT, connection pools), then measure.
     await harness.ask({ cmd: 'steady', url: sluice.url, eventsPerSecond, seconds: 1 });
@@ -276,10 +295,10 @@ async function latency(harness: Harness, sinkUrl: string, eventsPerSecond: numbe
     const stats = await waitForDeliveries(harness, sent / 2, 30_000);
     const sorted = [...stats.latencies].sort((a, b) => a - b);
     console.log(
-      `latency at ${fmt(eventsPerSecond)} events/s (1 destination, ${fmt(stats.deliveries)} deliveries over ${seconds} s): ` +
+      `latency at ${fmt(eventsPerSecond)} events/s (1 destination${threadsLabel(deliveryThreads)}, ${fmt(stats.deliveries)} deliveries over ${seconds} s): ` +
         `capture→delivery p50 ${percentile(sorted, 50).toFixed(0)} ms, p99 ${percentile(sorted, 99).toFixed(0)} ms, max ${sorted[sorted.length - 1]?.toFixed(0)} ms`,
     );
-  });
+  }, deliveryThreads);
 }
 
 export async function runE2eBench(): Promise<void> {
@@ -299,6 +318,16 @@ export async function runE2eBench(): Promise<void> {
       `ratio to the bare sink: 1 destination ${ratio(one.endToEnd)}x end to end, ${ratio(one.drain)}x runtime only; ` +
         `10 destinations ${ratio(ten.endToEnd)}x end to end, ${ratio(ten.drain)}x runtime only`,
     );
+    const threadCounts = (process.env.SLUICE_BENCH_DELIVERY_THREADS ?? '1,2').split(',').map(Number).filter((n) => n > 0);
+    for (const threads of threadCounts) {
+      const oneT = await throughput(harness, sinkUrl, 1, events, threads);
+      const tenT = await throughput(harness, sinkUrl, 10, Math.round(events / 5), threads);
+      await latency(harness, sinkUrl, 1_000, seconds, threads);
+      console.log(
+        `${threads} delivery thread${threads > 1 ? 's' : ''} vs in process, end to end: 1 destination ${(oneT.endToEnd / one.endToEnd).toFixed(2)}x, ` +
+          `10 destinations ${(tenT.endToEnd / ten.endToEnd).toFixed(2)}x`,
+      );
+    }
   } finally {
     await harness.close();
   }
