@@ -76,8 +76,35 @@ interface Candidate {
   destination: CompiledDestination;
   event: EnrichedEvent;
   globals: Globals;
+  /** The event's globals before the destination's `source`, shared by all its candidates. */
+  shared: SharedGlobals;
+  /** `JSON.stringify(globals)`, made once its first invocation is created. */
+  json?: string;
   /** Index of its masking check, or -1 when it is not masked. */
   check: number;
+}
+
+/** One event's globals (`source` left blank) and, once needed, their JSON up to `source`. */
+interface SharedGlobals {
+  base: Globals;
+  head?: string;
+}
+
+/**
+ * `JSON.stringify(globals)` for `globals = { ...shared.base, source }`: `source` is the last key of
+ * `buildGlobals`' result, so everything before it is serialized once per event and shared by all its
+ * destinations. Falls back to a whole serialization if `base` ever has another shape.
+ */
+function globalsJson(shared: SharedGlobals, globals: Globals): string {
+  if (shared.head === undefined) {
+    const keys = Object.keys(shared.base);
+    if (keys.length < 2 || keys[keys.length - 1] !== 'source') return JSON.stringify(globals);
+    const { source: _source, ...rest } = shared.base;
+    const json = JSON.stringify(rest);
+    if (json === '{}') return JSON.stringify(globals);
+    shared.head = `${json.slice(0, -1)},"source":`;
+  }
+  return `${shared.head}${JSON.stringify(globals.source)}}`;
 }
 
 export class Matcher {
@@ -278,7 +305,8 @@ export class Matcher {
         source: { name: '', id: null },
         siteUrl: this.siteUrl,
       });
-      for (const destination of destinations) this.filterOne(destination, event, base, candidates, checks);
+      const shared: SharedGlobals = { base };
+      for (const destination of destinations) this.filterOne(destination, event, shared, candidates, checks);
     }
     const runs = checks.length > 0 ? await this.masking.decide(checks, nowMs) : [];
     for (const candidate of candidates) {
@@ -301,8 +329,8 @@ export class Matcher {
   }
 
   /** Filters and the masking key: a candidate (with its masking check, if any) when the event passes. */
-  private filterOne(destination: CompiledDestination, event: EnrichedEvent, base: Globals, out: Candidate[], checks: MaskingCheck[]): void {
-    const globals: Globals = { ...base, source: { name: destination.name, url: destination.sourceUrl(this.siteUrl) } };
+  private filterOne(destination: CompiledDestination, event: EnrichedEvent, shared: SharedGlobals, out: Candidate[], checks: MaskingCheck[]): void {
+    const globals: Globals = { ...shared.base, source: { name: destination.name, url: destination.sourceUrl(this.siteUrl) } };
     const { projectId, id } = destination;
     const config = destination.config;
     if (!this.passes(destination, config.filters?.bytecode, globals, 'filters')) return;
@@ -317,16 +345,17 @@ export class Matcher {
         checks.push({ destinationId: id, version: destination.version, key: key.key, masking: config.masking });
       }
     }
-    out.push({ destination, event, globals, check });
+    out.push({ destination, event, globals, shared, check });
   }
 
   /** The invocations of a candidate that was not masked: one, or one per enabled matching mapping. */
-  private createInvocations({ destination, event, globals }: Candidate, nowMs: number, out: NewInvocation[]): void {
+  private createInvocations(candidate: Candidate, nowMs: number, out: NewInvocation[]): void {
+    const { destination, globals } = candidate;
     const { projectId, id } = destination;
     const config = destination.config;
     const mappings = config.mappings;
     if (!mappings || mappings.length === 0) {
-      out.push(this.invocation(destination, event, globals, null, nowMs));
+      out.push(this.invocation(candidate, null, nowMs));
       this.recorder.metric(projectId, id, 'triggered');
       return;
     }
@@ -334,7 +363,7 @@ export class Matcher {
     mappings.forEach((mapping, index) => {
       if (mapping.disabled) return;
       if (!this.passes(destination, mapping.filters?.bytecode, globals, `mappings[${index}].filters`, false)) return;
-      out.push(this.invocation(destination, event, globals, index, nowMs));
+      out.push(this.invocation(candidate, index, nowMs));
       created++;
     });
     if (created > 0) this.recorder.metric(projectId, id, 'triggered', created);
@@ -354,7 +383,9 @@ export class Matcher {
     return result.matched;
   }
 
-  private invocation(destination: CompiledDestination, event: EnrichedEvent, globals: Globals, mappingIndex: number | null, nowMs: number): NewInvocation {
+  private invocation(candidate: Candidate, mappingIndex: number | null, nowMs: number): NewInvocation {
+    const { destination, event, globals } = candidate;
+    candidate.json ??= globalsJson(candidate.shared, globals);
     return {
       id: randomUUID(),
       projectId: destination.projectId,
@@ -362,6 +393,7 @@ export class Matcher {
       mappingIndex,
       eventUuid: event.event.uuid,
       globals: globals as unknown as JsonObject,
+      globalsJson: candidate.json,
       // Degraded destinations' invocations are claimed after healthy ones'.
       priority: this.registry.health?.priorityOf(destination.id) ?? 0,
       scheduledAt: nowMs,

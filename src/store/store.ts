@@ -353,6 +353,9 @@ export interface NewInvocation {
   eventUuid: string;
   /** The globals of product.md §3 without `inputs` (secrets are never stored here). */
   globals: JsonObject;
+  /** `globals` already serialized, exactly `JSON.stringify(globals)`, when the caller has it (the matcher
+   *  does, to serialize an event's globals once for all its destinations). Stores write it as it is. */
+  globalsJson?: string;
   /** Lower runs first. Degraded destinations get a higher number. */
   priority: number;
   /** Epoch ms when it may run. */

@@ -172,7 +172,7 @@ export class PgDestinationTables {
   ): Promise<void> {
     if (invocations.length === 0 && !offset) return;
     const now = Date.now();
-    const globals = invocations.map((i) => JSON.stringify(i.globals));
+    const globals = invocations.map((i) => i.globalsJson ?? JSON.stringify(i.globals));
     await this.db.tx(async (client) => {
       if (invocations.length > 0) {
         await client.query({

@@ -191,7 +191,7 @@ export class DestinationTables {
           inv.destinationId,
           inv.mappingIndex,
           inv.eventUuid,
-          JSON.stringify(inv.globals),
+          inv.globalsJson ?? JSON.stringify(inv.globals),
           inv.priority,
           inv.scheduledAt,
           state,
