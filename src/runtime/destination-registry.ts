@@ -12,6 +12,7 @@ import { uiUrls } from '../destinations/globals.js';
 import type { StoredDestination, Store } from '../store/store.js';
 import { DEFAULT_RETRY_POLICY, normalizeRetryPolicy, type RetryPolicy } from './backoff.js';
 import type { HealthState } from './health.js';
+import { mappingInputs } from './jobs.js';
 
 /** What the executor needs for one destination or one of its mappings, secrets decrypted. */
 export interface PreparedJob {
@@ -77,8 +78,7 @@ export class CompiledDestination {
     if (mappingIndex !== null) {
       const mapping = config.mappings?.[mappingIndex];
       if (!mapping) return { error: `the destination has no mapping #${mappingIndex} any more` };
-      schema = [...schema, ...(mapping.inputs_schema ?? [])];
-      inputs = mergeMappingInputs(inputs, mapping.inputs ?? {});
+      ({ inputsSchema: schema, inputs } = mappingInputs(config, mapping));
     }
     const secretValues: string[] = [];
     try {
@@ -107,20 +107,6 @@ export class CompiledDestination {
     }
     return out;
   }
-}
-
-/**
- * The destination's inputs with a mapping's inputs on top. Mapping inputs are evaluated after every
- * destination input (their order is shifted past the destination's), so they may read them.
- */
-function mergeMappingInputs(base: Inputs, mapping: Inputs): Inputs {
-  let maxOrder = -1;
-  for (const input of Object.values(base)) if (typeof input.order === 'number') maxOrder = Math.max(maxOrder, input.order);
-  const merged: Inputs = { ...base };
-  for (const [key, input] of Object.entries(mapping)) {
-    merged[key] = typeof input.order === 'number' ? { ...input, order: maxOrder + 1 + input.order } : input;
-  }
-  return merged;
 }
 
 /** The destination's `retry_policy` (max attempts, max window) over the runtime defaults (3 attempts). */

@@ -7,9 +7,10 @@
 import { isDeepStrictEqual } from 'node:util';
 import { buildGlobals, type Globals } from '../destinations/globals.js';
 import { matchesFilters } from '../destinations/filters.js';
-import type { Destination, InputSchemaItem, Inputs } from '../destinations/model.js';
+import type { InputSchemaItem, Inputs } from '../destinations/model.js';
 import { validateDestination } from '../destinations/validation.js';
 import { type HttpRequest, InvocationExecutor, runToEnd, type RunToEndResult } from '../runtime/executor.js';
+import { invocationJobs } from '../runtime/jobs.js';
 import type { ExpectedRequest, TemplateFixture } from './types.js';
 
 /** A destination as the API takes it: code, schema, inputs (`{key: {value}}` or plain values), filters, … */
@@ -96,20 +97,6 @@ function asFilterGlobals(globals: Globals): Record<string, unknown> {
   return globals as unknown as Record<string, unknown>;
 }
 
-/** The invocations one event makes: the destination itself, or each enabled mapping that matches. */
-function jobsFor(destination: Destination, globals: Globals) {
-  const base = { destinationId: destination.id, bytecode: destination.bytecode, globals, lines: destination.bytecode_lines };
-  if (!destination.mappings || destination.mappings.length === 0) {
-    return [{ ...base, inputsSchema: destination.inputs_schema, inputs: destination.inputs }];
-  }
-  return destination.mappings
-    .filter((m) => !m.disabled && (!m.filters?.bytecode || matchesFilters(m.filters.bytecode, asFilterGlobals(globals)).matched))
-    .map((m) => ({
-      ...base,
-      inputsSchema: [...destination.inputs_schema, ...(m.inputs_schema ?? [])],
-      inputs: { ...destination.inputs, ...m.inputs },
-    }));
-}
 
 export async function runFixture(config: DestinationConfig, fixture: TemplateFixture): Promise<FixtureResult> {
   const schema = config.inputs_schema ?? [];
@@ -135,7 +122,7 @@ export async function runFixture(config: DestinationConfig, fixture: TemplateFix
   const nowMs = Date.parse(fixture.now ?? '2026-01-01T00:00:00.000Z');
   const executor = new InvocationExecutor({ vmTimeoutMs: 1000 }, () => nowMs);
   if (matched) {
-    for (const job of jobsFor(destination, globals)) {
+    for (const job of invocationJobs(destination, globals)) {
       const run = await runToEnd(executor, job, async (request) => {
         result.requests.push(request);
         const response = responses.shift() ?? { status: 200, body: {} };

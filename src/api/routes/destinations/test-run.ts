@@ -19,6 +19,7 @@ import {
   type InvocationLog,
   runToEnd,
 } from '../../../runtime/executor.js';
+import { invocationJobs } from '../../../runtime/jobs.js';
 import type { Project, Store } from '../../../store/store.js';
 import { destinationOr404, projectOr404, ValidationFailed, validateForProject } from './common.js';
 import { decryptSecretInputs } from './secrets.js';
@@ -74,15 +75,6 @@ function globalsForTest(body: TestRunBody, project: Project, destination: Destin
   });
 }
 
-function jobsOf(destination: Destination, globals: Globals): InvocationJob[] {
-  const base = { destinationId: destination.id, bytecode: destination.bytecode, globals, lines: destination.bytecode_lines };
-  if (!destination.mappings || destination.mappings.length === 0) {
-    return [{ ...base, inputsSchema: destination.inputs_schema, inputs: destination.inputs }];
-  }
-  return destination.mappings
-    .filter((m) => !m.disabled && (!m.filters?.bytecode || matchesFilters(m.filters.bytecode, globals as never).matched))
-    .map((m) => ({ ...base, inputsSchema: [...destination.inputs_schema, ...(m.inputs_schema ?? [])], inputs: { ...destination.inputs, ...m.inputs } }));
-}
 
 export async function testRunRoutes(app: FastifyInstance, opts: TestRunOptions): Promise<void> {
   const { store, keyring } = opts;
@@ -133,7 +125,7 @@ export async function testRunRoutes(app: FastifyInstance, opts: TestRunOptions):
       const errors: string[] = [];
       const requests: HttpRequest[] = [];
       let result: unknown = null;
-      for (const job of jobsOf(destination, globals)) {
+      for (const job of invocationJobs(destination, globals)) {
         const run = await runToEnd(executor, job, async (req) => {
           requests.push(req);
           if (mock || !opts.fetch) {
