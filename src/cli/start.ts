@@ -213,14 +213,13 @@ export async function startSluice(options: SluiceOptions): Promise<RunningSluice
     const { deliveryThreads: _count, ...runtimeOptions } = options.runtime ?? {};
     const siteUrl = runtimeOptions.siteUrl ?? env.SLUICE_SITE_URL ?? `http://localhost:${address.port}`;
     const worker = { ...(lockMs ? { lockMs } : {}), ...runtimeOptions.worker };
-    const { now: _now, ...threadHealth } = runtimeOptions.health ?? {};
     const started = await startRuntime({
       store,
       pipeline,
       keyring,
       intake,
       fetcher,
-      siteUrl: env.SLUICE_SITE_URL ?? `http://localhost:${address.port}`,
+      siteUrl,
       retention: retentionFromEnv(env),
       ...(logger ? { logger } : {}),
       ...runtimeOptions,
@@ -235,12 +234,8 @@ export async function startSluice(options: SluiceOptions): Promise<RunningSluice
                 env: { ...process.env, ...env },
                 keyringPrimaryId: keyring.primaryId,
                 allowHosts: env.SLUICE_FETCH_ALLOW_HOSTS ?? '',
-                siteUrl,
-                logLevel: logger ? logger.level : null,
-                worker,
                 ...(runtimeOptions.executorLimits ? { executorLimits: runtimeOptions.executorLimits } : {}),
                 ...(runtimeOptions.reloadCheckMs !== undefined ? { reloadCheckMs: runtimeOptions.reloadCheckMs } : {}),
-                health: threadHealth,
               },
             },
           }

@@ -1,63 +1,98 @@
 /**
- * A delivery thread (see `delivery-threads.ts`): its own store connection and a runtime that only claims
- * from the queue (no matcher, no retention), like a `--role worker` process that never leads.
+ * A delivery thread (see `delivery-threads.ts`): runs the invocations the main thread posts with its own
+ * `InvocationRunner` (destination registry, executor, fetch executor) and posts back each outcome with
+ * the effects it left behind. Its store connection only reads destinations; the main thread writes.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { pino } from 'pino';
 import { loadOrCreateKeyring } from '../destinations/secrets.js';
 import { openStore } from '../store/index.js';
-import type { Store } from '../store/store.js';
-import type { DeliveryThreadConfig, FromThread, ToThread } from './delivery-threads.js';
-import { createFetchExecutor, parseAllowList } from './fetch.js';
-import { startRuntime, type Runtime } from './index.js';
+import type { JsonObject, Store } from '../store/store.js';
+import type { DeliveryThreadConfig, FromThread, RunRequest, RunResult, ToThread } from './delivery-threads.js';
+import { DestinationRegistry } from './destination-registry.js';
+import { BufferedEffects } from './effects.js';
+import { InvocationExecutor } from './executor.js';
+import { createFetchExecutor, parseAllowList, type FetchExecutor } from './fetch.js';
+import { InvocationRunner, type Work } from './runner.js';
 
 const port = parentPort!;
 const config = workerData as DeliveryThreadConfig & { index: number };
 const send = (message: FromThread) => port.postMessage(message);
 const quiet = { warn() {}, info() {} };
 
+/** Results of this event-loop turn, posted together. */
+let outbox: RunResult[] = [];
+function post(result: RunResult): void {
+  if (outbox.length === 0) setImmediate(flushResults);
+  outbox.push(result);
+}
+function flushResults(): void {
+  const results = outbox;
+  outbox = [];
+  if (results.length > 0) send({ type: 'results', results });
+}
+
+/** Suspensions the main thread is storing for us, by request number. */
+const saving = new Map<number, { resolve(): void; reject(error: Error): void }>();
+let nextSave = 1;
+function saveSuspension(invocationId: string, suspension: JsonObject): Promise<void> {
+  const request = nextSave++;
+  return new Promise((resolve, reject) => {
+    saving.set(request, { resolve, reject });
+    send({ type: 'save', request, invocationId, suspension });
+  });
+}
+
+function withGlobals(work: Work): Work {
+  if (work.globals === undefined && work.globalsJson !== undefined) work.globals = JSON.parse(work.globalsJson) as Work['globals'];
+  return work;
+}
+
 let store: Store | null = null;
-let runtime: Runtime | null = null;
+let fetcher: FetchExecutor | null = null;
 try {
-  const logger = config.logLevel ? pino({ name: 'sluice', level: config.logLevel }).child({ thread: config.index }) : undefined;
   store = await openStore(config.store);
   const keyring = loadOrCreateKeyring({ env: config.env, dataDir: config.store.dataDir, log: quiet });
   if (keyring.primaryId !== config.keyringPrimaryId) {
     throw new Error(`its keyring (key ${keyring.primaryId}) is not the main thread's (key ${config.keyringPrimaryId}); set SLUICE_ENCRYPTION_KEYS or keep the data dir's key file`);
   }
-  const fetcher = createFetchExecutor({ allowList: parseAllowList(config.allowHosts) });
-  const workerId = config.worker?.workerId;
-  runtime = await startRuntime({
-    store,
-    pipeline: { onEnriched: () => () => {} },
-    keyring,
-    intake: {
-      async captureInternal(projectId, events) {
-        send({ type: 'capture', projectId, events });
-      },
-    },
-    siteUrl: config.siteUrl,
+  const registry = new DestinationRegistry({ store, keyring, checkIntervalMs: config.reloadCheckMs ?? 200 });
+  await registry.reload();
+  fetcher = createFetchExecutor({ allowList: parseAllowList(config.allowHosts) });
+  const runner = new InvocationRunner({
+    destination: (projectId, id) => registry.get(projectId, id),
+    executor: new InvocationExecutor(config.executorLimits ?? {}),
     fetcher,
-    ...(logger ? { logger } : {}),
-    ...(config.executorLimits ? { executorLimits: config.executorLimits } : {}),
-    ...(config.reloadCheckMs !== undefined ? { reloadCheckMs: config.reloadCheckMs } : {}),
-    ...(config.health ? { health: config.health } : {}),
-    worker: { ...config.worker, ...(workerId ? { workerId: `${workerId}-thread-${config.index}` } : {}) },
-    startMatcher: false,
-    startRetention: false,
   });
-  const running = runtime;
+  const running = new Set<Promise<void>>();
+  const run = ({ seq, work }: RunRequest) => {
+    const effects = new BufferedEffects(saveSuspension);
+    const done = runner
+      .run(withGlobals(work), effects)
+      .then(
+        (outcome) => post({ seq, outcome, effects: effects.calls }),
+        (error: unknown) => post({ seq, error: error instanceof Error ? error.message : String(error), effects: effects.calls }),
+      )
+      .finally(() => running.delete(done));
+    running.add(done);
+  };
   const opened = store;
+  const http = fetcher;
   let stopping = false;
   port.on('message', (message: ToThread) => {
-    if (message.type === 'wake') running.worker.wake();
-    else if (message.type === 'reload') void running.reload().catch(() => {});
+    if (message.type === 'run') message.runs.forEach(run);
+    else if (message.type === 'saved') {
+      const waiting = saving.get(message.request);
+      saving.delete(message.request);
+      if (message.error) waiting?.reject(new Error(message.error));
+      else waiting?.resolve();
+    } else if (message.type === 'reload') void registry.reload().catch(() => {});
     else if (message.type === 'stop' && !stopping) {
       stopping = true;
       void (async () => {
         try {
-          await running.stop();
-          await fetcher.close();
+          await Promise.all(running);
+          flushResults();
+          await http.close();
           await opened.close();
         } finally {
           send({ type: 'stopped' });
@@ -69,7 +104,7 @@ try {
   send({ type: 'ready' });
 } catch (error) {
   send({ type: 'failed', error: error instanceof Error ? error.message : String(error) });
-  await runtime?.stop().catch(() => {});
+  await fetcher?.close().catch(() => {});
   await store?.close().catch(() => {});
   port.close();
 }

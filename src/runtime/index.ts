@@ -16,6 +16,8 @@ import { RuntimeRecorder } from './recorder.js';
 import { DEFAULT_RETENTION, RetentionJob, type RetentionPeriods } from './retention.js';
 import { Worker } from './worker.js';
 import { DeliveryThreads, type DeliveryThreadsSetup } from './delivery-threads.js';
+import { directEffects } from './effects.js';
+import { InvocationRunner, type Execution } from './runner.js';
 import { SharedMaskingGate } from '../destinations/masking.js';
 
 export type { RuntimeLogger } from './logger.js';
@@ -45,18 +47,18 @@ export interface RuntimeOptions {
   startMatcher?: boolean;
   /** The health watcher's policy and clock (tests); see `health.ts` for the defaults. */
   health?: Pick<HealthMonitorOptions, 'policy' | 'now' | 'tickMs' | 'persistMs'>;
-  /** Start the retention job (default). `false` in a delivery thread: the main thread runs it. */
+  /** Start the retention job (default). */
   startRetention?: boolean;
   /**
-   * Deliver in `count` worker threads (`SLUICE_DELIVERY_THREADS`) that claim from the queue; the matcher
-   * then stores every invocation `queued` and `worker` is not started. Unset or count 0: in this thread.
+   * Run invocations (VM and HTTP) in `count` worker threads (`SLUICE_DELIVERY_THREADS`); the worker's
+   * scheduling and every store write stay in this thread. Unset or count 0: run them in this thread.
    */
   deliveryThreads?: DeliveryThreadsSetup;
 }
 
 export interface Runtime {
   matcher: Matcher;
-  /** The in-process worker; not started when delivery threads deliver. */
+  /** The worker: schedules every invocation, whichever thread runs it. */
   worker: Worker;
   /** The delivery threads, when `deliveryThreads` asked for some. */
   deliveryThreads: DeliveryThreads | null;
@@ -105,27 +107,37 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
   });
   registry.health = health;
   recorder.healthObserver = (projectId, destinationId, observation) => health.observe(projectId, destinationId, observation);
+  // What a run leaves behind is applied in this thread, wherever the run happened (effects.ts).
+  const effects = directEffects(
+    recorder,
+    (invocationId, suspension) => store.updateInvocation(invocationId, { state: 'running', suspension }),
+    intake ? async (projectId: number, events: CapturedEvent[]) => void (await intake.captureInternal(projectId, events)) : undefined,
+  );
+  const threads =
+    options.deliveryThreads && options.deliveryThreads.count > 0
+      ? await DeliveryThreads.start(options.deliveryThreads, effects, childOf(logger, 'delivery-threads'))
+      : null;
+  const runner = new InvocationRunner({
+    destination: (projectId, id) => registry.get(projectId, id),
+    executor: new InvocationExecutor(options.executorLimits ?? {}),
+    fetcher,
+  });
+  const execution: Execution = threads ?? { run: (work) => runner.run(work, effects) };
   const worker = new Worker({
     store,
     registry,
-    executor: new InvocationExecutor(options.executorLimits ?? {}),
-    fetcher,
+    execution,
     recorder,
-    ...(intake ? { capture: async (projectId: number, events: CapturedEvent[]) => void (await intake.captureInternal(projectId, events)) } : {}),
     ...(workerLogger ? { logger: workerLogger } : {}),
     ...(options.worker ?? {}),
   });
-  const threads =
-    options.deliveryThreads && options.deliveryThreads.count > 0
-      ? await DeliveryThreads.start(options.deliveryThreads, intake, childOf(logger, 'delivery-threads'))
-      : null;
   const matcherLogger = childOf(logger, 'matcher');
   const matcher = new Matcher({
     store,
     pipeline: options.pipeline,
     registry,
     recorder,
-    sink: threads ?? worker,
+    sink: worker,
     siteUrl: options.siteUrl,
     masking,
     ...(matcherLogger ? { logger: matcherLogger } : {}),
@@ -135,7 +147,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
   const retention = new RetentionJob(store, { ...DEFAULT_RETENTION, ...periods }, intervalMs, childOf(logger, 'retention'));
 
   await health.start();
-  if (!threads) worker.start();
+  worker.start();
   if (options.startMatcher !== false) await matcher.start();
   if (options.startRetention !== false) retention.start();
   const reload = async (): Promise<void> => {

@@ -1,41 +1,29 @@
 /**
- * The worker: takes invocations (handed over in memory by the matcher, or claimed from the queue in
- * batches), runs each through the executor step by step, performs its fetches, and records the outcome.
+ * The worker schedules invocations: takes them (handed over in memory by the matcher, or claimed from
+ * the queue in batches), runs each through an `Execution` (the `InvocationRunner` in this thread, or in
+ * delivery threads), and keeps the books around that.
  *
- * - At a `fetch` step the suspension (VM state + request) is stored **before** the request when it is the
- *   invocation's second or later fetch, so a crash or a retry never repeats a fetch that succeeded. The
- *   first fetch needs no save: starting again from scratch is the same thing.
- * - A retryable outcome (network error, timeout, 408, 429, 5xx) reschedules the invocation with its
- *   suspension (`queued`, `scheduledAt = now + nextRetryDelay(...)`, honouring `Retry-After`). When the
- *   destination's retry policy is used up, a response is handed to the Hog code (it decides; templates
- *   throw on >= 400) and a network error fails the invocation.
- * - Outcomes, log lines and metrics are buffered by the `RuntimeRecorder` and written in batches.
+ * - At most `concurrency` run at once, and at most `maxPerDestination` of one destination (a quarter of
+ *   it when the destination is degraded), so one slow destination never holds every slot.
+ * - A destination disabled by its health watcher gets its invocations `parked` for a replay.
+ * - A rescheduled invocation is claimed again when it is due (a timer), without waiting for the poll.
  * - Locks of everything this worker holds are extended every `lockMs / 3`; after a crash they expire and
  *   another worker (or this one after a restart) reclaims the invocations.
  */
 import { randomUUID } from 'node:crypto';
-import type { Globals } from '../destinations/globals.js';
-import { redactSecrets } from '../destinations/secrets.js';
-import type { Store, Invocation, NewInvocation } from '../store/store.js';
-import { nextRetryDelay } from './backoff.js';
-import { fetchObservation } from './health.js';
-import type { CapturedEvent, HttpResponse, InvocationExecutor, InvocationJob, Step, Suspension } from './executor.js';
-import { retryAfterMsOf, shouldRetry, type FetchExecutor, type FetchResponse } from './fetch.js';
-import type { CompiledDestination, DestinationRegistry, PreparedJob } from './destination-registry.js';
+import type { Store, NewInvocation } from '../store/store.js';
+import type { DestinationRegistry } from './destination-registry.js';
 import type { RuntimeRecorder } from './recorder.js';
 import type { WarnErrorLogger } from './logger.js';
 import type { InvocationSink } from './matcher.js';
-
-/** Stores events emitted by `postHogCapture` into the same project. */
-export type CaptureFn = (projectId: number, events: CapturedEvent[]) => Promise<void>;
+import { workFromNew, type Execution, type Work } from './runner.js';
 
 export interface WorkerOptions {
   store: Store;
   registry: DestinationRegistry;
-  executor: InvocationExecutor;
-  fetcher: FetchExecutor;
+  /** Where invocations run: this thread's `InvocationRunner`, or the delivery threads. */
+  execution: Execution;
   recorder: RuntimeRecorder;
-  capture?: CaptureFn;
   logger?: WarnErrorLogger;
   workerId?: string;
   /** Invocations claimed per store round trip. Default 100. */
@@ -58,36 +46,50 @@ export interface WorkerOptions {
 
 const silent: WarnErrorLogger = { warn() {}, error() {} };
 
-/** An invocation as the worker runs it: from the store, or handed over by the matcher. */
-type Work = Pick<Invocation, 'id' | 'projectId' | 'destinationId' | 'mappingIndex' | 'globals' | 'priority'> & {
-  suspension: Invocation['suspension'];
-  attempts: number;
-  firstAttemptAt: number | null;
-};
+/** A first-in first-out line with O(1) take from the front (an array's `shift` copies when it is long). */
+class Line<T> {
+  private items: T[] = [];
+  private head = 0;
 
-function fromNew(invocation: NewInvocation): Work {
-  return { ...invocation, suspension: null, attempts: 0, firstAttemptAt: null };
-}
-
-function errorText(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}
-
-function describeOutcome(outcome: FetchResponse | unknown): string {
-  if (typeof outcome === 'object' && outcome !== null && typeof (outcome as FetchResponse).status === 'number') {
-    return `status ${(outcome as FetchResponse).status}`;
+  get length(): number {
+    return this.items.length - this.head;
   }
-  return errorText(outcome);
+
+  push(item: T): void {
+    this.items.push(item);
+  }
+
+  take(): T | undefined {
+    if (this.head >= this.items.length) return undefined;
+    const item = this.items[this.head]!;
+    this.items[this.head++] = undefined as T;
+    if (this.head > 1024 && this.head * 2 > this.items.length) {
+      this.items = this.items.slice(this.head);
+      this.head = 0;
+    }
+    return item;
+  }
+
+  takeAll(): T[] {
+    const all = this.items.slice(this.head);
+    this.items = [];
+    this.head = 0;
+    return all;
+  }
+
+  ids(map: (item: T) => string): string[] {
+    const out: string[] = [];
+    for (let i = this.head; i < this.items.length; i++) out.push(map(this.items[i]!));
+    return out;
+  }
 }
 
 export class Worker implements InvocationSink {
   readonly workerId: string;
   private readonly store: Store;
   private readonly registry: DestinationRegistry;
-  private readonly executor: InvocationExecutor;
-  private readonly fetcher: FetchExecutor;
+  private readonly execution: Execution;
   private readonly recorder: RuntimeRecorder;
-  private readonly capture: CaptureFn | undefined;
   private readonly logger: WarnErrorLogger;
   private readonly batchSize: number;
   private readonly concurrency: number;
@@ -97,7 +99,9 @@ export class Worker implements InvocationSink {
   private readonly now: () => number;
 
   /** Handed over or claimed, not started yet (locked by us). */
-  private pending: Work[] = [];
+  private pending = new Line<Work>();
+  /** Held back at their destination's cap, then released: they start before `pending`. */
+  private released = new Line<Work>();
   /** Running now, by id. */
   private readonly inFlight = new Map<string, Promise<void>>();
   private running = false;
@@ -116,7 +120,7 @@ export class Worker implements InvocationSink {
   private readonly maxPerDestination: number;
   /** Running invocations per destination, and those held back while their destination is at its cap. */
   private readonly runningPer = new Map<string, number>();
-  private readonly held = new Map<string, Work[]>();
+  private readonly held = new Map<string, Line<Work>>();
   private heldCount = 0;
   /** Counters for tests and the benchmark. */
   readonly stats = { succeeded: 0, failed: 0, retried: 0, fetches: 0 };
@@ -124,10 +128,8 @@ export class Worker implements InvocationSink {
   constructor(options: WorkerOptions) {
     this.store = options.store;
     this.registry = options.registry;
-    this.executor = options.executor;
-    this.fetcher = options.fetcher;
+    this.execution = options.execution;
     this.recorder = options.recorder;
-    this.capture = options.capture;
     this.logger = options.logger ?? silent;
     this.workerId = options.workerId ?? `worker-${randomUUID()}`;
     this.batchSize = options.batchSize ?? 100;
@@ -140,7 +142,7 @@ export class Worker implements InvocationSink {
   }
 
   get busy(): number {
-    return this.inFlight.size + this.pending.length + this.heldCount;
+    return this.inFlight.size + this.pending.length + this.released.length + this.heldCount;
   }
 
   start(): void {
@@ -160,7 +162,7 @@ export class Worker implements InvocationSink {
   }
 
   accept(invocations: NewInvocation[]): void {
-    for (const invocation of invocations) this.pending.push(fromNew(invocation));
+    for (const invocation of invocations) this.pending.push(workFromNew(invocation));
     this.startPending();
   }
 
@@ -183,7 +185,7 @@ export class Worker implements InvocationSink {
     await this.loop;
     for (const timer of this.retryTimers) clearTimeout(timer);
     this.retryTimers.clear();
-    const unstarted = [...this.pending.splice(0), ...this.takeHeld()];
+    const unstarted = [...this.released.takeAll(), ...this.pending.takeAll(), ...this.takeHeld()];
     for (const work of unstarted) this.recorder.update(work.id, { state: 'queued' });
     await Promise.all(this.inFlight.values());
     if (this.heartbeat) clearInterval(this.heartbeat);
@@ -220,7 +222,7 @@ export class Worker implements InvocationSink {
   }
 
   private hasRoomToClaim(): boolean {
-    return this.pending.length === 0 && this.heldCount < this.maxPending && this.concurrency - this.inFlight.size >= Math.min(this.batchSize, this.concurrency / 2);
+    return this.pending.length === 0 && this.released.length === 0 && this.heldCount < this.maxPending && this.concurrency - this.inFlight.size >= Math.min(this.batchSize, this.concurrency / 2);
   }
 
   private async run(): Promise<void> {
@@ -251,8 +253,9 @@ export class Worker implements InvocationSink {
   }
 
   private startPending(): void {
-    while (this.pending.length > 0 && this.inFlight.size < this.concurrency) {
-      const work = this.pending.shift()!;
+    while (this.inFlight.size < this.concurrency) {
+      const work = this.released.take() ?? this.pending.take();
+      if (!work) break;
       if (this.inFlight.has(work.id)) continue;
       if (this.holdAtDestinationCap(work)) continue;
       const done = this.process(work)
@@ -262,7 +265,7 @@ export class Worker implements InvocationSink {
         .finally(() => {
           this.inFlight.delete(work.id);
           this.releaseDestinationSlot(work.destinationId);
-          if (this.pending.length > 0) this.startPending();
+          if (this.pending.length > 0 || this.released.length > 0) this.startPending();
           else if (this.queueMayHaveWork && this.hasRoomToClaim()) this.resumeLoop();
           if (this.busy === 0 && this.drained) {
             const drained = this.drained;
@@ -284,7 +287,7 @@ export class Worker implements InvocationSink {
       return false;
     }
     let list = this.held.get(work.destinationId);
-    if (!list) this.held.set(work.destinationId, (list = []));
+    if (!list) this.held.set(work.destinationId, (list = new Line<Work>()));
     list.push(work);
     this.heldCount++;
     return true;
@@ -297,20 +300,21 @@ export class Worker implements InvocationSink {
     else this.runningPer.delete(destinationId);
     const list = this.held.get(destinationId);
     if (!list || list.length === 0) return;
-    this.pending.unshift(list.shift()!);
+    this.released.push(list.take()!);
     this.heldCount--;
     if (list.length === 0) this.held.delete(destinationId);
   }
 
   private takeHeld(): Work[] {
-    const all = [...this.held.values()].flat();
+    const all = [...this.held.values()].flatMap((line) => line.takeAll());
     this.held.clear();
     this.heldCount = 0;
     return all;
   }
 
   private async extendLocks(): Promise<void> {
-    const ids = [...this.inFlight.keys(), ...this.pending.map((w) => w.id), ...[...this.held.values()].flat().map((w) => w.id)];
+    const idOf = (work: Work) => work.id;
+    const ids = [...this.inFlight.keys(), ...this.pending.ids(idOf), ...this.released.ids(idOf), ...[...this.held.values()].flatMap((line) => line.ids(idOf))];
     if (ids.length === 0) return;
     try {
       await this.store.extendInvocationLocks({ workerId: this.workerId, ids, lockedUntil: this.now() + this.lockMs });
@@ -322,124 +326,24 @@ export class Worker implements InvocationSink {
   // ---- one invocation -----------------------------------------------------------------------------------
 
   private async process(work: Work): Promise<void> {
-    const destination = await this.registry.get(work.projectId, work.destinationId);
-    if (!destination || !destination.enabled) {
-      const why = destination ? 'the destination is disabled' : 'the destination was deleted';
-      this.recorder.update(work.id, { state: 'skipped', error: why, finishedAt: this.now(), suspension: null });
-      return;
-    }
     if (this.registry.health?.isDisabled(work.destinationId)) {
       // Disabled by its health watcher: kept as `parked` for a replay; parked invocations are never claimed.
       this.recorder.update(work.id, { state: 'parked' });
       this.recorder.metric(work.projectId, work.destinationId, 'parked');
       return;
     }
-    const prepared = destination.job(work.mappingIndex);
-    const now = this.now();
-    const attempts = work.attempts + 1;
-    const firstAttemptAt = work.firstAttemptAt ?? now;
-    const run = { work, destination, attempts, firstAttemptAt };
-    if ('error' in prepared) return this.finishFailed(run, prepared.error, 'inputs', []);
-
-    const job: InvocationJob = {
-      destinationId: destination.id,
-      bytecode: prepared.bytecode,
-      lines: prepared.lines,
-      inputsSchema: prepared.inputsSchema,
-      inputs: prepared.inputs,
-      globals: work.globals as unknown as Globals,
-    };
-    let step: Step;
-    if (work.suspension) {
-      const resumed = await this.performAndContinue(run, job, prepared, work.suspension as unknown as Suspension);
-      if (resumed === null) return;
-      step = resumed;
-    } else {
-      step = this.executor.start(job);
-    }
-    for (;;) {
-      this.afterStep(run, step);
-      if (step.kind === 'done') {
-        if (step.status === 'succeeded') return this.finishSucceeded(run);
-        return this.finishFailed(run, step.error ?? 'failed', step.failure, prepared.secretValues, true);
-      }
-      if (step.suspension.fetchCount >= 2) {
-        // Save before the request: a retry or a crash resumes here, never before the fetch that succeeded.
-        await this.store.updateInvocation(work.id, { state: 'running', suspension: step.suspension as unknown as Invocation['suspension'] });
-      }
-      const next = await this.performAndContinue(run, job, prepared, step.suspension);
-      if (next === null) return;
-      step = next;
+    const outcome = await this.execution.run(work);
+    this.stats.fetches += outcome.fetches;
+    if (outcome.kind === 'succeeded') this.stats.succeeded++;
+    else if (outcome.kind === 'failed') this.stats.failed++;
+    else if (outcome.kind === 'retried') {
+      this.stats.retried++;
+      this.wakeWhenDue(outcome.retryInMs ?? 0);
     }
   }
 
-  /** Logs, captured events and nothing else: what every step leaves behind. */
-  private afterStep(run: RunContext, step: Step): void {
-    const { work } = run;
-    this.recorder.logSteps(work.projectId, work.destinationId, work.id, step.logs);
-    if (step.kind === 'done') this.recorder.observe(work.projectId, work.destinationId, { kind: 'hog', ms: step.vmMs });
-    if (step.captured.length > 0 && this.capture) {
-      this.capture(work.projectId, step.captured).catch((error: unknown) => {
-        this.recorder.log(work.projectId, work.destinationId, work.id, 'error', `postHogCapture could not store its events: ${errorText(error)}`);
-      });
-    }
-  }
-
-  /**
-   * Performs the suspended fetch. Returns the next step, or `null` when the invocation was rescheduled
-   * for a retry or failed.
-   */
-  private async performAndContinue(run: RunContext, job: InvocationJob, prepared: PreparedJob, suspension: Suspension): Promise<Step | null> {
-    const { work, destination } = run;
-    let outcome: FetchResponse | unknown;
-    let response: FetchResponse | null = null;
-    const fetchStarted = performance.now();
-    try {
-      response = await this.fetcher.fetch(suspension.request);
-      outcome = response;
-    } catch (error) {
-      outcome = error;
-    }
-    this.stats.fetches++;
-    this.recorder.metric(work.projectId, work.destinationId, 'fetch');
-    this.recorder.observe(work.projectId, work.destinationId, fetchObservation(outcome, performance.now() - fetchStarted, shouldRetry));
-
-    if (shouldRetry(outcome)) {
-      const now = this.now();
-      const delay = nextRetryDelay(run.attempts, destination.retryPolicy, {
-        retryAfterMs: retryAfterMsOf(outcome, now),
-        elapsedMs: now - run.firstAttemptAt,
-      });
-      if (delay !== null) {
-        this.reschedule(run, suspension, delay, describeOutcome(outcome), prepared.secretValues);
-        return null;
-      }
-    }
-    if (response === null) {
-      const message = `fetch to ${suspension.request.url} failed: ${errorText(outcome)}`;
-      this.finishFailed(run, message, 'fetch', prepared.secretValues, false);
-      return null;
-    }
-    const forVm: HttpResponse = { status: response.status, body: response.body, headers: response.headers };
-    return this.executor.continue(job, suspension, forVm);
-  }
-
-  private reschedule(run: RunContext, suspension: Suspension, delayMs: number, why: string, secrets: string[]): void {
-    const { work, destination } = run;
-    const scheduledAt = this.now() + delayMs;
-    this.recorder.update(work.id, {
-      state: 'queued',
-      suspension: suspension as unknown as Invocation['suspension'],
-      attempts: run.attempts,
-      firstAttemptAt: run.firstAttemptAt,
-      scheduledAt,
-    });
-    this.recorder.metric(work.projectId, work.destinationId, 'retried');
-    const attemptsText = `attempt ${run.attempts} of ${destination.retryPolicy.maxAttempts}`;
-    const message = `fetch to ${suspension.request.url} failed (${why}); retrying in ${(delayMs / 1000).toFixed(1)} s (${attemptsText})`;
-    this.recorder.log(work.projectId, work.destinationId, work.id, 'warn', redact(message, secrets));
-    this.stats.retried++;
-    // Claim it again when it is due, without waiting for the next poll.
+  /** Claims a rescheduled invocation again when it is due, without waiting for the next poll. */
+  private wakeWhenDue(delayMs: number): void {
     const timer = setTimeout(() => {
       this.retryTimers.delete(timer);
       void this.recorder.flush().then(() => this.wake());
@@ -447,48 +351,4 @@ export class Worker implements InvocationSink {
     timer.unref?.();
     this.retryTimers.add(timer);
   }
-
-  private finishSucceeded(run: RunContext): void {
-    const { work } = run;
-    this.recorder.update(work.id, {
-      state: 'succeeded',
-      suspension: null,
-      attempts: run.attempts,
-      firstAttemptAt: run.firstAttemptAt,
-      finishedAt: this.now(),
-    });
-    this.recorder.metric(work.projectId, work.destinationId, 'succeeded');
-    this.recorder.observe(work.projectId, work.destinationId, { kind: 'succeeded' });
-    this.stats.succeeded++;
-  }
-
-  /** `logged`: the executor already wrote the error line (it does for every failure it reports). */
-  private finishFailed(run: RunContext, error: string, failure: string | undefined, secrets: string[], logged = false): void {
-    const { work } = run;
-    const text = redact(error, secrets);
-    this.recorder.update(work.id, {
-      state: 'failed',
-      suspension: null,
-      attempts: run.attempts,
-      firstAttemptAt: run.firstAttemptAt,
-      error: text,
-      finishedAt: this.now(),
-    });
-    if (!logged) this.recorder.log(work.projectId, work.destinationId, work.id, 'error', text);
-    this.recorder.metric(work.projectId, work.destinationId, 'failed');
-    this.recorder.observe(work.projectId, work.destinationId, { kind: 'failed', error: text });
-    if (failure === 'inputs') this.recorder.metric(work.projectId, work.destinationId, 'inputs_failed');
-    this.stats.failed++;
-  }
-}
-
-interface RunContext {
-  work: Work;
-  destination: CompiledDestination;
-  attempts: number;
-  firstAttemptAt: number;
-}
-
-function redact(text: string, secrets: string[]): string {
-  return secrets.length > 0 ? redactSecrets(text, secrets) : text;
 }
