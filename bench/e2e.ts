@@ -244,10 +244,18 @@ async function throughput(
   destinations: number,
   events: number,
   deliveryThreads = 0,
+  warmup = Math.round(events / 2),
 ): Promise<{ endToEnd: number; drain: number }> {
   return withSluice(destinations, sinkUrl, async (sluice) => {
     const label = `${destinations} destination${destinations > 1 ? 's' : ''}${threadsLabel(deliveryThreads)}`;
     const expected = (events * destinations) / 2;
+
+    // Warm up first (JIT in both threads, connection pools, person rows), as a running server is.
+    if (warmup > 0) {
+      await harness.ask({ cmd: 'reset' });
+      await harness.ask({ cmd: 'burst', url: sluice.url, events: warmup, connections: 16 });
+      await waitForDeliveries(harness, (warmup * destinations) / 2, 120_000);
+    }
 
     // a. Everything at once: capture, persons, matching and delivery share the process.
     await harness.ask({ cmd: 'reset' });

@@ -50,7 +50,8 @@ function withGlobals(work: Work): Work {
 let store: Store | null = null;
 let fetcher: FetchExecutor | null = null;
 try {
-  store = await openStore(config.store);
+  // The main thread's store owns the file's checkpoints; this connection only reads destinations.
+  store = await openStore({ ...config.store, backgroundCheckpoints: false });
   const keyring = loadOrCreateKeyring({ env: config.env, dataDir: config.store.dataDir, log: quiet });
   if (keyring.primaryId !== config.keyringPrimaryId) {
     throw new Error(`its keyring (key ${keyring.primaryId}) is not the main thread's (key ${config.keyringPrimaryId}); set SLUICE_ENCRYPTION_KEYS or keep the data dir's key file`);

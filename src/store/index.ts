@@ -8,6 +8,8 @@ export interface OpenStoreOptions {
   /** Folder for the database file; `:memory:` for an in-memory store (tests). Unused with `databaseUrl`. */
   dataDir: string;
   synchronous?: 'full' | 'normal';
+  /** SQLite: checkpoint the WAL in a background thread (default). `false` for a second connection to the same file. */
+  backgroundCheckpoints?: boolean;
   /** `postgres://…` (`SLUICE_DATABASE_URL`): the Postgres store instead of SQLite. */
   databaseUrl?: string | undefined;
   /** Postgres connections per process (`SLUICE_DATABASE_POOL_SIZE`). Default 6. */
@@ -72,5 +74,5 @@ async function openDatabase(options: OpenStoreOptions): Promise<Store> {
     return PostgresStore.open({ connectionString: options.databaseUrl.trim(), schema: options.schema, poolSize: options.poolSize });
   }
   const filename = options.dataDir === ':memory:' ? ':memory:' : join(options.dataDir, 'sluice.db');
-  return new SqliteStore({ filename, synchronous: options.synchronous ?? 'full' });
+  return new SqliteStore({ filename, synchronous: options.synchronous ?? 'full', ...(options.backgroundCheckpoints === false ? { backgroundCheckpoints: false } : {}) });
 }

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -48,5 +48,29 @@ describe('SQLite store (dialect)', () => {
     const second = new SqliteStore({ filename: file });
     expect((await second.appendEvents([{ projectId: 1, uuid: 'u2', event: 'e', distinct_id: 'd', properties: {}, timestamp: 't', receivedAt: 't' }])).seqs).toEqual([2]);
     await second.close();
+  });
+
+  it('checkpoints the WAL in its background thread, not in the commits of the main connection', async () => {
+    const file = tempFile();
+    const store = new SqliteStore({ filename: file });
+    const db = (store as unknown as { db: Database.Database }).db;
+    // The main connection's own threshold is only a safety net, far above SQLite's default of 1,000 pages.
+    expect(db.pragma('wal_autocheckpoint', { simple: true })).toBe(20_000);
+    const padding = 'x'.repeat(2_000);
+    for (let batch = 0; batch < 40; batch++) {
+      const events = Array.from({ length: 100 }, (_, i) => ({ projectId: 1, uuid: `u${batch}-${i}`, event: 'e', distinct_id: 'd', properties: { padding }, timestamp: 't', receivedAt: 't' }));
+      await store.appendEvents(events);
+      await new Promise((resolve) => setTimeout(resolve, 25));
+    }
+    // ~8 MB went through the WAL; the file stayed a fraction of that, so it was restarted behind the thread's
+    // checkpoints (this connection would not checkpoint before 20,000 pages, ~80 MB).
+    expect(statSync(`${file}-wal`).size).toBeLessThan(4 * 1024 * 1024);
+    expect(await store.checkpointer!.count()).toBeGreaterThan(0);
+    expect(store.checkpointer!.lastError).toBeNull();
+    await store.close();
+    const reopened = new SqliteStore({ filename: file, backgroundCheckpoints: false });
+    expect(reopened.checkpointer).toBeNull();
+    expect(await reopened.lastEventSeq()).toBe(4_000);
+    await reopened.close();
   });
 });

@@ -33,6 +33,7 @@ import type {
 } from '../store.js';
 import { OffsetMovedError } from '../store.js';
 import { LocalCoordination } from '../local-coordination.js';
+import { BackgroundCheckpointer, SAFETY_NET_PAGES } from './checkpointer.js';
 import { SqliteCounters } from './shared-counters.js';
 import { DestinationTables } from './destination-tables.js';
 import { HealthTables } from './health-tables.js';
@@ -63,6 +64,11 @@ export interface SqliteStoreOptions {
    * a killed process. `normal`: survives a killed process, may lose the last commits on power loss.
    */
   synchronous?: 'full' | 'normal';
+  /**
+   * Checkpoint the WAL in a background thread (default, for files) instead of inside the commits of
+   * this connection (`checkpointer.ts`). `false` for a second connection to a file another store owns.
+   */
+  backgroundCheckpoints?: boolean;
 }
 
 /** The SQLite implementation of {@link Store} on better-sqlite3: synchronous underneath, async outside. */
@@ -75,6 +81,8 @@ export class SqliteStore implements Store {
   private readonly health: HealthTables;
   private readonly coordination = new LocalCoordination();
   readonly counters: SharedCounters;
+  /** Runs the WAL checkpoints off this thread (files only). */
+  readonly checkpointer: BackgroundCheckpointer | null = null;
 
   constructor(options: SqliteStoreOptions) {
     if (options.filename !== ':memory:') mkdirSync(dirname(options.filename), { recursive: true });
@@ -84,6 +92,11 @@ export class SqliteStore implements Store {
     this.db.pragma('busy_timeout = 5000');
     this.db.pragma('cache_size = -65536');
     this.db.pragma('temp_store = MEMORY');
+    if (options.filename !== ':memory:' && options.backgroundCheckpoints !== false) {
+      this.db.pragma(`wal_autocheckpoint = ${SAFETY_NET_PAGES}`);
+      this.db.pragma(`journal_size_limit = ${64 * 1024 * 1024}`);
+      this.checkpointer = new BackgroundCheckpointer(options.filename);
+    }
     migrate(this.db);
     this.runtime = new DestinationTables(this.db, options.synchronous !== 'normal');
     this.health = new HealthTables(this.db);
@@ -148,6 +161,7 @@ export class SqliteStore implements Store {
   async close(): Promise<void> {
     if (!this.db.open) return;
     try {
+      await this.checkpointer?.stop();
       this.db.pragma('wal_checkpoint(TRUNCATE)');
     } finally {
       this.db.close();
