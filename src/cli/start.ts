@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
+import { availableParallelism } from 'node:os';
 import type { FastifyInstance } from 'fastify';
 import { pino, type Logger } from 'pino';
 import { bootstrap, type BootstrapEnv, type BootstrapResult } from '../api/bootstrap.js';
@@ -45,7 +46,7 @@ export interface SluiceEnv extends BootstrapEnv {
   SLUICE_DATABASE_POOL_SIZE?: string | undefined;
   /** `redis://…`: the shared counters (masking windows, health buckets) in Redis instead of the database. */
   SLUICE_REDIS_URL?: string | undefined;
-  /** Worker threads that deliver invocations (each with its own store connection). Default 0: the main thread. */
+  /** Worker threads that run invocations (VM and HTTP). Default 1 on a machine with 2 or more cores, else 0. */
   SLUICE_DELIVERY_THREADS?: string | undefined;
 }
 
@@ -59,7 +60,7 @@ export interface SluiceOptions {
   limits?: Partial<IngestLimits>;
   /** Runtime settings over what `env` says (tests, bench). */
   runtime?: Partial<Pick<RuntimeOptions, 'worker' | 'matcher' | 'executorLimits' | 'retention' | 'reloadCheckMs' | 'siteUrl' | 'fetcher' | 'health'>> & {
-    /** Delivery threads; overrides `SLUICE_DELIVERY_THREADS`. 0: deliver in the main thread. */
+    /** Delivery threads; overrides `SLUICE_DELIVERY_THREADS`. 0: run invocations in the main thread. */
     deliveryThreads?: number;
   };
   /** Keyring for secret inputs; default from `SLUICE_ENCRYPTION_KEYS` or the data dir's key file. */
@@ -98,13 +99,20 @@ function positiveNumber(text: string | undefined, name: string): number | undefi
   return n;
 }
 
+/**
+ * Delivery threads: what the options or `SLUICE_DELIVERY_THREADS` say; else one when the machine has a
+ * second core (the VM and the HTTP client then run beside capture, persons and matching), none on one
+ * core, with an in-memory store (threads cannot share it), or with a fetch executor passed in code (a
+ * thread makes its own requests).
+ */
 function deliveryThreadCount(options: SluiceOptions, env: SluiceEnv): number {
-  const count = options.runtime?.deliveryThreads ?? (env.SLUICE_DELIVERY_THREADS?.trim() ? Number(env.SLUICE_DELIVERY_THREADS) : 0);
-  if (!Number.isInteger(count) || count < 0) throw new Error(`SLUICE_DELIVERY_THREADS must be 0 or a positive integer, not '${String(count)}'`);
-  if (count > 0 && options.dataDir === ':memory:' && !isPostgresUrl(options.databaseUrl ?? env.SLUICE_DATABASE_URL)) {
-    throw new Error('delivery threads need a database file or Postgres; an in-memory store is not shared with threads');
-  }
-  return count;
+  const inMemory = options.dataDir === ':memory:' && !isPostgresUrl(options.databaseUrl ?? env.SLUICE_DATABASE_URL);
+  const asked = options.runtime?.deliveryThreads ?? (env.SLUICE_DELIVERY_THREADS?.trim() ? Number(env.SLUICE_DELIVERY_THREADS) : undefined);
+  if (asked === undefined) return availableParallelism() >= 2 && !inMemory && !options.runtime?.fetcher ? 1 : 0;
+  if (!Number.isInteger(asked) || asked < 0) throw new Error(`SLUICE_DELIVERY_THREADS must be 0 or a positive integer, not '${String(asked)}'`);
+  if (asked > 0 && inMemory) throw new Error('delivery threads need a database file or Postgres; an in-memory store is not shared with threads');
+  if (asked > 0 && options.runtime?.fetcher) throw new Error('delivery threads make their own requests; a fetch executor passed in code needs deliveryThreads: 0');
+  return asked;
 }
 
 function retentionFromEnv(env: SluiceEnv): RuntimeOptions['retention'] {
@@ -231,8 +239,7 @@ export async function startSluice(options: SluiceOptions): Promise<RunningSluice
               count: threadCount,
               config: {
                 store: storeOptions,
-                env: { ...process.env, ...env },
-                keyringPrimaryId: keyring.primaryId,
+                keys: keyring.exportKeys(),
                 allowHosts: env.SLUICE_FETCH_ALLOW_HOSTS ?? '',
                 ...(runtimeOptions.executorLimits ? { executorLimits: runtimeOptions.executorLimits } : {}),
                 ...(runtimeOptions.reloadCheckMs !== undefined ? { reloadCheckMs: runtimeOptions.reloadCheckMs } : {}),
@@ -329,6 +336,13 @@ export async function startCommand(args: string[]): Promise<number> {
   const dataDir = process.env.SLUICE_DATA_DIR ?? './data';
   const synchronous = process.env.SLUICE_SQLITE_SYNCHRONOUS === 'normal' ? 'normal' : 'full';
 
+  // Listen for signals from the start: one that arrives while Sluice is still starting (the server may
+  // already answer health checks) shuts it down as soon as it has started.
+  let early: NodeJS.Signals | null = null;
+  let onSignal = (signal: NodeJS.Signals) => void (early ??= signal);
+  process.on('SIGTERM', (signal) => onSignal(signal));
+  process.on('SIGINT', (signal) => onSignal(signal));
+
   const running = await startSluice({
     role,
     dataDir,
@@ -345,7 +359,7 @@ export async function startCommand(args: string[]): Promise<number> {
 
   return new Promise<number>((resolve) => {
     let signals = 0;
-    const onSignal = (signal: NodeJS.Signals) => {
+    onSignal = (signal: NodeJS.Signals) => {
       signals++;
       if (signals > 1) {
         logger.warn({ signal }, 'second signal: exiting without finishing the shutdown');
@@ -363,7 +377,6 @@ export async function startCommand(args: string[]): Promise<number> {
         },
       );
     };
-    process.on('SIGTERM', onSignal);
-    process.on('SIGINT', onSignal);
+    if (early) onSignal(early);
   });
 }

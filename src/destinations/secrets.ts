@@ -72,6 +72,8 @@ export interface Keyring {
   readonly source: 'env' | 'file' | 'memory';
   encrypt(value: unknown): string;
   decrypt(text: string): unknown;
+  /** Copies of the raw keys, primary first: for handing the keyring to a delivery thread of this process. */
+  exportKeys(): Uint8Array[];
 }
 
 /** Short, non-secret fingerprint of a key: the first 8 hex characters of its SHA-256. */
@@ -210,6 +212,7 @@ export function createKeyring(keys: readonly Uint8Array[], source: Keyring['sour
     source,
     encrypt: (value: unknown) => encryptWith(primary, primaryId, value),
     decrypt: (text: string) => decryptWith(byId, text),
+    exportKeys: () => [...byId.values()].map((key) => new Uint8Array(key)),
   });
 }
 

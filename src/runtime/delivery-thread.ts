@@ -4,7 +4,7 @@
  * the effects it left behind. Its store connection only reads destinations; the main thread writes.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { loadOrCreateKeyring } from '../destinations/secrets.js';
+import { createKeyring } from '../destinations/secrets.js';
 import { openStore } from '../store/index.js';
 import type { JsonObject, Store } from '../store/store.js';
 import type { DeliveryThreadConfig, FromThread, RunRequest, RunResult, ToThread } from './delivery-threads.js';
@@ -17,7 +17,6 @@ import { InvocationRunner, type Work } from './runner.js';
 const port = parentPort!;
 const config = workerData as DeliveryThreadConfig & { index: number };
 const send = (message: FromThread) => port.postMessage(message);
-const quiet = { warn() {}, info() {} };
 
 /** Results of this event-loop turn, posted together. */
 let outbox: RunResult[] = [];
@@ -52,10 +51,7 @@ let fetcher: FetchExecutor | null = null;
 try {
   // The main thread's store owns the file's checkpoints; this connection only reads destinations.
   store = await openStore({ ...config.store, backgroundCheckpoints: false });
-  const keyring = loadOrCreateKeyring({ env: config.env, dataDir: config.store.dataDir, log: quiet });
-  if (keyring.primaryId !== config.keyringPrimaryId) {
-    throw new Error(`its keyring (key ${keyring.primaryId}) is not the main thread's (key ${config.keyringPrimaryId}); set SLUICE_ENCRYPTION_KEYS or keep the data dir's key file`);
-  }
+  const keyring = createKeyring(config.keys);
   const registry = new DestinationRegistry({ store, keyring, checkIntervalMs: config.reloadCheckMs ?? 200 });
   await registry.reload();
   fetcher = createFetchExecutor({ allowList: parseAllowList(config.allowHosts) });

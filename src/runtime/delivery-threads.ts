@@ -25,10 +25,8 @@ import type { Execution, RunOutcome, Work } from './runner.js';
 /** What a delivery thread needs to open its own store (for reading destinations) and runner. */
 export interface DeliveryThreadConfig {
   store: OpenStoreOptions;
-  /** The environment the keyring is loaded from (with `store.dataDir`), as in the main thread. */
-  env: Record<string, string | undefined>;
-  /** The main thread's primary key id: a thread with another keyring refuses to start. */
-  keyringPrimaryId: string;
+  /** The main thread's keyring (`Keyring.exportKeys()`, primary first): the thread decrypts secret inputs with it. */
+  keys: Uint8Array[];
   allowHosts: string;
   executorLimits?: Partial<ExecutorLimits>;
   reloadCheckMs?: number;
@@ -130,6 +128,7 @@ export class DeliveryThreads implements Execution {
   private constructor(
     private readonly threads: Thread[],
     private readonly effects: RunEffects,
+    private readonly fallback: Execution,
     private readonly logger: RuntimeLogger | undefined,
   ) {}
 
@@ -142,8 +141,11 @@ export class DeliveryThreads implements Execution {
     return this.threads.map((thread) => thread.ran);
   }
 
-  /** Starts `setup.count` threads and resolves once each has its store and runner ready. */
-  static async start(setup: DeliveryThreadsSetup, effects: RunEffects, logger: RuntimeLogger | undefined): Promise<DeliveryThreads> {
+  /**
+   * Starts `setup.count` threads and resolves once each has its store and runner ready. `fallback` runs
+   * invocations in this thread if every delivery thread has died.
+   */
+  static async start(setup: DeliveryThreadsSetup, effects: RunEffects, fallback: Execution, logger: RuntimeLogger | undefined): Promise<DeliveryThreads> {
     const entry = threadEntry();
     const threads: Thread[] = [];
     const ready: Promise<void>[] = [];
@@ -172,7 +174,7 @@ export class DeliveryThreads implements Execution {
         }),
       );
     }
-    pool = new DeliveryThreads(threads, effects, logger);
+    pool = new DeliveryThreads(threads, effects, fallback, logger);
     try {
       await Promise.all(ready);
     } catch (error) {
@@ -184,7 +186,7 @@ export class DeliveryThreads implements Execution {
 
   run(work: Work): Promise<RunOutcome> {
     const thread = this.leastBusy();
-    if (!thread) return Promise.reject(new Error('no delivery thread is running'));
+    if (!thread) return this.fallback.run(work);
     return new Promise((resolve, reject) => thread.send({ seq: this.nextSeq++, work: slim(work) }, { resolve, reject }));
   }
 

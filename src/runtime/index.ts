@@ -113,16 +113,17 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     (invocationId, suspension) => store.updateInvocation(invocationId, { state: 'running', suspension }),
     intake ? async (projectId: number, events: CapturedEvent[]) => void (await intake.captureInternal(projectId, events)) : undefined,
   );
-  const threads =
-    options.deliveryThreads && options.deliveryThreads.count > 0
-      ? await DeliveryThreads.start(options.deliveryThreads, effects, childOf(logger, 'delivery-threads'))
-      : null;
   const runner = new InvocationRunner({
     destination: (projectId, id) => registry.get(projectId, id),
     executor: new InvocationExecutor(options.executorLimits ?? {}),
     fetcher,
   });
-  const execution: Execution = threads ?? { run: (work) => runner.run(work, effects) };
+  const inThisThread: Execution = { run: (work) => runner.run(work, effects) };
+  const threads =
+    options.deliveryThreads && options.deliveryThreads.count > 0
+      ? await DeliveryThreads.start(options.deliveryThreads, effects, inThisThread, childOf(logger, 'delivery-threads'))
+      : null;
+  const execution: Execution = threads ?? inThisThread;
   const worker = new Worker({
     store,
     registry,
