@@ -5,16 +5,18 @@
  * runs both the load generator (`/batch` requests) and the sink (a bare `node:http` server counting
  * deliveries and measuring capture→delivery latency from a timestamp the event carries).
  *
- *   1. throughput with 1 enabled destination (filter matching half the events),
- *   2. throughput with 10 enabled destinations (each matching half the events),
- *   3. p50/p99 capture→delivery latency at a steady 1,000 events/s (1 destination),
- *   4. the baseline: the sink's bare capacity (undici, 64 connections, same bodies) and the ratio,
- *   5. 1–3 again (end to end and latency) with 1 and 2 delivery threads (`deliveryThreads`).
+ *   1. the baseline: the sink's bare capacity (undici, 64 connections, same bodies),
+ *   2. throughput with 1 enabled destination (filter matching half the events): after a warm-up,
+ *      `SLUICE_BENCH_E2E_REPEATS` (3) bursts end to end, then a captured backlog drained (runtime only),
+ *   3. the same with 10 enabled destinations (each matching half the events),
+ *   4. p50/p99 capture→delivery latency at a steady 1,000 events/s (1 destination),
+ *   for each delivery-thread count (`SLUICE_BENCH_DELIVERY_THREADS`, default: `sluice start`'s default
+ *   here, then in process or 1, then 2), and a summary with medians and ratios.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { cpus, tmpdir } from 'node:os';
+import { availableParallelism, cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
 
@@ -186,7 +188,7 @@ async function withSluice<T>(
   destinations: number,
   sinkUrl: string,
   body: (sluice: import('../src/cli/start.js').RunningSluice) => Promise<T>,
-  deliveryThreads = 0,
+  deliveryThreads: number,
 ): Promise<T> {
   const { startSluice } = await import('../src/cli/start.js');
   const dataDir = mkdtempSync(join(tmpdir(), 'sluice-bench-e2e-'));
@@ -197,7 +199,7 @@ async function withSluice<T>(
     env: { SLUICE_BOOTSTRAP_PROJECT_TOKEN: TOKEN, SLUICE_BOOTSTRAP_API_KEY: API_KEY, SLUICE_FETCH_ALLOW_HOSTS: '127.0.0.1' },
     logger: false,
     synchronous: 'full',
-    ...(deliveryThreads > 0 ? { runtime: { deliveryThreads } } : {}),
+    runtime: { deliveryThreads },
   });
   try {
     for (let i = 0; i < destinations; i++) {
@@ -235,7 +237,17 @@ async function waitForDeliveries(harness: Harness, expected: number, timeoutMs: 
 }
 
 function threadsLabel(deliveryThreads: number): string {
-  return deliveryThreads > 0 ? `, ${deliveryThreads} delivery thread${deliveryThreads > 1 ? 's' : ''}` : '';
+  if (deliveryThreads === 0) return 'in process';
+  return `${deliveryThreads} delivery thread${deliveryThreads > 1 ? 's' : ''}`;
+}
+
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor((values.length - 1) / 2)]!;
+
+interface Throughput {
+  /** Deliveries/s of each end-to-end run. */
+  endToEnd: number[];
+  /** Deliveries/s of the runtime-only drain. */
+  drain: number;
 }
 
 async function throughput(
@@ -243,33 +255,32 @@ async function throughput(
   sinkUrl: string,
   destinations: number,
   events: number,
-  deliveryThreads = 0,
-  warmup = Math.round(events / 2),
-): Promise<{ endToEnd: number; drain: number }> {
+  deliveryThreads: number,
+  repeats: number,
+): Promise<Throughput> {
   return withSluice(destinations, sinkUrl, async (sluice) => {
-    const label = `${destinations} destination${destinations > 1 ? 's' : ''}${threadsLabel(deliveryThreads)}`;
+    const label = `${destinations} destination${destinations > 1 ? 's' : ''}, ${threadsLabel(deliveryThreads)}`;
     const expected = (events * destinations) / 2;
 
-    // Warm up first (JIT in both threads, connection pools, person rows), as a running server is.
-    if (warmup > 0) {
-      await harness.ask({ cmd: 'reset' });
-      await harness.ask({ cmd: 'burst', url: sluice.url, events: warmup, connections: 16 });
-      await waitForDeliveries(harness, (warmup * destinations) / 2, 120_000);
-    }
-
-    // a. Everything at once: capture, persons, matching and delivery share the process.
+    // Warm up first (JIT in every thread, connection pools, person rows), as a running server is.
     await harness.ask({ cmd: 'reset' });
-    const { startedAt, acceptedAt } = await harness.ask<{ startedAt: number; acceptedAt: number }>({ cmd: 'burst', url: sluice.url, events, connections: 16 });
-    const stats = await waitForDeliveries(harness, expected, 120_000);
-    const seconds = (stats.lastAt - startedAt) / 1000;
-    const endToEnd = stats.deliveries / seconds;
-    console.log(
-      `${label}, end to end: ${fmt(endToEnd)} deliveries/s ` +
-        `(${fmt(stats.deliveries)}/${fmt(expected)} deliveries of ${fmt(events)} events in ${seconds.toFixed(2)} s from the first capture; ` +
-        `capture took ${((acceptedAt - startedAt) / 1000).toFixed(2)} s)`,
-    );
-    // The runtime-only drain stops and restarts the in-process worker; threads deliver end to end only.
-    if (deliveryThreads > 0) return { endToEnd, drain: Number.NaN };
+    await harness.ask({ cmd: 'burst', url: sluice.url, events: Math.round(events / 2), connections: 16 });
+    await waitForDeliveries(harness, (Math.round(events / 2) * destinations) / 2, 120_000);
+
+    // a. Everything at once: capture, persons, matching and delivery share the process; `repeats` bursts.
+    const endToEnd: number[] = [];
+    for (let run = 0; run < repeats; run++) {
+      await harness.ask({ cmd: 'reset' });
+      const { startedAt, acceptedAt } = await harness.ask<{ startedAt: number; acceptedAt: number }>({ cmd: 'burst', url: sluice.url, events, connections: 16 });
+      const stats = await waitForDeliveries(harness, expected, 120_000);
+      const seconds = (stats.lastAt - startedAt) / 1000;
+      endToEnd.push(stats.deliveries / seconds);
+      console.log(
+        `${label}, end to end: ${fmt(stats.deliveries / seconds)} deliveries/s ` +
+          `(${fmt(stats.deliveries)}/${fmt(expected)} deliveries of ${fmt(events)} events in ${seconds.toFixed(2)} s from the first capture; ` +
+          `capture took ${((acceptedAt - startedAt) / 1000).toFixed(2)} s)`,
+      );
+    }
 
     // b. The runtime alone: the same events captured and person-processed first, then matched and delivered.
     await sluice.runtime.matcher.stop();
@@ -293,8 +304,8 @@ async function throughput(
   }, deliveryThreads);
 }
 
-async function latency(harness: Harness, sinkUrl: string, eventsPerSecond: number, seconds: number, deliveryThreads = 0): Promise<void> {
-  await withSluice(1, sinkUrl, async (sluice) => {
+async function latency(harness: Harness, sinkUrl: string, eventsPerSecond: number, seconds: number, deliveryThreads: number): Promise<{ p50: number; p99: number }> {
+  return withSluice(1, sinkUrl, async (sluice) => {
     // Warm up (JIT, connection pools), then measure.
     await harness.ask({ cmd: 'steady', url: sluice.url, eventsPerSecond, seconds: 1 });
     await new Promise((r) => setTimeout(r, 500));
@@ -302,39 +313,66 @@ async function latency(harness: Harness, sinkUrl: string, eventsPerSecond: numbe
     const { sent } = await harness.ask<{ sent: number }>({ cmd: 'steady', url: sluice.url, eventsPerSecond, seconds });
     const stats = await waitForDeliveries(harness, sent / 2, 30_000);
     const sorted = [...stats.latencies].sort((a, b) => a - b);
+    const p50 = percentile(sorted, 50);
+    const p99 = percentile(sorted, 99);
     console.log(
-      `latency at ${fmt(eventsPerSecond)} events/s (1 destination${threadsLabel(deliveryThreads)}, ${fmt(stats.deliveries)} deliveries over ${seconds} s): ` +
-        `capture→delivery p50 ${percentile(sorted, 50).toFixed(0)} ms, p99 ${percentile(sorted, 99).toFixed(0)} ms, max ${sorted[sorted.length - 1]?.toFixed(0)} ms`,
+      `latency at ${fmt(eventsPerSecond)} events/s (1 destination, ${threadsLabel(deliveryThreads)}, ${fmt(stats.deliveries)} deliveries over ${seconds} s): ` +
+        `capture→delivery p50 ${p50.toFixed(0)} ms, p99 ${p99.toFixed(0)} ms, max ${sorted[sorted.length - 1]?.toFixed(0)} ms`,
     );
+    return { p50, p99 };
   }, deliveryThreads);
+}
+
+interface ConfigResult {
+  threads: number;
+  one: Throughput;
+  ten: Throughput;
+  latency: { p50: number; p99: number };
 }
 
 export async function runE2eBench(): Promise<void> {
   const events = Number(process.env.SLUICE_BENCH_E2E_EVENTS ?? 20_000);
   const seconds = Number(process.env.SLUICE_BENCH_SECONDS ?? 10);
+  const repeats = Number(process.env.SLUICE_BENCH_E2E_REPEATS ?? 3);
+  // `sluice start`'s default: one delivery thread on a machine with 2 or more cores (src/cli/start.ts).
+  const defaultThreads = availableParallelism() >= 2 ? 1 : 0;
+  const threadCounts = (process.env.SLUICE_BENCH_DELIVERY_THREADS ?? `${defaultThreads},${defaultThreads === 0 ? 1 : 0},2`)
+    .split(',')
+    .map(Number)
+    .filter((n, i, all) => Number.isInteger(n) && n >= 0 && all.indexOf(n) === i);
   const harness = new Harness();
   try {
     const { url: sinkUrl } = await harness.ask<{ url: string }>({ cmd: 'sink' });
-    console.log(`machine: ${cpus().length} cores, Node ${process.version}; SQLite WAL, synchronous=FULL; sink and load generator in a worker thread`);
-    const one = await throughput(harness, sinkUrl, 1, events);
-    const ten = await throughput(harness, sinkUrl, 10, Math.round(events / 5));
-    await latency(harness, sinkUrl, 1_000, seconds);
+    console.log(
+      `machine: ${cpus().length} cores, Node ${process.version}; SQLite WAL, synchronous=FULL; sink and load generator in a worker thread; ` +
+        `${repeats} end-to-end runs per case after a warm-up; default here: ${threadsLabel(defaultThreads)}`,
+    );
     const base = await harness.ask<{ perSecond: number }>({ cmd: 'baseline', seconds: 3, connections: 64 });
     console.log(`baseline (the bare sink, undici with 64 connections): ${fmt(base.perSecond)} requests/s`);
-    const ratio = (n: number) => (n / base.perSecond).toFixed(2);
-    console.log(
-      `ratio to the bare sink: 1 destination ${ratio(one.endToEnd)}x end to end, ${ratio(one.drain)}x runtime only; ` +
-        `10 destinations ${ratio(ten.endToEnd)}x end to end, ${ratio(ten.drain)}x runtime only`,
-    );
-    const threadCounts = (process.env.SLUICE_BENCH_DELIVERY_THREADS ?? '1,2').split(',').map(Number).filter((n) => n > 0);
+    const results: ConfigResult[] = [];
     for (const threads of threadCounts) {
-      const oneT = await throughput(harness, sinkUrl, 1, events, threads);
-      const tenT = await throughput(harness, sinkUrl, 10, Math.round(events / 5), threads);
-      await latency(harness, sinkUrl, 1_000, seconds, threads);
+      const one = await throughput(harness, sinkUrl, 1, events, threads, repeats);
+      const ten = await throughput(harness, sinkUrl, 10, Math.round(events / 5), threads, repeats);
+      results.push({ threads, one, ten, latency: await latency(harness, sinkUrl, 1_000, seconds, threads) });
+    }
+
+    console.log('\nsummary, deliveries/s (median of the end-to-end runs, then their range), ratio to the bare sink in brackets:');
+    const cell = (t: Throughput) => `${fmt(median(t.endToEnd))} (${fmt(Math.min(...t.endToEnd))}–${fmt(Math.max(...t.endToEnd))}) [${(median(t.endToEnd) / base.perSecond).toFixed(2)}x]`;
+    for (const r of results) {
+      const mark = r.threads === defaultThreads ? ' (default)' : '';
       console.log(
-        `${threads} delivery thread${threads > 1 ? 's' : ''} vs in process, end to end: 1 destination ${(oneT.endToEnd / one.endToEnd).toFixed(2)}x, ` +
-          `10 destinations ${(tenT.endToEnd / ten.endToEnd).toFixed(2)}x`,
+        `  ${threadsLabel(r.threads)}${mark}: 1 destination ${cell(r.one)}, runtime only ${fmt(r.one.drain)}; ` +
+          `10 destinations ${cell(r.ten)}, runtime only ${fmt(r.ten.drain)}; p50/p99 at 1,000 events/s ${r.latency.p50.toFixed(0)}/${r.latency.p99.toFixed(0)} ms`,
       );
+    }
+    const inProcess = results.find((r) => r.threads === 0);
+    if (inProcess) {
+      for (const r of results.filter((x) => x.threads > 0)) {
+        console.log(
+          `  ${threadsLabel(r.threads)} vs in process, end to end: 1 destination ${(median(r.one.endToEnd) / median(inProcess.one.endToEnd)).toFixed(2)}x, ` +
+            `10 destinations ${(median(r.ten.endToEnd) / median(inProcess.ten.endToEnd)).toFixed(2)}x`,
+        );
+      }
     }
   } finally {
     await harness.close();

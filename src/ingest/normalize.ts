@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { uuidv7 } from './uuid.js';
 import type { JsonObject, NewEvent } from '../store/store.js';
 import { IngestError } from './errors.js';
 import { formatBytes, type IngestLimits } from './limits.js';
@@ -95,7 +95,7 @@ export function normalizeEvent(raw: unknown, ctx: NormalizeContext): NewEvent {
   const distinctId = distinctIdOf(raw, props);
 
   let uuid: string;
-  if (raw.uuid === undefined || raw.uuid === null) uuid = randomUUID();
+  if (raw.uuid === undefined || raw.uuid === null) uuid = uuidv7();
   else if (typeof raw.uuid === 'string' && UUID.test(raw.uuid)) uuid = raw.uuid.toLowerCase();
   else throw new IngestError('SLUICE_ERR_INGEST_INVALID_UUID', `"uuid" is not a UUID: ${JSON.stringify(raw.uuid).slice(0, 60)}`);
 

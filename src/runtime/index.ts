@@ -77,6 +77,9 @@ function childOf(logger: RuntimeLogger | undefined, component: string): RuntimeL
   return logger.child ? logger.child({ component }) : logger;
 }
 
+/** The worker's `concurrency` default with delivery threads (200 without). */
+export const THREADED_CONCURRENCY = 800;
+
 export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
   const { store, logger } = options;
   // Masking windows live in the shared counters: the same for every process, across restarts.
@@ -130,6 +133,9 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     execution,
     recorder,
     ...(workerLogger ? { logger: workerLogger } : {}),
+    // A run handed to a thread stays in flight until this thread takes its result back, which waits
+    // behind capture and matching when they are busy: four times the window keeps the threads fed.
+    ...(threads ? { concurrency: THREADED_CONCURRENCY } : {}),
     ...(options.worker ?? {}),
   });
   const matcherLogger = childOf(logger, 'matcher');

@@ -12,11 +12,11 @@
  * `filtered` when nothing matched, `filtering_failed` (with an error log line) when a filter threw,
  * `masked`.
  */
-import { randomUUID } from 'node:crypto';
 import { buildGlobals, type Globals } from '../destinations/globals.js';
 import { matchesFilters } from '../destinations/filters.js';
 import { computeMaskingKey, SharedMaskingGate, type MaskingCheck, type MaskingDecider } from '../destinations/masking.js';
 import type { EnrichedListener } from '../ingest/pipeline.js';
+import { uuidv7 } from '../ingest/uuid.js';
 import type { EnrichedEvent, JsonObject, NewInvocation, Project, Store } from '../store/store.js';
 import type { CompiledDestination, DestinationRegistry } from './destination-registry.js';
 import type { RuntimeRecorder } from './recorder.js';
@@ -224,6 +224,10 @@ export class Matcher {
     });
   }
 
+  private fullBatchWaiting(): boolean {
+    return this.memoryMode && this.queue.length - this.queueHead >= this.batchSize;
+  }
+
   private async nextBatch(): Promise<EnrichedEvent[]> {
     if (this.memoryMode) {
       while (this.queueHead < this.queue.length && this.queue[this.queueHead]!.seq <= this.offset) this.queueHead++;
@@ -292,8 +296,10 @@ export class Matcher {
     const checks: MaskingCheck[] = [];
     for (let i = 0; i < batch.length; i++) {
       const event = batch[i]!;
-      // Let in-flight deliveries make progress while a large batch is matched.
-      if (i % YIELD_EVERY === YIELD_EVERY - 1) await new Promise<void>((resolve) => setImmediate(resolve));
+      // Let in-flight deliveries make progress while a large batch is matched — unless another full batch
+      // is already waiting: then capture is outpacing matching, and yielding would let it pull further ahead
+      // while the delivery side runs dry.
+      if (i % YIELD_EVERY === YIELD_EVERY - 1 && !this.fullBatchWaiting()) await new Promise<void>((resolve) => setImmediate(resolve));
       if (event.seq <= this.offset) continue;
       const destinations = this.registry.forProject(event.projectId);
       if (destinations.length === 0) continue;
@@ -387,7 +393,7 @@ export class Matcher {
     const { destination, event, globals } = candidate;
     candidate.json ??= globalsJson(candidate.shared, globals);
     return {
-      id: randomUUID(),
+      id: uuidv7(nowMs),
       projectId: destination.projectId,
       destinationId: destination.id,
       mappingIndex,

@@ -85,10 +85,12 @@ if (skipReason !== null) {
       const consume = (async () => {
         let offset = 0;
         for (;;) {
+          // Decided before the read: only a read that starts after the writers finished must see them all.
+          const writersDone = !writing;
           const rows = await reader.readEvents(offset, 500);
           for (const row of rows) seen.push(row.seq);
           if (rows.length > 0) offset = rows[rows.length - 1]!.seq;
-          else if (!writing) return;
+          else if (writersDone) return;
           else await new Promise((resolve) => setImmediate(resolve));
         }
       })();
