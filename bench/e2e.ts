@@ -5,7 +5,8 @@
  * runs both the load generator (`/batch` requests) and the sink (a bare `node:http` server counting
  * deliveries and measuring capture→delivery latency from a timestamp the event carries).
  *
- *   1. the baseline: the sink's bare capacity (undici, 64 connections, same bodies),
+ *   1. the baseline: the sink's bare capacity (undici, 64 connections, same bodies), measured again
+ *      before every throughput case, because this shared machine's speed drifts during a run,
  *   2. throughput with 1 enabled destination (filter matching half the events): after a warm-up,
  *      `SLUICE_BENCH_E2E_REPEATS` (3) bursts end to end, then a captured backlog drained (runtime only),
  *   3. the same with 10 enabled destinations (each matching half the events),
@@ -244,6 +245,8 @@ function threadsLabel(deliveryThreads: number): string {
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor((values.length - 1) / 2)]!;
 
 interface Throughput {
+  /** The bare sink's requests/s, measured just before this case. */
+  baseline: number;
   /** Deliveries/s of each end-to-end run. */
   endToEnd: number[];
   /** Deliveries/s of the runtime-only drain. */
@@ -258,9 +261,11 @@ async function throughput(
   deliveryThreads: number,
   repeats: number,
 ): Promise<Throughput> {
+  const { perSecond: baseline } = await harness.ask<{ perSecond: number }>({ cmd: 'baseline', seconds: 1.5, connections: 64 });
   return withSluice(destinations, sinkUrl, async (sluice) => {
     const label = `${destinations} destination${destinations > 1 ? 's' : ''}, ${threadsLabel(deliveryThreads)}`;
     const expected = (events * destinations) / 2;
+    console.log(`baseline before ${label}: the bare sink took ${fmt(baseline)} requests/s (undici, 64 connections)`);
 
     // Warm up first (JIT in every thread, connection pools, person rows), as a running server is.
     await harness.ask({ cmd: 'reset' });
@@ -300,7 +305,7 @@ async function throughput(
       `${label}, runtime only (a captured backlog matched and delivered): ${fmt(drain)} deliveries/s ` +
         `(${fmt(drained.deliveries)} in ${drainSeconds.toFixed(2)} s; totals ${worker.succeeded} succeeded, ${worker.failed} failed, ${worker.retried} retried)`,
     );
-    return { endToEnd, drain };
+    return { baseline, endToEnd, drain };
   }, deliveryThreads);
 }
 
@@ -347,8 +352,6 @@ export async function runE2eBench(): Promise<void> {
       `machine: ${cpus().length} cores, Node ${process.version}; SQLite WAL, synchronous=FULL; sink and load generator in a worker thread; ` +
         `${repeats} end-to-end runs per case after a warm-up; default here: ${threadsLabel(defaultThreads)}`,
     );
-    const base = await harness.ask<{ perSecond: number }>({ cmd: 'baseline', seconds: 3, connections: 64 });
-    console.log(`baseline (the bare sink, undici with 64 connections): ${fmt(base.perSecond)} requests/s`);
     const results: ConfigResult[] = [];
     for (const threads of threadCounts) {
       const one = await throughput(harness, sinkUrl, 1, events, threads, repeats);
@@ -356,8 +359,8 @@ export async function runE2eBench(): Promise<void> {
       results.push({ threads, one, ten, latency: await latency(harness, sinkUrl, 1_000, seconds, threads) });
     }
 
-    console.log('\nsummary, deliveries/s (median of the end-to-end runs, then their range), ratio to the bare sink in brackets:');
-    const cell = (t: Throughput) => `${fmt(median(t.endToEnd))} (${fmt(Math.min(...t.endToEnd))}–${fmt(Math.max(...t.endToEnd))}) [${(median(t.endToEnd) / base.perSecond).toFixed(2)}x]`;
+    console.log('\nsummary, deliveries/s (median of the end-to-end runs, then their range), in brackets the ratio to the bare sink measured just before:');
+    const cell = (t: Throughput) => `${fmt(median(t.endToEnd))} (${fmt(Math.min(...t.endToEnd))}–${fmt(Math.max(...t.endToEnd))}) [${(median(t.endToEnd) / t.baseline).toFixed(2)}x]`;
     for (const r of results) {
       const mark = r.threads === defaultThreads ? ' (default)' : '';
       console.log(

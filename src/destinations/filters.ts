@@ -21,7 +21,7 @@
  * Every value from the filter JSON enters the source only through `hogString` / `hogLiteral`, so a
  * value can never change the expression's structure.
  */
-import { compileExpressionSource, type Bytecode } from '../hog/index.js';
+import { compileExpressionSource, isKeywordName, type Bytecode } from '../hog/index.js';
 import {
   PROPERTY_OPERATORS,
   type EventFilter,
@@ -114,20 +114,31 @@ function joinAll(parts: string[], op: 'and' | 'or'): string {
   return `(${parts.join(` ${op} `)})`;
 }
 
-/** The expression reading the filtered property: `event.properties['$browser']`, … */
+const PLAIN_NAME = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
+
+/**
+ * `base.key` when the key reads as a name, else `base['key']`. The dotted form compiles to one global
+ * read of the whole chain, so the VM converts only the property's value; the indexed form first copies
+ * every property of the event (or person) into a Hog dict, once per comparison.
+ */
+function propertyOf(base: string, key: string): string {
+  return PLAIN_NAME.test(key) && !isKeywordName(key) ? `${base}.${key}` : `${base}[${hogString(key)}]`;
+}
+
+/** The expression reading the filtered property: `event.properties.$browser`, `event.properties['a b']`, … */
 function fieldFor(filter: PropertyFilter, path: string): string {
   switch (filter.type) {
     case 'event':
       if (filter.key === '$elements_chain') return 'event.elements_chain';
-      return `event.properties[${hogString(filter.key)}]`;
+      return propertyOf('event.properties', filter.key);
     case 'person':
-      return `person.properties[${hogString(filter.key)}]`;
+      return propertyOf('person.properties', filter.key);
     case 'group': {
       const index = filter.group_type_index;
       if (typeof index !== 'number' || !Number.isInteger(index) || index < 0 || index > MAX_GROUP_TYPE_INDEX) {
         throw new BuildError(`${path}.group_type_index`, `a group filter needs group_type_index 0 to ${MAX_GROUP_TYPE_INDEX}`);
       }
-      return `group_${index}.properties[${hogString(filter.key)}]`;
+      return propertyOf(`group_${index}.properties`, filter.key);
     }
     case 'element':
       throw new BuildError(`${path}.type`, 'element property filters are not supported yet');

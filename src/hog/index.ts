@@ -17,6 +17,7 @@ export { locateError, sourceLineOf, withSourceLine, type SourceLocation } from '
 export * from './vm/vm.js';
 export { jsToHog, hogToJs } from './convert.js';
 export { printHogValue, printHogStringOutput } from './stdlib/print.js';
+export { isKeywordName } from './tokens.js';
 
 /** Thrown by the `compile*Source` helpers; carries every diagnostic, already formatted in `message`. */
 export class HogCompileError extends Error {

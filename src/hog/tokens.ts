@@ -142,6 +142,11 @@ export const KEYWORDS: ReadonlyMap<string, TokenType> = new Map(Object.entries(K
 
 const KEYWORD_TYPES: ReadonlySet<TokenType> = new Set(KEYWORDS.values());
 
+/** Whether `name` (any case) is spelled like a keyword, so generated code should not use it as a bare name. */
+export function isKeywordName(name: string): boolean {
+  return KEYWORDS.has(name.toLowerCase());
+}
+
 export function isKeyword(type: TokenType): boolean {
   return KEYWORD_TYPES.has(type);
 }

@@ -90,6 +90,21 @@ describe('compileFilters: events', () => {
   });
 });
 
+describe('compileFilters: property reads', () => {
+  it('reads plain keys as one chain and others by index, with the same results', () => {
+    const keys = ['plan', '$browser', 'first name', 'utm-source', 'and', 'NULL', '9lives', "it's"];
+    const filters: Filters = { properties: keys.map((key) => ({ key, type: 'event', operator: 'exact', value: 'yes' })) };
+    const { source } = compile(filters);
+    expect(source).toContain('event.properties.plan = ');
+    expect(source).toContain('event.properties.$browser = ');
+    // Keywords, spaces, dashes, leading digits and quotes go by index.
+    for (const key of ['first name', 'utm-source', 'and', 'NULL', '9lives', "it's"]) expect(source).toContain(`event.properties[${hogString(key)}]`);
+    const all = Object.fromEntries(keys.map((key) => [key, 'yes']));
+    expect(matches(filters, { properties: all })).toBe(true);
+    for (const key of keys) expect(matches(filters, { properties: { ...all, [key]: 'no' } })).toBe(false);
+  });
+});
+
 describe('compileFilters: operators on event properties', () => {
   const cases: [PropertyFilter['operator'], unknown, Record<string, unknown>, boolean][] = [
     ['exact', 'Chrome', { v: 'Chrome' }, true],

@@ -191,6 +191,6 @@ describe('validateDestination', () => {
       { ...base, filters: { filter_test_accounts: true } },
       { ...options, testAccountFilters: [{ type: 'person', key: 'email', operator: 'not_icontains', value: '@sluice.dev' }] },
     );
-    expect(d.filters.source_hog).toContain("person.properties['email']");
+    expect(d.filters.source_hog).toContain("person.properties.email");
   });
 });
