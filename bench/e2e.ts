@@ -352,6 +352,8 @@ export async function runE2eBench(): Promise<void> {
       `machine: ${cpus().length} cores, Node ${process.version}; SQLite WAL, synchronous=FULL; sink and load generator in a worker thread; ` +
         `${repeats} end-to-end runs per case after a warm-up; default here: ${threadsLabel(defaultThreads)}`,
     );
+    // A first, discarded baseline: the harness's own JIT and connections warm up here, not in case 1's.
+    await harness.ask({ cmd: 'baseline', seconds: 1, connections: 64 });
     const results: ConfigResult[] = [];
     for (const threads of threadCounts) {
       const one = await throughput(harness, sinkUrl, 1, events, threads, repeats);
