@@ -26,6 +26,7 @@
 import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
 import { chmodSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { InputSchemaItem, Inputs } from './model.js';
 
 // ---------------------------------------------------------------------------------------------------------
 // Errors
@@ -224,6 +225,29 @@ export function encryptSecret(keyring: Keyring, value: unknown): string {
 /** Decrypts text made by `encryptSecret` with whichever keyring key made it. */
 export function decryptSecret(keyring: Keyring, text: string): unknown {
   return keyring.decrypt(text);
+}
+
+/**
+ * The inputs with their secret ones (schema items with `secret: true`) decrypted for the executor; every
+ * string leaf of a secret value is pushed to `secretValues`, to redact texts with. Secret inputs are not
+ * templated: the plain value is used as it is. Used by delivery (the registry) and by test runs.
+ */
+export function decryptSecretInputValues(schema: InputSchemaItem[], inputs: Inputs, keyring: Keyring | undefined, secretValues: string[]): Inputs {
+  const out: Inputs = { ...inputs };
+  for (const item of schema) {
+    if (item.secret !== true) continue;
+    const input = out[item.key];
+    if (input === undefined) continue;
+    let value = input.value;
+    if (isEncryptedSecret(value)) {
+      if (!keyring) throw new SecretError('SLUICE_ERR_SECRETS_NO_KEY', 'no encryption keyring is configured');
+      value = keyring.decrypt(value);
+    }
+    // Only the value and the order: a compiled template of a secret would carry (and evaluate) the plaintext.
+    out[item.key] = { value, ...(input.order !== undefined ? { order: input.order } : {}) };
+    collectSecretValues(value, secretValues);
+  }
+  return out;
 }
 
 /** Whether `value` has the shape of an encrypted secret (not whether it decrypts). */

@@ -70,7 +70,9 @@ export class GroupCommitWriter {
     this.scheduled = true;
     setImmediate(() => {
       this.scheduled = false;
-      if (this.running === null) this.running = this.flushLoop();
+      // Nothing waiting (a `drain` took it first): starting a loop now would finish synchronously, before
+      // `running` is assigned, and leave a settled promise there that no later write would replace.
+      if (this.running === null && this.waiting.length > 0) this.running = this.flushLoop();
     });
   }
 

@@ -7,7 +7,7 @@
  */
 import type { Bytecode } from '../hog/index.js';
 import type { Destination, InputSchemaItem, Inputs } from '../destinations/model.js';
-import { collectSecretValues, decryptSecret, isEncryptedSecret, type Keyring } from '../destinations/secrets.js';
+import { decryptSecretInputValues, type Keyring } from '../destinations/secrets.js';
 import { uiUrls } from '../destinations/globals.js';
 import type { StoredDestination, Store } from '../store/store.js';
 import { DEFAULT_RETRY_POLICY, normalizeRetryPolicy, type RetryPolicy } from './backoff.js';
@@ -82,31 +82,13 @@ export class CompiledDestination {
     }
     const secretValues: string[] = [];
     try {
-      inputs = this.decryptSecrets(schema, inputs, secretValues);
+      inputs = decryptSecretInputValues(schema, inputs, this.keyring, secretValues);
     } catch (error) {
       return { error: `a secret input could not be decrypted: ${(error as Error).message}` };
     }
     return { bytecode: config.bytecode, lines: config.bytecode_lines, inputsSchema: schema, inputs, secretValues };
   }
 
-  private decryptSecrets(schema: InputSchemaItem[], inputs: Inputs, secretValues: string[]): Inputs {
-    const out: Inputs = { ...inputs };
-    for (const item of schema) {
-      if (item.secret !== true) continue;
-      const input = out[item.key];
-      if (input === undefined) continue;
-      if (isEncryptedSecret(input.value)) {
-        if (!this.keyring) throw new Error('no encryption keyring is configured');
-        const value = decryptSecret(this.keyring, input.value);
-        // Secret inputs are not templated: the plain value is used as it is.
-        out[item.key] = { value, ...(input.order !== undefined ? { order: input.order } : {}) };
-        collectSecretValues(value, secretValues);
-      } else {
-        collectSecretValues(input.value, secretValues);
-      }
-    }
-    return out;
-  }
 }
 
 /** The destination's `retry_policy` (max attempts, max window) over the runtime defaults (3 attempts). */

@@ -5,7 +5,7 @@
  * dropped and the (decrypted) value is used literally.
  */
 import type { Destination, InputSchemaItem, Inputs } from '../../../destinations/model.js';
-import { decryptSecret, encryptSecret, isEncryptedSecret, isSecretMarker, type Keyring } from '../../../destinations/secrets.js';
+import { decryptSecretInputValues, encryptSecret, isEncryptedSecret, isSecretMarker, type Keyring } from '../../../destinations/secrets.js';
 
 function secretKeys(schema: InputSchemaItem[]): Set<string> {
   return new Set(schema.filter((item) => item.secret === true).map((item) => item.key));
@@ -35,16 +35,18 @@ export function encryptSecretInputs(destination: Destination, keyring: Keyring):
   };
 }
 
-/** Decrypt secret inputs for the executor. */
-export function decryptSecretInputs(destination: Destination, keyring: Keyring): Destination {
-  const decrypt = (value: unknown) => (isEncryptedSecret(value) ? decryptSecret(keyring, value) : value);
+/**
+ * The destination with its secret inputs (and its mappings') decrypted for the executor, and every
+ * secret's string leaves in `secretValues` for redaction — the same decryption delivery uses.
+ */
+export function decryptSecretInputs(destination: Destination, keyring: Keyring, secretValues: string[]): Destination {
   return {
     ...destination,
-    inputs: mapSecretInputs(destination.inputs, destination.inputs_schema, decrypt),
+    inputs: decryptSecretInputValues(destination.inputs_schema, destination.inputs, keyring, secretValues),
     mappings:
       destination.mappings?.map((m) => ({
         ...m,
-        inputs: mapSecretInputs(m.inputs, [...destination.inputs_schema, ...(m.inputs_schema ?? [])], decrypt),
+        inputs: decryptSecretInputValues([...destination.inputs_schema, ...(m.inputs_schema ?? [])], m.inputs, keyring, secretValues),
       })) ?? null,
   };
 }

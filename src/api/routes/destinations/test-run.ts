@@ -9,7 +9,7 @@ import type { FastifyInstance } from 'fastify';
 import { matchesFilters } from '../../../destinations/filters.js';
 import { buildGlobals, type Globals } from '../../../destinations/globals.js';
 import type { Destination } from '../../../destinations/model.js';
-import { collectSecretValues, redactSecrets, type Keyring } from '../../../destinations/secrets.js';
+import { redactSecrets, type Keyring } from '../../../destinations/secrets.js';
 import {
   describeRequest,
   type HttpRequest,
@@ -104,10 +104,8 @@ export async function testRunRoutes(app: FastifyInstance, opts: TestRunOptions):
       const existing = request.params.id === 'new' ? undefined : await destinationOr404(store, project.id, request.params.id);
       const validated = validateForProject(request.body.configuration ?? {}, project, existing);
       if (!validated.ok) throw new ValidationFailed(validated.errors);
-      const destination = decryptSecretInputs(validated.destination, keyring);
-      const secrets = destination.inputs_schema
-        .filter((item) => item.secret)
-        .flatMap((item) => collectSecretValues(destination.inputs[item.key]?.value));
+      const secrets: string[] = [];
+      const destination = decryptSecretInputs(validated.destination, keyring, secrets);
       const redact = (text: string) => redactSecrets(text, secrets);
       const globals = globalsForTest(request.body, project, destination, opts.siteUrl ?? 'http://localhost:8040');
 
