@@ -339,9 +339,10 @@ export async function runE2eBench(): Promise<void> {
   const events = Number(process.env.SLUICE_BENCH_E2E_EVENTS ?? 20_000);
   const seconds = Number(process.env.SLUICE_BENCH_SECONDS ?? 10);
   const repeats = Number(process.env.SLUICE_BENCH_E2E_REPEATS ?? 3);
-  // `sluice start`'s default: one delivery thread on a machine with 2 or more cores (src/cli/start.ts).
-  const defaultThreads = availableParallelism() >= 2 ? 1 : 0;
-  const threadCounts = (process.env.SLUICE_BENCH_DELIVERY_THREADS ?? `${defaultThreads},${defaultThreads === 0 ? 1 : 0},2`)
+  // `sluice start`'s default: DEFAULT_DELIVERY_THREADS on a machine with 2 or more cores (src/cli/start.ts).
+  const { DEFAULT_DELIVERY_THREADS } = await import('../src/cli/start.js');
+  const defaultThreads = availableParallelism() >= 2 ? DEFAULT_DELIVERY_THREADS : 0;
+  const threadCounts = (process.env.SLUICE_BENCH_DELIVERY_THREADS ?? `${defaultThreads},0,1,2`)
     .split(',')
     .map(Number)
     .filter((n, i, all) => Number.isInteger(n) && n >= 0 && all.indexOf(n) === i);
