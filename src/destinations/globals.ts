@@ -175,3 +175,54 @@ export function buildGlobals(input: BuildGlobalsInput): Globals {
     source: { name: source.name, url: urls.destination(source.id) },
   };
 }
+
+/** Example data as a test run or a template fixture gives it: loose, any part may be missing. */
+export interface ExampleGlobalsInput {
+  event?: unknown;
+  /** `null`: the event has no person. */
+  person?: unknown;
+  groups?: unknown;
+}
+
+/** What an example leaves out: the caller's defaults (test runs use fresh values, fixtures fixed ones). */
+export interface ExampleDefaults {
+  uuid: () => string;
+  timestamp: () => string;
+  distinctId: string;
+  personId: string;
+}
+
+function looseRecord(value: unknown): Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
+}
+
+/**
+ * Globals for loose example data (`name` for `event`, `uuid` for a person's `id`, `id` for a group's
+ * `key` are accepted too), with `defaults` for what is missing. Used by test runs and the fixture runner.
+ */
+export function globalsFromExample(
+  example: ExampleGlobalsInput,
+  defaults: ExampleDefaults,
+  context: Pick<BuildGlobalsInput, 'project' | 'source' | 'siteUrl'>,
+): Globals {
+  const event = looseRecord(example.event);
+  const groups: Record<string, GlobalsGroupInput> = {};
+  for (const [type, g] of Object.entries(looseRecord(example.groups))) {
+    const group = looseRecord(g);
+    groups[type] = { key: String(group.key ?? group.id ?? type), index: Number(group.index ?? 0), properties: looseRecord(group.properties) };
+  }
+  const person = example.person === null ? null : looseRecord(example.person);
+  return buildGlobals({
+    event: {
+      uuid: typeof event.uuid === 'string' ? event.uuid : defaults.uuid(),
+      event: String(event.event ?? event.name ?? '$pageview'),
+      distinct_id: String(event.distinct_id ?? defaults.distinctId),
+      properties: looseRecord(event.properties),
+      timestamp: typeof event.timestamp === 'string' ? event.timestamp : defaults.timestamp(),
+      elements_chain: typeof event.elements_chain === 'string' ? event.elements_chain : '',
+    },
+    person: person === null ? null : { id: String(person.id ?? person.uuid ?? defaults.personId), properties: looseRecord(person.properties) },
+    groups,
+    ...context,
+  });
+}

@@ -5,7 +5,7 @@
  * Used by the template tests and by `sluice test DESTINATION.json`.
  */
 import { isDeepStrictEqual } from 'node:util';
-import { buildGlobals, type Globals } from '../destinations/globals.js';
+import { globalsFromExample, type ExampleDefaults, type Globals } from '../destinations/globals.js';
 import { matchesFilters } from '../destinations/filters.js';
 import type { InputSchemaItem, Inputs } from '../destinations/model.js';
 import { validateDestination } from '../destinations/validation.js';
@@ -45,21 +45,16 @@ function inputsFor(schema: InputSchemaItem[], given: Record<string, unknown>): I
   return inputs;
 }
 
+/** Fixtures run with fixed defaults, so their expected requests never change from run to run. */
+const FIXTURE_DEFAULTS: ExampleDefaults = {
+  uuid: () => '01900000-0000-7000-8000-000000000000',
+  timestamp: () => '2026-01-01T00:00:00.000Z',
+  distinctId: 'distinct-id',
+  personId: 'person-id',
+};
+
 function globalsFor(fixture: TemplateFixture, destinationName: string): Globals {
-  const event = fixture.event;
-  return buildGlobals({
-    event: {
-      uuid: event.uuid ?? '01900000-0000-7000-8000-000000000000',
-      event: event.event,
-      distinct_id: event.distinct_id ?? 'distinct-id',
-      properties: event.properties ?? {},
-      timestamp: event.timestamp ?? '2026-01-01T00:00:00.000Z',
-      elements_chain: event.elements_chain ?? '',
-    },
-    person: fixture.person === null ? null : { id: fixture.person?.id ?? 'person-id', properties: fixture.person?.properties ?? {} },
-    groups: Object.fromEntries(
-      Object.entries(fixture.groups ?? {}).map(([type, g]) => [type, { key: g.key, index: g.index, properties: g.properties ?? {} }]),
-    ),
+  return globalsFromExample(fixture, FIXTURE_DEFAULTS, {
     project: { id: 1, name: 'Test project' },
     source: { name: destinationName, id: 'destination-id' },
     siteUrl: 'http://localhost:8040',

@@ -7,7 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { matchesFilters } from '../../../destinations/filters.js';
-import { buildGlobals, type Globals } from '../../../destinations/globals.js';
+import { globalsFromExample, type ExampleDefaults, type Globals } from '../../../destinations/globals.js';
 import type { Destination } from '../../../destinations/model.js';
 import { redactSecrets, type Keyring } from '../../../destinations/secrets.js';
 import {
@@ -50,31 +50,27 @@ function record(value: unknown): Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
 }
 
+const TEST_RUN_DEFAULTS: ExampleDefaults = {
+  uuid: randomUUID,
+  timestamp: () => new Date().toISOString(),
+  distinctId: 'example-distinct-id',
+  personId: 'example-person',
+};
+
+/** The body's globals over a sample event and person (a shallow merge: given properties replace the sample's). */
 function globalsForTest(body: TestRunBody, project: Project, destination: Destination, siteUrl: string): Globals {
-  const event: Record<string, unknown> = { ...SAMPLE_EVENT, ...record(body.globals?.event) };
-  const person: Record<string, unknown> | null = body.globals?.person === null ? null : { ...SAMPLE_PERSON, ...record(body.globals?.person) };
-  const groups: Record<string, { key: string; index: number; properties: Record<string, unknown> }> = {};
-  for (const [type, g] of Object.entries(record(body.globals?.groups))) {
-    const group = record(g);
-    groups[type] = { key: String(group.key ?? group.id ?? type), index: Number(group.index ?? 0), properties: record(group.properties) };
-  }
-  return buildGlobals({
-    event: {
-      uuid: String(event.uuid ?? randomUUID()),
-      event: String(event.event ?? event.name ?? '$pageview'),
-      distinct_id: String(event.distinct_id ?? 'example-distinct-id'),
-      properties: record(event.properties),
-      timestamp: String(event.timestamp ?? new Date().toISOString()),
-      elements_chain: typeof event.elements_chain === 'string' ? event.elements_chain : '',
-    },
-    person: person === null ? null : { id: String(person.id ?? person.uuid ?? 'example-person'), properties: record(person.properties) },
-    groups,
+  const given = body.globals;
+  const example = {
+    event: { ...SAMPLE_EVENT, ...record(given?.event) },
+    person: given?.person === null ? null : { ...SAMPLE_PERSON, ...record(given?.person) },
+    groups: given?.groups,
+  };
+  return globalsFromExample(example, TEST_RUN_DEFAULTS, {
     project: { id: project.id, name: project.name },
     source: { name: destination.name, id: destination.id },
     siteUrl,
   });
 }
-
 
 export async function testRunRoutes(app: FastifyInstance, opts: TestRunOptions): Promise<void> {
   const { store, keyring } = opts;
