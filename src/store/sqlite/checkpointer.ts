@@ -83,6 +83,9 @@ export class BackgroundCheckpointer {
 
   /** Runs a last checkpoint, closes the thread's connection and waits for the thread to end. */
   async stop(): Promise<void> {
+    // Unreferenced while it runs (it must not keep the process alive); referenced while it stops, or the
+    // process could end before the thread has, and the rest of a shutdown would never run.
+    this.worker.ref();
     this.worker.postMessage('stop');
     await this.exited;
   }
