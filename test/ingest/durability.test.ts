@@ -1,5 +1,5 @@
 import type { ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
@@ -63,6 +63,9 @@ describe('durability', () => {
     second.kill('SIGTERM');
     await exited(second);
     expect(second.exitCode).toBe(0);
+    // A clean shutdown closed the database: its last connection checkpointed and removed the WAL.
+    const wal = join(dataDir, 'sluice.db-wal');
+    expect(existsSync(wal) ? statSync(wal).size : 0).toBe(0);
 
     const store = new SqliteStore({ filename: join(dataDir, 'sluice.db') });
     try {
