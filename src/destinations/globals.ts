@@ -192,7 +192,8 @@ export interface ExampleDefaults {
   personId: string;
 }
 
-function looseRecord(value: unknown): Record<string, unknown> {
+/** `value` when it is a plain object (not an array), else an empty one: for reading loose example data. */
+export function looseRecord(value: unknown): Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
 }
 

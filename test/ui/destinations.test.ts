@@ -8,7 +8,7 @@
  */
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { API_KEY, apiCall, hasChromium, type Harness, PROJECT_TOKEN, type Received, signIn, startHarness, startReceiver, typeInEditor } from './helpers.js';
+import { API_KEY, apiCall, hasChromium, type Harness, PROJECT_TOKEN, type Received, startHarness, startReceiver, typeInEditor } from './helpers.js';
 
 describe.skipIf(!hasChromium)('web UI', () => {
   let h: Harness;

@@ -7,14 +7,13 @@
 import { randomUUID } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { matchesFilters } from '../../../destinations/filters.js';
-import { globalsFromExample, type ExampleDefaults, type Globals } from '../../../destinations/globals.js';
+import { globalsFromExample, looseRecord, type ExampleDefaults, type Globals } from '../../../destinations/globals.js';
 import type { Destination } from '../../../destinations/model.js';
 import { redactSecrets, type Keyring } from '../../../destinations/secrets.js';
 import {
   describeRequest,
   type HttpRequest,
   type HttpResponse,
-  type InvocationJob,
   InvocationExecutor,
   type InvocationLog,
   runToEnd,
@@ -46,10 +45,6 @@ const SAMPLE_EVENT = {
 };
 const SAMPLE_PERSON = { id: 'example-person', properties: { email: 'max@example.com', first_name: 'Max', last_name: 'the Hedgehog' } };
 
-function record(value: unknown): Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
-}
-
 const TEST_RUN_DEFAULTS: ExampleDefaults = {
   uuid: randomUUID,
   timestamp: () => new Date().toISOString(),
@@ -61,8 +56,8 @@ const TEST_RUN_DEFAULTS: ExampleDefaults = {
 function globalsForTest(body: TestRunBody, project: Project, destination: Destination, siteUrl: string): Globals {
   const given = body.globals;
   const example = {
-    event: { ...SAMPLE_EVENT, ...record(given?.event) },
-    person: given?.person === null ? null : { ...SAMPLE_PERSON, ...record(given?.person) },
+    event: { ...SAMPLE_EVENT, ...looseRecord(given?.event) },
+    person: given?.person === null ? null : { ...SAMPLE_PERSON, ...looseRecord(given?.person) },
     groups: given?.groups,
   };
   return globalsFromExample(example, TEST_RUN_DEFAULTS, {
