@@ -1,5 +1,5 @@
-import { gunzip, inflate } from 'node:zlib';
-import { IngestError } from './errors.js';
+import { createGunzip, createInflate } from 'node:zlib';
+import { IngestError, NOT_AN_OBJECT } from './errors.js';
 import { formatBytes, type IngestLimits } from './limits.js';
 
 /** What a capture request carries besides its body, as far as decoding is concerned. */
@@ -40,21 +40,51 @@ function decodeBase64(text: string): Buffer | null {
   return Buffer.from(compact, compact.includes('-') || compact.includes('_') ? 'base64url' : 'base64');
 }
 
-function decompress(
-  method: typeof gunzip | typeof inflate,
-  name: string,
-  input: Buffer,
-  limits: IngestLimits,
-): Promise<Buffer> {
+/**
+ * Output chunk of inflation. Each chunk is one turn of the event loop on the main thread; zlib's 16 KiB
+ * default made a 20 MiB body cost 1,280 of them, which a flood of compressed bodies turns into a busy loop.
+ */
+const INFLATE_CHUNK_BYTES = 256 * 1024;
+
+type Compression = 'gzip' | 'deflate';
+
+/**
+ * Inflates `input`, counting the output as it comes: past `maxBodyBytes` inflation stops at once, so a
+ * gzip bomb costs at most the cap, never its full size. What comes out must be JSON, so output that
+ * does not open like an object or array stops inflation at its first chunk.
+ */
+function decompress(kind: Compression, input: Buffer, limits: IngestLimits): Promise<Buffer> {
   return new Promise((resolve, reject) => {
-    method(input, { maxOutputLength: limits.maxBodyBytes }, (error, out) => {
-      if (!error) return resolve(out);
-      if ((error as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE') {
-        reject(new IngestError('SLUICE_ERR_INGEST_BODY_TOO_LARGE', `decompressed body is larger than ${formatBytes(limits.maxBodyBytes)}`));
-      } else {
-        reject(new IngestError('SLUICE_ERR_INGEST_BAD_COMPRESSION', `${name} body could not be decompressed: ${error.message}`));
+    const stream = kind === 'gzip' ? createGunzip({ chunkSize: INFLATE_CHUNK_BYTES }) : createInflate({ chunkSize: INFLATE_CHUNK_BYTES });
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let opened = false;
+    let settled = false;
+    const fail = (error: IngestError) => {
+      if (settled) return;
+      settled = true;
+      stream.destroy();
+      reject(error);
+    };
+    stream.on('data', (chunk: Buffer) => {
+      if (settled) return;
+      size += chunk.length;
+      if (size > limits.maxBodyBytes) {
+        return fail(new IngestError('SLUICE_ERR_INGEST_BODY_TOO_LARGE', `decompressed body is larger than ${formatBytes(limits.maxBodyBytes)}`));
+      }
+      chunks.push(chunk);
+      if (!opened && firstNonSpace(chunk) !== -1) {
+        opened = true;
+        if (!looksLikeJson(chunk)) fail(notAnObject(`the decompressed body starts with ${opening(chunk.toString('utf8', 0, 64))}`));
       }
     });
+    stream.on('error', (error) => fail(new IngestError('SLUICE_ERR_INGEST_BAD_COMPRESSION', `${kind} body could not be decompressed: ${error.message}`)));
+    stream.on('end', () => {
+      if (settled) return;
+      settled = true;
+      resolve(Buffer.concat(chunks, size));
+    });
+    stream.end(input);
   });
 }
 
@@ -100,22 +130,40 @@ export async function decodeBody(input: EncodedBody, limits: IngestLimits): Prom
   // base64 first: the payload of a form or of ?compression=base64 may itself be gzip once decoded.
   if (compression === 'base64' || (!looksLikeJson(payload) && !isGzip(payload))) {
     const decoded = decodeBase64(payload.toString('latin1'));
-    if (decoded !== null) payload = decoded;
+    // Unasked, base64 is only a guess: `42`, `null` or `hello` are valid base64 too, and decoding them
+    // would turn a clear mistake into binary noise. The guess holds only if it yields JSON or gzip.
+    if (decoded !== null && (compression === 'base64' || looksLikeJson(decoded) || isGzip(decoded))) payload = decoded;
   }
 
   const encoding = input.contentEncoding?.toLowerCase().trim();
   if (encoding === 'gzip' || encoding === 'x-gzip' || compression === 'gzip' || compression === 'gzip-js' || isGzip(payload)) {
-    payload = await decompress(gunzip, 'gzip', payload, limits);
+    payload = await decompress('gzip', payload, limits);
   } else if (encoding === 'deflate') {
-    payload = await decompress(inflate, 'deflate', payload, limits);
+    payload = await decompress('deflate', payload, limits);
   } else if (encoding !== undefined && encoding !== '' && encoding !== 'identity') {
     throw new IngestError('SLUICE_ERR_INGEST_UNSUPPORTED_COMPRESSION', `Content-Encoding "${encoding}" is not supported; use gzip`);
   }
 
+  return parseJson(payload);
+}
+
+/** The first characters of a body that is not what capture takes, safe to quote in an error. */
+function opening(text: string): string {
+  const shown = text.trim().slice(0, 40);
+  return JSON.stringify(shown) + (text.trim().length > 40 ? '…' : '');
+}
+
+function notAnObject(what: string): IngestError {
+  return new IngestError('SLUICE_ERR_INGEST_INVALID_PAYLOAD', `${NOT_AN_OBJECT}; ${what}`);
+}
+
+function parseJson(payload: Buffer): unknown {
   const text = payload.toString('utf8');
   try {
     return JSON.parse(text) as unknown;
   } catch (error) {
+    // Text that does not even open like an object or array is a wrong kind of body, not broken JSON.
+    if (!looksLikeJson(payload)) throw notAnObject(`the body starts with ${opening(text)}`);
     const reason = error instanceof Error ? error.message : String(error);
     throw new IngestError('SLUICE_ERR_INGEST_MALFORMED_JSON', `request body is not valid JSON: ${reason}`);
   }

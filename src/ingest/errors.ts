@@ -23,7 +23,10 @@ export const INGEST_ERRORS = {
   SLUICE_ERR_INGEST_INVALID_PAYLOAD: { status: 400, type: 'validation_error', reason: 'invalid_payload' },
   SLUICE_ERR_INGEST_EMPTY_BATCH: { status: 400, type: 'validation_error', reason: 'empty_batch' },
   SLUICE_ERR_INGEST_BODY_TOO_LARGE: { status: 413, type: 'validation_error', reason: 'payload_too_large' },
+  SLUICE_ERR_INGEST_TOO_MANY_EVENTS: { status: 413, type: 'validation_error', reason: 'too_many_events' },
   SLUICE_ERR_INGEST_EVENT_TOO_LARGE: { status: 413, type: 'validation_error', reason: 'event_too_large' },
+  SLUICE_ERR_INGEST_EVENT_TOO_DEEP: { status: 400, type: 'validation_error', reason: 'event_too_deep' },
+  SLUICE_ERR_INGEST_MIXED_TOKENS: { status: 400, type: 'validation_error', reason: 'mixed_project_tokens' },
   SLUICE_ERR_INGEST_INVALID_EVENT: { status: 400, type: 'validation_error', reason: 'invalid_event' },
   SLUICE_ERR_INGEST_MISSING_EVENT_NAME: { status: 400, type: 'validation_error', reason: 'missing_event_name' },
   SLUICE_ERR_INGEST_MISSING_DISTINCT_ID: { status: 400, type: 'validation_error', reason: 'missing_distinct_id' },
@@ -31,6 +34,10 @@ export const INGEST_ERRORS = {
   SLUICE_ERR_INGEST_ALL_EVENTS_REJECTED: { status: 400, type: 'validation_error', reason: 'invalid_payload' },
   SLUICE_ERR_INGEST_UNAVAILABLE: { status: 503, type: 'server_error', reason: 'unavailable' },
 } as const satisfies Record<string, IngestErrorSpec>;
+
+/** What every capture body must be, once its encodings (gzip, base64, form) are removed. */
+export const NOT_AN_OBJECT =
+  'request body must be a JSON object (one event, or {"batch": [...]}) or a JSON array of events, optionally gzip- or base64-encoded';
 
 export type IngestErrorCode = keyof typeof INGEST_ERRORS;
 

@@ -1,6 +1,7 @@
 import { uuidv7 } from './uuid.js';
 import type { JsonObject, NewEvent } from '../store/store.js';
-import { IngestError } from './errors.js';
+import { findTooDeep } from './depth.js';
+import { IngestError, NOT_AN_OBJECT } from './errors.js';
 import { formatBytes, type IngestLimits } from './limits.js';
 import { computeTimestamp } from './timestamp.js';
 
@@ -34,9 +35,20 @@ function stringField(value: unknown): string | undefined {
   return typeof value === 'string' && value.length > 0 ? value : undefined;
 }
 
+/** The project token one raw event names for itself (`api_key`, `token`, `$token`, in properties too), if any. */
+export function eventToken(raw: unknown): string | undefined {
+  return isObject(raw) ? tokenOf(raw) : undefined;
+}
+
 function tokenOf(obj: JsonObject): string | undefined {
   const props = isObject(obj.properties) ? obj.properties : undefined;
   return stringField(obj.api_key) ?? stringField(obj.token) ?? stringField(obj.$token) ?? stringField(props?.token) ?? stringField(props?.$token);
+}
+
+function kindOf(value: unknown): string {
+  if (value === null) return 'null';
+  if (typeof value === 'string') return `a string (${JSON.stringify(value.slice(0, 40))}${value.length > 40 ? '…' : ''})`;
+  return `a ${typeof value} (${String(value)})`;
 }
 
 /** Finds the events and the project token in any body shape PostHog accepts. */
@@ -46,7 +58,7 @@ export function readEnvelope(body: unknown): Envelope {
     return { events: body, token: first ? tokenOf(first) : undefined, sentAt: undefined };
   }
   if (!isObject(body)) {
-    throw new IngestError('SLUICE_ERR_INGEST_INVALID_PAYLOAD', 'request body must be a JSON object or array of events');
+    throw new IngestError('SLUICE_ERR_INGEST_INVALID_PAYLOAD', `${NOT_AN_OBJECT}, not ${kindOf(body)}`);
   }
   const sentAt = body.sent_at ?? body.created_at;
   if (body.batch !== undefined || (body.data !== undefined && body.event === undefined)) {
@@ -76,12 +88,21 @@ function mergeTopLevelUpdate(props: JsonObject, key: '$set' | '$set_once', value
   props[key] = isObject(props[key]) ? { ...value, ...(props[key] as JsonObject) } : value;
 }
 
+function refuseTooDeep(raw: JsonObject, maxDepth: number): void {
+  const tooDeep = findTooDeep(raw, maxDepth);
+  if (tooDeep !== null) {
+    throw new IngestError('SLUICE_ERR_INGEST_EVENT_TOO_DEEP', `event is nested deeper than ${maxDepth} levels (at ${tooDeep.path})`);
+  }
+}
+
 /**
  * Validates one raw event and turns it into the internal event. Throws {@link IngestError} with the
  * reason when the event cannot be accepted; the caller rejects only this event.
  */
 export function normalizeEvent(raw: unknown, ctx: NormalizeContext): NewEvent {
   if (!isObject(raw)) throw new IngestError('SLUICE_ERR_INGEST_INVALID_EVENT', 'event must be a JSON object');
+  // Before anything that recurses over the event (JSON.stringify below, and everything after capture).
+  refuseTooDeep(raw, ctx.limits.maxEventDepth);
   const name = raw.event;
   if (typeof name !== 'string' || name.length === 0) {
     throw new IngestError('SLUICE_ERR_INGEST_MISSING_EVENT_NAME', 'event has no "event" name');
