@@ -11,6 +11,7 @@
  * template that reads the whole `inputs` object sees whichever inputs come before it.
  */
 import { compileTemplateSource, parseTemplate, type Bytecode } from '../hog/index.js';
+import { MAX_EXPRESSION_BYTES, sourceSizeError } from '../hog/source-limits.js';
 import type { CompiledValue, InputSchemaItem, Inputs } from './model.js';
 import { errorMessage, runWithEngine, type HogRunner } from './run-hog.js';
 
@@ -87,6 +88,11 @@ function collectInputReferences(node: unknown, ctx: CompileContext): void {
 
 function compileString(text: string, path: string, ctx: CompileContext): CompiledValue {
   if (!looksTemplated(text)) return { kind: 'literal', value: text };
+  const tooBig = sourceSizeError(text, MAX_EXPRESSION_BYTES);
+  if (tooBig !== null) {
+    ctx.errors.push({ key: ctx.key, path, message: tooBig });
+    return { kind: 'literal', value: text };
+  }
   const { bytecode, diagnostics } = compileTemplateSource(text);
   if (diagnostics.length > 0) {
     for (const d of diagnostics) ctx.errors.push({ key: ctx.key, path, message: d.message, line: d.line, column: d.column });

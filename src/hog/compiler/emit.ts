@@ -32,62 +32,134 @@ export const COMPARE_OPS: Record<CompareOp, number> = {
 };
 
 /**
- * Source lines of compiled code, kept beside the arrays rather than in them (the bytecode stays
- * PostHog's): for each code array, flat `[start, end, line]` triples, `start`/`end` relative to the
- * array. A node's compile function marks its whole code with its line (`markLine`); `append` carries
- * the marks of each part into `out`, shifted. Inner nodes are marked before the nodes around them, so
- * a mark list is in inner-to-outer order for nested spans; `lineTable` turns it into the line map.
+ * Code under construction. Most compilation schemes need the length of a part before they can emit
+ * the jump over it, so every compile function returns its part on its own; copying each part into
+ * the one around it would cost O(size × nesting depth). A `Code` instead keeps its parts by
+ * reference (a rope) and knows its length, and `flatten` writes the whole tree out once at the end:
+ * compiling is linear in the size of the output.
+ *
+ * Source lines ride along as marks: `markLine(code, line)` says "all of `code`, as long as it is
+ * now, comes from `line`". A cell takes the line of the innermost mark covering it; `flatten` turns
+ * the marks into the line map `[ip0, line0, ip1, line1, …]` in the same single pass.
+ *
+ * A piece is placed once: after `append` puts it into another piece it is sealed, and changing it
+ * (or placing it again) throws, because its parent already counted its length.
  */
-const spans = new WeakMap<Bytecode, number[]>();
+export type Cell = Bytecode[number];
+
+/**
+ * Units of compile work done so far in this process: a cell or piece placed, a piece written out, a
+ * name looked up. Only ever counted, never read by the compiler: it lets tests check that the work
+ * grows linearly with the program, which wall-clock time on a busy machine cannot show reliably.
+ */
+export const compileWork = { units: 0 };
+
+export class Code {
+  /** Cells and nested pieces, in order. */
+  readonly items: (Cell | Code)[] = [];
+  /** Cells in this piece and all nested ones. */
+  length = 0;
+  /** `[end, line, …]`: marks covering `[0, end)`, oldest (innermost) first. */
+  marks: number[] | null = null;
+  sealed = false;
+
+  static of(...cells: Cell[]): Code {
+    const code = new Code();
+    for (const cell of cells) code.items.push(cell);
+    code.length = cells.length;
+    return code;
+  }
+
+  /** Overwrite the cell at `index` of this piece's own items (a jump target found later). */
+  patch(index: number, cell: Cell): void {
+    if (this.items[index] instanceof Code) throw new Error('patch: not a cell');
+    this.items[index] = cell;
+  }
+}
+
+/** What compile functions take: a piece, or a literal array of cells (copied in). */
+export type Piece = Code | Bytecode;
 
 /** Mark all of `code` (as long as it is now) as coming from source line `line`. */
-export function markLine(code: Bytecode, line: number): Bytecode {
+export function markLine(code: Code, line: number): Code {
   if (code.length === 0) return code;
-  let own = spans.get(code);
-  if (own === undefined) spans.set(code, (own = []));
-  own.push(0, code.length, line);
+  if (code.sealed) throw new Error('markLine: the code is already placed');
+  (code.marks ??= []).push(code.length, line);
   return code;
 }
 
-/** Append `parts` to `out` element by element (no argument-count limit, unlike `push(...x)`), with their line marks. */
-export function append(out: Bytecode, ...parts: Bytecode[]): Bytecode {
+/** Append `parts` to `out`: pieces by reference (sealing them), literal arrays cell by cell. */
+export function append(out: Code, ...parts: Piece[]): Code {
+  if (out.sealed) throw new Error('append: the code is already placed');
   for (const part of parts) {
-    const inner = spans.get(part);
-    if (inner !== undefined && part !== out) {
-      const shift = out.length;
-      let own = spans.get(out);
-      if (own === undefined) spans.set(out, (own = []));
-      for (let i = 0; i < inner.length; i += 3) own.push(inner[i]! + shift, inner[i + 1]! + shift, inner[i + 2]!);
+    if (part instanceof Code) {
+      if (part.sealed || part === out) throw new Error('append: a piece of code can be placed only once');
+      part.sealed = true;
+      out.items.push(part);
+      compileWork.units++;
+    } else {
+      for (const cell of part) out.items.push(cell);
+      compileWork.units += part.length;
     }
-    for (const cell of part) out.push(cell);
+    out.length += part.length;
   }
   return out;
 }
 
+interface Frame {
+  code: Code;
+  /** Next item to write. */
+  next: number;
+  /** Where this piece starts in the output. */
+  start: number;
+  /** Next candidate mark (an index into `code.marks`). */
+  mark: number;
+  /** The line covering this whole piece from outside it (0: none). */
+  outer: number;
+}
+
 /**
- * The line map of `code` once it is placed at index `offset` of the final bytecode:
- * `[ip0, line0, ip1, line1, …]`, ips ascending, one pair wherever the line changes. Each cell takes
- * the line of the innermost mark covering it; cells no mark covers keep the line before them.
+ * Write `code` to the end of `out` and return its line map, ips counted in `out`: a pair wherever
+ * the line changes; cells no mark covers keep the line before them. One pass, without recursion.
  */
-export function lineTable(code: Bytecode, offset: number): number[] {
-  const marks = spans.get(code) ?? [];
-  const order: number[] = [];
-  for (let i = 0; i < marks.length; i += 3) order.push(i);
-  // Outer spans first, so inner ones paint over them: longer first; among equal spans, later-marked
-  // (outer) first.
-  order.sort((a, b) => marks[b + 1]! - marks[b]! - (marks[a + 1]! - marks[a]!) || b - a);
-  const cellLines = new Int32Array(code.length);
-  for (const i of order) cellLines.fill(marks[i + 2]!, marks[i]!, Math.min(marks[i + 1]!, code.length));
+export function flatten(code: Code, out: Bytecode): number[] {
   const table: number[] = [];
   let current = 0;
-  for (let ip = 0; ip < cellLines.length; ip++) {
-    const line = cellLines[ip]!;
+  const stack: Frame[] = [];
+  let frame: Frame | undefined = { code, next: 0, start: out.length, mark: 0, outer: 0 };
+  while (frame !== undefined) {
+    if (frame.next === frame.code.items.length) {
+      frame = stack.pop();
+      continue;
+    }
+    const item = frame.code.items[frame.next++]!;
+    compileWork.units++;
+    const line = lineAt(frame, out.length - frame.start);
+    if (item instanceof Code) {
+      stack.push(frame);
+      frame = { code: item, next: 0, start: out.length, mark: 0, outer: line };
+      continue;
+    }
     if (line !== 0 && line !== current) {
-      table.push(ip + offset, line);
+      table.push(out.length, line);
       current = line;
     }
+    out.push(item);
   }
   return table;
+}
+
+/**
+ * The line of the cell at `offset` in the frame's piece: its first mark still covering `offset`
+ * (marks only grow, and offsets only increase within a piece, so the search never goes back), else
+ * the line around the piece. A mark of an outer piece either covers a nested piece whole or not at
+ * all, so the line around a nested piece is fixed when it is entered.
+ */
+function lineAt(frame: Frame, offset: number): number {
+  const marks = frame.code.marks;
+  if (marks === null) return frame.outer;
+  while (frame.mark < marks.length && marks[frame.mark]! <= offset) frame.mark += 2;
+  return frame.mark < marks.length ? marks[frame.mark + 1]! : frame.outer;
 }
 
 export function assertNever(value: never): never {

@@ -8,8 +8,12 @@
  * be on the stack (call arguments, array items, a binary operator's right operand), so the compiler
  * also counts those temporaries in `temps` and a new local gets `locals.length + temps`.
  * When no temporaries are pending (every statement-level declaration) this equals PostHog's index.
+ *
+ * Lookups are by name through maps (each name → its locals, newest last), not by scanning `locals`:
+ * a program with thousands of `let`s would otherwise compile in quadratic time.
  */
 import { Op, type Bytecode } from '../bytecode/opcodes.js';
+import { compileWork } from './emit.js';
 
 export interface Local {
   name: string;
@@ -30,6 +34,10 @@ export interface Upvalue {
 export class FunctionScope {
   readonly locals: Local[] = [];
   readonly upvalues: Upvalue[] = [];
+  /** Each declared name → its locals in declaration order; the last one shadows the others. */
+  private readonly byName = new Map<string, Local[]>();
+  /** `upvalueKey` → index in `upvalues`. */
+  private readonly upvalueIndex = new Map<number, number>();
   scopeDepth = 0;
   /** Values pushed by the expression being compiled that are not locals (see the header). */
   temps = 0;
@@ -49,39 +57,47 @@ export class FunctionScope {
     this.scopeDepth -= 1;
     const code: Bytecode = [];
     while (this.locals.length > 0 && this.locals[this.locals.length - 1]!.depth > this.scopeDepth) {
-      const local = this.locals.pop()!;
+      const local = this.popLocal();
       code.push(local.isCaptured ? Op.CLOSE_UPVALUE : Op.POP);
     }
     return code;
   }
 
-  /** Is `name` already declared in the innermost block? */
+  /**
+   * Is `name` already declared in the innermost block? Locals are ordered by depth (a block's are
+   * popped when it ends), so the newest local of that name is in this block if any is.
+   */
   isDeclaredInCurrentScope(name: string): boolean {
-    for (let i = this.locals.length - 1; i >= 0; i--) {
-      const local = this.locals[i]!;
-      if (local.depth < this.scopeDepth) return false;
-      if (local.name === name) return true;
-    }
-    return false;
+    const local = this.resolveLocal(name);
+    return local !== null && local.depth >= this.scopeDepth;
   }
 
   /** Add a local at the next free slot (no redeclaration check: the caller does that). */
   addLocal(name: string): Local {
     const local: Local = { name, depth: this.scopeDepth, slot: this.nextSlot(), isCaptured: false };
     this.locals.push(local);
+    const named = this.byName.get(name);
+    if (named === undefined) this.byName.set(name, [local]);
+    else named.push(local);
+    return local;
+  }
+
+  private popLocal(): Local {
+    compileWork.units++;
+    const local = this.locals.pop()!;
+    this.byName.get(local.name)!.pop();
     return local;
   }
 
   /** Drop the newest `count` locals without emitting code (for hidden expression temporaries). */
   forgetLocals(count: number): void {
-    this.locals.length -= count;
+    for (let i = 0; i < count; i++) this.popLocal();
   }
 
   resolveLocal(name: string): Local | null {
-    for (let i = this.locals.length - 1; i >= 0; i--) {
-      if (this.locals[i]!.name === name) return this.locals[i]!;
-    }
-    return null;
+    compileWork.units++;
+    const named = this.byName.get(name);
+    return named !== undefined && named.length > 0 ? named[named.length - 1]! : null;
   }
 
   /** Index of `name` among this function's upvalues, capturing it from enclosing functions; -1 if global. */
@@ -98,9 +114,12 @@ export class FunctionScope {
   }
 
   addUpvalue(isLocal: boolean, index: number): number {
-    const existing = this.upvalues.findIndex((u) => u.isLocal === isLocal && u.index === index);
-    if (existing !== -1) return existing;
+    compileWork.units++;
+    const key = isLocal ? index * 2 : index * 2 + 1;
+    const existing = this.upvalueIndex.get(key);
+    if (existing !== undefined) return existing;
     this.upvalues.push({ isLocal, index });
+    this.upvalueIndex.set(key, this.upvalues.length - 1);
     return this.upvalues.length - 1;
   }
 }
