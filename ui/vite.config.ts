@@ -8,6 +8,9 @@ const here = dirname(fileURLToPath(import.meta.url));
 export default defineConfig({
   root: here,
   base: '/',
+  // Sluice replaces this placeholder with a fresh nonce for each page (src/api/routes/ui/): the editor's
+  // <style> elements carry it, as the Content-Security-Policy requires.
+  html: { cspNonce: '__SLUICE_CSP_NONCE__' },
   oxc: { jsx: { runtime: 'automatic', importSource: 'preact' } },
   build: {
     outDir: resolve(here, '../dist/ui'),

@@ -22,6 +22,8 @@
  * value can never change the expression's structure.
  */
 import { compileExpressionSource, isKeywordName, type Bytecode } from '../hog/index.js';
+import { MAX_EXPRESSION_BYTES, MAX_PROGRAM_BYTES, sourceSizeError } from '../hog/source-limits.js';
+import { compileRegex } from '../hog/stdlib/regex.js';
 import {
   PROPERTY_OPERATORS,
   type EventFilter,
@@ -31,6 +33,7 @@ import {
   type PropertyGroupFilter,
   type PropertyOperator,
 } from './model.js';
+import { findCallProblems } from './calls.js';
 import { errorMessage, runWithEngine, type HogRunner } from './run-hog.js';
 
 export interface FilterError {
@@ -159,6 +162,20 @@ function literalOrThrow(value: unknown, valuePath: string): string {
   return literal;
 }
 
+/**
+ * A regex operator's pattern, compiled here with the VM's own RE2 compiler: a pattern RE2 rejects would
+ * make `match` throw on every event, so it is refused at save instead.
+ */
+function checkedPattern(value: unknown, path: string): string {
+  const pattern = String(value);
+  try {
+    compileRegex(pattern);
+  } catch (error) {
+    throw new BuildError(path, errorMessage(error));
+  }
+  return pattern;
+}
+
 const RELATIVE_DATE = /^-?\d+[hdwmqy]$/i;
 
 /** One operator applied to one scalar value; `path` is where the value sits, for errors. */
@@ -176,9 +193,9 @@ function compareOne(field: string, operator: PropertyOperator, value: unknown, p
     case 'not_icontains':
       return `toString(${field}) not ilike ${hogString(`%${String(value)}%`)}`;
     case 'regex':
-      return `ifNull(match(toString(${field}), ${hogString(String(value))}), false)`;
+      return `ifNull(match(toString(${field}), ${hogString(checkedPattern(value, path))}), false)`;
     case 'not_regex':
-      return `ifNull(not(match(toString(${field}), ${hogString(String(value))})), true)`;
+      return `ifNull(not(match(toString(${field}), ${hogString(checkedPattern(value, path))})), true)`;
     case 'gt':
       return `${field} > ${literalOrThrow(numericIfPossible(value), path)}`;
     case 'gte':
@@ -244,11 +261,16 @@ function propertyLikeToSource(filter: PropertyFilterLike, path: string): string 
  * the rest of the generated expression.
  */
 function userExpression(source: string, path: string): string {
-  const { diagnostics } = compileExpressionSource(source);
+  const tooBig = sourceSizeError(source, MAX_EXPRESSION_BYTES);
+  if (tooBig !== null) throw new BuildError(path, tooBig);
+  const { bytecode, diagnostics } = compileExpressionSource(source);
   if (diagnostics.length > 0) {
     const first = diagnostics[0]!;
     throw Object.assign(new BuildError(path, first.message), { line: first.line, column: first.column });
   }
+  // A call to a function filters cannot run would fail on every event: refuse it now, where it is.
+  const call = findCallProblems(bytecode, source, 'filter')[0];
+  if (call !== undefined) throw Object.assign(new BuildError(path, call.message), { line: call.line, column: call.column });
   return `(\n${source}\n)`;
 }
 
@@ -306,6 +328,9 @@ export function compileFilters(filters: Filters | null | undefined, options: Com
     const { line, column } = error as BuildError & { line?: number; column?: number };
     return { ok: false, errors: [{ path: error.path, message: error.message, ...(line !== undefined ? { line, column } : {}) }] };
   }
+  // Generated from the filters' values, so it is bounded like a program, not like one expression.
+  const tooBig = sourceSizeError(source, MAX_PROGRAM_BYTES);
+  if (tooBig !== null) return { ok: false, errors: [{ path, message: `the generated filter is too long: ${tooBig}` }] };
   const { bytecode, diagnostics } = compileExpressionSource(source);
   if (diagnostics.length > 0) {
     const message = diagnostics.map((d) => d.message).join('; ');

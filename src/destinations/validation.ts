@@ -19,11 +19,14 @@
  */
 import { randomUUID } from 'node:crypto';
 import { compileProgramSource, compileTemplateSource } from '../hog/index.js';
+import { MAX_EXPRESSION_BYTES, MAX_PROGRAM_BYTES, sourceSizeError } from '../hog/source-limits.js';
+import { findCallProblems, type HogPlace } from './calls.js';
 import { compileFilters } from './filters.js';
 import { isEncryptedSecret, isSecretMarker } from './secrets.js';
 import { MASKING_MAX_TTL, MASKING_MIN_TTL } from './masking.js';
 import {
   INPUT_TYPES,
+  type CompiledValue,
   type Destination,
   type Filters,
   type InputSchemaItem,
@@ -103,6 +106,70 @@ function optionalString(body: Json, field: string, errors: Collector, path = fie
 function nullableString(body: Json, field: string, errors: Collector): string | null | undefined {
   if (body[field] === null) return null;
   return optionalString(body, field, errors);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Top-level fields and icon_url
+
+/** The fields a client may write (`DestinationInput`). */
+export const WRITABLE_FIELDS: readonly string[] = [
+  'name', 'description', 'enabled', 'hog', 'inputs_schema', 'inputs', 'filters', 'masking', 'mappings', 'template_id', 'icon_url', 'retry_policy',
+];
+
+/**
+ * Fields of a destination as the API (or PostHog) returns it, which a client may send back unchanged:
+ * they are ignored, as they describe the stored object rather than change it.
+ */
+const READ_ONLY_FIELDS: readonly string[] = ['id', 'type', 'status', 'created_at', 'created_by', 'updated_at', 'bytecode', 'transpiled', 'template'];
+
+/**
+ * Errors for the fields of a create or update body that Sluice would otherwise ignore: a misspelt
+ * field (`enabeld`) must not look like a successful save. `type` may only be `destination`, and
+ * `deleted` (PostHog's soft delete) only `false`.
+ */
+export function unknownFieldErrors(body: unknown): ValidationError[] {
+  if (!isObject(body)) return [];
+  const errors: ValidationError[] = [];
+  for (const field of Object.keys(body)) {
+    if (WRITABLE_FIELDS.includes(field)) continue;
+    if (field === 'type' && body.type !== 'destination') {
+      errors.push({ path: 'type', message: `Sluice runs destinations only: type must be 'destination', not ${JSON.stringify(body.type)}` });
+    } else if (field === 'deleted' && body.deleted !== false) {
+      errors.push({ path: 'deleted', message: 'to delete a destination, send DELETE to its URL' });
+    } else if (!READ_ONLY_FIELDS.includes(field) && field !== 'deleted') {
+      errors.push({ path: field, message: `unknown field '${field}'; a destination has ${WRITABLE_FIELDS.join(', ')}` });
+    }
+  }
+  return errors;
+}
+
+const MAX_ICON_URL_LENGTH = 2048;
+
+/**
+ * The UI shows `icon_url` as an image, so only an https URL or a path on this server is accepted: no
+ * `javascript:`, `data:` or plain-http URL, no `//host` (another host) and no backslash (which browsers
+ * read as a slash).
+ */
+function checkIconUrl(url: string, errors: Collector): void {
+  if (url === '') return;
+  const problem = iconUrlProblem(url);
+  if (problem !== null) errors.add('icon_url', problem);
+}
+
+function iconUrlProblem(url: string): string | null {
+  if (url.length > MAX_ICON_URL_LENGTH) return `must be at most ${MAX_ICON_URL_LENGTH} characters`;
+  if (/[\s\\\u0000-\u001f\u007f]/.test(url)) return 'must be an https URL or a relative path, without spaces, backslashes or control characters';
+  const scheme = /^([A-Za-z][A-Za-z0-9+.-]*):/.exec(url);
+  if (scheme === null) {
+    return url.startsWith('//') ? 'must be an https URL or a relative path; //host URLs are not accepted' : null;
+  }
+  if (scheme[1]!.toLowerCase() !== 'https') return `must be an https URL or a relative path, not a ${scheme[1]!.toLowerCase()}: URL`;
+  try {
+    if (new URL(url).hostname === '') return 'must be an https URL with a host';
+  } catch {
+    return 'must be a valid https URL';
+  }
+  return null;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -278,6 +345,11 @@ function validateAndCompileInputs(
 // hog, filters, masking, mappings, retry policy
 
 function compileHog(source: string, errors: Collector): { bytecode: Destination['bytecode']; lines: number[] } {
+  const tooBig = sourceSizeError(source, MAX_PROGRAM_BYTES);
+  if (tooBig !== null) {
+    errors.add('hog', tooBig);
+    return { bytecode: [], lines: [] };
+  }
   const { bytecode, diagnostics, lines } = compileProgramSource(source);
   for (const d of diagnostics) errors.add('hog', d.message, d);
   return { bytecode, lines };
@@ -322,7 +394,9 @@ function validateMasking(raw: unknown, errors: Collector): Masking | null {
     errors.add('masking.hash', 'must be a template, e.g. {person.id}');
     return null;
   }
-  const { bytecode, diagnostics } = compileTemplateSource(hash);
+  const tooBig = sourceSizeError(hash, MAX_EXPRESSION_BYTES);
+  if (tooBig !== null) errors.add('masking.hash', tooBig);
+  const { bytecode, diagnostics } = tooBig === null ? compileTemplateSource(hash) : { bytecode: [], diagnostics: [] };
   for (const d of diagnostics) errors.add('masking.hash', d.message, d);
   return { ttl: ttl as number, hash, threshold: (threshold as number | null | undefined) ?? null, bytecode };
 }
@@ -380,6 +454,40 @@ function validateRetryPolicy(raw: unknown, errors: Collector): RetryPolicy | und
 }
 
 // ---------------------------------------------------------------------------------------------
+// Calls to functions that do not exist (filters check their own: see filters.ts)
+
+function reportCalls(bytecode: Destination['bytecode'] | undefined, source: string, place: HogPlace, path: string, errors: Collector, lines?: number[]): void {
+  if (bytecode === undefined || bytecode.length === 0) return; // did not compile: already reported
+  for (const problem of findCallProblems(bytecode, source, place, lines)) errors.add(path, problem.message, problem);
+}
+
+const PLAIN_KEY = /^[A-Za-z_$][\w$]*$/;
+
+/** The same paths templating.ts gives its compile errors: `inputs.body.value.user`, `…value[1]`. */
+function childPath(path: string, key: string | number): string {
+  if (typeof key === 'number') return `${path}[${key}]`;
+  return PLAIN_KEY.test(key) ? `${path}.${key}` : `${path}[${JSON.stringify(key)}]`;
+}
+
+/** Walk a compiled input tree beside its value: each template leaf is checked with its own source. */
+function reportTemplateCalls(node: CompiledValue | undefined, value: unknown, path: string, errors: Collector): void {
+  if (node === undefined) return;
+  if (node.kind === 'template' && typeof value === 'string') reportCalls(node.bytecode, value, 'template', path, errors);
+  else if (node.kind === 'array' && Array.isArray(value)) node.items.forEach((item, i) => reportTemplateCalls(item, value[i], childPath(path, i), errors));
+  else if (node.kind === 'dict' && isObject(value)) {
+    for (const [key, entry] of Object.entries(node.entries)) reportTemplateCalls(entry, value[key], childPath(path, key), errors);
+  }
+}
+
+/** Secret inputs are skipped: they are used literally, never evaluated (see secrets.ts in the API). */
+function reportInputCalls(inputs: Inputs, schema: InputSchemaItem[], path: string, errors: Collector): void {
+  const secret = new Set(schema.filter((item) => item.secret === true).map((item) => item.key));
+  for (const [key, input] of Object.entries(inputs)) {
+    if (!secret.has(key)) reportTemplateCalls(input.bytecode, input.value, `${path}.${key}.value`, errors);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
 // The destination
 
 /** Validate and compile a destination. See the file header for the contract. */
@@ -410,6 +518,7 @@ export function validateDestination(body: unknown, options: ValidateOptions = {}
 
   const iconUrl = pick('icon_url', template?.icon_url ?? null) ?? null;
   if (iconUrl !== null && typeof iconUrl !== 'string') errors.add('icon_url', 'must be a string or null');
+  else if (typeof iconUrl === 'string' && 'icon_url' in body) checkIconUrl(iconUrl, errors);
 
   const hog = pick('hog', template?.hog);
   let bytecode: Destination['bytecode'] = [];
@@ -423,6 +532,10 @@ export function validateDestination(body: unknown, options: ValidateOptions = {}
   const masking = validateMasking(pick('masking', template?.masking ?? null), errors);
   const mappings = validateMappings(pick('mappings', template?.mappings ?? null), existing?.mappings, options, errors);
   const retryPolicy = validateRetryPolicy(pick('retry_policy'), errors);
+  if (typeof hog === 'string') reportCalls(bytecode, hog, 'code', 'hog', errors, bytecodeLines);
+  reportInputCalls(inputs, schema, 'inputs', errors);
+  if (masking !== null) reportCalls(masking.bytecode, masking.hash, 'template', 'masking.hash', errors);
+  mappings?.forEach((m, i) => reportInputCalls(m.inputs, [...schema, ...(m.inputs_schema ?? [])], `mappings[${i}].inputs`, errors));
 
   if (errors.errors.length > 0) return { ok: false, errors: errors.errors };
 

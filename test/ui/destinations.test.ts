@@ -42,7 +42,9 @@ describe.skipIf(!hasChromium)('web UI', () => {
     await page.keyboard.press('Enter');
     await page.waitForURL(new RegExp(`/projects/${projectId}/destinations$`));
     await page.getByText('No destinations yet').waitFor();
-    expect(await page.evaluate(() => localStorage.getItem('sluice.apiKey'))).toBe(API_KEY);
+    // The admin key lasts for the browser session only: never in localStorage.
+    expect(await page.evaluate(() => sessionStorage.getItem('sluice.apiKey'))).toBe(API_KEY);
+    expect(await page.evaluate(() => localStorage.getItem('sluice.apiKey'))).toBeNull();
   });
 
   it('serves the SPA on deep links without shadowing the API or capture', async () => {
@@ -57,6 +59,20 @@ describe.skipIf(!hasChromium)('web UI', () => {
     expect(await icon.text()).toContain('<svg');
     const batch = await fetch(`${base}/batch/`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ api_key: PROJECT_TOKEN, batch: [] }) });
     expect(batch.headers.get('content-type')).toContain('application/json');
+  });
+
+  it('serves the UI with a strict Content-Security-Policy, a fresh style nonce per page, and no framing', async () => {
+    const [first, second] = await Promise.all([fetch(`${base}/`), fetch(`${base}/projects/${projectId}/destinations`)]);
+    const policy = first.headers.get('content-security-policy') ?? '';
+    expect(policy).toContain("script-src 'self';");
+    expect(policy).toContain("frame-ancestors 'none'");
+    expect(policy).not.toMatch(/script-src[^;]*unsafe/);
+    const nonce = /'nonce-([^']+)'/.exec(policy)?.[1];
+    expect(await first.text()).toContain(`<meta property="csp-nonce" nonce="${nonce}">`);
+    expect(second.headers.get('content-security-policy')).not.toContain(nonce);
+    expect(first.headers.get('x-frame-options')).toBe('DENY');
+    expect(first.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(first.headers.get('referrer-policy')).toBe('no-referrer');
   });
 
   it('finds the webhook template in the gallery, with search and category kept in the URL', async () => {
@@ -128,6 +144,9 @@ describe.skipIf(!hasChromium)('web UI', () => {
     await page.waitForURL(/tab=code/);
     await typeInEditor(page, 'hog-editor', '\nlet broken := (\n', 'append');
     await page.locator('[data-testid=hog-editor] .cm-lintRange-error').first().waitFor();
+    // The editor's injected <style> carries the page's nonce, so its theme applies under the CSP.
+    expect(await page.locator('[data-testid=hog-editor] .cm-editor').evaluate((el) => getComputedStyle(el).flexDirection)).toBe('column');
+    expect(h.cspViolations).toEqual([]);
     await expect.poll(() => page.textContent('[data-testid=compile-status]')).toMatch(/1 problem/);
     expect(await page.textContent('[data-testid=problems]')).toMatch(/\d+:\d+/);
     await shot('code-error');
@@ -271,7 +290,7 @@ describe.skipIf(!hasChromium)('web UI', () => {
 
   it('signs out when the key is revoked (401) and shows the sign-in page', async () => {
     const { page } = h;
-    await page.evaluate(() => localStorage.setItem('sluice.apiKey', 'phx_revoked'));
+    await page.evaluate(() => sessionStorage.setItem('sluice.apiKey', 'phx_revoked'));
     await page.goto(`${base}/projects/${projectId}/destinations`);
     await page.locator('#api-key').waitFor();
   });

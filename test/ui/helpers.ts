@@ -51,6 +51,8 @@ export interface Harness {
   context: BrowserContext;
   page: Page;
   shots: string;
+  /** Console reports of anything the page's Content-Security-Policy blocked. */
+  cspViolations: string[];
   close(): Promise<void>;
 }
 
@@ -78,6 +80,11 @@ export async function startHarness(options: { runtime?: SluiceOptions['runtime']
   page.setDefaultTimeout(15_000);
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(e.message));
+  // Chromium reports what the Content-Security-Policy blocked as console errors: any is a failure.
+  const cspViolations: string[] = [];
+  page.on('console', (message) => {
+    if (/Content Security Policy/i.test(message.text())) cspViolations.push(message.text());
+  });
   const shots = process.env.SLUICE_UI_SCREENSHOTS ?? mkdtempSync(join(tmpdir(), 'sluice-shots-'));
   mkdirSync(shots, { recursive: true });
   return {
@@ -85,12 +92,14 @@ export async function startHarness(options: { runtime?: SluiceOptions['runtime']
     context,
     page,
     shots,
+    cspViolations,
     async close() {
       await context.close();
       await sluice.close();
       rmSync(profile, { recursive: true, force: true });
       rmSync(dataDir, { recursive: true, force: true });
       if (errors.length > 0) throw new Error(`uncaught errors in the page: ${errors.join('; ')}`);
+      if (cspViolations.length > 0) throw new Error(`Content-Security-Policy violations: ${cspViolations.join('; ')}`);
     },
   };
 }
@@ -106,7 +115,7 @@ export async function apiCall<T>(sluice: RunningSluice, method: string, path: st
   return (text ? JSON.parse(text) : undefined) as T;
 }
 
-/** Signs in through the form (the key is kept in localStorage afterwards). */
+/** Signs in through the form (the key is kept in sessionStorage afterwards). */
 export async function signIn(page: Page, base: string): Promise<void> {
   await page.goto(`${base}/`);
   await page.fill('#api-key', API_KEY);

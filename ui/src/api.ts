@@ -1,15 +1,25 @@
-/** The management API client: Bearer personal API key from localStorage, PostHog-style errors. */
+/** The management API client: Bearer personal API key from sessionStorage, PostHog-style errors. */
 
 const KEY_STORAGE = 'sluice.apiKey';
 const PROJECT_STORAGE = 'sluice.projectId';
 
+/**
+ * The admin key lives in sessionStorage: it survives reloads of this tab but not the end of the browser
+ * session, and is never written to disk. A key an earlier version left in localStorage is moved over once.
+ */
 export function storedKey(): string | null {
-  return localStorage.getItem(KEY_STORAGE);
+  const legacy = localStorage.getItem(KEY_STORAGE);
+  if (legacy !== null) {
+    localStorage.removeItem(KEY_STORAGE);
+    if (sessionStorage.getItem(KEY_STORAGE) === null) sessionStorage.setItem(KEY_STORAGE, legacy);
+  }
+  return sessionStorage.getItem(KEY_STORAGE);
 }
 
 export function storeKey(key: string | null): void {
-  if (key === null) localStorage.removeItem(KEY_STORAGE);
-  else localStorage.setItem(KEY_STORAGE, key);
+  localStorage.removeItem(KEY_STORAGE);
+  if (key === null) sessionStorage.removeItem(KEY_STORAGE);
+  else sessionStorage.setItem(KEY_STORAGE, key);
 }
 
 export function storedProjectId(): number | null {

@@ -160,6 +160,47 @@ describe('destinations API (hog_functions)', () => {
     expect(changes).toBe(0);
   });
 
+  it.each([
+    ['an invalid regex in a property filter', { ...SECRET_DESTINATION, filters: { properties: [{ type: 'event', key: 'a', value: 'x' }, { type: 'event', key: 'b', value: 'y' }, { type: 'event', key: '$current_url', operator: 'regex', value: '[a-' }] } }, 'filters.properties[2].value', /Invalid regular expression '\[a-'/],
+    ['a call to an unknown function in the code', { ...SECRET_DESTINATION, hog: "let x := 1\nlet y := toUpper('a')" }, 'hog', /unknown function 'toUpper'; did you mean 'upper'\? \(at 2:10\)$/],
+    ['a call to an unknown function in an input template', { ...SECRET_DESTINATION, inputs: { ...SECRET_DESTINATION.inputs, url: { value: 'https://a.b/{slugify(event.event)}' } } }, 'inputs.url.value', /unknown function 'slugify' \(at 1:14\)$/],
+    ['a call to an unknown function in filters.hog', { ...SECRET_DESTINATION, filters: { hog: 'isBot(person)' } }, 'filters.hog', /unknown function 'isBot' \(at 1:1\)$/],
+    ['a call to an unknown function in the masking hash', { ...SECRET_DESTINATION, masking: { ttl: 60, hash: '{hashOf(person.id)}' } }, 'masking.hash', /unknown function 'hashOf'/],
+    ['a javascript: icon_url', { ...SECRET_DESTINATION, icon_url: 'javascript:alert(document.cookie)' }, 'icon_url', /https URL or a relative path/],
+    ['a data: icon_url', { ...SECRET_DESTINATION, icon_url: 'data:image/svg+xml;base64,PHN2Zz4=' }, 'icon_url', /https URL or a relative path/],
+    ['an http: icon_url', { ...SECRET_DESTINATION, icon_url: 'http://example.com/a.png' }, 'icon_url', /https URL or a relative path/],
+    ['an unknown field', { ...SECRET_DESTINATION, enabeld: false }, 'enabeld', /unknown field 'enabeld'/],
+  ])('refuses at save %s with a 400 naming the field and where', async (_what, body, attr, detail) => {
+    const res = await create(body);
+    expect(res.statusCode).toBe(400);
+    expect(res.json()).toMatchObject({ type: 'validation_error', attr });
+    expect(res.json().detail).toMatch(detail);
+    expect((await app.inject({ method: 'GET', url: BASE, headers: AUTH })).json().count).toBe(0);
+  });
+
+  it('refuses unknown fields on PATCH and PUT with a 400 naming them, and changes nothing', async () => {
+    const { id } = (await create(SECRET_DESTINATION)).json();
+    for (const method of ['PATCH', 'PUT'] as const) {
+      const res = await app.inject({ method, url: `${BASE}${id}/`, headers: AUTH, payload: { name: 'Renamed', enable: false } });
+      expect(res.statusCode).toBe(400);
+      expect(res.json()).toMatchObject({ type: 'validation_error', attr: 'enable' });
+      expect(res.json().detail).toContain("unknown field 'enable'");
+    }
+    const stored = (await app.inject({ method: 'GET', url: `${BASE}${id}/`, headers: AUTH })).json();
+    expect(stored).toMatchObject({ name: 'Secret hook', enabled: true });
+  });
+
+  it('accepts a destination sent back as the API returned it (read-only fields included)', async () => {
+    const { id } = (await create(SECRET_DESTINATION)).json();
+    const shown = (await app.inject({ method: 'GET', url: `${BASE}${id}/`, headers: AUTH })).json();
+    const res = await app.inject({ method: 'PATCH', url: `${BASE}${id}/`, headers: AUTH, payload: { ...shown, name: 'Renamed' } });
+    expect(res.statusCode).toBe(200);
+    expect(res.json().name).toBe('Renamed');
+    const { id: _id, ...copy } = shown;
+    void _id;
+    expect((await create({ ...copy, inputs: SECRET_DESTINATION.inputs })).statusCode).toBe(201);
+  });
+
   it("answers 404 for another project's destination and leaves it unchanged", async () => {
     const other = await store.createProject({ name: 'Other', apiToken: 'phc_other' });
     const { id } = (await app.inject({ method: 'POST', url: `/api/projects/${other.id}/hog_functions/`, headers: AUTH, payload: SECRET_DESTINATION })).json();

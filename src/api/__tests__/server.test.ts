@@ -58,6 +58,36 @@ describe('HTTP API on an in-memory store', () => {
     }
   });
 
+  it('sends nosniff, no framing and no referrer on every response, and a deny-all CSP outside the UI', async () => {
+    const requests = [
+      { method: 'GET', url: '/_health' },
+      { method: 'GET', url: '/api/projects/' },
+      { method: 'GET', url: '/api/projects/', headers: { authorization: 'Bearer phx_k' } },
+      { method: 'POST', url: '/batch/', payload: { api_key: 'phc_t', batch: [] } },
+      { method: 'GET', url: '/static/icons/webhook.svg' },
+      { method: 'GET', url: '/nope' },
+    ] as const;
+    for (const request of requests) {
+      const res = await app.inject(request);
+      expect(res.headers['x-content-type-options'], request.url).toBe('nosniff');
+      expect(res.headers['x-frame-options']).toBe('DENY');
+      expect(res.headers['referrer-policy']).toBe('no-referrer');
+      expect(res.headers['content-security-policy']).toBe("default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'");
+    }
+  });
+
+  it("serves the UI's pages with their own strict CSP: scripts from this server only, styles by nonce", async () => {
+    const res = await app.inject({ method: 'GET', url: '/' });
+    const policy = String(res.headers['content-security-policy']);
+    expect(policy).toMatch(/^default-src 'self'; script-src 'self'; style-src 'self' 'nonce-[A-Za-z0-9+/=]{24}'; img-src 'self' https: data:;/);
+    expect(policy).toContain("frame-ancestors 'none'; base-uri 'none'; form-action 'self'; object-src 'none'");
+    expect(policy).not.toContain('unsafe');
+    const nonce = /'nonce-([^']+)'/.exec(policy)![1]!;
+    expect(res.body).toContain(`nonce="${nonce}"`);
+    expect(res.body).not.toContain('__SLUICE_CSP_NONCE__');
+    expect(res.headers['x-frame-options']).toBe('DENY');
+  });
+
   it('answers 404 in the error shape for an unknown project or route', async () => {
     const res = await app.inject({ method: 'GET', url: '/api/projects/99/persons/', headers: { authorization: 'Bearer phx_k' } });
     expect(res.statusCode).toBe(404);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Destination, InputSchemaItem, TemplateLike } from '../model.js';
-import { validateDestination, type ValidateOptions } from '../validation.js';
+import { unknownFieldErrors, validateDestination, type ValidateOptions } from '../validation.js';
 
 const webhookSchema: InputSchemaItem[] = [
   { key: 'url', type: 'string', label: 'Webhook URL', required: true, secret: false },
@@ -192,5 +192,140 @@ describe('validateDestination', () => {
       { ...options, testAccountFilters: [{ type: 'person', key: 'email', operator: 'not_icontains', value: '@sluice.dev' }] },
     );
     expect(d.filters.source_hog).toContain("person.properties.email");
+  });
+});
+
+describe('validateDestination refuses at save what would fail on every event', () => {
+  it('refuses a regex property filter whose pattern RE2 rejects, naming the value', () => {
+    const errors = errorsOf({
+      ...base,
+      filters: {
+        properties: [
+          { type: 'event', key: 'a', operator: 'exact', value: 1 },
+          { type: 'event', key: 'b', operator: 'regex', value: '^ok$' },
+          { type: 'event', key: '$current_url', operator: 'regex', value: '(unclosed' },
+        ],
+      },
+    });
+    expect(errors).toContainEqual({ path: 'filters.properties[2].value', message: expect.stringContaining("Invalid regular expression '(unclosed'") });
+  });
+
+  it('refuses a not_regex pattern inside an event entry list at its index', () => {
+    const errors = errorsOf({
+      ...base,
+      filters: { events: [{ id: '$pageview', properties: [{ type: 'person', key: 'email', operator: 'not_regex', value: ['@ok\\.com$', 'a++'] }] }] },
+    });
+    expect(errors).toContainEqual({ path: 'filters.events[0].properties[0].value[1]', message: expect.stringContaining('a++') });
+  });
+
+  it('accepts regex patterns RE2 supports', () => {
+    const d = valid({ ...base, filters: { properties: [{ type: 'event', key: 'u', operator: 'regex', value: '(?i)^https://[a-z]+\\.example\\.com/\\d{1,3}$' }] } });
+    expect(d.filters.bytecode).toEqual(expect.any(Array));
+  });
+
+  it('refuses a call to an unknown function in the code at its line and column, suggesting the near name', () => {
+    const errors = errorsOf({ ...base, hog: 'let body := {}\nlet text := jsonStringfy(body)\nprint(text)' });
+    expect(errors).toEqual([{ path: 'hog', message: "unknown function 'jsonStringfy'; did you mean 'jsonStringify'?", line: 2, column: 13 }]);
+  });
+
+  it('accepts calls of locals, lambdas, closures, declared functions, the standard library and the host functions', () => {
+    const hog = [
+      'let double := x -> x * 2',
+      'fun add(a, b) { return a + b }',
+      'fun makeCounter() { let n := 0; return () -> { n := n + 1; return n } }',
+      'let counter := makeCounter()',
+      'let f := add',
+      "let res := fetch('https://example.com', {'method': 'POST', 'body': {'n': double(counter()), 's': f(1, 2)}})",
+      "postHogCapture({'event': 'sent', 'properties': {'list': arrayMap(x -> upper(x), ['a'])}})",
+      'print(jsonStringify(res), toString(add(1, 2)))',
+    ].join('\n');
+    expect(valid({ ...base, hog }).bytecode[0]).toBe('_H');
+  });
+
+  it('refuses a function called above its declaration, saying so', () => {
+    const errors = errorsOf({ ...base, hog: 'fun a() { return b() }\nfun b() { return 1 }\nprint(a())' });
+    expect(errors).toEqual([{ path: 'hog', message: expect.stringContaining("'b' is called before it is declared"), line: 1, column: 18 }]);
+  });
+
+  it('refuses sleep and import in the code', () => {
+    const errors = errorsOf({ ...base, hog: "sleep(1)\nlet m := import('other')" });
+    expect(errors).toEqual([
+      { path: 'hog', message: 'sleep() is not available in destinations', line: 1, column: 1 },
+      { path: 'hog', message: expect.stringContaining('import() is not available in destinations'), line: 2, column: 10 },
+    ]);
+  });
+
+  it('refuses unknown functions in input templates at the inner path and the position in the template', () => {
+    const errors = errorsOf({
+      ...base,
+      inputs: { url: { value: 'https://x/{lowr(event.event)}' }, body: { value: { user: { name: 'Hi {nope(person.id)}' }, tags: ['a', '{fetch(1)}'] } } },
+    });
+    expect(errors).toEqual([
+      { path: 'inputs.url.value', message: "unknown function 'lowr'; did you mean 'lower'?", line: 1, column: 12 },
+      { path: 'inputs.body.value.user.name', message: "unknown function 'nope'", line: 1, column: 5 },
+      { path: 'inputs.body.value.tags[1]', message: "fetch() is only available in the destination's code, not in templates", line: 1, column: 2 },
+    ]);
+  });
+
+  it('does not evaluate secret inputs as templates, so braces in a secret are never checked as calls', () => {
+    const schema: InputSchemaItem[] = [...webhookSchema, { key: 'token', type: 'string', secret: true }];
+    expect(valid({ ...base, inputs_schema: schema, inputs: { ...base.inputs, token: { value: 'k{ey(1)}' } } }).inputs.token!.value).toBe('k{ey(1)}');
+  });
+
+  it('refuses unknown functions in filters.hog, in hogql property filters and in the masking hash', () => {
+    expect(errorsOf({ ...base, filters: { hog: "event.event = '$pageview'\n  and isBot(person)" } })).toEqual([
+      { path: 'filters.hog', message: "unknown function 'isBot'", line: 2, column: 7 },
+    ]);
+    expect(errorsOf({ ...base, filters: { properties: [{ type: 'hogql', key: "postHogCapture({'event': 'x'})" }] } })).toEqual([
+      { path: 'filters.properties[0].key', message: "postHogCapture() is only available in the destination's code, not in filters", line: 1, column: 1 },
+    ]);
+    expect(errorsOf({ ...base, masking: { ttl: 60, hash: '{person.id}-{md5Hexx(event.event)}' } })).toEqual([
+      { path: 'masking.hash', message: "unknown function 'md5Hexx'; did you mean 'md5Hex'?", line: 1, column: 14 },
+    ]);
+  });
+
+  it('refuses unknown functions in a mapping\'s inputs and filters at the mapping path', () => {
+    const errors = errorsOf({
+      ...base,
+      mappings: [{ name: 'm', inputs_schema: [{ key: 'channel', type: 'string' }], inputs: { channel: { value: '#{slugify(event.event)}' } }, filters: { hog: 'isBot()' } }],
+    });
+    expect(errors.map((e) => e.path).sort()).toEqual(['mappings[0].filters.hog', 'mappings[0].inputs.channel.value']);
+  });
+});
+
+describe('icon_url', () => {
+  it('accepts https URLs, paths on this server and null', () => {
+    for (const icon_url of ['https://cdn.example.com/icons/a.png', '/static/icons/slack.svg', 'icons/a.png', null, '']) {
+      expect(valid({ ...base, icon_url }).icon_url).toBe(icon_url);
+    }
+  });
+
+  it('refuses javascript:, data:, http:, //host and backslash URLs, naming the field', () => {
+    for (const icon_url of ['javascript:alert(1)', ' JavaScript:alert(1)', 'data:image/svg+xml,<svg/>', 'http://example.com/a.png', '//evil.example/a.png', '/\\evil.example/a.png', 'https://']) {
+      expect(errorsOf({ ...base, icon_url }), icon_url).toEqual([{ path: 'icon_url', message: expect.stringMatching(/https URL/) }]);
+    }
+  });
+
+  it('does not re-check a stored icon_url on an update that leaves it alone', () => {
+    const existing = { ...valid(base), icon_url: 'http://legacy.example/a.png' };
+    expect(valid({ enabled: false }, { ...options, existing }).icon_url).toBe('http://legacy.example/a.png');
+  });
+});
+
+describe('unknownFieldErrors', () => {
+  it('names every field a destination does not have', () => {
+    expect(unknownFieldErrors({ name: 'a', enabeld: false, inputz: {} })).toEqual([
+      { path: 'enabeld', message: expect.stringContaining("unknown field 'enabeld'") },
+      { path: 'inputz', message: expect.stringContaining("unknown field 'inputz'") },
+    ]);
+  });
+
+  it('tolerates the read-only fields the API returns, type destination and deleted false', () => {
+    const view = { id: 'x', type: 'destination', status: {}, created_at: 'a', updated_at: 'b', created_by: null, bytecode: [], transpiled: null, template: null, deleted: false };
+    expect(unknownFieldErrors({ ...view, name: 'a', retry_policy: null })).toEqual([]);
+  });
+
+  it('refuses another type and deleted true', () => {
+    expect(unknownFieldErrors({ type: 'transformation', deleted: true }).map((e) => e.path)).toEqual(['type', 'deleted']);
   });
 });

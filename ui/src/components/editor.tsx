@@ -200,6 +200,15 @@ export interface CodeEditorProps {
   placeholder?: string;
 }
 
+/**
+ * The page's Content-Security-Policy nonce for style elements, which CodeMirror needs for the `<style>`
+ * it injects. The server puts it on a `<meta property="csp-nonce">` (Vite's `html.cspNonce`); browsers hide
+ * the attribute, so it is read from the element's `nonce` property.
+ */
+function styleNonce(): string {
+  return document.querySelector<HTMLMetaElement>('meta[property="csp-nonce"]')?.nonce ?? '';
+}
+
 export function CodeEditor(props: CodeEditorProps) {
   const host = useRef<HTMLDivElement>(null);
   const view = useRef<EditorView | null>(null);
@@ -219,6 +228,7 @@ export function CodeEditor(props: CodeEditorProps) {
       lintGutter(),
       keymap.of([...defaultKeymap, ...historyKeymap, indentWithTab]),
       theme,
+      EditorView.cspNonce.of(styleNonce()),
       EditorView.lineWrapping,
       EditorView.contentAttributes.of({ 'aria-label': props.ariaLabel, ...(props.id ? { id: props.id } : {}) }),
       EditorView.updateListener.of((u) => {

@@ -1,10 +1,10 @@
 /** Helpers shared by the destination routes: parameters, lookups, validation for a project. */
 import type { Destination } from '../../../destinations/model.js';
-import { validateDestination, type ValidationError } from '../../../destinations/validation.js';
+import type { ValidationError } from '../../../destinations/validation.js';
 import type { Project, Store } from '../../../store/store.js';
-import { findTemplate } from '../../../templates/index.js';
+import { validateDestinationOffThread } from '../../compile-pool.js';
 import { ApiError } from '../../errors.js';
-import { normalizeSecretMarkers } from './secrets.js';
+import { normalizeSecretMarkers, secretFlagChangeErrors } from './secrets.js';
 import { destinationOf } from './views.js';
 
 export const projectParams = {
@@ -48,8 +48,12 @@ function testAccountFiltersOf(project: Project) {
   return Array.isArray(filters) ? filters : [];
 }
 
-export function validateForProject(body: unknown, project: Project, existing?: Destination) {
+/** Validate and compile a destination, in the compile thread when it has much code (`compile-pool.ts`). */
+export async function validateForProject(body: unknown, project: Project, existing?: Destination) {
   const normalized = typeof body === 'object' && body !== null && !Array.isArray(body) ? normalizeSecretMarkers(body as Record<string, unknown>) : body;
-  return validateDestination(normalized, { existing, templates: findTemplate, testAccountFilters: testAccountFiltersOf(project) });
+  const result = await validateDestinationOffThread(normalized, { existing, testAccountFilters: testAccountFiltersOf(project) });
+  if (!result.ok || !existing) return result;
+  const flagErrors = secretFlagChangeErrors(normalized as Record<string, unknown>, existing, result.destination);
+  return flagErrors.length > 0 ? { ok: false as const, errors: flagErrors } : result;
 }
 

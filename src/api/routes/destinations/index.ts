@@ -5,6 +5,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { Destination } from '../../../destinations/model.js';
 import type { Keyring } from '../../../destinations/secrets.js';
+import { unknownFieldErrors } from '../../../destinations/validation.js';
 import type { Project, Store } from '../../../store/store.js';
 import { ApiError } from '../../errors.js';
 import { apiKeyAuth } from '../../plugins/auth.js';
@@ -38,8 +39,14 @@ export async function destinationRoutes(app: FastifyInstance, opts: DestinationR
   const { store, keyring, health } = opts;
   await app.register(apiKeyAuth, { store });
 
+  /** A field Sluice does not know would be silently dropped: refuse the request instead, naming it. */
+  function refuseUnknownFields(body: unknown): void {
+    const errors = unknownFieldErrors(body);
+    if (errors.length > 0) throw new ValidationFailed(errors);
+  }
+
   async function save(project: Project, body: unknown, existing?: Destination): Promise<Destination> {
-    const result = validateForProject(body, project, existing);
+    const result = await validateForProject(body, project, existing);
     if (!result.ok) throw new ValidationFailed(result.errors);
     const destination = encryptSecretInputs(result.destination, keyring);
     // Saving brings a disabled destination back (degraded); before the write, which makes runtimes re-read it.
@@ -80,6 +87,7 @@ export async function destinationRoutes(app: FastifyInstance, opts: DestinationR
     { schema: { params: projectParams, body: destinationBody } },
     async (request, reply) => {
       const project = await projectOr404(store, request.params.project_id);
+      refuseUnknownFields(request.body);
       const { id: _ignored, ...body } = request.body;
       void _ignored;
       const destination = await save(project, body);
@@ -104,6 +112,7 @@ export async function destinationRoutes(app: FastifyInstance, opts: DestinationR
       handler: async (request) => {
         const project = await projectOr404(store, request.params.project_id);
         const existing = await destinationOr404(store, project.id, request.params.id);
+        refuseUnknownFields(request.body);
         const { id: _ignored, ...body } = request.body;
         void _ignored;
         const saved = await save(project, body, existing);

@@ -4,12 +4,13 @@
  * `/api/`, capture endpoints and `/_health` are never shadowed. Also serves `/static/icons/<slug>.svg`,
  * a generated letter avatar per template, in place of vendor logos.
  */
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import fastifyStatic from '@fastify/static';
 import type { FastifyInstance, FastifyReply } from 'fastify';
+import { uiContentSecurityPolicy } from '../../plugins/security-headers.js';
 
 export interface UiRoutesOptions {
   /** The built UI (with `index.html` and `assets/`). Default: `dist/ui/` of this package. */
@@ -46,9 +47,12 @@ export function letterAvatarSvg(slug: string): string {
 }
 
 const NOT_BUILT = `<!doctype html><meta charset="utf-8"><title>Sluice</title>
-<body style="font-family:system-ui;margin:4rem auto;max-width:36rem;color:#222">
-<h1>Sluice is running</h1><p>The web UI has not been built. Run <code>npm run build</code> (or <code>npm run build:ui</code>) and reload.</p>
+<style nonce="__SLUICE_CSP_NONCE__">body{font-family:system-ui;margin:4rem auto;max-width:36rem;color:#222}</style>
+<body><h1>Sluice is running</h1><p>The web UI has not been built. Run <code>npm run build</code> (or <code>npm run build:ui</code>) and reload.</p>
 <p>The management API is at <a href="/api/schema/">/api/schema/</a>.</p></body>`;
+
+/** What the UI build (`html.cspNonce` in ui/vite.config.ts) and NOT_BUILT write where each page's nonce goes. */
+const NONCE_PLACEHOLDER = /__SLUICE_CSP_NONCE__/g;
 
 export async function uiRoutes(app: FastifyInstance, opts: UiRoutesOptions): Promise<void> {
   const uiDir = opts.uiDir ?? defaultUiDir();
@@ -67,10 +71,13 @@ export async function uiRoutes(app: FastifyInstance, opts: UiRoutesOptions): Pro
     });
   }
 
+  // A fresh nonce per page: the policy allows only the style elements that carry it (see security-headers.ts).
   const sendIndex = (reply: FastifyReply) => {
-    if (!built) return reply.type('text/html; charset=utf-8').send(NOT_BUILT);
+    const nonce = randomBytes(16).toString('base64');
+    reply.header('content-security-policy', uiContentSecurityPolicy(nonce)).type('text/html; charset=utf-8');
+    if (!built) return reply.send(NOT_BUILT.replace(NONCE_PLACEHOLDER, nonce));
     // Read per request so a rebuilt UI shows without a restart; the file is small.
-    return reply.header('cache-control', 'no-cache').type('text/html; charset=utf-8').send(readFileSync(indexPath));
+    return reply.header('cache-control', 'no-cache').send(readFileSync(indexPath, 'utf8').replace(NONCE_PLACEHOLDER, nonce));
   };
 
   const hide = { schema: { hide: true } };
