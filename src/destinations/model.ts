@@ -45,6 +45,11 @@ export interface InputSchemaItem {
   default?: unknown;
   /** Encrypted at rest, never returned by the API (it answers `{"secret": true}`). */
   secret?: boolean;
+  /**
+   * Request headers that carry a credential (usually made from this input): redacted by name, like
+   * `Authorization`, wherever requests are shown (test runs, logs).
+   */
+  secret_headers?: string[];
   hidden?: boolean;
   /** For `choice`: the allowed values. */
   choices?: InputChoice[];

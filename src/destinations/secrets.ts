@@ -16,11 +16,12 @@
  * - `v1:<keyId>` is authenticated as additional data: changing the version or the key id fails like any
  *   other tampering.
  *
- * Redaction: `redactSecrets` replaces each secret value, and its JSON-escaped, URL-encoded and
- * form-encoded spellings, with `***`. Values shorter than 4 characters are left alone: redacting "1" or
- * "ab" would shred every log line while hiding nothing worth hiding. `redactHeaders` masks headers that
- * carry credentials by name (authorization, cookie, x-api-key, anything naming a token, secret, password,
- * signature, session or credential).
+ * Redaction: `redactSecrets` replaces each secret value, and every spelling one standard call makes of it
+ * (JSON-escaped, URL- and form-encoded, hex, base64 — also base64 of a text the secret is part of), with
+ * `***`. Values shorter than 4 characters are left alone: redacting "1" or "ab" would shred every log line
+ * while hiding nothing worth hiding. `redactHeaders` masks headers that carry credentials by name
+ * (authorization, proxy-authorization, cookie, set-cookie, x-api-key, anything naming a token, secret,
+ * password, signature, session or credential, and any header an inputs schema lists in `secret_headers`).
  */
 
 import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
@@ -293,7 +294,8 @@ function readKeyFile(path: string, log: KeyringLogger): Buffer[] | null {
 function createKeyFile(dataDir: string, path: string): Buffer[] | null {
   const encoded = generateEncryptionKey();
   try {
-    mkdirSync(dataDir, { recursive: true });
+    // Only the owner may list the data directory: it holds the database and this key.
+    mkdirSync(dataDir, { recursive: true, mode: 0o700 });
     writeFileSync(path, `${encoded}\n`, { mode: 0o600, flag: 'wx' });
     chmodSync(path, 0o600);
   } catch (error) {
@@ -373,28 +375,111 @@ export function collectSecretValues(value: unknown, into: string[] = []): string
   return into;
 }
 
-function spellingsOf(secret: string): string[] {
+/**
+ * Spellings of a secret that contain it verbatim or byte for byte: JSON-escaped, URL-encoded the ways
+ * `encodeURIComponent`, `encodeURI` and `URLSearchParams` do it (and form-encoded with `+`), and hex in
+ * both cases. Each is replaced where it appears.
+ */
+function plainSpellingsOf(secret: string): string[] {
   const json = JSON.stringify(secret).slice(1, -1);
   const url = encodeURIComponent(secret);
   const form = url.replace(/%20/g, '+');
-  return [secret, json, url, form];
+  const params = new URLSearchParams({ s: secret }).toString().slice(2);
+  const hex = Buffer.from(secret, 'utf8').toString('hex');
+  return [secret, json, url, form, params, encodeURI(secret), hex, hex.toUpperCase()];
 }
 
 /**
- * `text` with each secret value (≥ 4 characters), its JSON-escaped, URL-encoded and form-encoded spellings
- * replaced by `***`. Longer spellings go first, so a secret inside another is not half-replaced.
+ * Base64 runs that betray a secret. Base64 turns every 3 bytes into 4 characters independently, so the
+ * encoding of any text that contains the secret (`base64Encode(f'{id}:{secret}')` for Basic auth)
+ * contains the encoding of the secret's bytes from its first whole 3-byte group on — starting at byte
+ * 0, 1 or 2 of the secret depending on where it sits in the text. Each of those 3 runs, in standard and
+ * URL-safe alphabets, is searched for; the whole base64 word around a hit is redacted (the characters at
+ * its edges mix the secret's first and last bytes with their neighbours).
  */
-export function redactSecrets(text: string, secretValues: readonly string[]): string {
-  const spellings = new Set<string>();
+function base64RunsOf(secret: string): string[] {
+  const bytes = Buffer.from(secret, 'utf8');
+  const runs: string[] = [];
+  for (let shift = 0; shift < 3; shift++) {
+    const whole = Math.floor((bytes.length - shift) / 3) * 3;
+    if (whole < 3) continue;
+    const run = bytes.subarray(shift, shift + whole).toString('base64');
+    runs.push(run, run.replace(/\+/g, '-').replace(/\//g, '_'));
+  }
+  return runs;
+}
+
+interface Redaction {
+  /** How many secrets the list had when this was built: a list that grew since is built again. */
+  count: number;
+  plain: string[];
+  base64: string[];
+}
+
+/** Redactions are built once per list of secrets (a step redacts every log line with the same list). */
+const redactionCache = new WeakMap<readonly string[], Redaction>();
+
+function redactionFor(secretValues: readonly string[]): Redaction {
+  let redaction = redactionCache.get(secretValues);
+  if (redaction && redaction.count === secretValues.length) return redaction;
+  const plain = new Set<string>();
+  const base64 = new Set<string>();
   for (const secret of secretValues) {
     if (typeof secret !== 'string' || secret.length < MIN_REDACTED_LENGTH) continue;
-    for (const spelling of spellingsOf(secret)) spellings.add(spelling);
+    for (const spelling of plainSpellingsOf(secret)) plain.add(spelling);
+    for (const run of base64RunsOf(secret)) base64.add(run);
   }
+  // Longer first, so a secret inside another is not half-replaced.
+  const byLength = (a: string, b: string) => b.length - a.length;
+  redaction = { count: secretValues.length, plain: [...plain].sort(byLength), base64: [...base64].sort(byLength) };
+  redactionCache.set(secretValues, redaction);
+  return redaction;
+}
+
+const BASE64_CHAR = /[A-Za-z0-9+/_-]/;
+
+/** `text` with every base64 word containing `run` replaced by `***` (padding included). */
+function redactBase64Words(text: string, run: string): string {
   let result = text;
-  for (const spelling of [...spellings].sort((a, b) => b.length - a.length)) {
-    if (result.includes(spelling)) result = result.split(spelling).join(REDACTED);
+  let at = result.indexOf(run);
+  while (at >= 0) {
+    let start = at;
+    while (start > 0 && BASE64_CHAR.test(result[start - 1]!)) start--;
+    let end = at + run.length;
+    while (end < result.length && BASE64_CHAR.test(result[end]!)) end++;
+    while (result[end] === '=') end++;
+    result = result.slice(0, start) + REDACTED + result.slice(end);
+    at = result.indexOf(run, start + REDACTED.length);
   }
   return result;
+}
+
+/**
+ * `text` with each secret value (≥ 4 characters) replaced by `***`, and every spelling of it that one
+ * standard-library call produces: JSON-escaped, URL- and form-encoded, hex (lower and upper case), and
+ * base64 (standard or URL-safe, padded or not) — also when the secret is only part of what was encoded.
+ */
+export function redactSecrets(text: string, secretValues: readonly string[]): string {
+  if (secretValues.length === 0) return text;
+  const { plain, base64 } = redactionFor(secretValues);
+  let result = text;
+  for (const run of base64) if (result.includes(run)) result = redactBase64Words(result, run);
+  for (const spelling of plain) if (result.includes(spelling)) result = result.split(spelling).join(REDACTED);
+  return result;
+}
+
+/** A copy of a JSON-like value with `redactSecrets` applied to every string in it, keys included. */
+export function redactDeep(value: unknown, secretValues: readonly string[]): unknown {
+  if (secretValues.length === 0) return value;
+  if (typeof value === 'string') return redactSecrets(value, secretValues);
+  if (Array.isArray(value)) return value.map((item) => redactDeep(item, secretValues));
+  if (value instanceof Map) return redactDeep(Object.fromEntries(value), secretValues);
+  if (typeof value === 'object' && value !== null) {
+    const out: Record<string, unknown> = {};
+    for (const [key, item] of Object.entries(value)) out[redactSecrets(key, secretValues)] = redactDeep(item, secretValues);
+    return out;
+  }
+  return value;
 }
 
 const SENSITIVE_HEADERS = new Set([
@@ -411,24 +496,43 @@ const SENSITIVE_HEADERS = new Set([
 ]);
 const SENSITIVE_HEADER_PATTERN = /token|secret|passw|api[-_]?key|signature|session|credential|auth/i;
 
-export function isSensitiveHeader(name: string): boolean {
+export function isSensitiveHeader(name: string, secretHeaders: readonly string[] = []): boolean {
   const lower = name.toLowerCase();
-  return SENSITIVE_HEADERS.has(lower) || SENSITIVE_HEADER_PATTERN.test(lower);
+  return SENSITIVE_HEADERS.has(lower) || SENSITIVE_HEADER_PATTERN.test(lower) || secretHeaders.some((h) => h.toLowerCase() === lower);
 }
 
 /**
- * A copy of `headers` with credential-bearing headers replaced by `***` and secret values redacted from
- * the others. Repeated headers are joined with `, `; absent ones are dropped.
+ * The header names an inputs schema marks as credentials: `secret_headers: ["X-Shop-Key"]` on any schema
+ * item (usually the secret input those headers are made from). Matched case-insensitively; entries that
+ * are not strings are ignored.
+ */
+export function secretHeadersOf(...schemas: readonly (readonly InputSchemaItem[] | null | undefined)[]): string[] {
+  const names: string[] = [];
+  for (const schema of schemas) {
+    for (const item of schema ?? []) {
+      // Read defensively: a schema saved by a client may hold anything here.
+      const marked: unknown = item.secret_headers;
+      if (Array.isArray(marked)) for (const name of marked) if (typeof name === 'string' && name !== '') names.push(name);
+    }
+  }
+  return names;
+}
+
+/**
+ * A copy of `headers` with credential-bearing headers (by name, or named in `secretHeaders`) replaced by
+ * `***` and secret values redacted from the others. Repeated headers are joined with `, `; absent ones
+ * are dropped.
  */
 export function redactHeaders(
   headers: Readonly<Record<string, string | readonly string[] | undefined>>,
   secretValues: readonly string[] = [],
+  secretHeaders: readonly string[] = [],
 ): Record<string, string> {
   const result: Record<string, string> = {};
   for (const [name, value] of Object.entries(headers)) {
     if (value === undefined) continue;
     const text = typeof value === 'string' ? value : value.join(', ');
-    result[name] = isSensitiveHeader(name) ? REDACTED : redactSecrets(text, secretValues);
+    result[redactSecrets(name, secretValues)] = isSensitiveHeader(name, secretHeaders) ? REDACTED : redactSecrets(text, secretValues);
   }
   return result;
 }

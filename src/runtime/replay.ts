@@ -2,15 +2,19 @@
  * Replay: puts a destination's `parked` invocations (events that arrived while its health watcher had it
  * disabled) and `failed` ones back in the queue, selected by state and by when they were created.
  *
- * - A parked invocation is queued again as it was (a suspension it had is kept); a failed one starts
- *   from scratch: no attempts, no suspension, no error. Both get a fresh retry window.
- * - Replays use the destination's *current* code, inputs and secrets (they are read when it runs).
+ * - A parked invocation is queued again as it was (a sealed suspension it had is kept; one stored in
+ *   plaintext by an older Sluice is dropped, never written back); a failed one starts from scratch: no
+ *   attempts, no suspension, no error. Both get a fresh retry window.
+ * - Replays use the destination's *current* code, inputs and secrets: they are read when it runs, and a
+ *   kept suspension made with an older version of the destination is not resumed — the invocation
+ *   starts again from its event (`runner.ts`).
  * - Rate limit: the replayed invocations are spread over time — `perSecond` become due each second — so
  *   the limit holds even across a restart, without a job of its own. One request replays at most `max`.
  * - Visible: a log line per replayed invocation and one summary line, and the `replayed` metric.
  */
 import type { InvocationUpdate, LogEntry, Store } from '../store/store.js';
 import { hourBucket } from './recorder.js';
+import { isSealedSuspension } from './suspension-seal.js';
 
 export type ReplayableState = 'parked' | 'failed';
 
@@ -60,6 +64,7 @@ export async function replayInvocations(store: Store, request: ReplayRequest): P
     lastDueAt = scheduledAt;
     const update: InvocationUpdate = { state: 'queued', scheduledAt, attempts: 0, firstAttemptAt: null, finishedAt: null };
     if (invocation.state === 'failed') Object.assign(update, { suspension: null, error: null });
+    else if (invocation.suspension !== null && !isSealedSuspension(invocation.suspension)) update.suspension = null;
     updates.push({ id: invocation.id, update });
     logs.push({ projectId, destinationId, invocationId: invocation.id, timestamp, level: 'info', message: `Replay: queued again (was ${invocation.state})` });
   });

@@ -217,6 +217,22 @@ export interface InvocationRow {
   finished_at: number | null;
 }
 
+/**
+ * The `suspension` column's text. A suspension carries what secret inputs became (the pending request,
+ * the VM stack), so the runtime encrypts it and the store takes it only in that shape,
+ * `{"encrypted": "v1:…"}`: a plaintext suspension reaching the store is a bug, refused loudly rather than
+ * written to disk (and to the WAL).
+ */
+export function suspensionColumn(suspension: JsonObject | null | undefined): string | null {
+  if (suspension === null || suspension === undefined) return null;
+  const keys = Object.keys(suspension);
+  const encrypted = (suspension as { encrypted?: unknown }).encrypted;
+  if (keys.length !== 1 || typeof encrypted !== 'string' || !encrypted.startsWith('v1:')) {
+    throw new Error(`an invocation suspension must be stored encrypted as {"encrypted": "v1:…"}; got an object with keys ${JSON.stringify(keys)}`);
+  }
+  return JSON.stringify(suspension);
+}
+
 export function toInvocation(row: InvocationRow): Invocation {
   return {
     id: row.id,

@@ -212,7 +212,8 @@ export interface Store {
   /**
    * Claims up to `limit` due invocations for `workerId`: queued ones with `scheduledAt <= now`, and running
    * ones whose lock expired (stalled: their worker died). Lowest priority number first, then oldest.
-   * They become `running`, locked until `now + lockMs`.
+   * They become `running`, locked until `now + lockMs`; a stalled one's `attempts` goes up by one (the
+   * attempt its worker was making when it died).
    */
   claimInvocations(input: { workerId: string; limit: number; now: number; lockMs: number }): Promise<Invocation[]>;
   /** Extends the locks of invocations still being worked on. */

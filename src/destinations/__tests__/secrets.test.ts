@@ -16,10 +16,13 @@ import {
   keyIdOf,
   loadOrCreateKeyring,
   parseEncryptionKeys,
+  redactDeep,
   redactHeaders,
   redactSecrets,
+  secretHeadersOf,
   type KeyringLogger,
 } from '../secrets.js';
+import { secretLeaks } from '../../../test/helpers/secret-leaks.js';
 
 const dirs: string[] = [];
 afterEach(() => {
@@ -250,6 +253,70 @@ describe('redaction', () => {
     ['nothing when there are no secrets', 'plain log line', [], 'plain log line'],
   ])('redacts %s', (_name, text, secrets, expected) => {
     expect(redactSecrets(text, secrets)).toBe(expected);
+  });
+
+  const b64 = (text: string) => Buffer.from(text, 'utf8').toString('base64');
+  const b64url = (text: string) => Buffer.from(text, 'utf8').toString('base64url');
+  const hex = (text: string) => Buffer.from(text, 'utf8').toString('hex');
+
+  it.each([
+    ['base64', (s: string) => b64(s)],
+    ['base64 without padding', (s: string) => b64(s).replace(/=+$/, '')],
+    ['URL-safe base64', (s: string) => b64url(s)],
+    ['URL-safe base64 with padding', (s: string) => b64url(s) + '='.repeat((4 - (b64url(s).length % 4)) % 4)],
+    ['lower-case hex', (s: string) => hex(s)],
+    ['upper-case hex', (s: string) => hex(s).toUpperCase()],
+    ['URLSearchParams', (s: string) => new URLSearchParams({ k: s }).toString().slice(2)],
+    ['encodeURI', (s: string) => encodeURI(s)],
+  ])('redacts the secret encoded as %s', (_name, encode) => {
+    for (const secret of ['sk_live_51Hq8x~Zy', "pa ss/wo+rd?&'()!", 'tøkên-ümlaut-ß']) {
+      const text = `sent ${encode(secret)} here`;
+      const redacted = redactSecrets(text, [secret]);
+      expect(redacted).toContain('***');
+      expect(secretLeaks(redacted, secret)).toEqual([]);
+    }
+  });
+
+  it('redacts base64 of a text the secret is only part of, at each of the 3 byte alignments', () => {
+    const secret = 'tok_9f8e7d6c5b4a';
+    for (const id of ['', 'a', 'ab', 'abc', 'site-42', 'me@example.com/token']) {
+      for (const suffix of ['', ':', 'xy', ':end!']) {
+        const basic = `${id}:${secret}${suffix}`;
+        for (const encoded of [b64(basic), b64url(basic), b64(basic).replace(/=+$/, '')]) {
+          const redacted = redactSecrets(`{"Authorization":"Basic ${encoded}","other":"kept"}`, [secret]);
+          expect(secretLeaks(redacted, secret), `${basic} as ${encoded}`).toEqual([]);
+          expect(redacted).toContain('"other":"kept"');
+        }
+      }
+    }
+  });
+
+  it('leaves base64 that does not contain a secret alone', () => {
+    const text = `data=${b64('{"event":"signup","distinct_id":"u1"}')}`;
+    expect(redactSecrets(text, ['tok_9f8e7d6c5b4a'])).toBe(text);
+  });
+
+  it('redacts every string of a value, keys included, without breaking its structure', () => {
+    const secret = 'ab\\cd"ef-secret';
+    const value = { url: `https://x.io/?k=${encodeURIComponent(secret)}`, list: [secret, 3, null], [secret]: { auth: `Basic ${b64(`id:${secret}`)}` } };
+    const redacted = redactDeep(value, [secret]);
+    expect(secretLeaks(JSON.stringify(redacted), secret)).toEqual([]);
+    expect(redacted).toEqual({ url: 'https://x.io/?k=***', list: ['***', 3, null], '***': { auth: 'Basic ***' } });
+  });
+
+  it('masks headers an inputs schema lists in secret_headers, and proxy and cookie headers', () => {
+    const names = secretHeadersOf(
+      [{ key: 'token', type: 'string', secret: true, secret_headers: ['X-Shop-Key', 7 as unknown as string] }],
+      [{ key: 'other', type: 'string', secret_headers: 'not a list' as unknown as string[] }],
+      undefined,
+    );
+    expect(names).toEqual(['X-Shop-Key']);
+    expect(redactHeaders({ 'x-shop-key': 'plain', 'Proxy-Authorization': 'Basic x', 'Set-Cookie': 'sid=1', 'x-other': 'plain' }, [], names)).toEqual({
+      'x-shop-key': '***',
+      'Proxy-Authorization': '***',
+      'Set-Cookie': '***',
+      'x-other': 'plain',
+    });
   });
 
   it('collects the string and number leaves of a secret input', () => {

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { chmodSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -38,6 +38,30 @@ describe('SQLite store (dialect)', () => {
     ]);
     expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
     db.close();
+  });
+
+  it('creates a new data directory 0700 and the database, WAL and shared-memory files 0600', async () => {
+    const parent = mkdtempSync(join(tmpdir(), 'sluice-store-'));
+    dirs.push(parent);
+    const file = join(parent, 'data', 'sluice.db');
+    const store = new SqliteStore({ filename: file, backgroundCheckpoints: false });
+    await store.appendEvents([{ projectId: 1, uuid: 'u1', event: 'e', distinct_id: 'd', properties: {}, timestamp: 't', receivedAt: 't' }]);
+    const modeOf = (path: string) => statSync(path).mode & 0o777;
+    expect(modeOf(join(parent, 'data'))).toBe(0o700);
+    expect([modeOf(file), modeOf(`${file}-wal`), modeOf(`${file}-shm`)]).toEqual([0o600, 0o600, 0o600]);
+    await store.close();
+  });
+
+  it('narrows database files left readable by an older start to 0600 when it opens them', async () => {
+    const file = tempFile();
+    await new SqliteStore({ filename: file, backgroundCheckpoints: false }).close();
+    chmodSync(file, 0o644);
+    writeFileSync(`${file}-wal`, '', { mode: 0o644 });
+    chmodSync(`${file}-wal`, 0o644);
+    const store = new SqliteStore({ filename: file, backgroundCheckpoints: false });
+    expect(statSync(file).mode & 0o777).toBe(0o600);
+    expect(statSync(`${file}-wal`).mode & 0o777).toBe(0o600);
+    await store.close();
   });
 
   it('keeps events across a reopen', async () => {

@@ -328,12 +328,23 @@ export function storeContract(name: string, factory: StoreFactory): void {
       it('does not claim a retry before its scheduled time', async () => {
         await store.enqueueInvocations([invocation({ id: 'x', scheduledAt: 0 })]);
         await store.claimInvocations({ workerId: 'w', limit: 1, now: 0, lockMs: 100 });
-        await store.updateInvocation('x', { state: 'queued', scheduledAt: 5_000, attempts: 1, suspension: { vm: 1 } });
+        await store.updateInvocation('x', { state: 'queued', scheduledAt: 5_000, attempts: 1, suspension: { encrypted: 'v1:vm-1' } });
         expect(await store.claimInvocations({ workerId: 'w', limit: 1, now: 4_999, lockMs: 100 })).toEqual([]);
         const [again] = await store.claimInvocations({ workerId: 'w', limit: 1, now: 5_000, lockMs: 100 });
         expect(again?.id).toBe('x');
         expect(again?.attempts).toBe(1);
-        expect(again?.suspension).toEqual({ vm: 1 });
+        expect(again?.suspension).toEqual({ encrypted: 'v1:vm-1' });
+      });
+
+      it('refuses to store a suspension that is not encrypted, on every update path', async () => {
+        await store.enqueueInvocations([invocation({ id: 'x', scheduledAt: 0 })]);
+        const plain = { request: { url: 'https://x.io', headers: { authorization: 'Bearer sk_live_plain' } } };
+        await expect(store.updateInvocation('x', { state: 'running', suspension: plain })).rejects.toThrow(/encrypted/);
+        await expect(store.updateInvocations([{ id: 'x', update: { state: 'queued', suspension: plain } }])).rejects.toThrow(/encrypted/);
+        await expect(
+          store.commitInvocationBatch({ updates: [{ id: 'x', update: { state: 'queued', suspension: { encrypted: 'sk_live_plain' } } }], logs: [], metrics: [] }),
+        ).rejects.toThrow(/encrypted/);
+        expect((await store.getInvocation('x'))?.suspension).toBeNull();
       });
 
       it('reclaims a running invocation only after its lock expired, and heartbeats keep it', async () => {
@@ -344,6 +355,8 @@ export function storeContract(name: string, factory: StoreFactory): void {
         expect(await store.claimInvocations({ workerId: 'other', limit: 1, now: 2_000, lockMs: 1_000 })).toEqual([]);
         const [stalled] = await store.claimInvocations({ workerId: 'other', limit: 1, now: 3_000, lockMs: 1_000 });
         expect(stalled?.lockedBy).toBe('other');
+        // The dead worker's run counts as an attempt, so an invocation that kills its workers runs out of them.
+        expect(stalled?.attempts).toBe(1);
         // The dead worker's heartbeat no longer touches a lock it lost.
         await store.extendInvocationLocks({ workerId: 'dead', ids: ['x'], lockedUntil: 99_000 });
         expect((await store.getInvocation('x'))?.lockedUntil).toBe(4_000);
@@ -373,7 +386,8 @@ export function storeContract(name: string, factory: StoreFactory): void {
         await store.enqueueInvocations([invocation({ id: 'a', scheduledAt: 0 })], undefined, { workerId: 'local', lockedUntil: 500 });
         expect((await store.getInvocation('a'))?.state).toBe('running');
         expect(await store.claimInvocations({ workerId: 'w', limit: 1, now: 499, lockMs: 100 })).toEqual([]);
-        expect((await store.claimInvocations({ workerId: 'w', limit: 1, now: 500, lockMs: 100 })).map((i) => i.id)).toEqual(['a']);
+        const reclaimed = await store.claimInvocations({ workerId: 'w', limit: 1, now: 500, lockMs: 100 });
+        expect(reclaimed.map((i) => [i.id, i.attempts])).toEqual([['a', 1]]);
       });
 
       it('releases the lock when an invocation finishes, and lists and counts by state', async () => {
@@ -396,10 +410,10 @@ export function storeContract(name: string, factory: StoreFactory): void {
         await store.enqueueInvocations([invocation({ id: 'a', scheduledAt: 0 })]);
         await store.claimInvocations({ workerId: 'w', limit: 1, now: 0, lockMs: 100 });
         await store.updateInvocations([
-          { id: 'a', update: { state: 'running', suspension: { step: 1 } } },
-          { id: 'a', update: { state: 'running', suspension: { step: 2 }, attempts: 1 } },
+          { id: 'a', update: { state: 'running', suspension: { encrypted: 'v1:step-1' } } },
+          { id: 'a', update: { state: 'running', suspension: { encrypted: 'v1:step-2' }, attempts: 1 } },
         ]);
-        expect(await store.getInvocation('a')).toMatchObject({ state: 'running', lockedBy: 'w', suspension: { step: 2 }, attempts: 1 });
+        expect(await store.getInvocation('a')).toMatchObject({ state: 'running', lockedBy: 'w', suspension: { encrypted: 'v1:step-2' }, attempts: 1 });
         await store.commitInvocationBatch({
           updates: [
             { id: 'a', update: { state: 'queued', scheduledAt: 50, error: 'retry' } },

@@ -27,6 +27,7 @@ import type {
 } from '../store.js';
 import {
   byClaimOrder,
+  suspensionColumn,
   toDestination,
   toInvocation,
   toLog,
@@ -40,7 +41,7 @@ import type { PgDb, Queryable } from './db.js';
 
 /** The writable columns of an update, their SQL array types and how to read them from an update. */
 const UPDATE_COLUMNS: { column: string; type: string; field: keyof InvocationUpdate; value: (u: InvocationUpdate) => unknown }[] = [
-  { column: 'suspension', type: 'text', field: 'suspension', value: (u) => (u.suspension == null ? null : JSON.stringify(u.suspension)) },
+  { column: 'suspension', type: 'text', field: 'suspension', value: (u) => suspensionColumn(u.suspension) },
   { column: 'attempts', type: 'int', field: 'attempts', value: (u) => u.attempts },
   { column: 'first_attempt_at', type: 'bigint', field: 'firstAttemptAt', value: (u) => u.firstAttemptAt },
   { column: 'scheduled_at', type: 'bigint', field: 'scheduledAt', value: (u) => u.scheduledAt },
@@ -209,6 +210,7 @@ export class PgDestinationTables {
     });
   }
 
+  /** A stalled invocation's claim counts the attempt its crashed worker was making (see the SQLite store). */
   async claimInvocations(input: { workerId: string; limit: number; now: number; lockMs: number }): Promise<Invocation[]> {
     if (input.limit <= 0) return [];
     const { rows } = await this.db.query<InvocationRow>(
@@ -221,7 +223,8 @@ export class PgDestinationTables {
        ), picked AS (
          SELECT id FROM (SELECT * FROM due UNION ALL SELECT * FROM stalled) AS candidates ORDER BY priority, scheduled_at LIMIT $2
        )
-       UPDATE invocations i SET state = 'running', locked_by = $3, locked_until = $4
+       UPDATE invocations i SET state = 'running', locked_by = $3, locked_until = $4,
+         attempts = i.attempts + (CASE WHEN i.state = 'running' THEN 1 ELSE 0 END)
        FROM picked WHERE i.id = picked.id
        RETURNING i.*`,
       [input.now, input.limit, input.workerId, input.now + input.lockMs],

@@ -33,6 +33,7 @@ import type {
 } from '../store.js';
 import {
   byClaimOrder,
+  suspensionColumn,
   toDestination,
   toInvocation,
   toLog,
@@ -85,7 +86,10 @@ export class DestinationTables {
         'INSERT INTO consumer_offsets (consumer, seq) VALUES (?, ?) ON CONFLICT (consumer) DO UPDATE SET seq = excluded.seq',
       ),
       claim: db.prepare(
-        `UPDATE invocations SET state = 'running', locked_by = @workerId, locked_until = @lockedUntil
+        // A stalled invocation's run was cut short by a crash (of its process or thread): that counts as an
+        // attempt, so an invocation that crashes whoever runs it ends \`failed\` instead of crash-looping.
+        `UPDATE invocations SET state = 'running', locked_by = @workerId, locked_until = @lockedUntil,
+           attempts = attempts + (CASE WHEN state = 'running' THEN 1 ELSE 0 END)
          WHERE id IN (
            SELECT id FROM (
              SELECT id, priority, scheduled_at FROM (
@@ -234,7 +238,7 @@ export class DestinationTables {
 
   private updateStatement(update: InvocationUpdate): { statement: Database.Statement; values: unknown[] } {
     const columns: [string, unknown][] = [['state', update.state]];
-    if (update.suspension !== undefined) columns.push(['suspension', update.suspension === null ? null : JSON.stringify(update.suspension)]);
+    if (update.suspension !== undefined) columns.push(['suspension', suspensionColumn(update.suspension)]);
     if (update.attempts !== undefined) columns.push(['attempts', update.attempts]);
     if (update.firstAttemptAt !== undefined) columns.push(['first_attempt_at', update.firstAttemptAt]);
     if (update.scheduledAt !== undefined) columns.push(['scheduled_at', update.scheduledAt]);

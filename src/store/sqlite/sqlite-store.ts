@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { mkdirSync } from 'node:fs';
+import { chmodSync, closeSync, mkdirSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import type {
@@ -71,6 +71,24 @@ export interface SqliteStoreOptions {
   backgroundCheckpoints?: boolean;
 }
 
+/**
+ * Only the owner may read the database: it holds events, persons and the queue. A new data directory is
+ * made 0700; the database file is created 0600 before SQLite opens it (SQLite gives the `-wal` and `-shm`
+ * files it creates the database file's mode), and files left by an older start are narrowed to 0600.
+ * An existing directory keeps its mode: it may be shared, or not ours to change.
+ */
+function createPrivately(filename: string): void {
+  mkdirSync(dirname(filename), { recursive: true, mode: 0o700 });
+  closeSync(openSync(filename, 'a', 0o600));
+  for (const file of [filename, `${filename}-wal`, `${filename}-shm`]) {
+    try {
+      chmodSync(file, 0o600);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+    }
+  }
+}
+
 /** The SQLite implementation of {@link Store} on better-sqlite3: synchronous underneath, async outside. */
 export class SqliteStore implements Store {
   readonly dialect = 'sqlite';
@@ -85,7 +103,7 @@ export class SqliteStore implements Store {
   readonly checkpointer: BackgroundCheckpointer | null = null;
 
   constructor(options: SqliteStoreOptions) {
-    if (options.filename !== ':memory:') mkdirSync(dirname(options.filename), { recursive: true });
+    if (options.filename !== ':memory:') createPrivately(options.filename);
     this.db = new Database(options.filename);
     this.db.pragma('journal_mode = WAL');
     this.db.pragma(`synchronous = ${options.synchronous === 'normal' ? 'NORMAL' : 'FULL'}`);

@@ -5,6 +5,7 @@
  * dropped and the (decrypted) value is used literally.
  */
 import type { Destination, InputSchemaItem, Inputs } from '../../../destinations/model.js';
+import type { ValidationError } from '../../../destinations/validation.js';
 import { decryptSecretInputValues, encryptSecret, isEncryptedSecret, isSecretMarker, type Keyring } from '../../../destinations/secrets.js';
 
 function secretKeys(schema: InputSchemaItem[]): Set<string> {
@@ -80,4 +81,60 @@ export function normalizeSecretMarkers(body: Record<string, unknown>): Record<st
     );
   }
   return result;
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** Whether the request body's `inputs` gives `key` a value of its own (not the keep-it marker). */
+function suppliesValue(given: unknown, key: string): boolean {
+  const entry = isObject(given) ? given[key] : undefined;
+  if (!isObject(entry) || !('value' in entry)) return false;
+  const value = entry.value;
+  return value !== null && value !== undefined && value !== '' && !isSecretMarker(value) && !isEncryptedSecret(value);
+}
+
+function sameValue(a: unknown, b: unknown): boolean {
+  return a === b || JSON.stringify(a) === JSON.stringify(b);
+}
+
+function flagChangeErrors(before: InputSchemaItem[], after: InputSchemaItem[], stored: Inputs, saved: Inputs, given: unknown, path: string): ValidationError[] {
+  const wasSecret = new Map(before.map((item) => [item.key, item.secret === true]));
+  const errors: ValidationError[] = [];
+  for (const item of after) {
+    const was = wasSecret.get(item.key);
+    const now = item.secret === true;
+    const kept = stored[item.key]?.value;
+    if (was === undefined || was === now || kept === undefined || kept === null || kept === '') continue;
+    // Only a stored value carried into the save is in the wrong form; a value sent now is stored as the new flag says.
+    if (!sameValue(saved[item.key]?.value, kept) || suppliesValue(given, item.key)) continue;
+    const change = now ? 'is now marked secret' : 'is no longer marked secret';
+    errors.push({
+      path: `${path}.${item.key}`,
+      message: `input '${item.key}' ${change} but keeps its stored value, which is stored ${was ? 'encrypted' : 'unencrypted'}: send a new value for ${path}.${item.key} in the same request`,
+    });
+  }
+  return errors;
+}
+
+/**
+ * Inputs whose `secret` flag a save changes while their stored value is kept. The stored value is in the
+ * form of the old flag — an encrypted value would go out as ciphertext once not secret, a plain one would
+ * stay plain in older copies — so such a change is refused unless the same request sends a new value,
+ * which is then stored as the new flag says (encrypted or not). Checked for the destination's inputs and
+ * for each mapping's.
+ */
+export function secretFlagChangeErrors(body: Record<string, unknown>, existing: Destination, saved: Destination): ValidationError[] {
+  const errors = flagChangeErrors(existing.inputs_schema, saved.inputs_schema, existing.inputs, saved.inputs, body.inputs, 'inputs');
+  const givenMappings = Array.isArray(body.mappings) ? (body.mappings as unknown[]) : undefined;
+  saved.mappings?.forEach((mapping, index) => {
+    const old = existing.mappings?.[index];
+    if (!old) return;
+    const given = givenMappings ? (givenMappings[index] as { inputs?: unknown } | undefined)?.inputs : undefined;
+    const before = [...existing.inputs_schema, ...(old.inputs_schema ?? [])];
+    const after = [...saved.inputs_schema, ...(mapping.inputs_schema ?? [])];
+    errors.push(...flagChangeErrors(before, after, old.inputs, mapping.inputs, given, `mappings[${index}].inputs`));
+  });
+  return errors;
 }

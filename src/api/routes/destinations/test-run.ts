@@ -2,14 +2,17 @@
  * `POST …/hog_functions/:id/invocations/` — a test run (product.md §8): run a saved or unsaved
  * configuration on an example event through the real filters, inputs and code. With
  * `mock_async_functions` (the default) every fetch is logged instead of sent and answers
- * `{status: 200, body: {}}`; secrets are redacted from everything returned.
+ * `{status: 200, body: {}}`; secrets are redacted from everything returned: credential headers by name
+ * (`Authorization`, cookies, any header the inputs schema lists in `secret_headers`, …) and every secret
+ * value in every spelling one standard call makes of it (base64, hex, URL-encoded; `redactSecrets`), in
+ * the requests, logs, errors and result.
  */
 import { randomUUID } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { matchesFilters } from '../../../destinations/filters.js';
 import { globalsFromExample, looseRecord, type ExampleDefaults, type Globals } from '../../../destinations/globals.js';
 import type { Destination } from '../../../destinations/model.js';
-import { redactSecrets, type Keyring } from '../../../destinations/secrets.js';
+import { redactDeep, redactHeaders, redactSecrets, secretHeadersOf, type Keyring } from '../../../destinations/secrets.js';
 import {
   describeRequest,
   type HttpRequest,
@@ -93,11 +96,13 @@ export async function testRunRoutes(app: FastifyInstance, opts: TestRunOptions):
     async (request) => {
       const project = await projectOr404(store, request.params.project_id);
       const existing = request.params.id === 'new' ? undefined : await destinationOr404(store, project.id, request.params.id);
-      const validated = validateForProject(request.body.configuration ?? {}, project, existing);
+      const validated = await validateForProject(request.body.configuration ?? {}, project, existing);
       if (!validated.ok) throw new ValidationFailed(validated.errors);
       const secrets: string[] = [];
       const destination = decryptSecretInputs(validated.destination, keyring, secrets);
       const redact = (text: string) => redactSecrets(text, secrets);
+      const secretHeaders = secretHeadersOf(destination.inputs_schema, ...(destination.mappings ?? []).map((m) => m.inputs_schema));
+      const shown = (req: HttpRequest) => shownRequest(req, secrets, secretHeaders);
       const globals = globalsForTest(request.body, project, destination, opts.siteUrl ?? 'http://localhost:8040');
 
       const filterBytecode = destination.filters.bytecode;
@@ -118,24 +123,35 @@ export async function testRunRoutes(app: FastifyInstance, opts: TestRunOptions):
         const run = await runToEnd(executor, job, async (req) => {
           requests.push(req);
           if (mock || !opts.fetch) {
-            logs.push(logLine('info', redact(`Async function 'fetch' was mocked with arguments: ${describeRequest(req)}`)));
+            logs.push(logLine('info', redact(`Async function 'fetch' was mocked with arguments: ${describeRequest(shown(req))}`)));
             return { status: 200, body: {} };
           }
           return opts.fetch(req);
         });
         logs.push(...run.logs);
-        if (run.error) errors.push(run.error);
+        if (run.error) errors.push(redact(run.error));
         result = run.result ?? null;
       }
       return {
         status: errors.length > 0 ? 'error' : 'success',
-        result,
+        result: redactDeep(result, secrets),
         errors,
         logs: logs.map((l) => ({ ...l, message: redact(l.message) })),
-        requests: requests.map((r) => JSON.parse(redact(JSON.stringify(r))) as unknown),
+        requests: requests.map(shown),
       };
     },
   );
+}
+
+/** A request as a test run shows it: credential headers masked by name, secrets redacted everywhere. */
+function shownRequest(request: HttpRequest, secrets: string[], secretHeaders: string[]): HttpRequest {
+  const shown: HttpRequest = {
+    url: redactSecrets(request.url, secrets),
+    method: redactSecrets(request.method, secrets),
+    headers: redactHeaders(request.headers, secrets, secretHeaders),
+  };
+  if (request.body !== undefined) shown.body = redactDeep(request.body, secrets);
+  return shown;
 }
 
 function logLine(level: InvocationLog['level'], message: string): InvocationLog {
