@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { isIP } from 'node:net';
 import swagger from '@fastify/swagger';
 import Fastify, { LogController, type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import { createKeyring, type Keyring } from '../destinations/secrets.js';
@@ -7,6 +8,7 @@ import type { HttpRequest, HttpResponse } from '../runtime/executor.js';
 import { HealthMonitor, type HealthMonitorOptions } from '../runtime/health-monitor.js';
 import type { Store } from '../store/store.js';
 import { errorHandler } from './plugins/error-handler.js';
+import { securityHeaders } from './plugins/security-headers.js';
 import { captureRoutes } from './routes/capture/index.js';
 import { destinationRoutes } from './routes/destinations/index.js';
 import { hogRoutes } from './routes/hog/index.js';
@@ -36,6 +38,43 @@ export interface ServerDeps {
   healthOptions?: Pick<HealthMonitorOptions, 'policy' | 'now'>;
   /** Replay rate and cap (tests). */
   replay?: { perSecond?: number; max?: number };
+  /** Which proxies' `X-Forwarded-For` to believe for the client address (`SLUICE_TRUST_PROXY`). Default none. */
+  trustProxy?: TrustProxy;
+}
+
+/** `true` (every proxy), or the proxies' addresses, CIDR ranges and proxy-addr names. */
+export type TrustProxy = boolean | string[];
+
+const PROXY_NAMES = new Set(['loopback', 'linklocal', 'uniquelocal']);
+
+function isProxyAddress(entry: string): boolean {
+  if (PROXY_NAMES.has(entry)) return true;
+  const [address = '', prefix, extra] = entry.split('/');
+  const family = isIP(address);
+  if (family === 0 || extra !== undefined) return false;
+  if (prefix === undefined) return true;
+  const bits = Number(prefix);
+  return /^\d+$/.test(prefix) && bits <= (family === 4 ? 32 : 128);
+}
+
+/**
+ * Reads `SLUICE_TRUST_PROXY`: unset or `false` trusts no proxy (the client address is the socket's);
+ * `true` trusts every hop; else a comma-separated list of proxy addresses, CIDR ranges, or
+ * `loopback`/`linklocal`/`uniquelocal`.
+ */
+export function parseTrustProxy(text: string | undefined): TrustProxy {
+  const value = text?.trim() ?? '';
+  if (value === '' || value === 'false') return false;
+  if (value === 'true') return true;
+  const entries = value.split(',').map((e) => e.trim()).filter((e) => e !== '');
+  const bad = entries.find((e) => !isProxyAddress(e));
+  if (bad !== undefined) {
+    throw new Error(
+      `SLUICE_TRUST_PROXY: '${bad}' is not an IP address, a CIDR range (10.0.0.0/8) or one of loopback, linklocal, uniquelocal; ` +
+        'use a comma-separated list of those, true to trust every proxy, or false',
+    );
+  }
+  return entries;
 }
 
 /** Builds the HTTP application. Never listens: the caller (CLI, tests, bench) decides where. */
@@ -45,7 +84,8 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
     // One log line per request would cost more than capturing the request; errors are still logged.
     logController: new LogController({ disableRequestLogging: true }),
     routerOptions: { ignoreTrailingSlash: true },
-    trustProxy: true,
+    // Off unless configured: trusting X-Forwarded-For from anyone lets any client choose its own `$ip`.
+    trustProxy: deps.trustProxy ?? false,
     // Capture has its own (larger) limit; this one is for the management API.
     bodyLimit: 1024 * 1024,
   }) as unknown as FastifyInstance;
@@ -58,6 +98,7 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
     },
   });
   await app.register(errorHandler);
+  await app.register(securityHeaders);
   app.get('/_health', { schema: { hide: true } }, async () => ({ status: 'ok' }));
   app.get('/api/schema/', { schema: { hide: true } }, async () => app.swagger());
   await app.register(captureRoutes, { intake: deps.intake });

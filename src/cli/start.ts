@@ -4,7 +4,7 @@ import { availableParallelism } from 'node:os';
 import type { FastifyInstance } from 'fastify';
 import { pino, type Logger } from 'pino';
 import { bootstrap, type BootstrapEnv, type BootstrapResult } from '../api/bootstrap.js';
-import { buildServer } from '../api/server.js';
+import { buildServer, parseTrustProxy } from '../api/server.js';
 import { createKeyring, loadOrCreateKeyring, type Keyring } from '../destinations/secrets.js';
 import { GroupCommitWriter } from '../ingest/group-commit.js';
 import { Intake } from '../ingest/intake.js';
@@ -13,6 +13,7 @@ import { PersonPipeline } from '../ingest/pipeline.js';
 import type { HttpRequest, HttpResponse } from '../runtime/executor.js';
 import { createFetchExecutor, parseAllowList, type FetchExecutor } from '../runtime/fetch.js';
 import { startRuntime, type Runtime, type RuntimeOptions } from '../runtime/index.js';
+import { DEFAULT_THREAD_MEMORY_MB } from '../runtime/delivery-threads.js';
 import { CAPTURE_PATHS, CAPTURE_V1_PATH } from '../api/routes/capture/index.js';
 import { isPostgresUrl, openStore } from '../store/index.js';
 import type { Store } from '../store/store.js';
@@ -48,6 +49,10 @@ export interface SluiceEnv extends BootstrapEnv {
   SLUICE_REDIS_URL?: string | undefined;
   /** Worker threads that run invocations (VM and HTTP). Default 2 on a machine with 2 or more cores, else 0. */
   SLUICE_DELIVERY_THREADS?: string | undefined;
+  /** Heap (old generation) of each delivery thread, MB. Default 512. */
+  SLUICE_DELIVERY_THREAD_MEMORY_MB?: string | undefined;
+  /** Proxies whose `X-Forwarded-For` is believed: addresses/CIDRs, comma-separated, or `true`. Default none. */
+  SLUICE_TRUST_PROXY?: string | undefined;
 }
 
 export interface SluiceOptions {
@@ -62,6 +67,8 @@ export interface SluiceOptions {
   runtime?: Partial<Pick<RuntimeOptions, 'worker' | 'matcher' | 'executorLimits' | 'retention' | 'reloadCheckMs' | 'siteUrl' | 'fetcher' | 'health'>> & {
     /** Delivery threads; overrides `SLUICE_DELIVERY_THREADS`. 0: run invocations in the main thread. */
     deliveryThreads?: number;
+    /** Each delivery thread's heap, MB; overrides `SLUICE_DELIVERY_THREAD_MEMORY_MB`. */
+    deliveryThreadMemoryMb?: number;
   };
   /** Keyring for secret inputs; default from `SLUICE_ENCRYPTION_KEYS` or the data dir's key file. */
   keyring?: Keyring;
@@ -174,7 +181,9 @@ export async function startSluice(options: SluiceOptions): Promise<RunningSluice
     throw new Error(`--role ${role} needs a shared database: set SLUICE_DATABASE_URL=postgres://… (SQLite serves one process, role all)`);
   }
   const poolSize = positiveNumber(env.SLUICE_DATABASE_POOL_SIZE, 'SLUICE_DATABASE_POOL_SIZE');
+  const trustProxy = parseTrustProxy(env.SLUICE_TRUST_PROXY);
   const threadCount = deliveryThreadCount(options, env);
+  const threadMemoryMb = options.runtime?.deliveryThreadMemoryMb ?? positiveNumber(env.SLUICE_DELIVERY_THREAD_MEMORY_MB, 'SLUICE_DELIVERY_THREAD_MEMORY_MB') ?? DEFAULT_THREAD_MEMORY_MB;
   const storeOptions = {
     dataDir: options.dataDir,
     synchronous: options.synchronous ?? 'full',
@@ -205,6 +214,7 @@ export async function startSluice(options: SluiceOptions): Promise<RunningSluice
     fetch: fetchForTestRuns(fetcher),
     ...(env.SLUICE_SITE_URL ? { siteUrl: env.SLUICE_SITE_URL } : {}),
     ...(options.runtime?.health ? { healthOptions: options.runtime.health } : {}),
+    trustProxy,
   });
   const allowed = allowedPaths(role);
   if (allowed) {
@@ -215,13 +225,23 @@ export async function startSluice(options: SluiceOptions): Promise<RunningSluice
       }
     });
   }
-  await app.listen({ port: options.port, host: options.host });
+  // A start that fails part-way (the port is taken, a delivery thread cannot start) stops what it had
+  // started, so the process ends with the error instead of running half a Sluice with no port.
+  const abandon = async (error: unknown): Promise<never> => {
+    await app.close().catch(() => {});
+    await writer.close().catch(() => {});
+    await pipeline.stop().catch(() => {});
+    await fetcher.close().catch(() => {});
+    await store.close().catch(() => {});
+    throw error;
+  };
+  await app.listen({ port: options.port, host: options.host }).catch((error: unknown) => abandon(explainListenError(error, options.port, options.host)));
   const address = app.server.address() as AddressInfo;
   const shownHost = options.host === '0.0.0.0' || options.host === '::' ? 'localhost' : options.host;
   const lockMs = positiveNumber(env.SLUICE_INVOCATION_LOCK_MS, 'SLUICE_INVOCATION_LOCK_MS');
   let leader: ProcessingLeader | null = null;
   if (processes) {
-    const { deliveryThreads: _count, ...runtimeOptions } = options.runtime ?? {};
+    const { deliveryThreads: _count, deliveryThreadMemoryMb: _memory, ...runtimeOptions } = options.runtime ?? {};
     const siteUrl = runtimeOptions.siteUrl ?? env.SLUICE_SITE_URL ?? `http://localhost:${address.port}`;
     const worker = { ...(lockMs ? { lockMs } : {}), ...runtimeOptions.worker };
     const started = await startRuntime({
@@ -240,6 +260,7 @@ export async function startSluice(options: SluiceOptions): Promise<RunningSluice
         ? {
             deliveryThreads: {
               count: threadCount,
+              resourceLimits: { maxOldGenerationSizeMb: threadMemoryMb },
               config: {
                 store: storeOptions,
                 keys: keyring.exportKeys(),
@@ -250,7 +271,7 @@ export async function startSluice(options: SluiceOptions): Promise<RunningSluice
             },
           }
         : {}),
-    });
+    }).catch(abandon);
     runtime = started;
     if (postgres) {
       leader = new ProcessingLeader(
@@ -303,6 +324,17 @@ export async function startSluice(options: SluiceOptions): Promise<RunningSluice
       return closing;
     },
   };
+}
+
+/** `listen` errors in words: which port, and what to do about it. */
+function explainListenError(error: unknown, port: number, host: string): unknown {
+  const code = (error as NodeJS.ErrnoException | null)?.code;
+  if (code === 'EADDRINUSE') {
+    return new Error(`port ${port} is already in use on ${host}: another program (or another Sluice) is listening there. Stop it, or set SLUICE_PORT to a free port.`);
+  }
+  if (code === 'EACCES') return new Error(`port ${port} on ${host} needs privileges this process does not have: set SLUICE_PORT to a port above 1023.`);
+  if (code === 'EADDRNOTAVAIL') return new Error(`cannot listen on ${host}:${port}: ${host} is not an address of this machine (SLUICE_HOST).`);
+  return error;
 }
 
 function parseArgs(args: string[]): { role: SluiceRole } {

@@ -46,6 +46,19 @@ function withGlobals(work: Work): Work {
   return work;
 }
 
+/**
+ * Tests only: an event name whose invocations make this thread run out of memory for real (its heap
+ * limit ends it, as it would a run that escaped the VM's limits), so the tests can prove that a dying
+ * thread costs only its runs an attempt and is restarted. Unset in production.
+ */
+const OOM_EVENT = process.env.SLUICE_TEST_DELIVERY_THREAD_OOM_EVENT;
+
+function exhaustHeapOn(work: Work): void {
+  if (!OOM_EVENT || (work.globals as { event?: { event?: unknown } }).event?.event !== OOM_EVENT) return;
+  const hoard: number[][] = [];
+  for (;;) hoard.push(new Array<number>(1 << 20).fill(hoard.length));
+}
+
 let store: Store | null = null;
 let fetcher: FetchExecutor | null = null;
 try {
@@ -59,12 +72,15 @@ try {
     destination: (projectId, id) => registry.get(projectId, id),
     executor: new InvocationExecutor(config.executorLimits ?? {}),
     fetcher,
+    keyring,
   });
   const running = new Set<Promise<void>>();
   const run = ({ seq, work }: RunRequest) => {
     const effects = new BufferedEffects(saveSuspension);
+    withGlobals(work);
+    exhaustHeapOn(work);
     const done = runner
-      .run(withGlobals(work), effects)
+      .run(work, effects)
       .then(
         (outcome) => post({ seq, outcome, effects: effects.calls }),
         (error: unknown) => post({ seq, error: error instanceof Error ? error.message : String(error), effects: effects.calls }),

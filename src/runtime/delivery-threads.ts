@@ -11,16 +11,23 @@
  *
  * Why this split: SQLite has one writer at a time, so threads that wrote themselves would wait on each
  * other's locks; and the CPU-heavy part of a delivery is the VM and the HTTP client, not the bookkeeping.
+ *
+ * A thread that dies — out of its heap (`resourceLimits`, so a runaway run cannot take the process with
+ * it), or any crash — costs each invocation it was running one failed attempt (`interrupted.ts`): retried
+ * by its retry policy, or `failed` when its attempts are used up, so a poison invocation cannot kill
+ * threads forever. The thread is started again, at once the first time and then after a growing pause
+ * (bounded restarts: a thread that keeps dying is restarted at most once a minute).
  */
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { Worker as NodeWorker } from 'node:worker_threads';
+import { Worker as NodeWorker, type ResourceLimits } from 'node:worker_threads';
 import type { OpenStoreOptions } from '../store/index.js';
 import type { JsonObject } from '../store/store.js';
 import { replayEffects, type EffectCall, type RunEffects } from './effects.js';
 import type { ExecutorLimits } from './executor.js';
 import type { RuntimeLogger } from './logger.js';
 import type { Execution, RunOutcome, Work } from './runner.js';
+import { recordCrashedAttempt, type RetryPolicyLookup } from './interrupted.js';
 
 /** What a delivery thread needs to open its own store (for reading destinations) and runner. */
 export interface DeliveryThreadConfig {
@@ -35,6 +42,25 @@ export interface DeliveryThreadConfig {
 export interface DeliveryThreadsSetup {
   count: number;
   config: DeliveryThreadConfig;
+  /** Each thread's V8 heap limits; default {@link DEFAULT_THREAD_RESOURCE_LIMITS}. */
+  resourceLimits?: ResourceLimits;
+}
+
+/**
+ * Old-generation heap of each delivery thread (`SLUICE_DELIVERY_THREAD_MEMORY_MB`). A thread's live data
+ * is small — one VM runs at a time (64 MiB budget), suspended runs and the HTTP pool a few MB more — so
+ * 512 MB leaves ample room, while a run that escaped the VM's limits ends its thread within seconds
+ * instead of growing the process until the machine kills it.
+ */
+export const DEFAULT_THREAD_MEMORY_MB = 512;
+export const DEFAULT_THREAD_RESOURCE_LIMITS: Readonly<ResourceLimits> = Object.freeze({ maxOldGenerationSizeMb: DEFAULT_THREAD_MEMORY_MB });
+
+/** Pause before restarting a thread that died: none the first time in 10 minutes, then 1 s doubling to 60 s. */
+const RESTART_WINDOW_MS = 10 * 60_000;
+const MAX_RESTART_DELAY_MS = 60_000;
+export function restartDelayMs(crashesInWindow: number): number {
+  if (crashesInWindow <= 1) return 0;
+  return Math.min(MAX_RESTART_DELAY_MS, 1_000 * 2 ** (crashesInWindow - 2));
 }
 
 export interface RunRequest {
@@ -73,23 +99,28 @@ function threadEntry(): URL {
 }
 
 interface Waiting {
+  work: Work;
   resolve(outcome: RunOutcome): void;
   reject(error: Error): void;
 }
 
+/** One incarnation of a thread slot: a restart is a new `Thread` in the same slot. */
 class Thread {
   readonly waiting = new Map<number, Waiting>();
-  /** Invocations run by this thread so far (tests, `/metrics`-like introspection). */
-  ran = 0;
+  /** Set when the pool stops it, so its exit is not a crash. */
   stopped = false;
+  /** Ready for runs (it said `ready` and has not exited). */
+  ready = false;
+  /** The last error the thread reported (out of memory, an uncaught exception): the crash's reason. */
+  lastError: Error | null = null;
   private outbox: RunRequest[] = [];
-  readonly exited: Promise<void>;
+  readonly exited: Promise<number>;
 
   constructor(
     readonly index: number,
     readonly worker: NodeWorker,
   ) {
-    this.exited = new Promise((resolve) => worker.once('exit', () => resolve()));
+    this.exited = new Promise((resolve) => worker.once('exit', (code: number) => resolve(code)));
   }
 
   get busy(): number {
@@ -106,13 +137,14 @@ class Thread {
   private flush(): void {
     const runs = this.outbox;
     this.outbox = [];
-    if (runs.length > 0) this.worker.postMessage({ type: 'run', runs } satisfies ToThread);
+    if (runs.length > 0 && !this.stopped) this.worker.postMessage({ type: 'run', runs } satisfies ToThread);
   }
 
-  /** The thread is gone: its runs are retried after their locks expire. */
-  failAll(error: Error): void {
-    for (const waiting of this.waiting.values()) waiting.reject(error);
+  /** The runs it had not finished (the thread is gone). */
+  takeWaiting(): Waiting[] {
+    const all = [...this.waiting.values()];
     this.waiting.clear();
+    return all;
   }
 }
 
@@ -122,61 +154,65 @@ function slim(work: Work): Work {
   return { ...work, globals: undefined as unknown as Work['globals'] };
 }
 
+function errorText(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+export interface DeliveryThreadsDeps {
+  effects: RunEffects;
+  /** Runs invocations in this thread once the pool is stopping (while threads restart, runs wait for one). */
+  fallback: Execution;
+  logger?: RuntimeLogger | undefined;
+  /** The destination's retry policy, for the attempt a crashed thread's runs used up. */
+  retryPolicy: RetryPolicyLookup;
+  now?: () => number;
+}
+
 export class DeliveryThreads implements Execution {
   private nextSeq = 1;
+  private readonly entry = threadEntry();
+  private readonly slots: (Thread | null)[];
+  /** Invocations each slot's threads have run so far (tests). */
+  private readonly ran: number[];
+  /** Crash times per slot within the restart window. */
+  private readonly crashes: number[][];
+  private readonly restartTimers = new Set<NodeJS.Timeout>();
+  /** Runs waiting for a thread while every slot is restarting. */
+  private waitingForThread: (() => void)[] = [];
+  private stopping = false;
+  /** Threads started again after a crash (tests, logs). */
+  restarts = 0;
+  private readonly now: () => number;
 
   private constructor(
-    private readonly threads: Thread[],
-    private readonly effects: RunEffects,
-    private readonly fallback: Execution,
-    private readonly logger: RuntimeLogger | undefined,
-  ) {}
+    private readonly setup: DeliveryThreadsSetup,
+    private readonly deps: DeliveryThreadsDeps,
+  ) {
+    this.slots = new Array<Thread | null>(setup.count).fill(null);
+    this.ran = new Array<number>(setup.count).fill(0);
+    this.crashes = Array.from({ length: setup.count }, () => []);
+    this.now = deps.now ?? Date.now;
+  }
 
   get size(): number {
-    return this.threads.length;
+    return this.slots.length;
   }
 
-  /** Invocations each thread has run (tests). */
+  /** Threads ready for runs now. */
+  get alive(): number {
+    return this.slots.filter((thread) => thread?.ready).length;
+  }
+
+  /** Invocations each thread slot has run (tests). */
   get ranPerThread(): number[] {
-    return this.threads.map((thread) => thread.ran);
+    return [...this.ran];
   }
 
-  /**
-   * Starts `setup.count` threads and resolves once each has its store and runner ready. `fallback` runs
-   * invocations in this thread if every delivery thread has died.
-   */
-  static async start(setup: DeliveryThreadsSetup, effects: RunEffects, fallback: Execution, logger: RuntimeLogger | undefined): Promise<DeliveryThreads> {
-    const entry = threadEntry();
-    const threads: Thread[] = [];
-    const ready: Promise<void>[] = [];
-    let pool: DeliveryThreads | null = null;
-    for (let index = 0; index < setup.count; index++) {
-      const thread = new Thread(index, new NodeWorker(entry, { workerData: { ...setup.config, index } }));
-      threads.push(thread);
-      ready.push(
-        new Promise<void>((resolve, reject) => {
-          thread.worker.on('message', (message: FromThread) => {
-            if (message.type === 'ready') resolve();
-            else if (message.type === 'failed') reject(new Error(`delivery thread ${index} failed: ${message.error}`));
-            else pool?.onMessage(thread, message);
-          });
-          thread.worker.on('error', (error) => {
-            logger?.error({ err: error, thread: index }, 'delivery thread crashed');
-            thread.failAll(error);
-            reject(error);
-          });
-          thread.worker.once('exit', (code) => {
-            if (!thread.stopped) logger?.error({ thread: index, code }, 'delivery thread exited unexpectedly');
-            thread.stopped = true;
-            thread.failAll(new Error(`delivery thread ${index} exited with code ${code}`));
-            reject(new Error(`delivery thread ${index} exited with code ${code}`));
-          });
-        }),
-      );
-    }
-    pool = new DeliveryThreads(threads, effects, fallback, logger);
+  /** Starts `setup.count` threads and resolves once each has its store and runner ready. */
+  static async start(setup: DeliveryThreadsSetup, deps: DeliveryThreadsDeps): Promise<DeliveryThreads> {
+    const pool = new DeliveryThreads(setup, deps);
     try {
-      await Promise.all(ready);
+      await Promise.all(pool.slots.map((_, index) => pool.spawn(index)));
     } catch (error) {
       await pool.terminate();
       throw error;
@@ -184,16 +220,93 @@ export class DeliveryThreads implements Execution {
     return pool;
   }
 
+  /** Starts the thread of slot `index`; resolves when it is ready, rejects if it fails before. */
+  private spawn(index: number): Promise<void> {
+    const worker = new NodeWorker(this.entry, {
+      workerData: { ...this.setup.config, index },
+      resourceLimits: this.setup.resourceLimits ?? DEFAULT_THREAD_RESOURCE_LIMITS,
+    });
+    const thread = new Thread(index, worker);
+    this.slots[index] = thread;
+    return new Promise<void>((resolve, reject) => {
+      worker.on('message', (message: FromThread) => {
+        if (message.type === 'ready') {
+          thread.ready = true;
+          resolve();
+          this.wakeWaitingRuns();
+        } else if (message.type === 'failed') reject(new Error(`delivery thread ${index} failed: ${message.error}`));
+        else this.onMessage(thread, message);
+      });
+      worker.on('error', (error) => {
+        thread.lastError = error;
+        this.deps.logger?.error({ err: error, thread: index }, 'delivery thread crashed');
+      });
+      void thread.exited.then((code) => {
+        const wasReady = thread.ready;
+        thread.ready = false;
+        if (!wasReady) reject(thread.lastError ?? new Error(`delivery thread ${index} exited with code ${code} while starting`));
+        if (!thread.stopped) this.onCrash(thread, code);
+      });
+    });
+  }
+
+  /** A thread died on its own: its runs each count a failed attempt, and the slot is started again. */
+  private onCrash(thread: Thread, code: number): void {
+    const why = thread.lastError ? errorText(thread.lastError) : `it exited with code ${code}`;
+    const runs = thread.takeWaiting();
+    this.deps.logger?.error({ thread: thread.index, code, runs: runs.length, reason: why }, 'delivery thread exited unexpectedly; its runs count as failed attempts');
+    for (const waiting of runs) void this.recordCrash(waiting, why);
+    if (this.slots[thread.index] === thread) this.slots[thread.index] = null;
+    if (!this.stopping) this.scheduleRestart(thread.index);
+  }
+
+  private async recordCrash(waiting: Waiting, why: string): Promise<void> {
+    const { work } = waiting;
+    try {
+      const policy = await this.deps.retryPolicy(work.projectId, work.destinationId);
+      waiting.resolve(recordCrashedAttempt(work, why, policy, this.deps.effects, this.now()));
+    } catch (error) {
+      waiting.reject(error instanceof Error ? error : new Error(String(error)));
+    }
+  }
+
+  private scheduleRestart(index: number): void {
+    const now = this.now();
+    const recent = this.crashes[index]!.filter((at) => at > now - RESTART_WINDOW_MS);
+    recent.push(now);
+    this.crashes[index] = recent;
+    const delay = restartDelayMs(recent.length);
+    const timer = setTimeout(() => {
+      this.restartTimers.delete(timer);
+      if (this.stopping) return;
+      this.restarts++;
+      this.spawn(index).then(
+        () => this.deps.logger?.warn?.({ thread: index, restarts: this.restarts }, 'delivery thread restarted'),
+        (error: unknown) => this.deps.logger?.error({ err: error, thread: index }, 'restarting a delivery thread failed; trying again'),
+      );
+    }, delay);
+    this.restartTimers.add(timer);
+  }
+
   run(work: Work): Promise<RunOutcome> {
     const thread = this.leastBusy();
-    if (!thread) return this.fallback.run(work);
-    return new Promise((resolve, reject) => thread.send({ seq: this.nextSeq++, work: slim(work) }, { resolve, reject }));
+    if (thread) return new Promise((resolve, reject) => thread.send({ seq: this.nextSeq++, work: slim(work) }, { work, resolve, reject }));
+    // Every thread is restarting: wait for one rather than run here, where a run that kills its thread
+    // would kill the process. Only a stopped pool runs in this thread.
+    if (this.stopping) return this.deps.fallback.run(work);
+    return new Promise<void>((resolve) => this.waitingForThread.push(resolve)).then(() => this.run(work));
+  }
+
+  private wakeWaitingRuns(): void {
+    const waiting = this.waitingForThread;
+    this.waitingForThread = [];
+    for (const wake of waiting) wake();
   }
 
   private leastBusy(): Thread | null {
     let best: Thread | null = null;
-    for (const thread of this.threads) {
-      if (thread.stopped) continue;
+    for (const thread of this.slots) {
+      if (!thread || !thread.ready || thread.stopped) continue;
       if (!best || thread.busy < best.busy) best = thread;
     }
     return best;
@@ -203,7 +316,7 @@ export class DeliveryThreads implements Execution {
     if (message.type === 'results') {
       for (const result of message.results) this.settle(thread, result);
     } else if (message.type === 'save') {
-      this.effects.saveSuspension(message.invocationId, message.suspension).then(
+      this.deps.effects.saveSuspension(message.invocationId, message.suspension).then(
         () => thread.worker.postMessage({ type: 'saved', request: message.request } satisfies ToThread),
         (error: unknown) => thread.worker.postMessage({ type: 'saved', request: message.request, error: String(error) } satisfies ToThread),
       );
@@ -213,8 +326,8 @@ export class DeliveryThreads implements Execution {
   private settle(thread: Thread, result: RunResult): void {
     const waiting = thread.waiting.get(result.seq);
     thread.waiting.delete(result.seq);
-    thread.ran++;
-    replayEffects(result.effects, this.effects);
+    this.ran[thread.index] = (this.ran[thread.index] ?? 0) + 1;
+    replayEffects(result.effects, this.deps.effects);
     if (!waiting) return;
     if (result.outcome) waiting.resolve(result.outcome);
     else waiting.reject(new Error(result.error ?? 'the delivery thread gave no outcome'));
@@ -222,19 +335,27 @@ export class DeliveryThreads implements Execution {
 
   /** Destinations changed: reload now rather than at the threads' next version check. */
   reload(): void {
-    for (const thread of this.threads) if (!thread.stopped) thread.worker.postMessage({ type: 'reload' } satisfies ToThread);
+    for (const thread of this.slots) if (thread?.ready && !thread.stopped) thread.worker.postMessage({ type: 'reload' } satisfies ToThread);
   }
 
   /** Each thread closes its store and HTTP pools and exits (the worker has finished its runs first). */
   async stop(): Promise<void> {
+    this.stopping = true;
+    for (const timer of this.restartTimers) clearTimeout(timer);
+    this.restartTimers.clear();
+    this.wakeWaitingRuns();
     await Promise.all(
-      this.threads.map(async (thread) => {
-        if (thread.stopped) return thread.exited;
+      this.slots.map(async (thread) => {
+        if (!thread || thread.stopped) return thread?.exited;
+        thread.stopped = true;
+        if (!thread.ready) {
+          await thread.worker.terminate().catch(() => 0);
+          return;
+        }
         const stopped = new Promise<void>((resolve) => {
           thread.worker.on('message', (message: FromThread) => message.type === 'stopped' && resolve());
-          void thread.exited.then(resolve);
+          void thread.exited.then(() => resolve());
         });
-        thread.stopped = true;
         thread.worker.postMessage({ type: 'stop' } satisfies ToThread);
         await stopped;
         await thread.exited;
@@ -243,8 +364,10 @@ export class DeliveryThreads implements Execution {
   }
 
   private async terminate(): Promise<void> {
-    for (const thread of this.threads) thread.stopped = true;
-    await Promise.all(this.threads.map((thread) => thread.worker.terminate().catch(() => 0)));
-    this.logger?.warn?.({ threads: this.threads.length }, 'delivery threads terminated');
+    this.stopping = true;
+    const threads = this.slots.filter((thread): thread is Thread => thread !== null);
+    for (const thread of threads) thread.stopped = true;
+    await Promise.all(threads.map((thread) => thread.worker.terminate().catch(() => 0)));
+    this.deps.logger?.warn?.({ threads: threads.length }, 'delivery threads terminated');
   }
 }

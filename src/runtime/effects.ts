@@ -24,7 +24,7 @@ export interface RecordedEffects {
 }
 
 export interface RunEffects extends RecordedEffects {
-  /** Stores the suspension before the request is made; resolves once it is committed. */
+  /** Stores the (sealed: `suspension-seal.ts`) suspension before the request is made; resolves once it is committed. */
   saveSuspension(invocationId: string, suspension: JsonObject): Promise<void>;
 }
 

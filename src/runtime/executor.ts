@@ -6,8 +6,9 @@
  * possibly in another process — with the response. Nothing here does I/O; `runToEnd` is the small
  * in-process driver used by test runs and the template fixture runner.
  *
- * Inputs are evaluated again at every step rather than stored with the suspension, so decrypted
- * secrets never leave this module (product.md §9).
+ * Inputs are evaluated again at every step rather than stored with the suspension. The suspension's
+ * request is made from decrypted secrets, so the runner seals it before it is stored
+ * (`suspension-seal.ts`).
  */
 import {
   exec,
@@ -42,6 +43,8 @@ export interface ExecutorLimits {
   maxLogLines: number;
   /** An event emitted by `postHogCapture` from an event that was itself emitted this many hops deep is refused. */
   maxCaptureDepth: number;
+  /** `postHogCapture` calls allowed per invocation (over all its steps); the next one fails the invocation. */
+  maxCaptures: number;
 }
 
 export const DEFAULT_EXECUTOR_LIMITS: ExecutorLimits = {
@@ -50,10 +53,17 @@ export const DEFAULT_EXECUTOR_LIMITS: ExecutorLimits = {
   maxFetches: 2,
   maxLogLines: 25,
   maxCaptureDepth: 3,
+  maxCaptures: 10,
 };
 
 /** The event property that counts how many destination hops produced an event (loop protection). */
 export const CAPTURE_DEPTH_PROPERTY = '$hog_function_execution_count';
+
+/**
+ * The event property naming the original event (its uuid) that a captured event descends from, so the
+ * runtime can bound all the descendants of one event together (`capture-budget.ts`).
+ */
+export const CAPTURE_ROOT_PROPERTY = '$hog_function_root_event_uuid';
 
 /** What the executor needs of a destination (or of one of its mappings): code and decrypted inputs. */
 export interface InvocationJob {
@@ -95,6 +105,8 @@ export interface Suspension {
   fetchCount: number;
   /** `print` lines logged so far. */
   logCount: number;
+  /** `postHogCapture` calls made so far (absent in suspensions stored before this was counted). */
+  captureCount?: number;
 }
 
 export type FailureKind = 'inputs' | 'code' | 'limit' | 'fetch';
@@ -115,6 +127,8 @@ export type Step =
 class StepContext {
   readonly logs: InvocationLog[] = [];
   readonly captured: CapturedEvent[] = [];
+  /** `postHogCapture` calls of the invocation so far, earlier steps included. */
+  captureCount = 0;
   constructor(
     readonly secrets: string[],
     public logCount: number,
@@ -211,6 +225,7 @@ export class InvocationExecutor {
 
   private step(job: InvocationJob, suspension: Suspension | null, response: HttpResponse | null): Step {
     const ctx = new StepContext(secretValuesOf(job), suspension?.logCount ?? 0, this.limits, this.now);
+    ctx.captureCount = suspension?.captureCount ?? 0;
     const cached = suspension ? this.evaluatedInputs.get(suspension) : undefined;
     const evaluated = cached
       ? { ok: true as const, inputs: cached }
@@ -243,7 +258,7 @@ export class InvocationExecutor {
     }
     const request = requestFromFetchArgs(result.asyncFunctionArgs);
     if (typeof request === 'string') return this.done(ctx, 'failed', request, 'code', vmMs);
-    const suspension: Suspension = { vmState: result.state, request, fetchCount: fetchCount + 1, logCount: ctx.logCount };
+    const suspension: Suspension = { vmState: result.state, request, fetchCount: fetchCount + 1, logCount: ctx.logCount, captureCount: ctx.captureCount };
     this.evaluatedInputs.set(suspension, inputs);
     return { kind: 'fetch', suspension, logs: ctx.logs, captured: ctx.captured };
   }
@@ -280,17 +295,32 @@ export class InvocationExecutor {
     if (typeof value !== 'object' || value === null) throw new Error('postHogCapture expects a dictionary {event, distinct_id, properties}');
     const input = value as Record<string, unknown>;
     if (typeof input.event !== 'string' || input.event === '') throw new Error('postHogCapture: event must be a non-empty string');
-    const depth = Number(job.globals.event.properties[CAPTURE_DEPTH_PROPERTY] ?? 0) || 0;
+    // Amplification guard: a failure (it costs the destination's health), not a silent drop.
+    ctx.captureCount++;
+    if (ctx.captureCount > this.limits.maxCaptures) {
+      throw new Error(`postHogCapture was called ${ctx.captureCount} times; a destination may capture at most ${this.limits.maxCaptures} events per invocation`);
+    }
+    const eventProperties = job.globals.event.properties;
+    const depth = captureDepthOf(eventProperties[CAPTURE_DEPTH_PROPERTY]);
     if (depth >= this.limits.maxCaptureDepth) {
       ctx.log('warn', `postHogCapture was refused: the event was already produced by ${depth} destination hops (loop protection)`);
       return null;
     }
     const properties = typeof input.properties === 'object' && input.properties !== null ? { ...(input.properties as Record<string, unknown>) } : {};
     properties[CAPTURE_DEPTH_PROPERTY] = depth + 1;
+    // An original event (depth 0) is its own root, whatever its sender wrote in the property.
+    const root = eventProperties[CAPTURE_ROOT_PROPERTY];
+    properties[CAPTURE_ROOT_PROPERTY] = depth > 0 && typeof root === 'string' && root !== '' ? root : job.globals.event.uuid;
     const distinctId = input.distinct_id ?? job.globals.event.distinct_id;
     ctx.captured.push({ event: input.event, distinct_id: String(distinctId), properties });
     return null;
   }
+}
+
+/** The hop count an event carries; anything but a positive number (a sender's `-100`, text) counts as 0. */
+function captureDepthOf(value: unknown): number {
+  const depth = Number(value ?? 0);
+  return Number.isFinite(depth) && depth > 0 ? Math.floor(depth) : 0;
 }
 
 function isLimitError(error: Error): boolean {

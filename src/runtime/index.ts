@@ -3,7 +3,8 @@
  * → queue (the store) → worker (executor + fetch) → recorder (outcomes, logs, metrics), plus retention.
  * `startRuntime` is what `sluice start` runs; tests and the benchmark use it too.
  */
-import type { Keyring } from '../destinations/secrets.js';
+import { randomBytes } from 'node:crypto';
+import { createKeyring, type Keyring } from '../destinations/secrets.js';
 import type { EnrichedListener } from '../ingest/pipeline.js';
 import type { Store } from '../store/store.js';
 import { DestinationRegistry } from './destination-registry.js';
@@ -19,6 +20,7 @@ import { DeliveryThreads, type DeliveryThreadsSetup } from './delivery-threads.j
 import { directEffects } from './effects.js';
 import { InvocationRunner, type Execution } from './runner.js';
 import { SharedMaskingGate } from '../destinations/masking.js';
+import { CaptureBudget } from './capture-budget.js';
 
 export type { RuntimeLogger } from './logger.js';
 
@@ -47,6 +49,8 @@ export interface RuntimeOptions {
   startMatcher?: boolean;
   /** The health watcher's policy and clock (tests); see `health.ts` for the defaults. */
   health?: Pick<HealthMonitorOptions, 'policy' | 'now' | 'tickMs' | 'persistMs'>;
+  /** Captured events allowed per original event, over all hops (`capture-budget.ts`). Default 100. */
+  maxCaptureDescendants?: number;
   /** Start the retention job (default). */
   startRetention?: boolean;
   /**
@@ -79,6 +83,17 @@ function childOf(logger: RuntimeLogger | undefined, component: string): RuntimeL
 
 /** The worker's `concurrency` default with delivery threads (200 without). */
 export const THREADED_CONCURRENCY = 800;
+
+/**
+ * The keyring suspensions are sealed with: the configured one; without one (tests), the delivery threads'
+ * keys, else a key of this process only — a suspension it sealed cannot be opened after a restart, and
+ * its invocation then starts again from its event. Never none: suspensions are not stored in plaintext.
+ */
+function suspensionKeyring(options: RuntimeOptions): Keyring {
+  if (options.keyring) return options.keyring;
+  const threadKeys = options.deliveryThreads?.config.keys ?? [];
+  return createKeyring(threadKeys.length > 0 ? threadKeys : [randomBytes(32)]);
+}
 
 export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
   const { store, logger } = options;
@@ -116,15 +131,24 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     (invocationId, suspension) => store.updateInvocation(invocationId, { state: 'running', suspension }),
     intake ? async (projectId: number, events: CapturedEvent[]) => void (await intake.captureInternal(projectId, events)) : undefined,
   );
+  // postHogCapture amplification: at most `maxCaptureDescendants` events descend from one original event.
+  const captureBudget = new CaptureBudget({ counters: store.counters, ...(options.maxCaptureDescendants !== undefined ? { maxDescendants: options.maxCaptureDescendants } : {}) });
+  effects.capture = captureBudget.wrap(effects.capture, recorder);
   const runner = new InvocationRunner({
     destination: (projectId, id) => registry.get(projectId, id),
     executor: new InvocationExecutor(options.executorLimits ?? {}),
     fetcher,
+    keyring: suspensionKeyring(options),
   });
   const inThisThread: Execution = { run: (work) => runner.run(work, effects) };
   const threads =
     options.deliveryThreads && options.deliveryThreads.count > 0
-      ? await DeliveryThreads.start(options.deliveryThreads, effects, inThisThread, childOf(logger, 'delivery-threads'))
+      ? await DeliveryThreads.start(options.deliveryThreads, {
+          effects,
+          fallback: inThisThread,
+          logger: childOf(logger, 'delivery-threads'),
+          retryPolicy: async (projectId, id) => (await registry.get(projectId, id))?.retryPolicy ?? null,
+        })
       : null;
   const execution: Execution = threads ?? inThisThread;
   const worker = new Worker({

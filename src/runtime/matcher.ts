@@ -9,8 +9,9 @@
  *
  * For each event and destination: globals (product.md §3) → filters (exactly `true` matches) → masking →
  * mappings (each enabled, matching mapping is its own invocation). Metrics: `triggered` per invocation,
- * `filtered` when nothing matched, `filtering_failed` (with an error log line) when a filter threw,
- * `masked`.
+ * `filtered` when nothing matched, `filtering_failed` (with an error log line and a health observation
+ * that costs like a failed invocation) when a filter, the masking hash, a mapping's filter or the
+ * globals threw or hit a limit — that event is skipped for that destination only — and `masked`.
  */
 import { buildGlobals, type Globals } from '../destinations/globals.js';
 import { matchesFilters } from '../destinations/filters.js';
@@ -56,6 +57,10 @@ export interface MatcherOptions {
 }
 
 const silent: WarnErrorLogger = { warn() {}, error() {} };
+
+function errorText(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
 
 interface ProjectInfo {
   id: number;
@@ -303,16 +308,17 @@ export class Matcher {
       if (event.seq <= this.offset) continue;
       const destinations = this.registry.forProject(event.projectId);
       if (destinations.length === 0) continue;
-      const base = buildGlobals({
-        event: event.event,
-        person: event.person,
-        groups: event.groups,
-        project: await this.project(event.projectId),
-        source: { name: '', id: null },
-        siteUrl: this.siteUrl,
-      });
+      const base = this.eventGlobals(event, await this.project(event.projectId), destinations);
+      if (!base) continue;
       const shared: SharedGlobals = { base };
-      for (const destination of destinations) this.filterOne(destination, event, shared, candidates, checks);
+      for (const destination of destinations) {
+        // One destination's broken or hostile filter fails that event for that destination alone.
+        try {
+          this.filterOne(destination, event, shared, candidates, checks);
+        } catch (error) {
+          this.failFiltering(destination, event.event.uuid, 'filters', errorText(error));
+        }
+      }
     }
     const runs = checks.length > 0 ? await this.masking.decide(checks, nowMs) : [];
     for (const candidate of candidates) {
@@ -320,7 +326,14 @@ export class Matcher {
         this.recorder.metric(candidate.destination.projectId, candidate.destination.id, 'masked');
         continue;
       }
-      this.createInvocations(candidate, nowMs, invocations);
+      const before = invocations.length;
+      try {
+        this.createInvocations(candidate, nowMs, invocations);
+      } catch (error) {
+        // A mapping filter (or the globals' JSON) that throws: none of this candidate's invocations.
+        invocations.length = before;
+        this.failFiltering(candidate.destination, candidate.event.event.uuid, 'mappings', errorText(error));
+      }
     }
     const last = batch[batch.length - 1]!.seq;
     const offset = { consumer: MATCHER_CONSUMER, seq: Math.max(last, this.offset) };
@@ -345,13 +358,37 @@ export class Matcher {
     if (config.masking) {
       const key = computeMaskingKey(config.masking, globals as unknown as Record<string, unknown>);
       if (!key.ok) {
-        this.recorder.log(projectId, id, null, 'warn', `${key.error}; the event is not masked`);
-      } else {
-        check = checks.length;
-        checks.push({ destinationId: id, version: destination.version, key: key.key, masking: config.masking });
+        // Like a failing filter: the event is not delivered to this destination (an error, or a hash
+        // that hit a limit, must not let it through unmasked, nor cost the other destinations).
+        this.failFiltering(destination, event.event.uuid, 'masking', key.error);
+        return;
       }
+      check = checks.length;
+      checks.push({ destinationId: id, version: destination.version, key: key.key, masking: config.masking });
     }
     out.push({ destination, event, globals, shared, check });
+  }
+
+  /**
+   * The event's globals, shared by its destinations; null when they cannot be built (then every
+   * destination of the project counts the event as failed, and matching goes on with the next event).
+   */
+  private eventGlobals(event: EnrichedEvent, project: ProjectInfo, destinations: readonly CompiledDestination[]): Globals | null {
+    try {
+      return buildGlobals({ event: event.event, person: event.person, groups: event.groups, project, source: { name: '', id: null }, siteUrl: this.siteUrl });
+    } catch (error) {
+      for (const destination of destinations) this.failFiltering(destination, event.event.uuid, 'globals', errorText(error));
+      return null;
+    }
+  }
+
+  /** An event this destination could not be matched against: counted, logged, and it costs health. */
+  private failFiltering(destination: CompiledDestination, eventUuid: string, what: string, error: string): void {
+    const { projectId, id } = destination;
+    const message = `Error filtering event ${eventUuid} (${what}): ${error}`;
+    this.recorder.metric(projectId, id, 'filtering_failed');
+    this.recorder.log(projectId, id, null, 'error', message);
+    this.recorder.observe(projectId, id, { kind: 'failed', error: message });
   }
 
   /** The invocations of a candidate that was not masked: one, or one per enabled matching mapping. */
@@ -381,8 +418,7 @@ export class Matcher {
     if (!Array.isArray(bytecode) || bytecode.length === 0) return true;
     const result = matchesFilters(bytecode, globals);
     if (result.error !== undefined) {
-      this.recorder.metric(destination.projectId, destination.id, 'filtering_failed');
-      this.recorder.log(destination.projectId, destination.id, null, 'error', `Error filtering event ${globals.event.uuid} (${what}): ${result.error}`);
+      this.failFiltering(destination, globals.event.uuid, what, result.error);
       return false;
     }
     if (!result.matched && countFiltered) this.recorder.metric(destination.projectId, destination.id, 'filtered');

@@ -7,13 +7,17 @@
  * - At a `fetch` step the suspension (VM state + request) is stored **before** the request when it is the
  *   invocation's second or later fetch, so a crash or a retry never repeats a fetch that succeeded. The
  *   first fetch needs no save: starting again from scratch is the same thing.
+ * - A suspension is stored only sealed (encrypted, with the destination's version: `suspension-seal.ts`):
+ *   it holds the request made from decrypted secrets. On resume, a suspension made with an older version
+ *   of the destination is dropped and the invocation starts again from its event, so it runs with the
+ *   current code, inputs and secrets (a line in the invocation's log says so).
  * - A retryable outcome (network error, timeout, 408, 429, 5xx) reschedules the invocation with its
  *   suspension (`queued`, `scheduledAt = now + nextRetryDelay(...)`, honouring `Retry-After`). When the
  *   destination's retry policy is used up, a response is handed to the Hog code (it decides; templates
  *   throw on >= 400) and a network error fails the invocation.
  */
 import type { Globals } from '../destinations/globals.js';
-import { redactSecrets } from '../destinations/secrets.js';
+import { redactSecrets, type Keyring } from '../destinations/secrets.js';
 import type { Invocation, JsonObject, NewInvocation } from '../store/store.js';
 import { nextRetryDelay } from './backoff.js';
 import type { CompiledDestination, PreparedJob } from './destination-registry.js';
@@ -21,6 +25,7 @@ import type { RunEffects } from './effects.js';
 import type { HttpResponse, InvocationExecutor, InvocationJob, Step, Suspension } from './executor.js';
 import { retryAfterMsOf, shouldRetry, type FetchExecutor, type FetchResponse } from './fetch.js';
 import { fetchObservation } from './health.js';
+import { openSuspension, sealSuspension } from './suspension-seal.js';
 
 /** An invocation as it is run: claimed from the store, or handed over by the matcher. */
 export type Work = Pick<Invocation, 'id' | 'projectId' | 'destinationId' | 'mappingIndex' | 'globals' | 'priority'> & {
@@ -52,6 +57,8 @@ export interface RunnerDeps {
   destination(projectId: number, id: string): Promise<CompiledDestination | null>;
   executor: InvocationExecutor;
   fetcher: FetchExecutor;
+  /** Seals suspensions before they leave the runner, and opens them on resume. */
+  keyring: Keyring;
   now?: () => number;
 }
 
@@ -107,8 +114,9 @@ export class InvocationRunner {
       globals: work.globals as unknown as Globals,
     };
     let step: Step;
-    if (work.suspension) {
-      const resumed = await this.performAndContinue(run, job, prepared, work.suspension as unknown as Suspension);
+    const suspension = work.suspension ? this.resumable(run, work.suspension, prepared.secretValues) : null;
+    if (suspension) {
+      const resumed = await this.performAndContinue(run, job, prepared, suspension);
       if (isOutcome(resumed)) return resumed;
       step = resumed;
     } else {
@@ -122,12 +130,38 @@ export class InvocationRunner {
       }
       if (step.suspension.fetchCount >= 2) {
         // Save before the request: a retry or a crash resumes here, never before the fetch that succeeded.
-        await effects.saveSuspension(work.id, step.suspension as unknown as JsonObject);
+        await effects.saveSuspension(work.id, this.seal(run, step.suspension));
       }
       const next = await this.performAndContinue(run, job, prepared, step.suspension);
       if (isOutcome(next)) return next;
       step = next;
     }
+  }
+
+  private seal(run: RunContext, suspension: Suspension): JsonObject {
+    return sealSuspension(this.deps.keyring, suspension, run.destination.version);
+  }
+
+  /**
+   * The stored suspension, when it can be resumed as it is: sealed by this keyring, for the destination's
+   * current version. Otherwise null — the invocation starts again from its event — with a log line why.
+   */
+  private resumable(run: RunContext, stored: JsonObject, secrets: string[]): Suspension | null {
+    const { work, destination, effects } = run;
+    const opened = openSuspension(this.deps.keyring, stored);
+    if (!opened.ok) {
+      const message = `The stored suspension cannot be resumed: ${opened.why}. Starting again from the event.`;
+      effects.log(work.projectId, work.destinationId, work.id, 'warn', redact(message, secrets));
+      return null;
+    }
+    if (opened.destinationVersion !== destination.version) {
+      const message =
+        `The destination changed since this invocation was suspended (version ${opened.destinationVersion}, now ${destination.version}): ` +
+        'starting again from the event with its current code, inputs and secrets.';
+      effects.log(work.projectId, work.destinationId, work.id, 'info', message);
+      return null;
+    }
+    return opened.suspension;
   }
 
   /** Logs and captured events: what every step leaves behind. */
@@ -141,11 +175,13 @@ export class InvocationRunner {
   /** Performs the suspended fetch. Returns the next step, or the outcome when it was rescheduled or failed. */
   private async performAndContinue(run: RunContext, job: InvocationJob, prepared: PreparedJob, suspension: Suspension): Promise<Step | RunOutcome> {
     const { work, destination, effects } = run;
+    // Messages name this request: the one performed now, from the current suspension.
+    const request = suspension.request;
     let outcome: FetchResponse | unknown;
     let response: FetchResponse | null = null;
     const fetchStarted = performance.now();
     try {
-      response = await this.deps.fetcher.fetch(suspension.request);
+      response = await this.deps.fetcher.fetch(request);
       outcome = response;
     } catch (error) {
       outcome = error;
@@ -163,7 +199,7 @@ export class InvocationRunner {
       if (delay !== null) return this.reschedule(run, suspension, delay, describeOutcome(outcome), prepared.secretValues);
     }
     if (response === null) {
-      const message = `fetch to ${suspension.request.url} failed: ${errorText(outcome)}`;
+      const message = `fetch to ${request.url} failed: ${errorText(outcome)}`;
       return this.finishFailed(run, message, 'fetch', prepared.secretValues, false);
     }
     const forVm: HttpResponse = { status: response.status, body: response.body, headers: response.headers };
@@ -174,7 +210,7 @@ export class InvocationRunner {
     const { work, destination, effects } = run;
     effects.update(work.id, {
       state: 'queued',
-      suspension: suspension as unknown as JsonObject,
+      suspension: this.seal(run, suspension),
       attempts: run.attempts,
       firstAttemptAt: run.firstAttemptAt,
       scheduledAt: this.now() + delayMs,

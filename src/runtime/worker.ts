@@ -17,6 +17,7 @@ import type { RuntimeRecorder } from './recorder.js';
 import type { WarnErrorLogger } from './logger.js';
 import type { InvocationSink } from './matcher.js';
 import { workFromNew, type Execution, type Work } from './runner.js';
+import { usedUpByCrashes } from './interrupted.js';
 
 export interface WorkerOptions {
   store: Store;
@@ -332,6 +333,7 @@ export class Worker implements InvocationSink {
       this.recorder.metric(work.projectId, work.destinationId, 'parked');
       return;
     }
+    if (work.attempts > 0 && (await this.failIfUsedUpByCrashes(work))) return;
     const outcome = await this.execution.run(work);
     this.stats.fetches += outcome.fetches;
     if (outcome.kind === 'succeeded') this.stats.succeeded++;
@@ -340,6 +342,19 @@ export class Worker implements InvocationSink {
       this.stats.retried++;
       this.wakeWhenDue(outcome.retryInMs ?? 0);
     }
+  }
+
+  /**
+   * A reclaimed invocation whose last attempts crashed the process running it (each reclaim of a stalled
+   * invocation counts one, `claimInvocations`) fails here rather than crash the process again.
+   */
+  private async failIfUsedUpByCrashes(work: Work): Promise<boolean> {
+    const destination = await this.registry.get(work.projectId, work.destinationId);
+    if (!destination) return false;
+    const outcome = usedUpByCrashes(work, destination.retryPolicy, this.recorder, this.now());
+    if (!outcome) return false;
+    this.stats.failed++;
+    return true;
   }
 
   /** Claims a rescheduled invocation again when it is due, without waiting for the next poll. */
