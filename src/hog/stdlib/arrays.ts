@@ -3,6 +3,8 @@
  * A non-array input gives the neutral result (`[]`, `0`, `false`, `''`).
  */
 import { type HogValue, isHogDate, isHogDateTime } from '../values.js';
+import { jsNumber } from '../convert.js';
+import { beginWalk, endWalk, spend } from '../vm/meter.js';
 import { type StlTable, define, isNullish } from './define.js';
 import { toHogString } from './print.js';
 import { dateLikeToSeconds } from './dates.js';
@@ -40,18 +42,39 @@ function compareNumbers(a: number, b: number): number {
   return a - b;
 }
 
+/** One `arrayStringConcat` item, charged to the meter: shared nested arrays are joined in full. */
 function joinItem(value: HogValue | undefined): string {
   if (isNullish(value)) return '';
-  if (Array.isArray(value)) return value.map(joinItem).join(',');
-  return toHogString(value);
+  if (typeof value === 'string') {
+    spend(value.length);
+    return value;
+  }
+  if (Array.isArray(value)) {
+    spend(8 * (value.length + 1));
+    return value.map(joinItem).join(',');
+  }
+  const text = toHogString(value);
+  spend(text.length);
+  return text;
+}
+
+function arrayStringConcat(items: HogValue[], sep: HogValue | undefined): string {
+  const separator = isNullish(sep) ? '' : toHogString(sep);
+  // The separator is repeated once per item: charge that before building anything.
+  spend((8 + separator.length) * items.length);
+  beginWalk(items, true);
+  const text = items.map(joinItem).join(separator);
+  endWalk();
+  return text;
 }
 
 /** `range(n)` / `range(a, b)`: integers from a (default 0) up to, not including, b. */
 export function hogRange(args: HogValue[]): HogValue[] {
-  const [start, end] = args.length >= 2 && args[1] !== undefined ? [Number(args[0]), Number(args[1])] : [0, Number(args[0])];
+  const [start, end] = args.length >= 2 && args[1] !== undefined ? [jsNumber(args[0]), jsNumber(args[1])] : [0, jsNumber(args[0])];
   const length = Math.floor(end - start);
   if (!(length > 0)) return [];
   if (length > MAX_RANGE) throw new Error(`range() would create ${length} elements; the limit is ${MAX_RANGE}`);
+  spend(8 * (length + 1));
   return Array.from({ length }, (_, i) => start + i);
 }
 
@@ -68,8 +91,7 @@ export const ARRAY_FUNCTIONS: StlTable = {
   arrayReverse: define(1, 1, ([arr]) => [...(asArray(arr) ?? [])].reverse()),
   arrayStringConcat: define(1, 2, ([arr, sep]) => {
     const items = asArray(arr);
-    if (!items) return '';
-    return items.map(joinItem).join(isNullish(sep) ? '' : toHogString(sep));
+    return items ? arrayStringConcat(items, sep) : '';
   }),
   range: define(1, 2, (args) => hogRange(args)),
 };

@@ -3,6 +3,8 @@
  * booleans hash as their text. A null input hashes to null.
  */
 import { createHash, createHmac, type BinaryToTextEncoding } from 'node:crypto';
+import { jsString } from '../convert.js';
+import { preview } from '../vm/meter.js';
 import type { HogValue } from '../values.js';
 import { type StlTable, define, isNullish } from './define.js';
 import { hogTypeOf } from './core.js';
@@ -17,7 +19,7 @@ const ENCODINGS: Record<string, BinaryToTextEncoding | 'binary'> = {
 function encodingOf(name: string, value: HogValue | undefined): BinaryToTextEncoding {
   if (isNullish(value)) return 'hex';
   const encoding = typeof value === 'string' ? ENCODINGS[value] : undefined;
-  if (!encoding) throw new Error(`Function ${name}: unsupported encoding ${String(value)} (use hex, base64, base64url or binary)`);
+  if (!encoding) throw new Error(`Function ${name}: unsupported encoding ${preview(value, jsString)} (use hex, base64, base64url or binary)`);
   return encoding as BinaryToTextEncoding;
 }
 

@@ -5,6 +5,8 @@
  */
 import { DateTime } from 'luxon';
 import { type HogDate, type HogDateTime, type HogInterval, type HogValue, isHogDate, isHogDateTime } from '../values.js';
+import { jsNumber, jsString } from '../convert.js';
+import { preview } from '../vm/meter.js';
 import { type StlTable, define, isNullish } from './define.js';
 import type { StlContext } from './types.js';
 
@@ -122,6 +124,11 @@ function toLuxon(value: HogValue | undefined, fn: string): DateTime {
   throw new Error(`Function ${fn} expects a Date, DateTime or date string, got ${describe(value)}`);
 }
 
+/** A value in an error message: short, whatever its size. */
+function previewText(value: HogValue | undefined): string {
+  return preview(value, jsString);
+}
+
 function describe(value: HogValue | undefined): string {
   return typeof value === 'string' ? `'${value}'` : isNullish(value) ? 'null' : typeof value;
 }
@@ -207,7 +214,7 @@ const UNIT_ALIASES: Record<string, Unit> = {
 function unitOf(fn: string, value: HogValue | undefined): Unit {
   const key = typeof value === 'string' ? value.toLowerCase().replace(/s$/, '') : '';
   const unit = UNIT_ALIASES[key];
-  if (!unit) throw new Error(`Function ${fn}: unsupported unit ${String(value)}`);
+  if (!unit) throw new Error(`Function ${fn}: unsupported unit ${previewText(value)}`);
   return unit;
 }
 
@@ -246,7 +253,7 @@ function startOf(value: HogValue | undefined, unit: Unit, fn: string, zone?: Hog
 }
 
 function interval(unit: string) {
-  return define(1, 1, ([value]): HogInterval => ({ __hogInterval__: true, value: Number(value), unit }));
+  return define(1, 1, ([value]): HogInterval => ({ __hogInterval__: true, value: jsNumber(value), unit }));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -290,7 +297,7 @@ function component(part: HogValue | undefined, value: HogValue | undefined): Hog
     case 'hour': return dt.hour;
     case 'minute': return dt.minute;
     case 'second': return dt.second;
-    default: throw new Error(`Unknown extract part: ${String(part)}`);
+    default: throw new Error(`Unknown extract part: ${previewText(part)}`);
   }
 }
 
@@ -303,8 +310,8 @@ export const DATE_FUNCTIONS: StlTable = {
   today: define(0, 0, (_, ctx) => toHogDate(luxonAt(ctx.now() / 1000, 'UTC'))),
   toDate: define(1, 1, ([x]) => toDateValue(x)),
   toDateTime: define(1, 2, ([x, zone]) => toDateTimeValue(x, zone)),
-  fromUnixTimestamp: define(1, 1, ([s]) => ({ __hogDateTime__: true, dt: Number(s), zone: 'UTC' })),
-  fromUnixTimestampMilli: define(1, 1, ([ms]) => ({ __hogDateTime__: true, dt: Number(ms) / 1000, zone: 'UTC' })),
+  fromUnixTimestamp: define(1, 1, ([s]) => ({ __hogDateTime__: true, dt: jsNumber(s), zone: 'UTC' })),
+  fromUnixTimestampMilli: define(1, 1, ([ms]) => ({ __hogDateTime__: true, dt: jsNumber(ms) / 1000, zone: 'UTC' })),
   toUnixTimestamp: define(1, 2, ([x, zone]) => toUnixSeconds(x, zone)),
   toUnixTimestampMilli: define(1, 2, ([x, zone]) => {
     const seconds = toUnixSeconds(x, zone);
@@ -334,9 +341,9 @@ export const DATE_FUNCTIONS: StlTable = {
     if (!isHogDateTime(dt)) throw new Error('Expected a DateTime for dateTrunc');
     return startOf(dt, unitOf('dateTrunc', unit), 'dateTrunc', zone);
   }),
-  dateAdd: define(3, 3, ([unit, n, x]) => addInterval(x ?? null, unitOf('dateAdd', unit), Number(n))),
+  dateAdd: define(3, 3, ([unit, n, x]) => addInterval(x ?? null, unitOf('dateAdd', unit), jsNumber(n))),
   dateDiff: define(3, 3, ([unit, a, b]) => dateDiff(unitOf('dateDiff', unit), toLuxon(a, 'dateDiff'), toLuxon(b, 'dateDiff'))),
-  addDays: define(2, 2, ([x, n]) => addInterval(x ?? null, 'day', Number(n))),
+  addDays: define(2, 2, ([x, n]) => addInterval(x ?? null, 'day', jsNumber(n))),
   toIntervalDay: interval('day'),
   toIntervalHour: interval('hour'),
   toIntervalMinute: interval('minute'),

@@ -1,10 +1,11 @@
 /** Error constructors (reference §8.8): `Error`, `RetryError`, `NotImplementedError`, `HogError`. */
+import { jsString } from '../convert.js';
 import { type HogValue, makeHogError } from '../values.js';
 import { type StlTable, define } from './define.js';
 
 function messageOf(value: HogValue | undefined): string | null {
   if (value === null || value === undefined) return null;
-  return typeof value === 'string' ? value : String(value);
+  return jsString(value);
 }
 
 function typedError(type: string) {

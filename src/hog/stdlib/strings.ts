@@ -3,6 +3,8 @@
  * transform a string return null for a null input. Any other non-string is a type error.
  */
 import { randomUUID } from 'node:crypto';
+import { jsNumber, jsString } from '../convert.js';
+import { spend } from '../vm/meter.js';
 import type { HogValue } from '../values.js';
 import { type StlTable, define, isNullish } from './define.js';
 import { hogTypeOf } from './core.js';
@@ -42,7 +44,7 @@ function trimmer(name: string, left: boolean, right: boolean) {
 /** `substring(s, start, len?)` with a 1-based start; `''` for a bad start or length. */
 export function hogSubstring(s: HogValue, start: HogValue, len: HogValue): string {
   if (typeof s !== 'string') return '';
-  const from = Number(start) - 1;
+  const from = jsNumber(start) - 1;
   const length = typeof len === 'number' ? len : s.length - from;
   if (!Number.isFinite(from) || from < 0 || length < 0 || from >= s.length) return '';
   return s.slice(from, from + length);
@@ -50,7 +52,7 @@ export function hogSubstring(s: HogValue, start: HogValue, len: HogValue): strin
 
 function positionOf(hay: HogValue, needle: HogValue, caseInsensitive: boolean): number {
   if (typeof hay !== 'string') return 0;
-  const n = needle === null ? 'null' : String(needle);
+  const n = needle === null ? 'null' : jsString(needle);
   return caseInsensitive ? hay.toLowerCase().indexOf(n.toLowerCase()) + 1 : hay.indexOf(n) + 1;
 }
 
@@ -62,13 +64,24 @@ function splitByString(sep: string, s: string, max: HogValue | undefined): HogVa
 /** LIKE for Hog values: a null or non-string pattern never matches; a non-string value is its string. */
 export function hogLike(value: HogValue, pattern: HogValue, caseInsensitive: boolean): boolean {
   if (isNullish(value) || isNullish(pattern)) return false;
-  return likeMatch(typeof value === 'string' ? value : String(value), String(pattern), caseInsensitive);
+  return likeMatch(jsString(value), jsString(pattern), caseInsensitive);
 }
 
 /** `=~` / `match()`: false when either side is null or empty; `(?i)` prefix for the ci forms. */
 export function hogRegexMatch(value: HogValue, pattern: HogValue, caseInsensitive = false): boolean {
   if (isNullish(value) || isNullish(pattern) || value === '' || pattern === '') return false;
-  return regexMatch((caseInsensitive ? '(?i)' : '') + String(pattern), String(value));
+  return regexMatch((caseInsensitive ? '(?i)' : '') + jsString(pattern), jsString(value));
+}
+
+/**
+ * The length of `s.replaceAll(from, to)`, counted without building it: a long replacement for a
+ * short (or empty) needle multiplies a string's size, which the meter must see before the work.
+ */
+function replacedLength(s: string, from: string, to: string): number {
+  if (from === '') return s.length + (s.length + 1) * to.length;
+  let count = 0;
+  for (let at = s.indexOf(from); at >= 0; at = s.indexOf(from, at + from.length)) count++;
+  return s.length + count * (to.length - from.length);
 }
 
 function tryDecodeURL(s: string): HogValue {
@@ -100,6 +113,7 @@ export const STRING_FUNCTIONS: StlTable = {
   })),
   replaceAll: define(3, 3, nullable('replaceAll', (s, [needle, rep]) => {
     const from = expectString('replaceAll', needle);
+    if (typeof rep === 'string' && rep.length > from.length) spend(replacedLength(s, from, rep));
     return s.replaceAll(from, () => expectString('replaceAll', rep));
   })),
   splitByString: define(2, 3, ([sep, s, max]) => {
@@ -117,12 +131,12 @@ export const STRING_FUNCTIONS: StlTable = {
   match: define(2, 2, ([s, re]) => hogRegexMatch(s ?? null, re ?? null)),
   extractRegex: define(2, 2, ([s, re]) => {
     if (isNullish(s) || isNullish(re)) return '';
-    return regexExtract(String(re), String(s));
+    return regexExtract(jsString(re), jsString(s));
   }),
   multiSearchAnyCaseInsensitive: define(2, 2, ([hay, needles]) => {
     if (isNullish(hay) || !Array.isArray(needles)) return 0;
-    const h = String(hay).toLowerCase();
-    return needles.some((n) => h.includes(String(n).toLowerCase())) ? 1 : 0;
+    const h = jsString(hay).toLowerCase();
+    return needles.some((n) => h.includes(jsString(n).toLowerCase())) ? 1 : 0;
   }),
   encodeURLComponent: define(1, 1, nullable('encodeURLComponent', (s) => encodeURIComponent(s))),
   decodeURLComponent: define(1, 1, nullable('decodeURLComponent', (s) => decodeURIComponent(s))),

@@ -4,13 +4,22 @@
  * suspension and the final result. The loop itself is in `run.ts`.
  */
 import type { Bytecode } from '../bytecode/opcodes.js';
-import { hogToJs, jsToHog, jsToHogTallied } from '../convert.js';
+import { hogToJs, jsString, jsToHog, jsToHogTallied } from '../convert.js';
 import { HogVMError, UncaughtHogError } from '../errors.js';
-import { ASYNC_STL, BYTECODE_STL, STL } from '../stdlib/index.js';
+import { ASYNC_STL, BYTECODE_STL, STL, jsonStringify } from '../stdlib/index.js';
 import type { StlContext, StlFunction } from '../stdlib/types.js';
-import { type HogCallable, type HogClosure, type HogValue, isHogCallable, isHogClosure, isHogError } from '../values.js';
+import {
+  type HogCallable,
+  type HogClosure,
+  type HogError,
+  type HogValue,
+  isHogCallable,
+  isHogClosure,
+  isHogError,
+} from '../values.js';
 import { type Chunk, decodeChunk } from './decode.js';
 import { deepCost } from './memory.js';
+import { activateMeter, Meter, type MeterOwner, preview } from './meter.js';
 import {
   type BytecodeEntry,
   fromStateValue,
@@ -117,7 +126,7 @@ function defaultPrint(line: string): void {
   process.stdout.write(line + '\n');
 }
 
-export class Machine {
+export class Machine implements MeterOwner {
   readonly stack: HogValue[] = [];
   sp = 0;
   readonly frames: Frame[] = [];
@@ -140,7 +149,15 @@ export class Machine {
   allocBudget = Infinity;
   measuredSp = 0;
   maxMemUsed = 0;
+  /** Bytes at the last deep measurement: the live values and what was about to be pushed. */
+  private measuredBytes = 0;
   private readonly tally = { cost: 0 };
+  /**
+   * Bounds the native walks that expand values (JSON, printing, conversions for the host and the
+   * state). Opened afresh at each native call boundary, so each call may expand up to what is left
+   * of the memory limit, and no call more.
+   */
+  readonly meter: Meter;
 
   // Code and host
   readonly bytecodes: Record<string, BytecodeEntry>;
@@ -164,6 +181,10 @@ export class Machine {
     this.maxAsyncSteps = options.maxAsyncSteps ?? DEFAULT_MAX_ASYNC_STEPS;
     this.priorDuration = state?.syncDuration ?? 0;
     this.deadline = this.startTime + this.timeout - this.priorDuration;
+    // Active from here: restoring a state converts host data (a resumed async result) too. `exec`
+    // puts the previous meter back when the run ends.
+    this.meter = new Meter(this);
+    activateMeter(this.meter);
     this.asyncFunctionNames = asyncNames(options.asyncFunctions);
     this.ctx = { print: options.print ?? defaultPrint, now: options.now ?? Date.now };
     this.bytecodes = Array.isArray(input) ? { root: { bytecode: input } } : { ...readBytecodes(input) };
@@ -257,6 +278,7 @@ export class Machine {
         return raw;
       }
       if (typeof raw !== 'object' || raw === null) return jsToHog(raw);
+      this.meter.open();
       this.tally.cost = 0;
       const value = jsToHogTallied(raw, this.tally, measureOne);
       this.charge(this.tally.cost);
@@ -266,7 +288,7 @@ export class Machine {
       const callable = this.globalCallable(root);
       if (callable !== null) return newClosure(callable);
     }
-    throw new HogVMError(`Global variable not found: ${chain.map((k) => String(k)).join('.')}`);
+    throw new HogVMError(`Global variable not found: ${chain.map((k) => preview(k, jsString)).join('.')}`);
   }
 
   private globalCallable(name: string): HogCallable | null {
@@ -322,6 +344,7 @@ export class Machine {
         return this.suspend(name, this.takeArgs(argc, version === 0));
       case 'stl':
         checkArity(name, target.fn, argc);
+        this.meter.open();
         this.pushCharged(target.fn.fn(this.takeArgs(argc, version === 0), this.ctx) ?? null);
         return Flow.Next;
       case 'bytecode':
@@ -342,13 +365,18 @@ export class Machine {
 
   private callImport(args: HogValue[]): Flow {
     if (args.length !== 1) throw new HogVMError('Function import requires exactly 1 argument');
-    const chunkName = String(args[0]);
+    this.meter.open();
+    const chunkName = jsString(args[0]);
     return this.pushFrame(newClosure(newCallable('local', chunkName, 0, 0, chunkName)), chunkName, 0, 0);
   }
 
+  /** The arguments and the result are converted under separate allowances (each a native walk). */
   private callHost(fn: (...args: any[]) => unknown, args: HogValue[]): Flow {
+    this.meter.open();
     const jsArgs = args.map((arg) => hogToJs(arg));
-    const result = jsToHog(fn(...jsArgs));
+    const returned = fn(...jsArgs);
+    this.meter.open();
+    const result = jsToHog(returned);
     if (typeof result === 'object' && result !== null) this.charge(deepCost([result], 1, new Set()));
     this.pushCharged(result);
     return Flow.Next;
@@ -357,9 +385,9 @@ export class Machine {
   /** CALL_LOCAL on a closure that is not a plain `local` one (the run loop handles those). */
   callClosure(value: HogValue, argc: number, version: number): Flow {
     this.tickCall();
-    if (!isHogClosure(value)) throw new HogVMError(`Invalid closure: ${safeJson(value)}`);
+    if (!isHogClosure(value)) throw new HogVMError(`Invalid closure: ${valuePreview(value)}`);
     const callable = value.callable;
-    if (!isHogCallable(callable)) throw new HogVMError(`Invalid callable: ${safeJson(callable)}`);
+    if (!isHogCallable(callable)) throw new HogVMError(`Invalid callable: ${valuePreview(callable)}`);
     if (argc > this.sp) throw new HogVMError('Not enough arguments on the stack');
     if (argc > MAX_FUNCTION_ARGS_LENGTH) throw new HogVMError('Too many arguments');
     const name = callable.name;
@@ -370,6 +398,7 @@ export class Machine {
       checkArity(name, fn, argc);
       const args = this.takeArgs(argc, version === 0);
       if (fn.maxArgs !== undefined) while (args.length < fn.maxArgs) args.push(null);
+      this.meter.open();
       this.pushCharged(fn.fn(args, this.ctx) ?? null);
       return Flow.Next;
     }
@@ -425,6 +454,8 @@ export class Machine {
     if (typeof value === 'string') this.charge(8 + value.length);
     else if (Array.isArray(value)) this.charge(8 * (value.length + 1));
     else if (value instanceof Map) this.charge(8 * (2 * value.size + 1));
+    // An error's message can be new text too: `Error(x)` converts x to it.
+    else if (isHogError(value)) this.charge(8 + (typeof value.message === 'string' ? value.message.length : 0));
     this.stack[this.sp++] = value;
   }
 
@@ -435,12 +466,26 @@ export class Machine {
   throwValue(value: HogValue): void {
     if (!isHogError(value)) throw new HogVMError('Can not throw: value is not of type Error');
     const handler = this.tries.pop();
-    if (handler === undefined) throw new UncaughtHogError(value.type, value.message, value.payload ?? null);
+    if (handler === undefined) throw this.uncaught(value);
     this.upvalues.close(handler.stackLen, this.stack);
     this.sp = handler.stackLen;
     this.frames.length = handler.callStackLen;
     this.push(value);
     this.currentFrame().pc = handler.catchPc;
+  }
+
+  /**
+   * The error that ends the run. Its payload leaves the VM for the host to convert or print, so it
+   * must expand within the budget like any other result: converting it once under the meter proves
+   * that (or fails the run with the memory-limit error instead).
+   */
+  private uncaught(error: HogError): UncaughtHogError {
+    this.meter.open();
+    const type = jsString(error.type);
+    const message = jsString(error.message);
+    const payload = error.payload ?? null;
+    hogToJs(payload);
+    return new UncaughtHogError(type, message, payload);
   }
 
   /** RETURN (and implicit end of chunk) from a non-root frame: drop its try frames too. */
@@ -492,11 +537,25 @@ export class Machine {
     }
     if (total > this.maxMemUsed) this.maxMemUsed = total;
     this.measuredSp = this.sp;
+    this.measuredBytes = total;
     this.allocSince = 0;
     if (total > this.memLimit) {
       throw new HogVMError(`Memory limit of ${this.memLimit} bytes exceeded. Tried to allocate ${total} bytes.`);
     }
     this.allocBudget = Math.max(this.memLimit - total, this.memLimit / 64);
+  }
+
+  /** `MeterOwner`: what a native call may still produce, from the last measurement (cheap). */
+  remainingEstimate(): number {
+    if (this.memLimit <= 0) return Infinity;
+    return this.memLimit - this.measuredBytes - this.allocSince;
+  }
+
+  /** `MeterOwner`: measure exactly with `pending` bytes produced; throws the memory-limit error. */
+  remainingAfter(pending: number): number {
+    this.measureMemory(pending);
+    if (this.memLimit <= 0) return Infinity;
+    return this.memLimit - (this.measuredBytes - pending);
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -508,6 +567,7 @@ export class Machine {
     }
     this.asyncSteps += 1;
     this.suspendedName = name;
+    this.meter.open();
     this.suspendedArgs = args.map((arg) => hogToJs(arg));
     return Flow.Suspended;
   }
@@ -534,6 +594,7 @@ export class Machine {
       syncDuration: this.duration(),
       maxMemUsed: this.maxMemUsed,
     };
+    this.meter.open();
     return { finished: true, result: hogToJs(value), state };
   }
 
@@ -543,6 +604,7 @@ export class Machine {
 
   /** The JSON-safe state, with PostHog's ip numbers. Frames' `pc` must be synced. */
   serialize(): VMState {
+    this.meter.open();
     const stack: unknown[] = [];
     for (let i = 0; i < this.sp; i++) stack.push(toStateValue(this.stack[i] ?? null));
     return {
@@ -612,10 +674,7 @@ function measureOne(value: HogValue): number {
   return deepCost([value], 1, new Set());
 }
 
-function safeJson(value: unknown): string {
-  try {
-    return JSON.stringify(value) ?? String(value);
-  } catch {
-    return String(value);
-  }
+/** A value in an error message: its JSON, cut short, and never more than a small fixed effort. */
+export function valuePreview(value: unknown): string {
+  return preview(value ?? null, (v) => jsonStringify(v as HogValue));
 }

@@ -3,10 +3,12 @@
  * (reference §4.5), property reads and writes (§3.3, §2.2), membership (§4.6) and pattern matching.
  * The run loop inlines the common number/string cases and falls back to these helpers.
  */
+import { jsString } from '../convert.js';
 import { HogVMError } from '../errors.js';
 import { likeMatch, regexMatch } from '../stdlib/regex.js';
 import type { HogValue } from '../values.js';
 import { unifyDateLike } from '../stdlib/dates.js';
+import { openAllowance, preview } from './meter.js';
 
 /** Comparison kinds, one per comparison opcode. */
 export const Cmp = { EQ: 0, NOT_EQ: 1, GT: 2, GT_EQ: 3, LT: 4, LT_EQ: 5 } as const;
@@ -51,14 +53,13 @@ function applyOrdering(kind: CmpKind, ordering: number): boolean {
 }
 
 function applyRaw(kind: CmpKind, l: unknown, r: unknown): boolean {
-  // Relational operators on mixed values follow JS (null acts as 0), as PostHog's VM does.
-  const a = l as number;
-  const b = r as number;
+  if (kind === Cmp.EQ) return l === r;
+  if (kind === Cmp.NOT_EQ) return l !== r;
+  // Relational operators on mixed values follow JS (null acts as 0), as PostHog's VM does; an
+  // array operand is coerced to its join by the bounded `textOperand`, not by JS.
+  const a = (Array.isArray(l) ? textOperand(l) : l) as number;
+  const b = (Array.isArray(r) ? textOperand(r) : r) as number;
   switch (kind) {
-    case Cmp.EQ:
-      return a === b;
-    case Cmp.NOT_EQ:
-      return a !== b;
     case Cmp.GT:
       return a > b;
     case Cmp.GT_EQ:
@@ -94,6 +95,28 @@ export function compareValues(kind: CmpKind, left: HogValue, right: HogValue): b
     return applyOrdering(kind, orderArrays(left, right));
   }
   return applyRaw(kind, l, r);
+}
+
+/**
+ * An operand as the text JS would coerce it to. Only an array is walked (JS joins it); the
+ * operators run outside any native call, so that walk opens its own allowance with the meter.
+ */
+function textOperand(value: unknown): string {
+  if (typeof value === 'string') return value;
+  if (!Array.isArray(value)) return String(value);
+  openAllowance();
+  return jsString(value);
+}
+
+/** `Number(value)` for an arithmetic operand (the run loop's path for non-numbers). */
+export function numberOperand(value: HogValue): number {
+  if (typeof value === 'number') return value;
+  return Number(Array.isArray(value) ? textOperand(value) : value);
+}
+
+/** A key in an error message: short, whatever its size. */
+function keyText(key: HogValue): string {
+  return preview(key, jsString);
 }
 
 /** Human type name used in error messages. */
@@ -141,14 +164,14 @@ export function setProperty(obj: HogValue, key: HogValue, value: HogValue, check
     return;
   }
   if (typeof obj !== 'object' || obj === null) {
-    throw new HogVMError(`Can not set ${String(key)} on non-object: ${jsTypeOf(obj)}`);
+    throw new HogVMError(`Can not set ${keyText(key)} on non-object: ${jsTypeOf(obj)}`);
   }
-  throw new HogVMError(`Can not set ${String(key)} on element of type ${jsTypeOf(obj)}`);
+  throw new HogVMError(`Can not set ${keyText(key)} on element of type ${jsTypeOf(obj)}`);
 }
 
 /** `needle in container`: substring test for strings, SameValueZero for arrays and tuples (§4.6). */
 export function contains(container: HogValue, needle: HogValue): boolean {
-  if (typeof container === 'string') return container.includes(String(needle));
+  if (typeof container === 'string') return container.includes(textOperand(needle));
   if (Array.isArray(container)) return container.includes(needle);
   const type = container === null ? 'null' : container instanceof Map ? 'dict' : typeof container;
   throw new HogVMError(`Can not use IN on a value of type ${type}`);
@@ -156,11 +179,11 @@ export function contains(container: HogValue, needle: HogValue): boolean {
 
 /** SQL LIKE as an unanchored search (§4.6). */
 export function like(value: HogValue, pattern: HogValue, caseInsensitive: boolean): boolean {
-  return likeMatch(String(value), String(pattern), caseInsensitive);
+  return likeMatch(textOperand(value), textOperand(pattern), caseInsensitive);
 }
 
 /** Regex search; false when either operand is null or empty (§4.6). */
 export function regex(value: HogValue, pattern: HogValue, caseInsensitive: boolean): boolean {
   if (!value || !pattern) return false;
-  return regexMatch((caseInsensitive ? '(?i)' : '') + String(pattern), String(value));
+  return regexMatch((caseInsensitive ? '(?i)' : '') + textOperand(pattern), textOperand(value));
 }

@@ -8,8 +8,8 @@ import { Op } from '../bytecode/opcodes.js';
 import { HogRuntimeError, HogVMError } from '../errors.js';
 import { type HogCallable, type HogClosure, type HogValue, makeTuple } from '../values.js';
 import { type CallableTemplate, type DeclaredFnTemplate, IOp, STRIDE } from './decode.js';
-import { CALLSTACK_LENGTH, type ExecResult, Flow, Frame, type Machine } from './machine.js';
-import { Cmp, compareValues, contains, getProperty, like, regex, setProperty } from './operators.js';
+import { CALLSTACK_LENGTH, type ExecResult, Flow, Frame, type Machine, valuePreview } from './machine.js';
+import { Cmp, compareValues, contains, getProperty, like, numberOperand, regex, setProperty } from './operators.js';
 
 /**
  * The opcodes as a `const enum`, so `case` labels compile to integer literals and the engine can
@@ -250,35 +250,35 @@ export function run(m: Machine): ExecResult {
         case Code.PLUS: {
           const l = stack[--sp];
           const r = stack[sp - 1];
-          stack[sp - 1] = typeof l === 'number' && typeof r === 'number' ? l + r : Number(l) + Number(r);
+          stack[sp - 1] = typeof l === 'number' && typeof r === 'number' ? l + r : numberOperand(l!) + numberOperand(r!);
           pc += STRIDE;
           break;
         }
         case Code.MINUS: {
           const l = stack[--sp];
           const r = stack[sp - 1];
-          stack[sp - 1] = typeof l === 'number' && typeof r === 'number' ? l - r : Number(l) - Number(r);
+          stack[sp - 1] = typeof l === 'number' && typeof r === 'number' ? l - r : numberOperand(l!) - numberOperand(r!);
           pc += STRIDE;
           break;
         }
         case Code.MULTIPLY: {
           const l = stack[--sp];
           const r = stack[sp - 1];
-          stack[sp - 1] = typeof l === 'number' && typeof r === 'number' ? l * r : Number(l) * Number(r);
+          stack[sp - 1] = typeof l === 'number' && typeof r === 'number' ? l * r : numberOperand(l!) * numberOperand(r!);
           pc += STRIDE;
           break;
         }
         case Code.DIVIDE: {
           const l = stack[--sp];
           const r = stack[sp - 1];
-          stack[sp - 1] = typeof l === 'number' && typeof r === 'number' ? l / r : Number(l) / Number(r);
+          stack[sp - 1] = typeof l === 'number' && typeof r === 'number' ? l / r : numberOperand(l!) / numberOperand(r!);
           pc += STRIDE;
           break;
         }
         case Code.MOD: {
           const l = stack[--sp];
           const r = stack[sp - 1];
-          stack[sp - 1] = typeof l === 'number' && typeof r === 'number' ? l % r : Number(l) % Number(r);
+          stack[sp - 1] = typeof l === 'number' && typeof r === 'number' ? l % r : numberOperand(l!) % numberOperand(r!);
           pc += STRIDE;
           break;
         }
@@ -471,7 +471,7 @@ export function run(m: Machine): ExecResult {
         case Code.CLOSURE: {
           const callable = stack[--sp] as HogCallable;
           if (typeof callable !== 'object' || callable === null || typeof callable.__hogCallable__ !== 'string') {
-            throw new HogVMError(`Invalid callable: ${JSON.stringify(callable)}`);
+            throw new HogVMError(`Invalid callable: ${valuePreview(callable)}`);
           }
           const n = code[pc + 1]!;
           if (n !== callable.upvalueCount) {

@@ -6,7 +6,7 @@
  */
 import type { Bytecode } from '../bytecode/opcodes.js';
 import { hogToJs, jsToHog } from '../convert.js';
-import { type HogClosure, type HogValue, isHogError } from '../values.js';
+import type { HogClosure, HogValue } from '../values.js';
 
 export interface BytecodeEntry {
   bytecode: Bytecode;
@@ -48,21 +48,13 @@ export interface VMState {
   maxMemUsed: number;
 }
 
-/** Hog value → JSON-safe JS for a state. */
+/** Hog value → JSON-safe JS for a state (an error's payload too, wherever the error is). */
 export function toStateValue(value: HogValue): unknown {
-  if (isHogError(value) && value.payload !== undefined) {
-    return { ...value, payload: hogToJs(value.payload) };
-  }
   return hogToJs(value);
 }
 
 /** JS from a state → Hog value. */
 export function fromStateValue(value: unknown): HogValue {
-  if (isHogError(value)) {
-    const error = { ...value };
-    if (value.payload !== undefined) error.payload = jsToHog(value.payload);
-    return error;
-  }
   return jsToHog(value);
 }
 

@@ -7,6 +7,7 @@ import type { Bytecode } from '../bytecode/opcodes.js';
 import { HogVMError } from '../errors.js';
 import type { HogValue } from '../values.js';
 import { type ExecOptions, type ExecResult, Machine } from './machine.js';
+import { activeMeter, activateMeter } from './meter.js';
 import { run } from './run.js';
 import { type BytecodeEntry, isVMState, type VMState } from './state.js';
 
@@ -22,7 +23,14 @@ export type ExecInput = Bytecode | { bytecodes: Record<string, BytecodeEntry> } 
  */
 export function exec(input: ExecInput, options: ExecOptions = {}): ExecResult {
   const state = isVMState(input) ? input : null;
-  return run(new Machine(input, options, state));
+  // The machine makes its conversion meter the active one; a run inside a host function must hand
+  // the outer run's meter back when it ends.
+  const outer = activeMeter();
+  try {
+    return run(new Machine(input, options, state));
+  } finally {
+    activateMeter(outer);
+  }
 }
 
 /** Continue a suspended state with the host's result for the pending async call. */
