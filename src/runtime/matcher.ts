@@ -27,6 +27,12 @@ export const MATCHER_CONSUMER = 'destinations';
 
 /** Events matched between two yields to the event loop. */
 const YIELD_EVERY = 250;
+/**
+ * Longest the matcher holds the event loop, whatever the backlog. Filters run in the main thread beside
+ * capture and the API, and a hostile filter may use its whole VM time (100 ms) on every event until
+ * health disables it; without this, a batch of such events would keep `/_health` waiting for seconds.
+ */
+const MAX_SLICE_MS = 20;
 
 /** Where new invocations go after they are stored: the in-process worker. */
 export interface InvocationSink {
@@ -299,12 +305,13 @@ export class Matcher {
     // Filters first, then every masking decision of the batch at once (one counters round trip).
     const candidates: Candidate[] = [];
     const checks: MaskingCheck[] = [];
+    let sliceStart = performance.now();
     for (let i = 0; i < batch.length; i++) {
       const event = batch[i]!;
       // Let in-flight deliveries make progress while a large batch is matched — unless another full batch
       // is already waiting: then capture is outpacing matching, and yielding would let it pull further ahead
       // while the delivery side runs dry.
-      if (i % YIELD_EVERY === YIELD_EVERY - 1 && !this.fullBatchWaiting()) await new Promise<void>((resolve) => setImmediate(resolve));
+      if (i % YIELD_EVERY === YIELD_EVERY - 1 && !this.fullBatchWaiting()) sliceStart = await yieldToEventLoop();
       if (event.seq <= this.offset) continue;
       const destinations = this.registry.forProject(event.projectId);
       if (destinations.length === 0) continue;
@@ -312,6 +319,7 @@ export class Matcher {
       if (!base) continue;
       const shared: SharedGlobals = { base };
       for (const destination of destinations) {
+        if (performance.now() - sliceStart > MAX_SLICE_MS) sliceStart = await yieldToEventLoop();
         // One destination's broken or hostile filter fails that event for that destination alone.
         try {
           this.filterOne(destination, event, shared, candidates, checks);
@@ -321,7 +329,9 @@ export class Matcher {
       }
     }
     const runs = checks.length > 0 ? await this.masking.decide(checks, nowMs) : [];
+    sliceStart = performance.now();
     for (const candidate of candidates) {
+      if (performance.now() - sliceStart > MAX_SLICE_MS) sliceStart = await yieldToEventLoop();
       if (candidate.check >= 0 && !runs[candidate.check]) {
         this.recorder.metric(candidate.destination.projectId, candidate.destination.id, 'masked');
         continue;
@@ -448,4 +458,10 @@ export class Matcher {
     for (const w of this.waiters) (w.seq <= this.offset ? w.resolve() : still.push(w));
     this.waiters = still;
   }
+}
+
+/** Lets I/O callbacks run; resolves with the time the next slice starts. */
+async function yieldToEventLoop(): Promise<number> {
+  await new Promise<void>((resolve) => setImmediate(resolve));
+  return performance.now();
 }

@@ -10,6 +10,7 @@
 import { randomUUID } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { matchesFilters } from '../../../destinations/filters.js';
+import { computeMaskingKey } from '../../../destinations/masking.js';
 import { globalsFromExample, looseRecord, type ExampleDefaults, type Globals } from '../../../destinations/globals.js';
 import type { Destination } from '../../../destinations/model.js';
 import { redactDeep, redactHeaders, redactSecrets, secretHeadersOf, type Keyring } from '../../../destinations/secrets.js';
@@ -111,6 +112,15 @@ export async function testRunRoutes(app: FastifyInstance, opts: TestRunOptions):
         if (!match.matched) {
           const message = match.error ? `Filters failed: ${match.error}` : 'The event does not match the filters: the destination would not run.';
           return { status: 'skipped', result: null, errors: match.error ? [redact(match.error)] : [], logs: [logLine(match.error ? 'error' : 'info', message)], requests: [] };
+        }
+      }
+
+      // The masking hash is computed (not applied: a test run always runs), so a hash that fails — and in
+      // delivery would skip every event for this destination — shows here.
+      if (destination.masking?.bytecode) {
+        const masking = computeMaskingKey(destination.masking, globals as unknown as Record<string, unknown>);
+        if (!masking.ok) {
+          return { status: 'skipped', result: null, errors: [redact(masking.error)], logs: [logLine('error', redact(`Masking failed: ${masking.error}`))], requests: [] };
         }
       }
 
