@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureBuilt, exited, freePort, startCli, waitHealthy } from '../helpers/cli.js';
-import { API_KEY, startSink, TOKEN, type Sink } from '../runtime/helpers.js';
+import { API_KEY, startSink, TOKEN, waitUntil, type Sink } from '../runtime/helpers.js';
 import { CAPTURE_LOOP_HOG, HOSTILE_CASES, type HostileCase } from './corpus.js';
 
 const HEADERS = { authorization: `Bearer ${API_KEY}`, 'content-type': 'application/json' };
@@ -55,16 +55,6 @@ async function api<T = Record<string, unknown>>(url: string, path: string, init:
   });
   const text = await res.text();
   return { status: res.status, json: (text === '' ? {} : JSON.parse(text)) as T };
-}
-
-async function until<T>(what: string, probe: () => Promise<T | null | undefined | false>, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
 }
 
 async function capture(url: string, event: string, properties: Record<string, unknown> = {}): Promise<void> {
@@ -146,13 +136,13 @@ describe('hostile destinations against a running Sluice', () => {
       await capture(url, eventName);
 
       if (hostile.fails === 'invocation') {
-        const failed = await until(`a failed invocation of ${hostile.name}`, async () => {
+        const failed = await waitUntil(`a failed invocation of ${hostile.name}`, async () => {
           const { json } = await api<{ results: InvocationRow[] }>(url, `/api/projects/1/hog_functions/${id}/invocations/`);
           return json.results.find((i) => i.state === 'failed');
         });
         expect(failed.error).toMatch(hostile.error);
       } else {
-        await until(`a filtering_failed metric of ${hostile.name}`, async () => {
+        await waitUntil(`a filtering_failed metric of ${hostile.name}`, async () => {
           const { json } = await api<{ totals: Record<string, number> }>(url, `/api/projects/1/hog_functions/${id}/metrics/?name=filtering_failed`);
           return (json.totals.filtering_failed ?? 0) >= 1;
         });
@@ -178,7 +168,7 @@ describe('hostile destinations against a running Sluice', () => {
       const invocations = async () => (await api<{ results: InvocationRow[] }>(url, `/api/projects/1/hog_functions/${id}/invocations/?limit=1000`)).json.results;
       // Quiet: nothing queued or running, and the count unchanged over a second.
       let last = -1;
-      await until('the capture loop to stop', async () => {
+      await waitUntil('the capture loop to stop', async () => {
         const rows = await invocations();
         const settled = rows.every((r) => r.state === 'succeeded' || r.state === 'failed') && rows.length === last;
         last = rows.length;

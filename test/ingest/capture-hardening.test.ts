@@ -214,7 +214,7 @@ describe('capture under load keeps a slot for everyone else', () => {
       }
     })();
 
-    const statuses = await floodFromChildProcess(sluice.url, { waves: 3, perWave: 48 });
+    const statuses = await floodFromChildProcess(sluice.url, { waves: 2, perWave: 32 });
     flooding = false;
     await probing;
     clearInterval(sampler);

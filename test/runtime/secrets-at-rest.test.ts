@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testBackend } from '../../src/store/__tests__/backends.js';
 import { secretLeaks } from '../helpers/secret-leaks.js';
 import type { TestSluice } from '../ingest/helpers.js';
-import { API_KEY, createDestination, sendEvents, sleep, startRuntimeSluice, startSink, type Sink, type SinkAnswer } from './helpers.js';
+import { API_KEY, createDestination, sendEvents, startRuntimeSluice, startSink, waitUntil, type Sink, type SinkAnswer } from './helpers.js';
 
 const SECRETS = {
   retry: 'rt_secret_Q7f3k9Lm2Xp',
@@ -36,15 +36,6 @@ if (res.status >= 400) {
   throw Error(f'refused {res.status} for {auth} {inputs.token}')
 }`;
 
-async function waitUntil<T>(check: () => Promise<T | null | undefined | false>, what: string, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(20);
-  }
-}
 
 function filesUnder(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {
@@ -103,11 +94,11 @@ describe.skipIf(testBackend() === 'postgres')('secrets at rest in the data direc
   }
 
   async function invocationOf(id: string, ready: (state: string, attempts: number) => boolean, what: string) {
-    return waitUntil(async () => {
+    return waitUntil(what, async () => {
       await sluice.runtime.recorder.flush();
       const [invocation] = await sluice.store.listInvocations(1, id, { limit: 1 });
       return invocation && ready(invocation.state, invocation.attempts) ? invocation : null;
-    }, what);
+    });
   }
 
   async function makeDue(invocationId: string): Promise<void> {

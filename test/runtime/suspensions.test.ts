@@ -8,7 +8,7 @@
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { TestSluice } from '../ingest/helpers.js';
-import { API_KEY, createDestination, sendEvents, sleep, startRuntimeSluice, startSink, type Sink, type SinkAnswer } from './helpers.js';
+import { API_KEY, createDestination, sendEvents, startRuntimeSluice, startSink, waitUntil, type Sink, type SinkAnswer } from './helpers.js';
 
 const OLD_SECRET = 'old_secret_4f1c9a7e2b';
 const NEW_SECRET = 'new_secret_8d3e6b0c5a';
@@ -18,15 +18,6 @@ if (res.status >= 400) {
   throw Error(f'status {res.status}')
 }`;
 
-async function waitUntil<T>(check: () => Promise<T | null | undefined | false>, what: string, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(20);
-  }
-}
 
 describe('suspensions of retried and parked invocations', () => {
   let sluice: TestSluice;
@@ -74,11 +65,11 @@ describe('suspensions of retried and parked invocations', () => {
   /** Sends the event and waits until its invocation is stored waiting for a retry; returns it. */
   async function retryWaiting(id: string, event: string) {
     await sendEvents(sluice, [{ event, distinct_id: 'u' }]);
-    return waitUntil(async () => {
+    return waitUntil('the invocation to wait for its retry', async () => {
       await sluice.runtime.recorder.flush();
       const [invocation] = await sluice.store.listInvocations(1, id, { limit: 1 });
       return invocation?.state === 'queued' && invocation.attempts === 1 ? invocation : null;
-    }, 'the invocation to wait for its retry');
+    });
   }
 
   async function makeDue(invocationId: string): Promise<void> {
@@ -87,11 +78,11 @@ describe('suspensions of retried and parked invocations', () => {
   }
 
   async function finished(id: string) {
-    return waitUntil(async () => {
+    return waitUntil('the invocation to finish', async () => {
       await sluice.runtime.recorder.flush();
       const [invocation] = await sluice.store.listInvocations(1, id, { limit: 1 });
       return invocation && (invocation.state === 'succeeded' || invocation.state === 'failed') ? invocation : null;
-    }, 'the invocation to finish');
+    });
   }
 
   async function logLines(id: string): Promise<string[]> {
