@@ -2,7 +2,8 @@
  * Intake benchmark: the real server (durable SQLite, synchronous=FULL) on a temp dir and a free port,
  * driven by concurrent undici clients in a worker thread sending `/batch` requests of 100 events for a
  * bounded time. Prints events/s accepted, events/s person-processed, p50/p99 request latency, and the
- * same load against a bare `node:http` server that only reads and parses the bodies, as a ratio.
+ * same load against a bare `node:http` server that only reads and parses the bodies, as a ratio. The same
+ * events are then sent as Segment-spec `/v1/batch` requests to a fresh server, and compared to `/batch`.
  */
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -16,9 +17,13 @@ const EVENTS_PER_REQUEST = 100;
 const CONNECTIONS = 32;
 const TOKEN = 'phc_bench_token';
 
+/** `posthog`: `/batch` bodies as posthog-js sends them; `segment`: `/v1/batch` as analytics-node sends them. */
+type BodyFormat = 'posthog' | 'segment';
+
 interface LoadConfig {
   sluiceIntakeLoad: true;
   url: string;
+  format: BodyFormat;
   seconds: number;
   connections: number;
   persons: number;
@@ -50,14 +55,14 @@ function uuidv7(): string {
 }
 
 const UUID_SLOT = '@@UUID@@';
-const templates = new Map<number, string[]>();
+const templates = new Map<string, string[]>();
 
-/** A /batch body of 100 realistic posthog-js-like events with fresh v7 uuids; bodies come from 64 templates. */
-function makeBody(seq: number, persons: number): string {
-  const key = seq % 64;
+/** A body of 100 realistic events with fresh v7 uuids; bodies come from 64 templates per format. */
+function makeBody(seq: number, persons: number, format: BodyFormat): string {
+  const key = `${format}${seq % 64}`;
   let parts = templates.get(key);
   if (parts === undefined) {
-    parts = makeTemplate(key, persons).split(UUID_SLOT);
+    parts = (format === 'segment' ? makeSegmentTemplate(seq % 64, persons) : makeTemplate(seq % 64, persons)).split(UUID_SLOT);
     templates.set(key, parts);
   }
   let body = parts[0]!;
@@ -112,6 +117,34 @@ function makeTemplate(seq: number, persons: number): string {
   return `{"api_key":"${TOKEN}","sent_at":"${new Date(now).toISOString()}","batch":[${events.join(',')}]}`;
 }
 
+/** The same mix as {@link makeTemplate} in Segment's shape; messageIds are not UUIDs, as analytics-node's are not. */
+function makeSegmentTemplate(seq: number, persons: number): string {
+  const now = Date.now();
+  const messages: string[] = [];
+  for (let i = 0; i < EVENTS_PER_REQUEST; i++) {
+    const user = (seq * 7919 + i * 104729) % persons;
+    const kind = i % 50;
+    const plan = user % 3 === 0 ? 'pro' : 'free';
+    const context = {
+      library: { name: 'analytics.js', version: '5.2.0' },
+      userAgent: 'Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) Chrome/128.0',
+      page: { url: URLS[i % URLS.length], path: '/p/42', referrer: '', title: 'Shop' },
+      screen: { height: 1080, width: 1920 },
+    };
+    const common = { messageId: `ajs-next-${UUID_SLOT}`, timestamp: new Date(now - i).toISOString(), anonymousId: `anon-${user}`, context };
+    let message: Record<string, unknown>;
+    if (kind === 0) {
+      message = { type: 'identify', userId: `user-${user}`, traits: { email: `user${user}@example.com`, plan }, ...common };
+    } else if (kind === 1) {
+      message = { type: 'track', event: 'purchase', properties: { plan }, ...common, context: { ...context, groupId: `c${user % 100}` } };
+    } else {
+      message = { type: 'page', name: 'Product', properties: { plan }, ...common };
+    }
+    messages.push(JSON.stringify(message));
+  }
+  return `{"sentAt":"${new Date(now).toISOString()}","batch":[${messages.join(',')}]}`;
+}
+
 // ---- load generator (worker thread) ----------------------------------------------------------------
 
 async function runLoad(config: LoadConfig): Promise<LoadResult> {
@@ -122,14 +155,17 @@ async function runLoad(config: LoadConfig): Promise<LoadResult> {
   let requests = 0;
   let failures = 0;
   let seq = 0;
+  const path = config.format === 'segment' ? '/v1/batch' : '/batch/';
+  const headers: Record<string, string> = { 'content-type': 'application/json' };
+  if (config.format === 'segment') headers.authorization = `Basic ${Buffer.from(`${TOKEN}:`).toString('base64')}`;
   const start = performance.now();
   const end = start + config.seconds * 1000;
   const loop = async () => {
     while (performance.now() < end) {
-      const body = makeBody(seq++, config.persons);
+      const body = makeBody(seq++, config.persons, config.format);
       const t0 = performance.now();
       try {
-        const res = await pool.request({ path: '/batch/', method: 'POST', body, headers: { 'content-type': 'application/json' } });
+        const res = await pool.request({ path, method: 'POST', body, headers });
         await res.body.dump();
         statusCounts[res.statusCode] = (statusCounts[res.statusCode] ?? 0) + 1;
         if (res.statusCode === 200) {
@@ -191,12 +227,9 @@ async function startBaseline(): Promise<{ server: Server; url: string }> {
   return { server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}` };
 }
 
-export async function runIntakeBench(): Promise<void> {
-  const seconds = Number(process.env.SLUICE_BENCH_SECONDS ?? 10);
-  const persons = Number(process.env.SLUICE_BENCH_PERSONS ?? 20_000);
+/** Loads a fresh durable Sluice with one body format; prints its numbers and returns accepted events/s. */
+async function measureSluice(format: BodyFormat, seconds: number, persons: number): Promise<number> {
   const { startSluice } = await import('../src/cli/start.js');
-
-  let accepted = 0;
   const dataDir = mkdtempSync(join(tmpdir(), 'sluice-bench-'));
   const sluice = await startSluice({
     dataDir,
@@ -209,29 +242,38 @@ export async function runIntakeBench(): Promise<void> {
   try {
     const processedBefore = sluice.pipeline.processedEvents;
     const t0 = performance.now();
-    const load = await loadInWorker({ url: sluice.url, seconds, connections: CONNECTIONS, persons });
+    const load = await loadInWorker({ url: sluice.url, format, seconds, connections: CONNECTIONS, persons });
     const acceptedAt = performance.now();
     await sluice.writer.drain();
     await sluice.pipeline.waitFor(await sluice.store.lastEventSeq());
     const processedAt = performance.now();
     const processed = sluice.pipeline.processedEvents - processedBefore;
     const s = summarize(load);
-    accepted = s.eventsPerSec;
     const stored = await sluice.store.countEvents();
 
-    console.log(`machine: ${(await import('node:os')).cpus().length} cores, Node ${process.version}; SQLite WAL, synchronous=FULL; ${CONNECTIONS} connections, ${EVENTS_PER_REQUEST} events/request, ${persons} persons`);
+    const label = format === 'segment' ? 'Segment /v1/batch' : 'PostHog /batch';
+    console.log(`${label}: machine: ${(await import('node:os')).cpus().length} cores, Node ${process.version}; SQLite WAL, synchronous=FULL; ${CONNECTIONS} connections, ${EVENTS_PER_REQUEST} events/request, ${persons} persons`);
     console.log(`accepted:   ${fmt(s.eventsPerSec)} events/s (${fmt(load.requests)} requests in ${(load.elapsedMs / 1000).toFixed(1)} s, ${load.failures} failed)`);
     console.log(`processed:  ${fmt(processed / ((processedAt - t0) / 1000))} events/s through persons (${fmt(processed)} events; caught up ${((processedAt - acceptedAt) / 1000).toFixed(2)} s after the load ended)`);
     console.log(`latency:    p50 ${s.p50.toFixed(1)} ms, p99 ${s.p99.toFixed(1)} ms`);
     console.log(`group commit: ${fmt(sluice.writer.commits)} commits, ${(sluice.writer.committedEvents / Math.max(1, sluice.writer.commits)).toFixed(0)} events per commit; ${fmt(stored)} events stored`);
+    return s.eventsPerSec;
   } finally {
     await sluice.close();
     rmSync(dataDir, { recursive: true, force: true });
   }
+}
+
+export async function runIntakeBench(): Promise<void> {
+  const seconds = Number(process.env.SLUICE_BENCH_SECONDS ?? 10);
+  const persons = Number(process.env.SLUICE_BENCH_PERSONS ?? 20_000);
+  const accepted = await measureSluice('posthog', seconds, persons);
+  const segment = await measureSluice('segment', seconds, persons);
+  console.log(`segment ratio: /v1/batch accepts at ${(segment / accepted).toFixed(2)}x the rate of PostHog-format /batch`);
 
   const baseline = await startBaseline();
   try {
-    const base = summarize(await loadInWorker({ url: baseline.url, seconds: Math.min(seconds, 5), connections: CONNECTIONS, persons }));
+    const base = summarize(await loadInWorker({ url: baseline.url, format: 'posthog', seconds: Math.min(seconds, 5), connections: CONNECTIONS, persons }));
     console.log(`baseline (bare node:http, read + JSON.parse): ${fmt(base.eventsPerSec)} events/s, p50 ${base.p50.toFixed(1)} ms, p99 ${base.p99.toFixed(1)} ms`);
     console.log(`ratio: Sluice accepts at ${(accepted / base.eventsPerSec).toFixed(2)}x the bare server's rate`);
   } finally {

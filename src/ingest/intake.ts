@@ -6,7 +6,7 @@ import { IngestError } from './errors.js';
 import type { Rejection } from './event.js';
 import type { GroupCommitWriter } from './group-commit.js';
 import { DEFAULT_LIMITS, type IngestLimits } from './limits.js';
-import { eventToken, normalizeEvent, readEnvelope } from './normalize.js';
+import { eventToken, normalizeEvent, readEnvelope, type Envelope } from './normalize.js';
 
 /** One capture request, stripped of HTTP framework types. */
 export interface CaptureRequest {
@@ -19,6 +19,16 @@ export interface CaptureRequest {
   /** v1's `PostHog-Sdk-Info` header, `posthog-node/5.70.0`. */
   sdkInfo?: string | undefined;
   ip?: string | undefined;
+  /** A body format other than PostHog's (the Segment spec), translated event by event; PostHog's when absent. */
+  format?: CaptureFormat | undefined;
+}
+
+/** Reads a foreign body format and turns its events into PostHog-shaped raw events, before normalization. */
+export interface CaptureFormat {
+  /** The events, token and `sent_at` of a decoded body; throws {@link IngestError} for a malformed one. */
+  readEnvelope(body: unknown): Envelope;
+  /** One event in PostHog's raw shape; throws {@link IngestError} to reject this event alone. */
+  translate(raw: unknown): unknown;
 }
 
 export interface CaptureResult {
@@ -232,7 +242,8 @@ export class Intake {
       },
       this.limits,
     );
-    const envelope = readEnvelope(body);
+    const format = request.format;
+    const envelope = format ? format.readEnvelope(body) : readEnvelope(body);
     const outer = tokenOutsideBody(request);
     const token = envelope.token ?? outer;
     const project = await this.requireProject(token, nowMs);
@@ -245,7 +256,8 @@ export class Intake {
         `the request has ${envelope.events.length} events; at most ${this.limits.maxEventsPerRequest} are taken in one request`,
       );
     }
-    refuseMixedTokens(envelope.events, project.apiToken, outer);
+    // A foreign format reconciles its own credentials; its events' properties are user data, not tokens.
+    if (format === undefined) refuseMixedTokens(envelope.events, project.apiToken, outer);
 
     const ctx = {
       projectId: project.id,
@@ -263,7 +275,7 @@ export class Intake {
       const raw = envelope.events[index];
       // One event's failure, expected or not, is that event's alone: its neighbours are still stored.
       try {
-        checked.valid.push(normalizeEvent(raw, ctx));
+        checked.valid.push(normalizeEvent(format ? format.translate(raw) : raw, ctx));
         checked.indexes.push(index);
       } catch (error) {
         checked.rejected.push(rejectionFor(index, raw, error));

@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { IngestError } from '../../../ingest/errors.js';
 import type { CaptureRequest, CaptureResult, Intake } from '../../../ingest/intake.js';
 import { corsHooks, preflight } from '../../plugins/cors.js';
+import { segmentRoutes } from './segment.js';
 
 /** PostHog's capture paths (v0), answered identically. Trailing slashes are ignored by the router. */
 export const CAPTURE_PATHS = ['/batch', '/capture', '/e', '/i/v0/e', '/track'] as const;
@@ -77,4 +78,5 @@ export async function captureRoutes(app: FastifyInstance, opts: { intake: Intake
   }
   app.post(CAPTURE_V1_PATH, v1);
   app.options(CAPTURE_V1_PATH, async (request, reply) => preflight(request, reply));
+  await app.register(segmentRoutes, { intake });
 }
