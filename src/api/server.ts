@@ -6,6 +6,7 @@ import { createKeyring, type Keyring } from '../destinations/secrets.js';
 import type { Intake } from '../ingest/intake.js';
 import type { HttpRequest, HttpResponse } from '../runtime/executor.js';
 import { HealthMonitor, type HealthMonitorOptions } from '../runtime/health-monitor.js';
+import type { HealthObservation } from '../runtime/health.js';
 import type { Store } from '../store/store.js';
 import { errorHandler } from './plugins/error-handler.js';
 import { securityHeaders } from './plugins/security-headers.js';
@@ -15,6 +16,7 @@ import { hogRoutes } from './routes/hog/index.js';
 import { projectRoutes } from './routes/projects/index.js';
 import { templateRoutes } from './routes/templates/index.js';
 import { uiRoutes } from './routes/ui/index.js';
+import { sourceRoutes } from '../sources/route.js';
 
 export interface ServerDeps {
   store: Store;
@@ -38,6 +40,11 @@ export interface ServerDeps {
   healthOptions?: Pick<HealthMonitorOptions, 'policy' | 'now'>;
   /** Replay rate and cap (tests). */
   replay?: { perSecond?: number; max?: number };
+  /**
+   * Where webhook sources' health observations go (the runtime's monitor, which persists and announces
+   * them). Default: the API's own monitor.
+   */
+  observeSourceHealth?: (projectId: number, sourceId: string, observation: HealthObservation) => void;
   /** Which proxies' `X-Forwarded-For` to believe for the client address (`SLUICE_TRUST_PROXY`). Default none. */
   trustProxy?: TrustProxy;
 }
@@ -113,14 +120,22 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
       ...(deps.siteUrl ? { siteUrl: deps.siteUrl } : {}),
       ...(deps.healthOptions ?? {}),
     });
+  const keyring = deps.keyring ?? createKeyring([randomBytes(32)]);
   await app.register(destinationRoutes, {
     store: deps.store,
     health,
     ...(deps.replay ? { replay: deps.replay } : {}),
-    keyring: deps.keyring ?? createKeyring([randomBytes(32)]),
+    keyring,
     onDestinationsChanged: deps.onDestinationsChanged,
     fetch: deps.fetch,
     siteUrl: deps.siteUrl,
+  });
+  await app.register(sourceRoutes, {
+    store: deps.store,
+    keyring,
+    intake: deps.intake,
+    health: deps.observeSourceHealth ? { observe: deps.observeSourceHealth } : health,
+    ...(deps.siteUrl ? { siteUrl: deps.siteUrl } : {}),
   });
   await app.register(templateRoutes, { store: deps.store });
   await app.register(hogRoutes, { store: deps.store });

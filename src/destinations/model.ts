@@ -209,8 +209,23 @@ export interface RetryPolicy {
 // ---------------------------------------------------------------------------------------------
 // The destination
 
+/**
+ * What a function is: a `destination` runs on matching events; a `source_webhook` runs on HTTP requests
+ * to its public URL and creates events (docs/sources.md). Absent on functions saved before sources: a destination.
+ */
+export const FUNCTION_TYPES = ['destination', 'source_webhook'] as const;
+
+export type FunctionType = (typeof FUNCTION_TYPES)[number];
+
+/** The type of a stored function, `destination` when it predates the field. */
+export function functionTypeOf(config: { type?: unknown }): FunctionType {
+  return config.type === 'source_webhook' ? 'source_webhook' : 'destination';
+}
+
 export interface Destination {
   id: string;
+  /** Absent: `destination`. */
+  type?: FunctionType;
   name: string;
   description: string;
   enabled: boolean;
@@ -241,6 +256,7 @@ export type DestinationInput = Partial<Omit<Destination, 'bytecode' | 'bytecode_
 /** A template as the validator needs it: code, schema and defaults to copy. */
 export interface TemplateLike {
   id: string;
+  type?: FunctionType;
   name: string;
   description?: string;
   hog: string;

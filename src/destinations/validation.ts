@@ -25,8 +25,11 @@ import { compileFilters } from './filters.js';
 import { isEncryptedSecret, isSecretMarker } from './secrets.js';
 import { MASKING_MAX_TTL, MASKING_MIN_TTL } from './masking.js';
 import {
+  FUNCTION_TYPES,
+  functionTypeOf,
   INPUT_TYPES,
   type CompiledValue,
+  type FunctionType,
   type Destination,
   type Filters,
   type InputSchemaItem,
@@ -113,27 +116,28 @@ function nullableString(body: Json, field: string, errors: Collector): string | 
 
 /** The fields a client may write (`DestinationInput`). */
 export const WRITABLE_FIELDS: readonly string[] = [
-  'name', 'description', 'enabled', 'hog', 'inputs_schema', 'inputs', 'filters', 'masking', 'mappings', 'template_id', 'icon_url', 'retry_policy',
+  'type', 'name', 'description', 'enabled', 'hog', 'inputs_schema', 'inputs', 'filters', 'masking', 'mappings', 'template_id', 'icon_url', 'retry_policy',
 ];
 
 /**
  * Fields of a destination as the API (or PostHog) returns it, which a client may send back unchanged:
  * they are ignored, as they describe the stored object rather than change it.
  */
-const READ_ONLY_FIELDS: readonly string[] = ['id', 'type', 'status', 'created_at', 'created_by', 'updated_at', 'bytecode', 'transpiled', 'template'];
+const READ_ONLY_FIELDS: readonly string[] = ['id', 'webhook_url', 'status', 'created_at', 'created_by', 'updated_at', 'bytecode', 'transpiled', 'template'];
 
 /**
  * Errors for the fields of a create or update body that Sluice would otherwise ignore: a misspelt
- * field (`enabeld`) must not look like a successful save. `type` may only be `destination`, and
- * `deleted` (PostHog's soft delete) only `false`.
+ * field (`enabeld`) must not look like a successful save. `type` must be a known function type, and
+ * `deleted` (PostHog's soft delete) may only be `false`.
  */
 export function unknownFieldErrors(body: unknown): ValidationError[] {
   if (!isObject(body)) return [];
   const errors: ValidationError[] = [];
   for (const field of Object.keys(body)) {
-    if (WRITABLE_FIELDS.includes(field)) continue;
-    if (field === 'type' && body.type !== 'destination') {
-      errors.push({ path: 'type', message: `Sluice runs destinations only: type must be 'destination', not ${JSON.stringify(body.type)}` });
+    if (field === 'type' && !(FUNCTION_TYPES as readonly unknown[]).includes(body.type)) {
+      errors.push({ path: 'type', message: `type must be one of ${FUNCTION_TYPES.map((t) => `'${t}'`).join(', ')}, not ${JSON.stringify(body.type)}` });
+    } else if (WRITABLE_FIELDS.includes(field)) {
+      continue;
     } else if (field === 'deleted' && body.deleted !== false) {
       errors.push({ path: 'deleted', message: 'to delete a destination, send DELETE to its URL' });
     } else if (!READ_ONLY_FIELDS.includes(field) && field !== 'deleted') {
@@ -488,6 +492,46 @@ function reportInputCalls(inputs: Inputs, schema: InputSchemaItem[], path: strin
 }
 
 // ---------------------------------------------------------------------------------------------
+// Function type: destinations and webhook sources
+
+/** The type, which is chosen at creation: a destination does not turn into a source or back. */
+function validateType(raw: unknown, existing: Destination | undefined, errors: Collector): FunctionType {
+  if (typeof raw !== 'string' || !(FUNCTION_TYPES as readonly string[]).includes(raw)) {
+    errors.add('type', `must be one of ${FUNCTION_TYPES.map((t) => `'${t}'`).join(', ')}, not ${JSON.stringify(raw)}`);
+    return 'destination';
+  }
+  const type = raw as FunctionType;
+  if (existing !== undefined && functionTypeOf(existing) !== type) {
+    errors.add('type', `cannot change a ${functionTypeOf(existing)} into a ${type}; create a new one instead`);
+  }
+  return type;
+}
+
+/**
+ * A source runs on HTTP requests, not on events: filters, masking and mappings would never apply, so
+ * they are refused rather than silently ignored. `fetch` is refused too: a source answers its caller
+ * synchronously and must stay fast (docs/sources.md).
+ */
+function checkSourceFields(
+  filters: Filters,
+  masking: Masking | null,
+  mappings: Mapping[] | null,
+  bytecode: Destination['bytecode'],
+  hog: unknown,
+  lines: number[],
+  errors: Collector,
+): void {
+  const hasFilters = (filters.events?.length ?? 0) > 0 || (filters.actions?.length ?? 0) > 0 || (filters.properties?.length ?? 0) > 0 ||
+    (filters.hog ?? '') !== '' || filters.filter_test_accounts === true;
+  if (hasFilters) errors.add('filters', 'a source_webhook has no filters: it runs on every request to its URL');
+  if (masking !== null) errors.add('masking', 'a source_webhook has no masking: it runs on every request to its URL');
+  if (mappings !== null && mappings.length > 0) errors.add('mappings', 'a source_webhook has no mappings');
+  if (typeof hog !== 'string' || bytecode.length === 0) return;
+  const fetchCall = findCallProblems(bytecode, hog, 'filter', lines).find((p) => p.name === 'fetch');
+  if (fetchCall) errors.add('hog', 'fetch() is not available in sources: a source answers its caller at once (see docs/sources.md)', fetchCall);
+}
+
+// ---------------------------------------------------------------------------------------------
 // The destination
 
 /** Validate and compile a destination. See the file header for the contract. */
@@ -505,6 +549,11 @@ export function validateDestination(body: unknown, options: ValidateOptions = {}
   }
   const pick = <K extends keyof Destination>(field: K, fromTemplate?: unknown): unknown =>
     field in body ? body[field] : existing !== undefined ? existing[field] : fromTemplate;
+
+  const type = validateType(pick('type', template?.type ?? 'destination') ?? 'destination', existing, errors);
+  if (template !== undefined && (template.type ?? 'destination') !== type) {
+    errors.add('template_id', `template '${template.id}' makes a ${template.type ?? 'destination'}, not a ${type}`);
+  }
 
   const name = pick('name', template?.name);
   if (typeof name !== 'string' || name.trim() === '') errors.add('name', 'a destination needs a name');
@@ -533,6 +582,7 @@ export function validateDestination(body: unknown, options: ValidateOptions = {}
   const mappings = validateMappings(pick('mappings', template?.mappings ?? null), existing?.mappings, options, errors);
   const retryPolicy = validateRetryPolicy(pick('retry_policy'), errors);
   if (typeof hog === 'string') reportCalls(bytecode, hog, 'code', 'hog', errors, bytecodeLines);
+  if (type === 'source_webhook') checkSourceFields(filters, masking, mappings, bytecode, hog, bytecodeLines, errors);
   reportInputCalls(inputs, schema, 'inputs', errors);
   if (masking !== null) reportCalls(masking.bytecode, masking.hash, 'template', 'masking.hash', errors);
   mappings?.forEach((m, i) => reportInputCalls(m.inputs, [...schema, ...(m.inputs_schema ?? [])], `mappings[${i}].inputs`, errors));
@@ -542,6 +592,7 @@ export function validateDestination(body: unknown, options: ValidateOptions = {}
   const now = (options.now ?? (() => new Date()))().toISOString();
   const destination: Destination = {
     id: existing?.id ?? (typeof body.id === 'string' && body.id !== '' ? body.id : (options.newId ?? randomUUID)()),
+    type,
     name: (name as string).trim(),
     description: description as string,
     enabled: enabled as boolean,

@@ -185,6 +185,14 @@ export interface DestinationRow {
   version: number;
 }
 
+/**
+ * The `type` column of a function's config (destinations/model.ts `FUNCTION_TYPES`, kept in step):
+ * anything but a source is a destination, as rows from before the column were.
+ */
+export function functionTypeColumn(config: JsonObject): 'destination' | 'source_webhook' {
+  return config.type === 'source_webhook' ? 'source_webhook' : 'destination';
+}
+
 export function toDestination(row: DestinationRow): StoredDestination {
   return {
     id: row.id,

@@ -192,7 +192,9 @@ export interface Store {
   listDestinations(projectId: number): Promise<StoredDestination[]>;
   /** Soft delete: it disappears from lists and stops receiving events. Returns false if absent. */
   deleteDestination(projectId: number, id: string): Promise<boolean>;
-  /** Every enabled destination of every project (what the matcher runs). */
+  /** A `source_webhook` function by id, enabled or not, in any project (its public URL names no project). */
+  getSource(id: string): Promise<StoredDestination | null>;
+  /** Every enabled destination of every project (what the matcher runs); sources are left out. */
   listEnabledDestinations(): Promise<StoredDestination[]>;
   /** Highest destination `version`: changes whenever any destination is written. */
   destinationsVersion(): Promise<number>;

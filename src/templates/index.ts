@@ -6,13 +6,35 @@
 import { GENERIC_AND_CHAT } from './registry-generic-chat.js';
 import { CRM_AND_EMAIL } from './registry-crm-email.js';
 import { ANALYTICS_ADS_PRODUCTIVITY } from './registry-analytics-ads.js';
-import type { TemplateDefinition, TemplateModule } from './types.js';
+import type { SourceTemplateModule, TemplateDefinition, TemplateModule } from './types.js';
+import * as sourceGithub from './source-github/template.js';
+import * as sourceGithubFixtures from './source-github/fixtures.js';
+import * as sourceShopify from './source-shopify/template.js';
+import * as sourceShopifyFixtures from './source-shopify/fixtures.js';
+import * as sourceStripe from './source-stripe/template.js';
+import * as sourceStripeFixtures from './source-stripe/fixtures.js';
+import * as sourceWebhook from './source-webhook/template.js';
+import * as sourceWebhookFixtures from './source-webhook/fixtures.js';
 
 export const TEMPLATE_MODULES: TemplateModule[] = [...GENERIC_AND_CHAT, ...CRM_AND_EMAIL, ...ANALYTICS_ADS_PRODUCTIVITY];
 
 export const TEMPLATES: TemplateDefinition[] = TEMPLATE_MODULES.map((m) => m.template);
 
-const byId = new Map(TEMPLATES.map((t) => [t.id, t]));
+/**
+ * Webhook source templates (`type: 'source_webhook'`): a request in, events out. Kept apart from the
+ * destination list, whose fixture runner and generated docs are about events in, requests out; their
+ * fixtures run in `src/sources/__tests__/templates.test.ts`.
+ */
+export const SOURCE_TEMPLATE_MODULES: SourceTemplateModule[] = [
+  { template: sourceWebhook.template, fixtures: sourceWebhookFixtures.fixtures },
+  { template: sourceStripe.template, fixtures: sourceStripeFixtures.fixtures },
+  { template: sourceGithub.template, fixtures: sourceGithubFixtures.fixtures },
+  { template: sourceShopify.template, fixtures: sourceShopifyFixtures.fixtures },
+];
+
+export const SOURCE_TEMPLATES: TemplateDefinition[] = SOURCE_TEMPLATE_MODULES.map((m) => m.template);
+
+const byId = new Map([...TEMPLATES, ...SOURCE_TEMPLATES].map((t) => [t.id, t]));
 
 export function findTemplate(id: string): TemplateDefinition | undefined {
   return byId.get(id);

@@ -2,7 +2,7 @@
  * A destination template: what a user picks from the gallery. Creating a destination from a template
  * copies its code, schema and defaults (product.md §1). Field names follow PostHog's templates.
  */
-import type { Filters, InputSchemaItem, Mapping, Masking } from '../destinations/model.js';
+import type { Filters, FunctionType, InputSchemaItem, Mapping, Masking } from '../destinations/model.js';
 
 export type TemplateStatus = 'stable' | 'beta' | 'alpha' | 'deprecated';
 
@@ -25,6 +25,8 @@ export type TemplateCategory = (typeof TEMPLATE_CATEGORIES)[number];
 export interface TemplateDefinition {
   /** `template-<slug>`, as PostHog names the same destination where it has one. */
   id: string;
+  /** Absent: a destination. `source_webhook` templates live in `SOURCE_TEMPLATE_MODULES` (docs/sources.md). */
+  type?: FunctionType;
   name: string;
   description: string;
   category: TemplateCategory[];
@@ -83,4 +85,28 @@ export interface TemplateFixture {
 export interface TemplateModule {
   template: TemplateDefinition;
   fixtures: TemplateFixture[];
+}
+
+/** One example for a webhook source: a request in, the exact answer and captured events out. */
+export interface SourceFixture {
+  name: string;
+  /** Input values by key; schema defaults fill the rest. */
+  inputs: Record<string, unknown>;
+  request: { method?: string; headers?: Record<string, string>; query?: Record<string, string>; body: string };
+  /**
+   * Headers computed when the fixture runs (a signature over the body and the current time), from the
+   * secret input values and the body: vendors sign with the time, so signed fixtures are made fresh.
+   */
+  sign?: (inputs: Record<string, unknown>, body: string, nowSeconds: number) => Record<string, string>;
+  expect: {
+    status: number;
+    /** Compared as parsed JSON when given. */
+    body?: unknown;
+    events: { event: string; distinct_id: string; properties: Record<string, unknown> }[];
+  };
+}
+
+export interface SourceTemplateModule {
+  template: TemplateDefinition;
+  fixtures: SourceFixture[];
 }

@@ -2,7 +2,7 @@
  * Hashes and HMAC chains (reference §8.7) on node:crypto. Inputs are UTF-8 strings; numbers and
  * booleans hash as their text. A null input hashes to null.
  */
-import { createHash, createHmac, type BinaryToTextEncoding } from 'node:crypto';
+import { createHash, createHmac, timingSafeEqual, type BinaryToTextEncoding } from 'node:crypto';
 import { jsString } from '../convert.js';
 import { preview } from '../vm/meter.js';
 import type { HogValue } from '../values.js';
@@ -51,7 +51,29 @@ function chain(algorithm: string, name: string, fixedHex: boolean) {
     hmacChain(algorithm, name, data ?? null, fixedHex ? 'hex' : encodingOf(name, enc));
 }
 
+/** `HMAC(key, message)` in one call: the same as a two-element chain, named for signature checks. */
+function hmac(algorithm: string, name: string) {
+  return ([key, message, enc]: HogValue[]): HogValue =>
+    hmacChain(algorithm, name, [key ?? null, message ?? null], encodingOf(name, enc));
+}
+
+/**
+ * Compares two strings in time that depends only on their lengths, so a webhook signature check does
+ * not tell an attacker how many leading characters of a forged signature were right.
+ */
+function constantTimeEquals([a, b]: HogValue[]): HogValue {
+  if (typeof a !== 'string' || typeof b !== 'string') return false;
+  const left = Buffer.from(a, 'utf8');
+  const right = Buffer.from(b, 'utf8');
+  // A signature's length is public (hex of a fixed-size digest): only its content must not leak.
+  if (left.length !== right.length) return false;
+  return timingSafeEqual(left, right);
+}
+
 export const CRYPTO_FUNCTIONS: StlTable = {
+  sha256HmacHex: define(2, 2, hmac('sha256', 'sha256HmacHex')),
+  sha256Hmac: define(2, 3, hmac('sha256', 'sha256Hmac')),
+  constantTimeEquals: define(2, 2, constantTimeEquals),
   md5Hex: define(1, 1, hasher('md5', 'md5Hex', true)),
   sha1Hex: define(1, 1, hasher('sha1', 'sha1Hex', true)),
   sha256Hex: define(1, 1, hasher('sha256', 'sha256Hex', true)),

@@ -60,6 +60,7 @@ if (skipReason !== null) {
         { version: 2, name: 'destinations' },
         { version: 3, name: 'shared_counters' },
         { version: 4, name: 'destination_health' },
+        { version: 5, name: 'function_type' },
       ]);
     });
 

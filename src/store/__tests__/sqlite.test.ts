@@ -35,6 +35,7 @@ describe('SQLite store (dialect)', () => {
       { version: 2, name: 'destinations' },
       { version: 3, name: 'shared_counters' },
       { version: 4, name: 'destination_health' },
+      { version: 5, name: 'function_type' },
     ]);
     expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
     db.close();

@@ -266,6 +266,18 @@ export function storeContract(name: string, factory: StoreFactory): void {
         expect(await store.listEnabledDestinations()).toEqual([]);
       });
 
+      it('finds a webhook source by id alone and leaves sources out of the matcher list', async () => {
+        await store.saveDestination({ id: 'dest', projectId: 1, enabled: true, config: { name: 'D' } });
+        await store.saveDestination({ id: 'src', projectId: 2, enabled: true, config: { name: 'S', type: 'source_webhook' } });
+        expect((await store.getSource('src'))?.projectId).toBe(2);
+        expect(await store.getSource('dest')).toBeNull();
+        expect(await store.getSource('missing')).toBeNull();
+        expect((await store.listEnabledDestinations()).map((d) => d.id)).toEqual(['dest']);
+        expect((await store.getDestination(2, 'src'))?.config.type).toBe('source_webhook');
+        await store.deleteDestination(2, 'src');
+        expect(await store.getSource('src')).toBeNull();
+      });
+
       it("never reads or overwrites another project's destination", async () => {
         await store.saveDestination({ id: 'a', projectId: 1, enabled: true, config: {} });
         const version = await store.destinationsVersion();

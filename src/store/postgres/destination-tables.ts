@@ -27,6 +27,7 @@ import type {
 } from '../store.js';
 import {
   byClaimOrder,
+  functionTypeColumn,
   suspensionColumn,
   toDestination,
   toInvocation,
@@ -94,13 +95,13 @@ export class PgDestinationTables {
       const version = await this.bumpVersion(client);
       const now = new Date().toISOString();
       const { rows } = await client.query<DestinationRow>(
-        `INSERT INTO destinations (id, project_id, enabled, config, created_at, updated_at, version, deleted)
-         VALUES ($1, $2, $3, $4, $5, $5, $6, FALSE)
-         ON CONFLICT (id) DO UPDATE SET enabled = excluded.enabled, config = excluded.config, updated_at = excluded.updated_at,
+        `INSERT INTO destinations (id, project_id, enabled, config, created_at, updated_at, version, deleted, type)
+         VALUES ($1, $2, $3, $4, $5, $5, $6, FALSE, $7)
+         ON CONFLICT (id) DO UPDATE SET enabled = excluded.enabled, config = excluded.config, type = excluded.type, updated_at = excluded.updated_at,
            version = excluded.version, deleted = FALSE
          WHERE destinations.project_id = excluded.project_id
          RETURNING *`,
-        [input.id, input.projectId, input.enabled, config, now, version],
+        [input.id, input.projectId, input.enabled, config, now, version, functionTypeColumn(input.config)],
       );
       if (rows.length === 0) throw new Error(`destination ${input.id} belongs to another project`);
       await this.notify(client, version);
@@ -151,9 +152,19 @@ export class PgDestinationTables {
     });
   }
 
+  async getSource(id: string): Promise<StoredDestination | null> {
+    const { rows } = await this.db.query<DestinationRow>(
+      "SELECT * FROM destinations WHERE id = $1 AND NOT deleted AND type = 'source_webhook'",
+      [id],
+      'source',
+    );
+    return rows[0] ? toDestination(rows[0]) : null;
+  }
+
   async listEnabledDestinations(): Promise<StoredDestination[]> {
     const { rows } = await this.db.query<DestinationRow>(
-      'SELECT * FROM destinations WHERE enabled AND NOT deleted ORDER BY project_id, created_at, id',
+      // Sources never run on events: the matcher's list leaves them out.
+      "SELECT * FROM destinations WHERE enabled AND NOT deleted AND type = 'destination' ORDER BY project_id, created_at, id",
       [],
       'enabled-destinations',
     );

@@ -486,6 +486,10 @@ export class PostgresStore implements Store {
     return this.runtime.getDestination(projectId, id);
   }
 
+  getSource(id: string): Promise<StoredDestination | null> {
+    return this.runtime.getSource(id);
+  }
+
   listDestinations(projectId: number): Promise<StoredDestination[]> {
     return this.runtime.listDestinations(projectId);
   }

@@ -33,6 +33,7 @@ import type {
 } from '../store.js';
 import {
   byClaimOrder,
+  functionTypeColumn,
   suspensionColumn,
   toDestination,
   toInvocation,
@@ -61,16 +62,20 @@ export class DestinationTables {
   ) {
     this.q = {
       upsertDestination: db.prepare(
-        `INSERT INTO destinations (id, project_id, enabled, config, created_at, updated_at, version, deleted)
-         VALUES (@id, @projectId, @enabled, @config, @now, @now, (SELECT coalesce(max(version), 0) + 1 FROM destinations), 0)
-         ON CONFLICT (id) DO UPDATE SET enabled = excluded.enabled, config = excluded.config, updated_at = excluded.updated_at,
+        `INSERT INTO destinations (id, project_id, enabled, config, created_at, updated_at, version, deleted, type)
+         VALUES (@id, @projectId, @enabled, @config, @now, @now, (SELECT coalesce(max(version), 0) + 1 FROM destinations), 0, @type)
+         ON CONFLICT (id) DO UPDATE SET enabled = excluded.enabled, config = excluded.config, type = excluded.type, updated_at = excluded.updated_at,
            version = excluded.version, deleted = 0
          WHERE destinations.project_id = excluded.project_id`,
       ),
       destinationById: db.prepare('SELECT * FROM destinations WHERE id = ?'),
       destination: db.prepare('SELECT * FROM destinations WHERE project_id = ? AND id = ? AND deleted = 0'),
       destinations: db.prepare('SELECT * FROM destinations WHERE project_id = ? AND deleted = 0 ORDER BY created_at, id'),
-      enabledDestinations: db.prepare('SELECT * FROM destinations WHERE enabled = 1 AND deleted = 0 ORDER BY project_id, created_at, id'),
+      // Sources never run on events: the matcher's list leaves them out.
+      enabledDestinations: db.prepare(
+        "SELECT * FROM destinations WHERE enabled = 1 AND deleted = 0 AND type = 'destination' ORDER BY project_id, created_at, id",
+      ),
+      source: db.prepare("SELECT * FROM destinations WHERE id = ? AND deleted = 0 AND type = 'source_webhook'"),
       deleteDestination: db.prepare(
         `UPDATE destinations SET deleted = 1, enabled = 0, updated_at = ?,
            version = (SELECT coalesce(max(version), 0) + 1 FROM destinations)
@@ -150,6 +155,7 @@ export class DestinationTables {
         enabled: input.enabled ? 1 : 0,
         config: JSON.stringify(input.config),
         now: new Date().toISOString(),
+        type: functionTypeColumn(input.config),
       });
       if (info.changes === 0) throw new Error(`destination ${input.id} belongs to another project`);
       return toDestination(this.q.destinationById.get(input.id) as DestinationRow);
@@ -167,6 +173,11 @@ export class DestinationTables {
 
   deleteDestination(projectId: number, id: string): boolean {
     return this.q.deleteDestination.run(new Date().toISOString(), projectId, id).changes > 0;
+  }
+
+  getSource(id: string): StoredDestination | null {
+    const row = this.q.source.get(id) as DestinationRow | undefined;
+    return row ? toDestination(row) : null;
   }
 
   listEnabledDestinations(): StoredDestination[] {

@@ -377,6 +377,10 @@ export class SqliteStore implements Store {
     return this.runtime.getDestination(projectId, id);
   }
 
+  async getSource(id: string): Promise<StoredDestination | null> {
+    return this.runtime.getSource(id);
+  }
+
   async listDestinations(projectId: number): Promise<StoredDestination[]> {
     return this.runtime.listDestinations(projectId);
   }

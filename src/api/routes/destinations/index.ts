@@ -3,7 +3,7 @@
  * Handlers are thin: validation and compilation live in `src/destinations/`, storage in the store.
  */
 import type { FastifyInstance } from 'fastify';
-import type { Destination } from '../../../destinations/model.js';
+import { FUNCTION_TYPES, functionTypeOf, type Destination, type FunctionType } from '../../../destinations/model.js';
 import type { Keyring } from '../../../destinations/secrets.js';
 import { unknownFieldErrors } from '../../../destinations/validation.js';
 import type { Project, Store } from '../../../store/store.js';
@@ -37,6 +37,7 @@ export interface DestinationRoutesOptions extends TestRunOptions {
 
 export async function destinationRoutes(app: FastifyInstance, opts: DestinationRoutesOptions): Promise<void> {
   const { store, keyring, health } = opts;
+  const siteUrl = opts.siteUrl ?? 'http://localhost:8040';
   await app.register(apiKeyAuth, { store });
 
   /** A field Sluice does not know would be silently dropped: refuse the request instead, naming it. */
@@ -61,12 +62,16 @@ export async function destinationRoutes(app: FastifyInstance, opts: DestinationR
     return destination;
   }
 
-  app.get<{ Params: { project_id: number }; Querystring: { search?: string; enabled?: boolean } }>(
+  // Without `type` the list holds destinations only, so clients from before sources see what they saw.
+  app.get<{ Params: { project_id: number }; Querystring: { search?: string; enabled?: boolean; type?: FunctionType } }>(
     '/api/projects/:project_id/hog_functions/',
     {
       schema: {
         params: projectParams,
-        querystring: { type: 'object', properties: { search: { type: 'string' }, enabled: { type: 'boolean' } } },
+        querystring: {
+          type: 'object',
+          properties: { search: { type: 'string' }, enabled: { type: 'boolean' }, type: { type: 'string', enum: [...FUNCTION_TYPES], default: 'destination' } },
+        },
       },
     },
     async (request) => {
@@ -75,9 +80,10 @@ export async function destinationRoutes(app: FastifyInstance, opts: DestinationR
       const statuses = new Map((await store.listDestinationHealth(project.id)).map((h) => [h.destinationId, statusView(h)]));
       const results = (await store.listDestinations(project.id))
         .map(destinationOf)
+        .filter((d) => functionTypeOf(d) === (request.query.type ?? 'destination'))
         .filter((d) => request.query.enabled === undefined || d.enabled === request.query.enabled)
         .filter((d) => !search || d.name.toLowerCase().includes(search) || d.description.toLowerCase().includes(search))
-        .map((d) => destinationView(d, statuses.get(d.id)));
+        .map((d) => destinationView(d, statuses.get(d.id), siteUrl));
       return { count: results.length, next: null, previous: null, results };
     },
   );
@@ -91,7 +97,7 @@ export async function destinationRoutes(app: FastifyInstance, opts: DestinationR
       const { id: _ignored, ...body } = request.body;
       void _ignored;
       const destination = await save(project, body);
-      return reply.code(201).send(destinationView(destination));
+      return reply.code(201).send(destinationView(destination, undefined, siteUrl));
     },
   );
 
@@ -100,7 +106,7 @@ export async function destinationRoutes(app: FastifyInstance, opts: DestinationR
     { schema: { params: destinationParams } },
     async (request) => {
       const destination = await destinationOr404(store, request.params.project_id, request.params.id);
-      return destinationView(destination, await health.status(request.params.project_id, destination.id));
+      return destinationView(destination, await health.status(request.params.project_id, destination.id), siteUrl);
     },
   );
 
@@ -116,7 +122,7 @@ export async function destinationRoutes(app: FastifyInstance, opts: DestinationR
         const { id: _ignored, ...body } = request.body;
         void _ignored;
         const saved = await save(project, body, existing);
-        return destinationView(saved, await health.status(project.id, saved.id));
+        return destinationView(saved, await health.status(project.id, saved.id), siteUrl);
       },
     });
   }

@@ -12,7 +12,9 @@ import type { FastifyInstance } from 'fastify';
 import { matchesFilters } from '../../../destinations/filters.js';
 import { computeMaskingKey } from '../../../destinations/masking.js';
 import { globalsFromExample, looseRecord, type ExampleDefaults, type Globals } from '../../../destinations/globals.js';
-import type { Destination } from '../../../destinations/model.js';
+import { functionTypeOf, type Destination } from '../../../destinations/model.js';
+import { uiUrls } from '../../../destinations/globals.js';
+import { requestGlobals, runSource } from '../../../sources/run.js';
 import { redactDeep, redactHeaders, redactSecrets, secretHeadersOf, type Keyring } from '../../../destinations/secrets.js';
 import {
   describeRequest,
@@ -38,7 +40,13 @@ export interface TestRunOptions {
 
 interface TestRunBody {
   configuration?: Record<string, unknown>;
-  globals?: { event?: Record<string, unknown>; person?: Record<string, unknown> | null; groups?: Record<string, unknown> };
+  globals?: {
+    event?: Record<string, unknown>;
+    person?: Record<string, unknown> | null;
+    groups?: Record<string, unknown>;
+    /** For a source: the example request (`body` as JSON or text, `headers`, `query`, `method`, `ip`). */
+    request?: Record<string, unknown>;
+  };
   mock_async_functions?: boolean;
 }
 
@@ -104,6 +112,9 @@ export async function testRunRoutes(app: FastifyInstance, opts: TestRunOptions):
       const redact = (text: string) => redactSecrets(text, secrets);
       const secretHeaders = secretHeadersOf(destination.inputs_schema, ...(destination.mappings ?? []).map((m) => m.inputs_schema));
       const shown = (req: HttpRequest) => shownRequest(req, secrets, secretHeaders);
+      if (functionTypeOf(destination) === 'source_webhook') {
+        return testRunSource(request.body, project, destination, opts.siteUrl ?? 'http://localhost:8040', secrets);
+      }
       const globals = globalsForTest(request.body, project, destination, opts.siteUrl ?? 'http://localhost:8040');
 
       const filterBytecode = destination.filters.bytecode;
@@ -166,4 +177,45 @@ function shownRequest(request: HttpRequest, secrets: string[], secretHeaders: st
 
 function logLine(level: InvocationLog['level'], message: string): InvocationLog {
   return { timestamp: new Date().toISOString(), level, message };
+}
+
+/**
+ * A source's test run: the example request through the real code, nothing stored. It answers what
+ * the public URL would: the `captured` events, the `response`, and the logs and errors.
+ */
+function testRunSource(body: TestRunBody, project: Project, destination: Destination, siteUrl: string, secrets: string[]) {
+  const given = looseRecord(body.globals?.request);
+  const rawBody = typeof given.body === 'string' ? given.body : given.body === undefined ? '' : JSON.stringify(given.body);
+  const headers = { 'content-type': 'application/json', ...stringRecord(given.headers) };
+  const request = requestGlobals({
+    method: typeof given.method === 'string' ? given.method : 'POST',
+    headers,
+    query: stringRecord(given.query),
+    ip: typeof given.ip === 'string' ? given.ip : '127.0.0.1',
+    rawBody,
+  });
+  const urls = uiUrls(siteUrl, project.id);
+  const run = runSource(
+    { id: destination.id, name: destination.name, bytecode: destination.bytecode, lines: destination.bytecode_lines, inputsSchema: destination.inputs_schema, inputs: destination.inputs },
+    request,
+    { project: { id: project.id, name: project.name, url: urls.project }, source: { id: destination.id, name: destination.name, url: urls.destination(destination.id) } },
+  );
+  const response = run.status === 'failed' ? { status: 500, body: { error: 'the source failed' } } : run.response;
+  return {
+    status: run.status === 'failed' ? 'error' : 'success',
+    result: redactDeep(response.body, secrets),
+    response: redactDeep(response, secrets),
+    captured: redactDeep(run.captured, secrets),
+    errors: run.error ? [redactSecrets(run.error, secrets)] : [],
+    logs: run.logs.map((l) => ({ ...l, message: redactSecrets(l.message, secrets) })),
+    requests: [],
+  };
+}
+
+function stringRecord(value: unknown): Record<string, string> {
+  const record: Record<string, string> = {};
+  for (const [key, v] of Object.entries(looseRecord(value))) {
+    if (v !== undefined && v !== null) record[key] = typeof v === 'string' ? v : JSON.stringify(v);
+  }
+  return record;
 }

@@ -1,4 +1,5 @@
-import type { Destination } from '../../../destinations/model.js';
+import { functionTypeOf, type Destination } from '../../../destinations/model.js';
+import { webhookUrl } from '../../../sources/route.js';
 import { statusView, type DestinationStatus } from '../../../runtime/health-monitor.js';
 import type { StoredDestination } from '../../../store/store.js';
 import { publicInputs } from './secrets.js';
@@ -10,14 +11,17 @@ export function destinationOf(stored: StoredDestination): Destination {
 
 /**
  * A destination as the API returns it: PostHog's fields, secrets masked, compiled forms left out, and its
- * health `status` (healthy with no dates when the watcher never recorded anything).
+ * health `status` (healthy with no dates when the watcher never recorded anything). A source also has its
+ * public `webhook_url` (null for destinations).
  */
-export function destinationView(destination: Destination, status: DestinationStatus = statusView(null)) {
+export function destinationView(destination: Destination, status: DestinationStatus = statusView(null), siteUrl = 'http://localhost:8040') {
+  const type = functionTypeOf(destination);
   const { bytecode: _bytecode, ...filters } = destination.filters ?? {};
   void _bytecode;
   return {
     id: destination.id,
-    type: 'destination',
+    type,
+    webhook_url: type === 'source_webhook' ? webhookUrl(siteUrl, destination.id) : null,
     name: destination.name,
     description: destination.description,
     enabled: destination.enabled,

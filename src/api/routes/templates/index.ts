@@ -1,7 +1,8 @@
 /** `/api/projects/:project_id/hog_function_templates/`: the template gallery, with search and category filter. */
 import type { FastifyInstance } from 'fastify';
 import type { Store } from '../../../store/store.js';
-import { TEMPLATES, findTemplate } from '../../../templates/index.js';
+import { SOURCE_TEMPLATES, TEMPLATES, findTemplate } from '../../../templates/index.js';
+import { FUNCTION_TYPES, type FunctionType } from '../../../destinations/model.js';
 import type { TemplateDefinition } from '../../../templates/types.js';
 import { ApiError } from '../../errors.js';
 import { apiKeyAuth } from '../../plugins/auth.js';
@@ -9,7 +10,7 @@ import { apiKeyAuth } from '../../plugins/auth.js';
 function templateView(t: TemplateDefinition) {
   return {
     id: t.id,
-    type: 'destination',
+    type: t.type ?? 'destination',
     name: t.name,
     description: t.description,
     category: t.category,
@@ -36,21 +37,28 @@ export async function templateRoutes(app: FastifyInstance, opts: { store: Store 
   await app.register(apiKeyAuth, { store: opts.store });
   const projectParams = { type: 'object', properties: { project_id: { type: 'integer', minimum: 1 } }, required: ['project_id'] } as const;
 
-  app.get<{ Params: { project_id: number }; Querystring: { search?: string; category?: string; include_deprecated?: boolean } }>(
+  app.get<{ Params: { project_id: number }; Querystring: { search?: string; category?: string; include_deprecated?: boolean; type?: FunctionType } }>(
     '/api/projects/:project_id/hog_function_templates/',
     {
       schema: {
         params: projectParams,
         querystring: {
           type: 'object',
-          properties: { search: { type: 'string' }, category: { type: 'string' }, include_deprecated: { type: 'boolean', default: false } },
+          properties: {
+            search: { type: 'string' },
+            category: { type: 'string' },
+            include_deprecated: { type: 'boolean', default: false },
+            // Without it: destinations only, as before sources existed.
+            type: { type: 'string', enum: [...FUNCTION_TYPES], default: 'destination' },
+          },
         },
       },
     },
     async (request) => {
       const { search, category, include_deprecated: includeDeprecated } = request.query;
       const wanted = category?.toLowerCase();
-      const results = TEMPLATES.filter((t) => includeDeprecated || t.status !== 'deprecated')
+      const listed = request.query.type === 'source_webhook' ? SOURCE_TEMPLATES : TEMPLATES;
+      const results = listed.filter((t) => includeDeprecated || t.status !== 'deprecated')
         .filter((t) => !wanted || t.category.some((c) => c.toLowerCase() === wanted))
         .filter((t) => !search || matchesSearch(t, search))
         .sort((a, b) => (a.id === 'template-webhook' ? -1 : b.id === 'template-webhook' ? 1 : a.name.localeCompare(b.name)))
