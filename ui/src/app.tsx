@@ -4,7 +4,8 @@ import { api, setUnauthorizedHandler, storedKey, storedProjectId, storeKey, stor
 import { Empty, Skeleton } from './components/ui';
 import { DestinationPage } from './pages/destination';
 import { TemplateGallery } from './pages/gallery';
-import { DestinationsList } from './pages/list';
+import { FunctionsList } from './pages/list';
+import { kindOfSegment } from './kinds';
 import { SignIn } from './pages/signin';
 import { Link, match, navigate, useLocation } from './router';
 import type { List, Project } from './types';
@@ -64,10 +65,10 @@ export function App() {
   if (error) page = <Empty title="Could not load projects">{error}</Empty>;
   else if (!projects || projectId === null) page = <Skeleton rows={6} />;
   else if (!project) page = <Empty title="Project not found" action={<Link class="btn btn-secondary" href="/">Go to your projects</Link>}>There is no project {projectId}, or this key cannot see it.</Empty>;
-  else if ((m = match('/projects/:pid/destinations', loc.path))) page = <DestinationsList projectId={projectId} />;
-  else if ((m = match('/projects/:pid/destinations/new', loc.path))) page = <TemplateGallery projectId={projectId} />;
-  else if ((m = match('/projects/:pid/destinations/new/:template', loc.path))) page = <DestinationPage key={`new:${m.template}`} projectId={projectId} id={null} templateId={m.template!} tab={loc.query.get('tab')} />;
-  else if ((m = match('/projects/:pid/destinations/:id', loc.path))) page = <DestinationPage key={m.id} projectId={projectId} id={m.id!} templateId={null} tab={loc.query.get('tab')} />;
+  else if ((m = match('/projects/:pid/:kind', loc.path)) && kindOfSegment(m.kind!)) page = <FunctionsList key={m.kind} projectId={projectId} kind={kindOfSegment(m.kind!)!} />;
+  else if ((m = match('/projects/:pid/:kind/new', loc.path)) && kindOfSegment(m.kind!)) page = <TemplateGallery key={m.kind} projectId={projectId} kind={kindOfSegment(m.kind!)!} />;
+  else if ((m = match('/projects/:pid/:kind/new/:template', loc.path)) && kindOfSegment(m.kind!)) page = <DestinationPage key={`${m.kind}:new:${m.template}`} kind={kindOfSegment(m.kind!)!} projectId={projectId} id={null} templateId={m.template!} tab={loc.query.get('tab')} />;
+  else if ((m = match('/projects/:pid/:kind/:id', loc.path)) && kindOfSegment(m.kind!)) page = <DestinationPage key={`${m.kind}:${m.id}`} kind={kindOfSegment(m.kind!)!} projectId={projectId} id={m.id!} templateId={null} tab={loc.query.get('tab')} />;
   else if (match('/projects/:pid', loc.path)) {
     navigate(`/projects/${projectId}/destinations`, { replace: true, force: true });
     page = null;
@@ -102,9 +103,14 @@ export function App() {
         ) : null}
         <nav class="topnav" aria-label="Main">
           {projectId ? (
-            <Link href={`/projects/${projectId}/destinations`} class={loc.path.includes('/destinations') ? 'active' : ''}>
-              Destinations
-            </Link>
+            <>
+              <Link href={`/projects/${projectId}/destinations`} class={loc.path.includes('/destinations') ? 'active' : ''}>
+                Destinations
+              </Link>
+              <Link href={`/projects/${projectId}/sources`} class={loc.path.includes('/sources') ? 'active' : ''} data-testid="nav-sources">
+                Sources
+              </Link>
+            </>
           ) : null}
           <a href="/api/schema/" target="_blank" rel="noreferrer">
             API

@@ -1,7 +1,9 @@
-/** The editable form of a destination, and how it turns into an API payload. */
+/** The editable form of a destination or source, and how it turns into an API payload. */
+import type { FunctionType } from './kinds';
 import type { Destination, Filters, InputEntry, InputSchemaItem, Masking, Template } from './types';
 
 export interface Draft {
+  type: FunctionType;
   name: string;
   description: string;
   enabled: boolean;
@@ -42,10 +44,11 @@ function jsonTextsOf(schema: InputSchemaItem[], inputs: Record<string, InputEntr
   return out;
 }
 
-export function draftFromTemplate(template: Template): Draft {
+export function draftFromTemplate(template: Template, type: FunctionType = 'destination'): Draft {
   const inputs: Record<string, InputEntry> = {};
   for (const item of template.inputs_schema) if (item.default !== undefined) inputs[item.key] = { value: structuredClone(item.default) };
   return {
+    type,
     name: template.name,
     description: template.description,
     enabled: true,
@@ -65,6 +68,7 @@ export function draftFromDestination(d: Destination): Draft {
   const inputs: Record<string, InputEntry> = {};
   for (const [k, v] of Object.entries(d.inputs ?? {})) inputs[k] = isSecretMarker(v) ? { secret: true } : { value: (v as { value: unknown }).value };
   return {
+    type: d.type === 'source_webhook' ? 'source_webhook' : 'destination',
     name: d.name,
     description: d.description ?? '',
     enabled: d.enabled,
@@ -92,7 +96,7 @@ function isEmpty(v: unknown): boolean {
 /** Checks the API would do anyway, done here so they show at once and on the right field. */
 export function clientErrors(draft: Draft): ClientError[] {
   const errors: ClientError[] = [];
-  if (!draft.name.trim()) errors.push({ field: 'name', message: 'Give the destination a name.' });
+  if (!draft.name.trim()) errors.push({ field: 'name', message: `Give the ${draft.type === 'source_webhook' ? 'source' : 'destination'} a name.` });
   for (const item of draft.inputs_schema) {
     if (item.hidden) continue;
     const entry = draft.inputs[item.key];
@@ -139,13 +143,18 @@ export function payloadOf(draft: Draft): Record<string, unknown> {
     filter_test_accounts: draft.filters.filter_test_accounts ?? false,
     ...(draft.filters.hog?.trim() ? { hog: draft.filters.hog } : {}),
   };
-  return {
+  const common = {
     name: draft.name.trim(),
     description: draft.description,
     enabled: draft.enabled,
     hog: draft.hog,
     inputs_schema: draft.inputs_schema,
     inputs,
+  };
+  // Sources are not triggered by events: no filters, masking or mappings to send.
+  if (draft.type === 'source_webhook') return { type: draft.type, ...common, template_id: draft.template_id, icon_url: draft.icon_url };
+  return {
+    ...common,
     filters,
     masking: draft.masking,
     ...(draft.mappings ? { mappings: draft.mappings } : {}),
@@ -189,3 +198,34 @@ export const SAMPLE_GLOBALS = {
   person: { id: 'a1b2c3d4-0000-4000-8000-000000000001', properties: { email: 'max@example.com', first_name: 'Max', last_name: 'the Hedgehog' } },
   groups: {},
 };
+
+/** The test panel's starting request for a source: the template's example payload if it has one, else `{}`. */
+export function sourceExampleOf(template: Template | null): { body: string; headers: string } {
+  const payload = template?.example_payload;
+  const headers = template?.example_headers ?? { 'content-type': 'application/json' };
+  return { body: payload === undefined || payload === null ? '{}' : JSON.stringify(payload, null, 2), headers: JSON.stringify(headers, null, 2) };
+}
+
+/**
+ * The globals of a source test run: the request the webhook would receive. Throws a message naming the
+ * editor at fault, since the panel shows it under the editors.
+ */
+export function sourceGlobalsOf(bodyText: string, headersText: string): { request: { method: 'POST'; headers: Record<string, string>; query: Record<string, string>; body: unknown } } {
+  let body: unknown;
+  let headers: unknown;
+  try {
+    body = bodyText.trim() === '' ? {} : JSON.parse(bodyText);
+  } catch (e) {
+    throw new Error(`Invalid JSON in the request body: ${(e as Error).message}`);
+  }
+  try {
+    headers = headersText.trim() === '' ? {} : JSON.parse(headersText);
+  } catch (e) {
+    throw new Error(`Invalid JSON in the headers: ${(e as Error).message}`);
+  }
+  if (typeof headers !== 'object' || headers === null || Array.isArray(headers)) throw new Error('The headers must be a JSON object of names to values.');
+  const flat: Record<string, string> = {};
+  // Header names are case-insensitive: send them lower-cased, as Node gives them to the source.
+  for (const [k, v] of Object.entries(headers as Record<string, unknown>)) flat[k.toLowerCase()] = typeof v === 'string' ? v : JSON.stringify(v);
+  return { request: { method: 'POST', headers: flat, query: {}, body } };
+}

@@ -104,10 +104,14 @@ export interface Destination {
   updated_at: string;
   /** Health (docs/health.md); absent on servers before it means healthy. */
   status?: HealthStatus;
+  /** Sources only: the public `POST /public/webhooks/:id` URL that runs this source. */
+  webhook_url?: string | null;
 }
 
 export interface Template {
   id: string;
+  /** `destination` or `source_webhook`; absent on older servers means destination. */
+  type?: string;
   name: string;
   description: string;
   category: string[];
@@ -118,6 +122,10 @@ export interface Template {
   filters: Filters | null;
   masking: Masking | null;
   mappings: unknown[] | null;
+  /** Sources: an example request body for the test panel, written from the vendor's documented payload. */
+  example_payload?: unknown;
+  /** Sources: example request headers (e.g. a signature header) for the test panel. */
+  example_headers?: Record<string, string>;
 }
 
 export interface Project {
@@ -170,7 +178,12 @@ export interface TestResult {
   result: unknown;
   errors: string[];
   logs: { timestamp: string; level: string; message: string }[];
-  requests: TestRequest[];
+  /** Destinations: the HTTP requests made (or that would be). Absent for sources. */
+  requests?: TestRequest[];
+  /** Sources: the answer the webhook URL would give. */
+  response?: { status: number; body: unknown };
+  /** Sources: the events the request would create. */
+  captured?: unknown[];
 }
 
 export interface CompileDiagnostic {

@@ -214,6 +214,11 @@ export function CodeEditor(props: CodeEditorProps) {
   const view = useRef<EditorView | null>(null);
   const onChange = useRef(props.onChange);
   onChange.current = props.onChange;
+  // Counts the edits the editor reported. A render remembers the count it saw: its value is stale if
+  // the user typed since, and writing it back would fight the newer text (Preact runs a pending effect
+  // when the next render starts, so the two values could replace each other forever).
+  const emitted = useRef(0);
+  const seenEdits = emitted.current;
   const completion = useRef(new Compartment());
 
   useEffect(() => {
@@ -232,7 +237,9 @@ export function CodeEditor(props: CodeEditorProps) {
       EditorView.lineWrapping,
       EditorView.contentAttributes.of({ 'aria-label': props.ariaLabel, ...(props.id ? { id: props.id } : {}) }),
       EditorView.updateListener.of((u) => {
-        if (u.docChanged) onChange.current(u.state.doc.toString());
+        if (!u.docChanged) return;
+        emitted.current++;
+        onChange.current(u.state.doc.toString());
       }),
       EditorView.theme({
         '.cm-content, .cm-gutter': { minHeight: `${props.minHeight ?? 120}px` },
@@ -255,6 +262,7 @@ export function CodeEditor(props: CodeEditorProps) {
   // Outside changes (reset, template switch) replace the document.
   useEffect(() => {
     const v = view.current;
+    if (emitted.current !== seenEdits) return;
     if (v && v.state.doc.toString() !== props.value) v.dispatch({ changes: { from: 0, to: v.state.doc.length, insert: props.value } });
   }, [props.value]);
 

@@ -1,10 +1,18 @@
-/** The test panel: an example event, "mock HTTP calls" (on by default), and the result of a full run. */
+/**
+ * The test panel: an example event (destinations) or an example webhook request (sources), "mock HTTP
+ * calls" (on by default), and the result of a full run: the requests a destination would make, or the
+ * events a source would capture and the response it would give.
+ */
+import type { FunctionKind } from '../kinds';
 import type { TestRequest, TestResult } from '../types';
 import { CodeEditor } from './editor';
 import { Banner, Button, Switch } from './ui';
 
 export interface TestState {
   globalsText: string;
+  /** Sources: the example request body and headers, as typed; null until edited (the template's example shows). */
+  bodyText: string | null;
+  headersText: string | null;
   mock: boolean;
   running: boolean;
   result: TestResult | null;
@@ -59,8 +67,43 @@ function RequestView({ r, index }: { r: TestRequest; index: number }) {
   );
 }
 
-export function TestPanel({ state, onChange, onRun, eventError }: { state: TestState; onChange: (s: Partial<TestState>) => void; onRun: () => void; eventError: string | null }) {
+/** What a source would answer: the run's `response`, else a `result` of `{httpStatus, body}`. */
+function responseOf(run: TestResult): { status: number; body: unknown } | null {
+  if (run.response && typeof run.response.status === 'number') return run.response;
+  const result = run.result;
+  if (typeof result !== 'object' || result === null) return null;
+  const r = result as { httpStatus?: unknown; status?: unknown; body?: unknown };
+  const status = typeof r.httpStatus === 'number' ? r.httpStatus : typeof r.status === 'number' ? r.status : null;
+  return status === null ? null : { status, body: r.body };
+}
+
+function CapturedView({ events }: { events: unknown[] }) {
+  return (
+    <>
+      <h3>Captured events ({events.length})</h3>
+      {events.length === 0 ? <p class="muted small">This request would create no events.</p> : null}
+      {events.map((e, i) => {
+        const name = typeof e === 'object' && e !== null && typeof (e as { event?: unknown }).event === 'string' ? (e as { event: string }).event : `Event ${i + 1}`;
+        return (
+          <details key={i} class="captured" open={i === 0} data-testid="captured-event">
+            <summary class="mono">{name}</summary>
+            <pre class="code-block">{JSON.stringify(e, null, 2)}</pre>
+          </details>
+        );
+      })}
+    </>
+  );
+}
+
+export interface SourceExample {
+  body: string;
+  headers: string;
+}
+
+export function TestPanel({ state, onChange, onRun, eventError, kind, example }: { state: TestState; onChange: (s: Partial<TestState>) => void; onRun: () => void; eventError: string | null; kind: FunctionKind; example: SourceExample }) {
   const r = state.result;
+  const requests = r?.requests ?? [];
+  const isSource = !kind.hasTrigger;
   return (
     <section class="test-panel card" aria-labelledby="test-title" data-testid="test-panel">
       <div class="card-head">
@@ -69,20 +112,40 @@ export function TestPanel({ state, onChange, onRun, eventError }: { state: TestS
           {state.running ? 'Running…' : 'Run test'}
         </Button>
       </div>
-      <p class="muted small">Runs the form as it is now, saved or not, through the real filters, inputs and code.</p>
-      <label class="field-label" for="test-globals">
-        Example event <span class="muted">(synthetic sample: edit freely)</span>
-      </label>
-      <CodeEditor id="test-globals" language="json" value={state.globalsText} onChange={(v) => onChange({ globalsText: v })} ariaLabel="Example event JSON" minHeight={140} maxHeight={280} testId="test-event" />
+      {isSource ? (
+        <>
+          <p class="muted small">Runs the form as it is now, saved or not, on an example webhook request. Nothing is stored.</p>
+          <label class="field-label" for="test-body">
+            Example request body <span class="muted">(JSON: edit freely)</span>
+          </label>
+          <CodeEditor id="test-body" language="json" value={state.bodyText ?? example.body} onChange={(v) => onChange({ bodyText: v })} ariaLabel="Example request body JSON" minHeight={140} maxHeight={280} testId="test-body" />
+          <label class="field-label" for="test-headers">
+            Request headers <span class="muted">(a JSON object)</span>
+          </label>
+          <CodeEditor id="test-headers" language="json" value={state.headersText ?? example.headers} onChange={(v) => onChange({ headersText: v })} ariaLabel="Example request headers JSON" minHeight={60} maxHeight={160} testId="test-headers" />
+        </>
+      ) : (
+        <>
+          <p class="muted small">Runs the form as it is now, saved or not, through the real filters, inputs and code.</p>
+          <label class="field-label" for="test-globals">
+            Example event <span class="muted">(synthetic sample: edit freely)</span>
+          </label>
+          <CodeEditor id="test-globals" language="json" value={state.globalsText} onChange={(v) => onChange({ globalsText: v })} ariaLabel="Example event JSON" minHeight={140} maxHeight={280} testId="test-event" />
+        </>
+      )}
       {eventError ? <div class="field-error" role="alert">{eventError}</div> : null}
-      <div class="test-options">
-        <Switch id="mock-http" testId="mock-switch" checked={state.mock} onChange={(v) => onChange({ mock: v })} label="Mock HTTP calls" />
-      </div>
-      {!state.mock ? (
-        <Banner tone="warn" title="Real requests" testId="live-warning">
-          The test will send real HTTP requests to the destination's endpoint.
-        </Banner>
-      ) : null}
+      {isSource ? null : (
+        <>
+          <div class="test-options">
+            <Switch id="mock-http" testId="mock-switch" checked={state.mock} onChange={(v) => onChange({ mock: v })} label="Mock HTTP calls" />
+          </div>
+          {!state.mock ? (
+            <Banner tone="warn" title="Real requests" testId="live-warning">
+              The test will send real HTTP requests to the destination's endpoint.
+            </Banner>
+          ) : null}
+        </>
+      )}
       {state.error ? (
         <Banner tone="bad" title="The test could not run">
           {state.error}
@@ -95,7 +158,11 @@ export function TestPanel({ state, onChange, onRun, eventError }: { state: TestS
               <span class="dot" aria-hidden="true" />
               {r.status === 'success' ? 'Success' : r.status === 'error' ? 'Error' : 'Skipped'}
             </span>
-            <span class="muted small">{state.mock ? `Mocked: nothing sent · ${r.requests.length} request${r.requests.length === 1 ? '' : 's'} would be made` : `Live: ${r.requests.length} request${r.requests.length === 1 ? '' : 's'} sent`}</span>
+            {isSource ? (
+              <span class="muted small" data-testid="captured-count">{`${r.captured?.length ?? 0} event${r.captured?.length === 1 ? '' : 's'} would be captured`}</span>
+            ) : (
+              <span class="muted small">{state.mock ? `Mocked: nothing sent · ${requests.length} request${requests.length === 1 ? '' : 's'} would be made` : `Live: ${requests.length} request${requests.length === 1 ? '' : 's'} sent`}</span>
+            )}
           </div>
           {r.status === 'skipped' ? <p class="small">{r.logs[0]?.message ?? 'The event does not match the filters.'}</p> : null}
           {r.errors.length > 0 ? (
@@ -107,10 +174,20 @@ export function TestPanel({ state, onChange, onRun, eventError }: { state: TestS
               ))}
             </ul>
           ) : null}
-          {r.requests.length > 0 ? (
+          {isSource ? <CapturedView events={r.captured ?? []} /> : null}
+          {isSource && responseOf(r) ? (
+            <div data-testid="test-response">
+              <h3>Response</h3>
+              <p class="small">
+                <span class="mono">HTTP {responseOf(r)!.status}</span>
+              </p>
+              {responseOf(r)!.body !== undefined ? <pre class="code-block">{bodyText(responseOf(r)!.body)}</pre> : null}
+            </div>
+          ) : null}
+          {requests.length > 0 ? (
             <>
               <h3>Requests</h3>
-              {r.requests.map((req, i) => (
+              {requests.map((req, i) => (
                 <RequestView key={i} r={req} index={i} />
               ))}
             </>
@@ -125,7 +202,7 @@ export function TestPanel({ state, onChange, onRun, eventError }: { state: TestS
               </li>
             ))}
           </ol>
-          {r.result !== null && r.result !== undefined ? (
+          {r.result !== null && r.result !== undefined && !(isSource && responseOf(r)) ? (
             <>
               <h3>Returned</h3>
               <pre class="code-block">{JSON.stringify(r.result, null, 2)}</pre>
@@ -133,7 +210,7 @@ export function TestPanel({ state, onChange, onRun, eventError }: { state: TestS
           ) : null}
         </div>
       ) : (
-        <p class="muted small empty-inline">Nothing run yet. Press “Run test” (Ctrl+Enter) to see the requests this destination would make.</p>
+        <p class="muted small empty-inline">Nothing run yet. Press “Run test” (Ctrl+Enter) to see {isSource ? 'the events this source would capture' : 'the requests this destination would make'}.</p>
       )}
     </section>
   );

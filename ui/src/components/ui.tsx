@@ -1,5 +1,6 @@
 /** Small shared pieces: switch, field wrapper, badges, banners, empty states, skeletons. */
 import type { ComponentChildren, JSX } from 'preact';
+import { useRef, useState } from 'preact/hooks';
 import type { Destination, HealthState } from '../types';
 
 export function Switch(props: { id?: string; checked: boolean; onChange: (checked: boolean) => void; label: ComponentChildren; disabled?: boolean; testId?: string }) {
@@ -128,4 +129,30 @@ export function timeAgo(iso: string | null | undefined): string {
   if (s < 3600) return `${Math.round(s / 60)} min ago`;
   if (s < 86400) return `${Math.round(s / 3600)} h ago`;
   return `${Math.round(s / 86400)} d ago`;
+}
+
+/**
+ * A read-only value with a Copy button. The clipboard API can be missing (plain-http hosts other than
+ * localhost), so the value is also selected for Ctrl+C when it cannot be written.
+ */
+export function CopyField({ value, label, testId }: { value: string; label: string; testId?: string }) {
+  const [copied, setCopied] = useState<'yes' | 'no' | null>(null);
+  const input = useRef<HTMLInputElement>(null);
+  async function copy() {
+    try {
+      await navigator.clipboard.writeText(value);
+      setCopied('yes');
+    } catch {
+      input.current?.select();
+      setCopied('no');
+    }
+  }
+  return (
+    <div class="copy-field" data-testid={testId}>
+      <input ref={input} class="input mono copy-input" readOnly value={value} aria-label={label} onFocus={(e) => (e.currentTarget as HTMLInputElement).select()} />
+      <Button small onClick={() => void copy()} aria-label={`Copy ${label}`} data-testid={testId ? `${testId}-copy` : undefined}>
+        {copied === 'yes' ? 'Copied' : copied === 'no' ? 'Press Ctrl+C' : 'Copy'}
+      </Button>
+    </div>
+  );
 }

@@ -1,5 +1,5 @@
 /**
- * One destination, new or saved: header (name, status, enable switch, Save), tabs kept in the URL
+ * One destination or source (by kind), new or saved: header (name, status, enable switch, Save), tabs kept in the URL
  * (configuration, source code, logs, metrics, invocations, health) and the test panel. The draft lives
  * here, so unsaved edits survive tab switches.
  */
@@ -9,9 +9,10 @@ import { useCompile } from '../compile';
 import { CodeEditor } from '../components/editor';
 import { FiltersBuilder, MaskingOptions } from '../components/filters';
 import { InputControl } from '../components/inputs';
-import { TestPanel, type TestState } from '../components/test-panel';
-import { Banner, Button, Empty, HealthBadge, healthOf, Icon, Skeleton, Switch } from '../components/ui';
-import { clientErrors, type Draft, draftFromDestination, draftFromTemplate, fieldOfAttr, isSecretMarker, messageOf, payloadOf, positionOf, SAMPLE_GLOBALS } from '../draft';
+import { type SourceExample, TestPanel, type TestState } from '../components/test-panel';
+import { Banner, Button, CopyField, Empty, HealthBadge, healthOf, Icon, Skeleton, Switch } from '../components/ui';
+import { clientErrors, type Draft, draftFromDestination, draftFromTemplate, fieldOfAttr, isSecretMarker, messageOf, payloadOf, positionOf, SAMPLE_GLOBALS, sourceExampleOf, sourceGlobalsOf } from '../draft';
+import type { FunctionKind } from '../kinds';
 import { Link, navigate, setNavigationGuard, setQuery } from '../router';
 import type { CompileDiagnostic, Destination, InputSchemaItem, Template, TestResult } from '../types';
 import { HealthTab, InvocationsTab, LogsTab, MetricsTab } from './observe';
@@ -32,9 +33,10 @@ interface ServerError {
   position: { line: number; column: number } | null;
 }
 
-export function DestinationPage({ projectId, id, templateId, tab: rawTab }: { projectId: number; id: string | null; templateId: string | null; tab: string | null }) {
+export function DestinationPage({ projectId, kind, id, templateId, tab: rawTab }: { projectId: number; kind: FunctionKind; id: string | null; templateId: string | null; tab: string | null }) {
   const isNew = id === null;
-  const tab: Tab = (TABS.find(([t]) => t === rawTab)?.[0] ?? 'configuration') as Tab;
+  const tabs = TABS.filter(([t]) => t !== 'invocations' || kind.hasInvocations);
+  const tab: Tab = (tabs.find(([t]) => t === rawTab)?.[0] ?? 'configuration') as Tab;
   const [saved, setSaved] = useState<Destination | null>(null);
   const [template, setTemplate] = useState<Template | null>(null);
   const [baseline, setBaseline] = useState<Draft | null>(null);
@@ -44,9 +46,11 @@ export function DestinationPage({ projectId, id, templateId, tab: rawTab }: { pr
   const [submitted, setSubmitted] = useState(false);
   const [saving, setSaving] = useState(false);
   const [notice, setNotice] = useState<string | null>(null);
-  const [test, setTest] = useState<TestState>({ globalsText: JSON.stringify(SAMPLE_GLOBALS, null, 2), mock: true, running: false, result: null, error: null });
+  const [test, setTest] = useState<TestState>({ globalsText: JSON.stringify(SAMPLE_GLOBALS, null, 2), bodyText: null, headersText: null, mock: true, running: false, result: null, error: null });
   const [schemaText, setSchemaText] = useState<string | null>(null);
-  const base = `/projects/${projectId}/destinations`;
+  const base = `/projects/${projectId}/${kind.segment}`;
+  const isSource = !kind.hasTrigger;
+  const example: SourceExample = useMemo(() => sourceExampleOf(template), [template]);
 
   // Load the destination, or the template a new one starts from.
   useEffect(() => {
@@ -58,7 +62,7 @@ export function DestinationPage({ projectId, id, templateId, tab: rawTab }: { pr
           const t = await api<Template>(`/api/projects/${projectId}/hog_function_templates/${encodeURIComponent(templateId ?? 'template-webhook')}/`);
           if (cancelled) return;
           setTemplate(t);
-          const d = draftFromTemplate(t);
+          const d = draftFromTemplate(t, kind.type);
           setBaseline(d);
           setDraft(d);
         } else {
@@ -167,7 +171,10 @@ export function DestinationPage({ projectId, id, templateId, tab: rawTab }: { pr
         setBaseline(draftFromDestination(created));
         navigate(`${base}/${created.id}${tab !== 'configuration' ? `?tab=${tab}` : ''}`, { replace: true, force: true });
       } else {
-        const updated = await api<Destination>(`/api/projects/${projectId}/hog_functions/${encodeURIComponent(id)}/`, { method: 'PATCH', body });
+        // A function's type is fixed at creation: a PATCH leaves it out.
+        const { type: _type, ...patch } = body;
+        void _type;
+        const updated = await api<Destination>(`/api/projects/${projectId}/hog_functions/${encodeURIComponent(id)}/`, { method: 'PATCH', body: patch });
         setSaved(updated);
         const d = draftFromDestination(updated);
         setBaseline(d);
@@ -186,10 +193,10 @@ export function DestinationPage({ projectId, id, templateId, tab: rawTab }: { pr
     if (!draft) return;
     let globals: unknown;
     try {
-      globals = JSON.parse(test.globalsText);
+      globals = isSource ? sourceGlobalsOf(test.bodyText ?? example.body, test.headersText ?? example.headers) : JSON.parse(test.globalsText);
     } catch (e) {
       setTest((t) => ({ ...t, error: null, result: null }));
-      setEventError(`Invalid JSON: ${(e as Error).message}`);
+      setEventError(isSource ? (e as Error).message : `Invalid JSON: ${(e as Error).message}`);
       return;
     }
     setEventError(null);
@@ -202,7 +209,7 @@ export function DestinationPage({ projectId, id, templateId, tab: rawTab }: { pr
     setTest((t) => ({ ...t, running: true, error: null }));
     try {
       const g = globals as Record<string, unknown>;
-      const looksLikeEvent = typeof g.event === 'string';
+      const looksLikeEvent = !isSource && typeof g.event === 'string';
       const result = await api<TestResult>(`/api/projects/${projectId}/hog_functions/${isNew ? 'new' : encodeURIComponent(id)}/invocations/`, {
         method: 'POST',
         body: { configuration: payloadOf(draft), globals: looksLikeEvent ? { event: g } : g, mock_async_functions: test.mock },
@@ -235,7 +242,7 @@ export function DestinationPage({ projectId, id, templateId, tab: rawTab }: { pr
   if (loadError) {
     return (
       <div class="page">
-        <Empty title={loadError.status === 404 ? 'Destination not found' : 'Could not load this destination'} action={<Link class="btn btn-secondary" href={base}>Back to destinations</Link>}>
+        <Empty title={loadError.status === 404 ? `${kind.Singular} not found` : `Could not load this ${kind.singular}`} action={<Link class="btn btn-secondary" href={base}>Back to {kind.plural}</Link>}>
           {loadError.detail}
         </Empty>
       </div>
@@ -264,9 +271,22 @@ export function DestinationPage({ projectId, id, templateId, tab: rawTab }: { pr
   const configuration = (
     <div class="config-grid">
       <div class="config-main">
+        {isSource ? (
+          <section class="card" aria-labelledby="webhook-title" data-testid="webhook-card">
+            <h2 id="webhook-title">Webhook URL</h2>
+            {saved?.webhook_url ? (
+              <>
+                <p class="muted small">Give this URL to the sending service. Each POST runs the code below; it is acknowledged once the events it creates are stored.</p>
+                <CopyField value={saved.webhook_url} label="Webhook URL" testId="source-webhook-url" />
+              </>
+            ) : (
+              <p class="muted small">The public URL appears here once the source is created.</p>
+            )}
+          </section>
+        ) : null}
         <section class="card" aria-labelledby="inputs-title">
           <h2 id="inputs-title">Inputs</h2>
-          {visibleInputs.length === 0 ? <p class="muted small">This destination has no inputs. Add some in Source code → Inputs schema.</p> : null}
+          {visibleInputs.length === 0 ? <p class="muted small">This {kind.singular} has no inputs. Add some in Source code → Inputs schema.</p> : null}
           {visibleInputs.map((item) => (
             <InputControl
               key={item.key}
@@ -282,15 +302,19 @@ export function DestinationPage({ projectId, id, templateId, tab: rawTab }: { pr
             />
           ))}
         </section>
-        <section class="card" aria-labelledby="trigger-title">
-          <h2 id="trigger-title">Trigger</h2>
-          <FiltersBuilder projectId={projectId} filters={draft.filters} onChange={(filters) => update({ filters }, 'filters')} error={fieldError('filters')} />
-        </section>
-        <section class="card" aria-labelledby="masking-title">
-          <h2 id="masking-title">Trigger options</h2>
-          <MaskingOptions masking={draft.masking} onChange={(masking) => update({ masking }, 'masking')} error={fieldError('masking')} />
-        </section>
-        {draft.mappings && draft.mappings.length > 0 ? (
+        {kind.hasTrigger ? (
+          <section class="card" aria-labelledby="trigger-title">
+            <h2 id="trigger-title">Trigger</h2>
+            <FiltersBuilder projectId={projectId} filters={draft.filters} onChange={(filters) => update({ filters }, 'filters')} error={fieldError('filters')} />
+          </section>
+        ) : null}
+        {kind.hasTrigger ? (
+          <section class="card" aria-labelledby="masking-title">
+            <h2 id="masking-title">Trigger options</h2>
+            <MaskingOptions masking={draft.masking} onChange={(masking) => update({ masking }, 'masking')} error={fieldError('masking')} />
+          </section>
+        ) : null}
+        {kind.hasTrigger && draft.mappings && draft.mappings.length > 0 ? (
           <section class="card" aria-labelledby="mappings-title" data-field="mappings">
             <h2 id="mappings-title">Mappings</h2>
             <ul class="plain">
@@ -305,7 +329,7 @@ export function DestinationPage({ projectId, id, templateId, tab: rawTab }: { pr
         ) : null}
       </div>
       <aside class="config-side">
-        <TestPanel state={test} onChange={(s) => setTest((t) => ({ ...t, ...s }))} onRun={() => void runTest()} eventError={eventError} />
+        <TestPanel kind={kind} example={example} state={test} onChange={(s) => setTest((t) => ({ ...t, ...s }))} onRun={() => void runTest()} eventError={eventError} />
       </aside>
     </div>
   );
@@ -374,7 +398,7 @@ export function DestinationPage({ projectId, id, templateId, tab: rawTab }: { pr
         </section>
       </div>
       <aside class="config-side">
-        <TestPanel state={test} onChange={(s) => setTest((t) => ({ ...t, ...s }))} onRun={() => void runTest()} eventError={eventError} />
+        <TestPanel kind={kind} example={example} state={test} onChange={(s) => setTest((t) => ({ ...t, ...s }))} onRun={() => void runTest()} eventError={eventError} />
       </aside>
     </div>
   );
@@ -382,7 +406,7 @@ export function DestinationPage({ projectId, id, templateId, tab: rawTab }: { pr
   return (
     <div class="page page-destination">
       <nav class="crumbs" aria-label="Breadcrumb">
-        <Link href={base}>Destinations</Link>
+        <Link href={base}>{kind.Plural}</Link>
         <span aria-hidden="true">/</span>
         {isNew ? (
           <>
@@ -481,8 +505,8 @@ export function DestinationPage({ projectId, id, templateId, tab: rawTab }: { pr
         </div>
       ) : null}
       {notice ? <div class="toast" role="status">{notice}</div> : null}
-      <div class="tabs" role="tablist" aria-label="Destination sections">
-        {TABS.map(([t, label]) => {
+      <div class="tabs" role="tablist" aria-label={`${kind.Singular} sections`}>
+        {tabs.map(([t, label]) => {
           const disabledTab = isNew && t !== 'configuration' && t !== 'code';
           return (
             <button
@@ -494,7 +518,7 @@ export function DestinationPage({ projectId, id, templateId, tab: rawTab }: { pr
               aria-controls="tab-panel"
               class={`tab${tab === t ? ' active' : ''}`}
               disabled={disabledTab}
-              title={disabledTab ? 'Available after the destination is created' : undefined}
+              title={disabledTab ? `Available after the ${kind.singular} is created` : undefined}
               onClick={() => setTab(t)}
             >
               {label}
@@ -508,7 +532,7 @@ export function DestinationPage({ projectId, id, templateId, tab: rawTab }: { pr
         {tab === 'code' ? code : null}
         {tab === 'logs' && saved ? <LogsTab projectId={projectId} destinationId={saved.id} /> : null}
         {tab === 'metrics' && saved ? <MetricsTab projectId={projectId} destinationId={saved.id} /> : null}
-        {tab === 'invocations' && saved ? <InvocationsTab projectId={projectId} destinationId={saved.id} /> : null}
+        {tab === 'invocations' && saved && kind.hasInvocations ? <InvocationsTab projectId={projectId} destinationId={saved.id} /> : null}
         {tab === 'health' && saved ? (
           <HealthTab
             projectId={projectId}

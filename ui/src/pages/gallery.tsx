@@ -3,9 +3,10 @@ import { useEffect, useState } from 'preact/hooks';
 import { api, errorMessage } from '../api';
 import { Banner, Button, Empty, Icon, Skeleton } from '../components/ui';
 import { Link, setQuery, useLocation } from '../router';
+import { type FunctionKind, kindOfType } from '../kinds';
 import type { List, Template } from '../types';
 
-export function TemplateGallery({ projectId }: { projectId: number }) {
+export function TemplateGallery({ projectId, kind }: { projectId: number; kind: FunctionKind }) {
   const { query } = useLocation();
   const search = query.get('search') ?? '';
   const category = query.get('category') ?? '';
@@ -14,20 +15,22 @@ export function TemplateGallery({ projectId }: { projectId: number }) {
   const [error, setError] = useState<string | null>(null);
 
   useEffect(() => {
-    api<List<Template>>(`/api/projects/${projectId}/hog_function_templates/`).then(
+    api<List<Template>>(`/api/projects/${projectId}/hog_function_templates/`, { query: { type: kind.listType } }).then(
       (r) => setAll(r.results),
       (e) => setError(errorMessage(e)),
     );
-  }, [projectId]);
+  }, [projectId, kind]);
   useEffect(() => setText(search), [search]);
   useEffect(() => {
     const t = setTimeout(() => text !== search && setQuery({ search: text || null }), 200);
     return () => clearTimeout(t);
   }, [text]);
 
-  const categories = [...new Set((all ?? []).flatMap((t) => t.category))].sort((a, b) => (a === 'Custom' ? -1 : b === 'Custom' ? 1 : a.localeCompare(b)));
+  const categories = [...new Set((all ?? []).filter((t) => kindOfType(t.type) === kind).flatMap((t) => t.category))].sort((a, b) => (a === 'Custom' ? -1 : b === 'Custom' ? 1 : a.localeCompare(b)));
   const words = search.toLowerCase().split(/\s+/).filter(Boolean);
   const shown = (all ?? []).filter((t) => {
+    // Older servers ignore `type` and send every template: keep only this kind's.
+    if (kindOfType(t.type) !== kind) return false;
     if (category && !t.category.some((c) => c.toLowerCase() === category.toLowerCase())) return false;
     const hay = `${t.name} ${t.description} ${t.id} ${t.category.join(' ')}`.toLowerCase();
     return words.every((w) => hay.includes(w));
@@ -36,14 +39,14 @@ export function TemplateGallery({ projectId }: { projectId: number }) {
   return (
     <div class="page">
       <nav class="crumbs" aria-label="Breadcrumb">
-        <Link href={`/projects/${projectId}/destinations`}>Destinations</Link>
+        <Link href={`/projects/${projectId}/${kind.segment}`}>{kind.Plural}</Link>
         <span aria-hidden="true">/</span>
         <span>New</span>
       </nav>
       <div class="page-head">
         <div>
-          <h1>New destination</h1>
-          <p class="muted">Pick a template. You can change its code afterwards, and test it before it sends anything.</p>
+          <h1>New {kind.singular}</h1>
+          <p class="muted">{kind.galleryIntro}</p>
         </div>
       </div>
       <div class="toolbar">
@@ -63,12 +66,12 @@ export function TemplateGallery({ projectId }: { projectId: number }) {
       {all === null && !error ? <Skeleton rows={4} /> : null}
       {all && shown.length === 0 ? (
         <Empty title="No templates match" action={<Button onClick={() => { setText(''); setQuery({ search: null, category: null }); }}>Clear filters</Button>}>
-          Nothing matches {search ? `“${search}”` : ''}{category ? ` in ${category}` : ''}. The HTTP Webhook template reaches any API.
+          Nothing matches {search ? `“${search}”` : ''}{category ? ` in ${category}` : ''}.{kind.hasTrigger ? ' The HTTP Webhook template reaches any API.' : ' The generic JSON webhook template accepts any JSON.'}
         </Empty>
       ) : null}
       <div class="gallery" data-testid="gallery">
         {shown.map((t) => (
-          <Link key={t.id} class="template-card" href={`/projects/${projectId}/destinations/new/${t.id}`} data-testid={`template-${t.id}`}>
+          <Link key={t.id} class="template-card" href={`/projects/${projectId}/${kind.segment}/new/${t.id}`} data-testid={`template-${t.id}`}>
             <Icon src={t.icon_url} name={t.name} size={40} />
             <div class="template-text">
               <div class="template-name">

@@ -1,8 +1,12 @@
-/** The destinations list: search and status filter in the URL, health first, a 24 h sparkline per row. */
+/**
+ * The list of destinations or of sources (same page, by kind): search and status filter in the URL, health
+ * first, a 24 h sparkline per row; sources also show their webhook URL with a copy button.
+ */
 import { useEffect, useState } from 'preact/hooks';
 import { api, errorMessage } from '../api';
 import { Sparkline } from '../components/charts';
-import { Banner, Button, Empty, HealthBadge, healthOf, Icon, Skeleton, Switch, timeAgo } from '../components/ui';
+import { Banner, Button, CopyField, Empty, HealthBadge, healthOf, Icon, Skeleton, Switch, timeAgo } from '../components/ui';
+import type { FunctionKind } from '../kinds';
 import { Link, navigate, setQuery, useLocation } from '../router';
 import type { Destination, List, Metrics } from '../types';
 
@@ -33,7 +37,7 @@ async function sparkOf(projectId: number, id: string): Promise<Spark> {
   return out;
 }
 
-export function DestinationsList({ projectId }: { projectId: number }) {
+export function FunctionsList({ projectId, kind }: { projectId: number; kind: FunctionKind }) {
   const { query } = useLocation();
   const search = query.get('search') ?? '';
   const status = query.get('status') ?? 'all';
@@ -42,10 +46,10 @@ export function DestinationsList({ projectId }: { projectId: number }) {
   const [error, setError] = useState<string | null>(null);
   const [sparks, setSparks] = useState<Record<string, Spark>>({});
   const [undo, setUndo] = useState<Destination | null>(null);
-  const base = `/projects/${projectId}/destinations`;
+  const base = `/projects/${projectId}/${kind.segment}`;
 
   const load = () =>
-    api<List<Destination>>(`/api/projects/${projectId}/hog_functions/`, { query: { search: search || undefined } }).then(
+    api<List<Destination>>(`/api/projects/${projectId}/hog_functions/`, { query: { search: search || undefined, type: kind.listType } }).then(
       (r) => {
         setRows(r.results);
         setError(null);
@@ -58,7 +62,7 @@ export function DestinationsList({ projectId }: { projectId: number }) {
     void load();
     const timer = setInterval(() => void load(), 15000);
     return () => clearInterval(timer);
-  }, [projectId, search]);
+  }, [projectId, search, kind]);
 
   useEffect(() => setText(search), [search]);
   useEffect(() => {
@@ -101,15 +105,15 @@ export function DestinationsList({ projectId }: { projectId: number }) {
     <div class="page">
       <div class="page-head">
         <div>
-          <h1>Destinations</h1>
-          <p class="muted">Every event your apps send is forwarded, in real time, to the destinations that match it.</p>
+          <h1>{kind.Plural}</h1>
+          <p class="muted">{kind.listIntro}</p>
         </div>
-        <Link class="btn btn-primary" href={`${base}/new`} data-testid="new-destination">
-          + New destination
+        <Link class="btn btn-primary" href={`${base}/new`} data-testid={`new-${kind.singular}`}>
+          + New {kind.singular}
         </Link>
       </div>
       <div class="toolbar">
-        <input class="input input-search" type="search" aria-label="Search destinations" placeholder="Search by name or description" value={text} onInput={(e) => setText((e.currentTarget as HTMLInputElement).value)} />
+        <input class="input input-search" type="search" aria-label={`Search ${kind.plural}`} placeholder="Search by name or description" value={text} onInput={(e) => setText((e.currentTarget as HTMLInputElement).value)} />
         <div class="segmented" role="group" aria-label="Status">
           {STATUS_FILTERS.map(([v, l]) => (
             <button key={v} type="button" aria-pressed={status === v} class={status === v ? 'on' : ''} onClick={() => setQuery({ status: v === 'all' ? null : v })}>
@@ -126,8 +130,8 @@ export function DestinationsList({ projectId }: { projectId: number }) {
             <Button
               small
               onClick={async () => {
-                const { id: _id, created_at: _c, updated_at: _u, status: _s, ...rest } = undo;
-                void _id; void _c; void _u; void _s;
+                const { id: _id, created_at: _c, updated_at: _u, status: _s, webhook_url: _w, ...rest } = undo;
+                void _id; void _c; void _u; void _s; void _w;
                 const hasSecrets = Object.values(undo.inputs).some((v) => (v as { secret?: boolean }).secret === true && !('value' in v));
                 if (hasSecrets) {
                   setError('Secrets cannot be restored: recreate it from the gallery and enter them again.');
@@ -151,22 +155,23 @@ export function DestinationsList({ projectId }: { projectId: number }) {
       {error ? <Banner tone="bad">{error}</Banner> : null}
       {rows === null && !error ? <Skeleton rows={5} /> : null}
       {rows && rows.length === 0 && !search ? (
-        <Empty title="No destinations yet" action={<Link class="btn btn-primary" href={`${base}/new`}>Browse templates</Link>}>
-          Create one from a template (a webhook, Slack, HubSpot…) and test it on an example event before it sends anything.
+        <Empty title={`No ${kind.plural} yet`} action={<Link class="btn btn-primary" href={`${base}/new`}>Browse templates</Link>}>
+          {kind.emptyIntro}
         </Empty>
       ) : null}
       {rows && filtered.length === 0 && (search || rows.length > 0) ? (
-        <Empty title="No destinations match" action={<Button onClick={() => { setText(''); setQuery({ search: null, status: null }); }}>Clear filters</Button>}>
+        <Empty title={`No ${kind.plural} match`} action={<Button onClick={() => { setText(''); setQuery({ search: null, status: null }); }}>Clear filters</Button>}>
           Nothing matches {search ? `“${search}”` : 'this filter'}.
         </Empty>
       ) : null}
       {filtered.length > 0 ? (
         <div class="table-wrap">
-          <table class="table dest-table" data-testid="destinations-table">
+          <table class="table dest-table" data-testid={`${kind.plural}-table`}>
             <thead>
               <tr>
-                <th scope="col">Destination</th>
+                <th scope="col">{kind.Singular}</th>
                 <th scope="col">Status</th>
+                {kind.hasTrigger ? null : <th scope="col">Webhook URL</th>}
                 <th scope="col" class="hide-narrow">Last 24 h</th>
                 <th scope="col" class="hide-narrow">Updated</th>
                 <th scope="col">Enabled</th>
@@ -182,7 +187,7 @@ export function DestinationsList({ projectId }: { projectId: number }) {
                 const ok = s?.succeeded.reduce((a, b) => a + b, 0) ?? 0;
                 const bad = s?.failed.reduce((a, b) => a + b, 0) ?? 0;
                 return (
-                  <tr key={d.id} class={`ribbon-${h.tone}`} data-testid="destination-row">
+                  <tr key={d.id} class={`ribbon-${h.tone}`} data-testid={`${kind.singular}-row`}>
                     <td>
                       <div class="dest-cell">
                         <Icon src={d.icon_url} name={d.name} />
@@ -197,9 +202,14 @@ export function DestinationsList({ projectId }: { projectId: number }) {
                     <td>
                       <HealthBadge destination={d} />
                     </td>
+                    {kind.hasTrigger ? null : (
+                      <td class="webhook-cell">
+                        {d.webhook_url ? <CopyField value={d.webhook_url} label={`Webhook URL of ${d.name}`} testId="webhook-url" /> : <span class="muted small">—</span>}
+                      </td>
+                    )}
                     <td class="hide-narrow">
                       <a href={`${base}/${d.id}?tab=metrics`} onClick={(e) => { e.preventDefault(); navigate(`${base}/${d.id}?tab=metrics`); }} class="spark-link" title="Open metrics">
-                        <Sparkline succeeded={s?.succeeded ?? []} failed={s?.failed ?? []} label={`Last 24 hours: ${ok} delivered, ${bad} failed`} />
+                        <Sparkline succeeded={s?.succeeded ?? []} failed={s?.failed ?? []} label={`Last 24 hours: ${ok} ${kind.hasTrigger ? 'delivered' : 'handled'}, ${bad} failed`} />
                         <span class="small spark-counts">
                           <span class="ok">{ok}</span> / <span class="bad">{bad}</span>
                         </span>
