@@ -6,7 +6,6 @@ import { createKeyring, type Keyring } from '../destinations/secrets.js';
 import type { Intake } from '../ingest/intake.js';
 import type { HttpRequest, HttpResponse } from '../runtime/executor.js';
 import { HealthMonitor, type HealthMonitorOptions } from '../runtime/health-monitor.js';
-import type { HealthObservation } from '../runtime/health.js';
 import type { Store } from '../store/store.js';
 import { errorHandler } from './plugins/error-handler.js';
 import { securityHeaders } from './plugins/security-headers.js';
@@ -16,7 +15,7 @@ import { hogRoutes } from './routes/hog/index.js';
 import { projectRoutes } from './routes/projects/index.js';
 import { templateRoutes } from './routes/templates/index.js';
 import { uiRoutes } from './routes/ui/index.js';
-import { sourceRoutes } from '../sources/route.js';
+import { sourceRoutes, type SourceHealth } from '../sources/route.js';
 
 export interface ServerDeps {
   store: Store;
@@ -41,10 +40,10 @@ export interface ServerDeps {
   /** Replay rate and cap (tests). */
   replay?: { perSecond?: number; max?: number };
   /**
-   * Where webhook sources' health observations go (the runtime's monitor, which persists and announces
-   * them). Default: the API's own monitor.
+   * Webhook sources' health watcher: their observations go there and its state can disable them (the
+   * runtime's monitor, which persists and announces them; `null` while none runs). Default: the API's own monitor.
    */
-  observeSourceHealth?: (projectId: number, sourceId: string, observation: HealthObservation) => void;
+  sourceHealth?: () => SourceHealth | null;
   /** Which proxies' `X-Forwarded-For` to believe for the client address (`SLUICE_TRUST_PROXY`). Default none. */
   trustProxy?: TrustProxy;
 }
@@ -134,7 +133,7 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
     store: deps.store,
     keyring,
     intake: deps.intake,
-    health: deps.observeSourceHealth ? { observe: deps.observeSourceHealth } : health,
+    health: deps.sourceHealth ?? (() => health),
     ...(deps.siteUrl ? { siteUrl: deps.siteUrl } : {}),
   });
   await app.register(templateRoutes, { store: deps.store });

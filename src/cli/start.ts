@@ -211,7 +211,7 @@ export async function startSluice(options: SluiceOptions): Promise<RunningSluice
     logger,
     keyring,
     onDestinationsChanged: () => void runtime?.reload(),
-    observeSourceHealth: (projectId, sourceId, observation) => runtime?.health.observe(projectId, sourceId, observation),
+    sourceHealth: () => runtime?.health ?? null,
     fetch: fetchForTestRuns(fetcher),
     ...(env.SLUICE_SITE_URL ? { siteUrl: env.SLUICE_SITE_URL } : {}),
     ...(options.runtime?.health ? { healthOptions: options.runtime.health } : {}),

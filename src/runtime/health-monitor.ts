@@ -255,7 +255,8 @@ export class HealthMonitor {
       const entry = this.entries.get(id);
       if (!entry) continue;
       const stored = await this.store.getDestinationHealth(entry.projectId, id);
-      if (stored && stored.state !== entry.record.state) {
+      // A row older than this process's own latest change (still being written) is stale, not news.
+      if (stored && stored.state !== entry.record.state && stored.since >= entry.record.since) {
         entry.record = { ...toRecord(stored), lastProblem: null };
         entry.dirty = false;
       }

@@ -11,7 +11,8 @@ import { findTooDeep } from '../ingest/depth.js';
 import type { Keyring } from '../destinations/secrets.js';
 import type { CapturedEvent } from '../runtime/executor.js';
 import { CompiledDestination } from '../runtime/destination-registry.js';
-import type { HealthObservation } from '../runtime/health.js';
+import { isDisabled, type HealthObservation, type HealthState } from '../runtime/health.js';
+import type { DestinationStatus } from '../runtime/health-monitor.js';
 import { RuntimeRecorder } from '../runtime/recorder.js';
 import type { Store, StoredDestination } from '../store/store.js';
 import { requestGlobals, runSource, SOURCE_LIMITS, type SourceContext, type SourceJob, type SourceLimits } from './run.js';
@@ -20,10 +21,26 @@ export interface SourceRoutesOptions {
   store: Store;
   keyring: Keyring;
   intake: { captureInternal(projectId: number, events: CapturedEvent[]): Promise<{ accepted: number; rejected: unknown[] }> };
-  health?: { observe(projectId: number, destinationId: string, observation: HealthObservation): void };
+  /**
+   * The health watcher that sources' observations feed and whose state can disable them (the runtime's
+   * `HealthMonitor`). A function because the runtime may start after the routes; `null` while none.
+   */
+  health?: () => SourceHealth | null;
   siteUrl?: string;
   limits?: Partial<SourceLimits>;
 }
+
+/** What the route asks of the health watcher; `HealthMonitor` is one. */
+export interface SourceHealth {
+  observe(projectId: number, destinationId: string, observation: HealthObservation): void;
+  stateOf(destinationId: string): HealthState;
+  status(projectId: number, destinationId: string): Promise<DestinationStatus>;
+  /** Re-reads the stored record (a save or the enable route may have re-enabled it). */
+  refresh(destinationIds: string[]): Promise<void>;
+}
+
+/** `Retry-After` of a permanently disabled source: it waits for a user, so the sender just keeps retrying. */
+export const PERMANENT_DISABLE_RETRY_AFTER_S = 600;
 
 /** The public URL of a source, as the API returns it (`webhook_url`). */
 export function webhookUrl(siteUrl: string, id: string): string {
@@ -32,6 +49,7 @@ export function webhookUrl(siteUrl: string, id: string): string {
 
 const FAILED = { error: 'the source failed' };
 const NOT_FOUND = { error: 'no enabled source has this URL' };
+const DISABLED = { error: 'the source is disabled' };
 
 interface PreparedSource {
   job: SourceJob;
@@ -68,6 +86,19 @@ export async function sourceRoutes(app: FastifyInstance, opts: SourceRoutesOptio
   const rate = new RateLimiter(limits.ratePerSecond, limits.rateBurst);
   const prepared = new Map<string, PreparedSource>();
   app.addHook('onClose', async () => recorder.flush());
+  const health = opts.health ?? (() => null);
+
+  /** Seconds until a health-disabled source runs again (a fixed wait when only a user can bring it back); null when it runs. */
+  async function secondsDisabled(projectId: number, id: string): Promise<number | null> {
+    const watcher = health();
+    if (!watcher || !isDisabled(watcher.stateOf(id))) return null;
+    // Re-enabling is written to the store by the API (maybe another process's): read it before refusing.
+    await watcher.refresh([id]);
+    if (!isDisabled(watcher.stateOf(id))) return null;
+    const status = await watcher.status(projectId, id);
+    if (status.state === 'disabled_permanently' || status.until === null) return PERMANENT_DISABLE_RETRY_AFTER_S;
+    return Math.max(1, Math.ceil((Date.parse(status.until) - Date.now()) / 1000));
+  }
 
   // Any content type, kept as the raw text: JSON is parsed for `request.body` only after the bytes are
   // kept, because signatures are computed over exactly what was sent.
@@ -105,8 +136,11 @@ export async function sourceRoutes(app: FastifyInstance, opts: SourceRoutesOptio
       if (wait > 0) {
         return reply.code(429).header('retry-after', String(wait)).send({ error: `too many requests to this source; retry in ${wait} s` });
       }
-      const source = await prepare(stored);
       const { projectId, id } = stored;
+      // A 503 makes the vendor retry later, so nothing is lost while health keeps the code from running.
+      const disabledFor = await secondsDisabled(projectId, id);
+      if (disabledFor !== null) return reply.code(503).header('retry-after', String(disabledFor)).send(DISABLED);
+      const source = await prepare(stored);
       recorder.metric(projectId, id, 'triggered');
       if (!source) {
         recorder.log(projectId, id, null, 'error', 'The source cannot run: its inputs could not be prepared (a secret could not be decrypted?)');
@@ -123,7 +157,7 @@ export async function sourceRoutes(app: FastifyInstance, opts: SourceRoutesOptio
       const invocationId = randomUUID();
       const run = runSource(source.job, globals, source.context, limits);
       recorder.logSteps(projectId, id, invocationId, run.logs);
-      opts.health?.observe(projectId, id, { kind: 'hog', ms: run.vmMs });
+      health()?.observe(projectId, id, { kind: 'hog', ms: run.vmMs });
       if (run.status === 'failed') return failed(reply, projectId, id, run.error ?? 'failed');
       if (run.captured.length > 0) {
         const stored = await opts.intake.captureInternal(projectId, run.captured);
@@ -132,7 +166,7 @@ export async function sourceRoutes(app: FastifyInstance, opts: SourceRoutesOptio
         }
       }
       recorder.metric(projectId, id, 'succeeded');
-      opts.health?.observe(projectId, id, { kind: 'succeeded' });
+      health()?.observe(projectId, id, { kind: 'succeeded' });
       const body = run.response.body;
       if (typeof body === 'string') return reply.code(run.response.status).type('text/plain; charset=utf-8').send(body);
       return reply.code(run.response.status).type('application/json').send(JSON.stringify(body ?? null));
@@ -141,7 +175,7 @@ export async function sourceRoutes(app: FastifyInstance, opts: SourceRoutesOptio
 
   function failed(reply: FastifyReply, projectId: number, id: string, error: string): FastifyReply {
     recorder.metric(projectId, id, 'failed');
-    opts.health?.observe(projectId, id, { kind: 'failed', error });
+    health()?.observe(projectId, id, { kind: 'failed', error });
     return reply.code(500).send(FAILED);
   }
 }

@@ -7,6 +7,8 @@ import { GENERIC_AND_CHAT } from './registry-generic-chat.js';
 import { CRM_AND_EMAIL } from './registry-crm-email.js';
 import { ANALYTICS_ADS_PRODUCTIVITY } from './registry-analytics-ads.js';
 import type { SourceTemplateModule, TemplateDefinition, TemplateModule } from './types.js';
+import * as sourceCalendly from './source-calendly/template.js';
+import * as sourceCalendlyFixtures from './source-calendly/fixtures.js';
 import * as sourceGithub from './source-github/template.js';
 import * as sourceGithubFixtures from './source-github/fixtures.js';
 import * as sourceShopify from './source-shopify/template.js';
@@ -15,6 +17,8 @@ import * as sourceStripe from './source-stripe/template.js';
 import * as sourceStripeFixtures from './source-stripe/fixtures.js';
 import * as sourceWebhook from './source-webhook/template.js';
 import * as sourceWebhookFixtures from './source-webhook/fixtures.js';
+import * as sourceTypeform from './source-typeform/template.js';
+import * as sourceTypeformFixtures from './source-typeform/fixtures.js';
 
 export const TEMPLATE_MODULES: TemplateModule[] = [...GENERIC_AND_CHAT, ...CRM_AND_EMAIL, ...ANALYTICS_ADS_PRODUCTIVITY];
 
@@ -30,6 +34,8 @@ export const SOURCE_TEMPLATE_MODULES: SourceTemplateModule[] = [
   { template: sourceStripe.template, fixtures: sourceStripeFixtures.fixtures },
   { template: sourceGithub.template, fixtures: sourceGithubFixtures.fixtures },
   { template: sourceShopify.template, fixtures: sourceShopifyFixtures.fixtures },
+  { template: sourceTypeform.template, fixtures: sourceTypeformFixtures.fixtures },
+  { template: sourceCalendly.template, fixtures: sourceCalendlyFixtures.fixtures },
 ];
 
 export const SOURCE_TEMPLATES: TemplateDefinition[] = SOURCE_TEMPLATE_MODULES.map((m) => m.template);

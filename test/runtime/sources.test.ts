@@ -213,3 +213,74 @@ describe("a webhook source's health", () => {
     });
   });
 });
+
+describe('a webhook source disabled by its health', () => {
+  let small: TestSluice;
+  const HOG = "if (request.body.fail) { throw Error('failing on purpose') }\nreturn {'httpStatus': 200, 'body': {'ran': true}}";
+
+  beforeAll(async () => {
+    // A small bucket empties in a few failures; a short temporary disable ends within the test; the
+    // second disable within the window is permanent.
+    const policy = healthPolicy({ bucketSize: 500, temporaryDisableMs: 2_000, maxTemporaryDisables: 1 });
+    small = await startRuntimeSluice({ runtime: { deliveryThreads: 0, health: { policy, persistMs: 50 } } });
+  }, 60_000);
+  afterAll(async () => small?.stop());
+
+  const post = async (id: string, body: string) => {
+    const res = await fetch(`${small.url}/public/webhooks/${id}`, { method: 'POST', body, headers: { 'content-type': 'application/json' } });
+    return { status: res.status, retryAfter: res.headers.get('retry-after'), json: (await res.json()) as unknown };
+  };
+  const call = async (id: string, path = '', init: RequestInit = {}) => {
+    const res = await fetch(`${small.url}/api/projects/1/hog_functions/${id}/${path}`, { ...init, headers: { ...auth, 'content-type': 'application/json' } });
+    return (await res.json()) as { status: { state: string }; totals: Record<string, number> };
+  };
+  const stateIs = (id: string, state: string) => waitUntil(`the source to be ${state}`, async () => (await call(id)).status.state === state);
+
+  /** Posts failing requests until health refuses one; returns that answer and how many ran (500). */
+  async function driveToDisabled(id: string) {
+    let ran = 0;
+    const refused = await waitUntil('health to disable the source', async () => {
+      const res = await post(id, '{"fail": true}');
+      if (res.status === 500) ran++;
+      return res.status === 503 ? res : null;
+    });
+    return { refused, ran };
+  }
+
+  it('answers 503 with Retry-After until its temporary disable ends, without running its code, and runs again once re-enabled', async () => {
+    const id = await createDestination(small, { type: 'source_webhook', name: 'flaky', hog: HOG });
+    const { refused, ran } = await driveToDisabled(id);
+    expect(refused.json).toEqual({ error: 'the source is disabled' });
+    const retryAfter = Number(refused.retryAfter);
+    expect(retryAfter).toBeGreaterThanOrEqual(1);
+    expect(retryAfter).toBeLessThanOrEqual(2);
+    // A request that would succeed is refused too: the code does not run.
+    expect((await post(id, '{}')).status).toBe(503);
+    await stateIs(id, 'disabled_temporarily');
+    await call(id, 'enable/', { method: 'POST', body: '{}' });
+    const after = await post(id, '{}');
+    expect(after.status).toBe(200);
+    expect(after.json).toEqual({ ran: true });
+    // Only the requests whose code ran are counted: the refused ones never reached it.
+    await waitUntil('the metrics', async () => {
+      const { totals } = await call(id, 'metrics/');
+      return totals.triggered === ran + 1 && totals.failed === ran && totals.succeeded === 1;
+    });
+  });
+
+  it('answers 503 with Retry-After 600 once disabled permanently, and runs again as soon as it is saved', async () => {
+    const id = await createDestination(small, { type: 'source_webhook', name: 'broken', hog: HOG });
+    await driveToDisabled(id);
+    await stateIs(id, 'degraded'); // the temporary disable ended
+    const { refused } = await driveToDisabled(id);
+    expect(refused.retryAfter).toBe('600');
+    expect(refused.json).toEqual({ error: 'the source is disabled' });
+    await stateIs(id, 'disabled_permanently');
+    expect((await post(id, '{}')).status).toBe(503);
+    await call(id, '', { method: 'PATCH', body: JSON.stringify({ name: 'fixed' }) });
+    const after = await post(id, '{}');
+    expect(after.status).toBe(200);
+    expect(after.json).toEqual({ ran: true });
+    expect((await call(id)).status.state).toBe('degraded');
+  });
+});

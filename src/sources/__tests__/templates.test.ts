@@ -44,6 +44,8 @@ describe('source templates', () => {
     for (const { template } of SOURCE_TEMPLATE_MODULES) expect(template.type).toBe('source_webhook');
     const stripe = findTemplate('template-source-stripe')!;
     expect(stripe.inputs_schema.find((i) => i.key === 'signing_secret')?.secret).toBe(true);
+    expect(findTemplate('template-source-typeform')!.inputs_schema.find((i) => i.key === 'secret')?.secret).toBe(true);
+    expect(findTemplate('template-source-calendly')!.inputs_schema.find((i) => i.key === 'signing_key')?.secret).toBe(true);
   });
 });
 
