@@ -45,3 +45,21 @@ const byId = new Map([...TEMPLATES, ...SOURCE_TEMPLATES].map((t) => [t.id, t]));
 export function findTemplate(id: string): TemplateDefinition | undefined {
   return byId.get(id);
 }
+
+/**
+ * The example request a source's test panel starts from: the body and headers of the template's first
+ * fixture that captures an event (its signature header is left out: the panel has no secret to sign with).
+ */
+export function exampleRequestOf(templateId: string): { payload: unknown; headers: Record<string, string> } | null {
+  const module = SOURCE_TEMPLATE_MODULES.find((m) => m.template.id === templateId);
+  const fixture = module?.fixtures.find((f) => f.expect.status < 300 && f.expect.events.length > 0);
+  if (!fixture) return null;
+  let payload: unknown = fixture.request.body;
+  try {
+    payload = JSON.parse(fixture.request.body);
+  } catch {
+    // A text body stays text.
+  }
+  return { payload, headers: { ...(fixture.request.headers ?? {}) } };
+}
+

@@ -177,6 +177,14 @@ describe('webhook sources', () => {
     expect(destinationTemplates.every((t) => t.type === 'destination')).toBe(true);
   });
 
+  it('gives each source template an example request for the test panel, from its fixtures', async () => {
+    const stripe = (await api('/hog_function_templates/template-source-stripe/')).json as { example_payload: { type: string }; example_headers: Record<string, string> };
+    expect(stripe.example_payload.type).toBe('payment_intent.succeeded');
+    expect(stripe.example_headers['content-type']).toBe('application/json');
+    const webhook = (await api('/hog_function_templates/template-webhook/')).json as Record<string, unknown>;
+    expect(webhook).not.toHaveProperty('example_payload');
+  });
+
   it('test-run a source on an example request, returning what it would capture and answer', async () => {
     const { status, json } = await api(`/hog_functions/${stripeId}/invocations/`, {
       method: 'POST',

@@ -1,7 +1,7 @@
 /** `/api/projects/:project_id/hog_function_templates/`: the template gallery, with search and category filter. */
 import type { FastifyInstance } from 'fastify';
 import type { Store } from '../../../store/store.js';
-import { SOURCE_TEMPLATES, TEMPLATES, findTemplate } from '../../../templates/index.js';
+import { SOURCE_TEMPLATES, TEMPLATES, exampleRequestOf, findTemplate } from '../../../templates/index.js';
 import { FUNCTION_TYPES, type FunctionType } from '../../../destinations/model.js';
 import type { TemplateDefinition } from '../../../templates/types.js';
 import { ApiError } from '../../errors.js';
@@ -21,7 +21,15 @@ function templateView(t: TemplateDefinition) {
     filters: t.filters ?? null,
     masking: t.masking ?? null,
     mappings: t.mappings ?? null,
+    ...sourceExample(t),
   };
+}
+
+/** Source templates carry an example request for the test panel. */
+function sourceExample(t: TemplateDefinition): { example_payload?: unknown; example_headers?: Record<string, string> } {
+  if (t.type !== 'source_webhook') return {};
+  const example = exampleRequestOf(t.id);
+  return example ? { example_payload: example.payload, example_headers: example.headers } : {};
 }
 
 function matchesSearch(t: TemplateDefinition, search: string): boolean {
