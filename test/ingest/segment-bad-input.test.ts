@@ -49,6 +49,17 @@ describe('the Segment-spec API answers as Segment does and refuses bad input wit
     expect((await stored('raw-browser')).map((e) => e.event)).toEqual(['Browser Click', '$pageview']);
   });
 
+  it('takes RudderStack\'s import and beacon paths, with the beacon\'s write key in the query string', async () => {
+    const body = JSON.stringify({ batch: [{ type: 'track', event: 'Beacon Click', anonymousId: 'raw-beacon' }] });
+    const beacon = await post(`${sluice.url}/beacon/v1/batch?writeKey=${TOKEN}`, body, { 'content-type': 'text/plain' });
+    expect(beacon.status).toBe(200);
+    const imported = await post(`${sluice.url}/v1/import`, body, basic(TOKEN));
+    expect(imported.status).toBe(200);
+    expect((await stored('raw-beacon')).map((e) => e.event)).toEqual(['Beacon Click', 'Beacon Click']);
+    const wrong = await post(`${sluice.url}/beacon/v1/batch?writeKey=phc_wrong`, body, { 'content-type': 'text/plain' });
+    expect(wrong.status).toBe(401);
+  });
+
   it('answers a browser preflight and allows the calling origin', async () => {
     const preflight = await fetch(`${sluice.url}/v1/t`, {
       method: 'OPTIONS',

@@ -6,9 +6,11 @@ import { preflight } from '../../plugins/cors.js';
 
 /**
  * `/v1/batch` (Segment's and RudderStack's server SDKs post here) and one path per call type, plus the
- * one-letter paths Segment's browser library posts to (`/v1/b` for a batch, `/v1/t` for track, …).
+ * one-letter paths Segment's browser library posts to (`/v1/b` for a batch, `/v1/t` for track, …), and
+ * RudderStack's `/v1/import` and `/beacon/v1/batch` (its browser SDK's `sendBeacon` path, which cannot
+ * set headers and so names the write key in the query string: `?writeKey=…`).
  */
-export const SEGMENT_BATCH_PATHS = ['/v1/batch', '/v1/b'];
+export const SEGMENT_BATCH_PATHS = ['/v1/batch', '/v1/b', '/v1/import', '/beacon/v1/batch'];
 export const SEGMENT_CALL_PATHS = SEGMENT_TYPES.flatMap((type): [string, SegmentType][] => [
   [`/v1/${type}`, type],
   [`/v1/${type.charAt(0)}`, type],
@@ -17,6 +19,14 @@ export const SEGMENT_CALL_PATHS = SEGMENT_TYPES.flatMap((type): [string, Segment
 function header(request: FastifyRequest, name: string): string | undefined {
   const value = request.headers[name];
   return Array.isArray(value) ? value[0] : value;
+}
+
+/** The write key outside the body: the Basic auth username, else `?writeKey=` (beacon requests). */
+function writeKeyOutsideBody(request: FastifyRequest): string | undefined {
+  const user = basicAuthUser(header(request, 'authorization'));
+  if (user !== undefined) return user;
+  const query = request.query as Record<string, unknown> | undefined;
+  return typeof query?.writeKey === 'string' && query.writeKey !== '' ? query.writeKey : undefined;
 }
 
 /** Token errors in Segment's words: the write key is the project token. */
@@ -41,7 +51,7 @@ export async function segmentRoutes(app: FastifyInstance, opts: { intake: Intake
   // PostHog capture: a flood of bad keys costs one cached lookup each, never a decode.
   app.addHook('onRequest', async (request) => {
     if (request.method === 'OPTIONS') return;
-    const user = basicAuthUser(header(request, 'authorization'));
+    const user = writeKeyOutsideBody(request);
     if (user === undefined) return;
     try {
       await intake.checkTokenOutsideBody({ query: { token: user } });
@@ -60,7 +70,7 @@ export async function segmentRoutes(app: FastifyInstance, opts: { intake: Intake
         query: {},
         authorization: header(request, 'authorization'),
         ip: request.ip,
-        format: segmentFormat(type, basicAuthUser(header(request, 'authorization'))),
+        format: segmentFormat(type, writeKeyOutsideBody(request)),
       });
       return result.rejected.length === 0 ? { success: true } : { success: true, rejected: result.rejected };
     } catch (error) {
