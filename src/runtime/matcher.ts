@@ -20,6 +20,7 @@ import type { EnrichedListener } from '../ingest/pipeline.js';
 import { uuidv7 } from '../ingest/uuid.js';
 import type { EnrichedEvent, JsonObject, NewInvocation, Project, Store } from '../store/store.js';
 import type { CompiledDestination, DestinationRegistry } from './destination-registry.js';
+import type { HealthState } from './health.js';
 import type { RuntimeRecorder } from './recorder.js';
 import type { WarnErrorLogger } from './logger.js';
 
@@ -366,7 +367,7 @@ export class Matcher {
 
     let check = -1;
     if (config.masking) {
-      const key = computeMaskingKey(config.masking, globals as unknown as Record<string, unknown>);
+      const key = computeMaskingKey(config.masking, globals as unknown as Record<string, unknown>, { timeoutMs: this.expressionMs(destination) });
       if (!key.ok) {
         // Like a failing filter: the event is not delivered to this destination (an error, or a hash
         // that hit a limit, must not let it through unmasked, nor cost the other destinations).
@@ -390,6 +391,10 @@ export class Matcher {
       for (const destination of destinations) this.failFiltering(destination, event.event.uuid, 'globals', errorText(error));
       return null;
     }
+  }
+
+  private expressionMs(destination: CompiledDestination): number {
+    return EXPRESSION_MS_BY_HEALTH[this.registry.health?.stateOf(destination.id) ?? 'healthy'];
   }
 
   /** An event this destination could not be matched against: counted, logged, and it costs health. */
@@ -426,7 +431,7 @@ export class Matcher {
   /** Runs one compiled filter; counts `filtered` (when asked) and `filtering_failed`. */
   private passes(destination: CompiledDestination, bytecode: unknown, globals: Globals, what: string, countFiltered = true): boolean {
     if (!Array.isArray(bytecode) || bytecode.length === 0) return true;
-    const result = matchesFilters(bytecode, globals);
+    const result = matchesFilters(bytecode, globals, { timeoutMs: this.expressionMs(destination) });
     if (result.error !== undefined) {
       this.failFiltering(destination, globals.event.uuid, what, result.error);
       return false;
@@ -459,6 +464,20 @@ export class Matcher {
     this.waiters = still;
   }
 }
+
+/**
+ * VM time a destination's filters and masking hash get per event, by its health. A healthy destination
+ * gets the usual 100 ms. One that health degraded or disabled — typically because its filter keeps
+ * hitting that limit — gets far less: it is still matched (a disabled destination's events are parked for
+ * replay), but a hostile filter can no longer spend 100 ms of the main thread on every event. A real
+ * filter runs in microseconds, so even 10 ms leaves it a thousandfold margin.
+ */
+const EXPRESSION_MS_BY_HEALTH: Record<HealthState, number> = {
+  healthy: 100,
+  degraded: 25,
+  disabled_temporarily: 10,
+  disabled_permanently: 10,
+};
 
 /** Lets I/O callbacks run; resolves with the time the next slice starts. */
 async function yieldToEventLoop(): Promise<number> {

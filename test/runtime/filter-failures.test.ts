@@ -123,4 +123,21 @@ describe('a failing filter or masking fails only its own event × destination', 
     expect(await errorLogs(broken)).toContain(`Error filtering event ${uuid} (filters): a hand-made failure`);
     expect(sink.requests.filter((r) => r.path === '/broken')).toEqual([]);
   });
+
+  it('gives a runaway filter only 10 ms per event once health has disabled its destination', async () => {
+    const runaway = await createDestination(sluice, {
+      template_id: 'template-webhook',
+      name: 'runaway filter',
+      inputs: { url: { value: `${sink.url}/runaway` } },
+      filters: { events: [{ id: 'runaway', type: 'events' }], hog: 'length(arrayMap(x -> arrayMap(y -> y, range(10000)), range(10000))) > 0' },
+    });
+    // Each timed-out filter costs 100 of the bucket's 500 tokens: six events disable the destination.
+    for (let i = 0; i < 6; i++) await sendEvents(sluice, [{ event: 'runaway', distinct_id: 'u1' }]);
+    expect(sluice.runtime.health.isDisabled(runaway)).toBe(true);
+    await sendEvents(sluice, [{ event: 'runaway', distinct_id: 'u1' }]);
+    const logs = await errorLogs(runaway);
+    expect(logs.some((m) => m.includes('timed out after 0.1 seconds'))).toBe(true);
+    // The newest line (logs come newest first) is the event matched while disabled.
+    expect(logs[0]).toContain('timed out after 0.01 seconds');
+  });
 });
