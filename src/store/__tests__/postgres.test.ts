@@ -61,6 +61,7 @@ if (skipReason !== null) {
         { version: 3, name: 'shared_counters' },
         { version: 4, name: 'destination_health' },
         { version: 5, name: 'function_type' },
+        { version: 6, name: 'scrub_plaintext_suspensions' },
       ]);
     });
 

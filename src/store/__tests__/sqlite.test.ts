@@ -1,4 +1,4 @@
-import { chmodSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -36,9 +36,38 @@ describe('SQLite store (dialect)', () => {
       { version: 3, name: 'shared_counters' },
       { version: 4, name: 'destination_health' },
       { version: 5, name: 'function_type' },
+      { version: 6, name: 'scrub_plaintext_suspensions' },
     ]);
     expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
     db.close();
+  });
+
+  it('scrubs the plaintext suspensions an older Sluice stored, from the rows and from the file, and keeps sealed ones', async () => {
+    const file = tempFile();
+    await new SqliteStore({ filename: file, backgroundCheckpoints: false }).close();
+    // The database as an older Sluice left it: before migration 6, with a suspension stored in plaintext.
+    const db = new Database(file);
+    db.prepare('DELETE FROM schema_migrations WHERE version = 6').run();
+    const insert = db.prepare(
+      `INSERT INTO invocations (id, project_id, destination_id, event_uuid, globals, priority, scheduled_at, state, suspension, created_at)
+       VALUES (?, 1, 'd', 'e', '{}', 0, 0, 'queued', ?, 0)`,
+    );
+    const plaintext = JSON.stringify({ request: { url: 'https://api.example.com', headers: { Authorization: 'Bearer sk_live_plaintext_4242' } } });
+    const sealed = JSON.stringify({ encrypted: 'v1:abcd1234:iv:tag:ciphertext' });
+    insert.run('plain', plaintext);
+    insert.run('sealed', sealed);
+    db.pragma('wal_checkpoint(TRUNCATE)');
+    db.close();
+
+    await new SqliteStore({ filename: file, backgroundCheckpoints: false }).close();
+    const after = new Database(file, { readonly: true });
+    const rows = after.prepare('SELECT id, suspension FROM invocations ORDER BY id').all();
+    after.close();
+    expect(rows).toEqual([
+      { id: 'plain', suspension: null },
+      { id: 'sealed', suspension: sealed },
+    ]);
+    expect(readFileSync(file).includes('sk_live_plaintext_4242')).toBe(false);
   });
 
   it('creates a new data directory 0700 and the database, WAL and shared-memory files 0600', async () => {
