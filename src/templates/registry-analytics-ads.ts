@@ -31,6 +31,22 @@ import * as airtable from './airtable/template.js';
 import * as airtableFixtures from './airtable/fixtures.js';
 import * as twilio from './twilio/template.js';
 import * as twilioFixtures from './twilio/fixtures.js';
+import * as plausible from './plausible/template.js';
+import * as plausibleFixtures from './plausible/fixtures.js';
+import * as umami from './umami/template.js';
+import * as umamiFixtures from './umami/fixtures.js';
+import * as matomo from './matomo/template.js';
+import * as matomoFixtures from './matomo/fixtures.js';
+import * as clickhouse from './clickhouse/template.js';
+import * as clickhouseFixtures from './clickhouse/fixtures.js';
+import * as elasticsearch from './elasticsearch/template.js';
+import * as elasticsearchFixtures from './elasticsearch/fixtures.js';
+import * as supabase from './supabase/template.js';
+import * as supabaseFixtures from './supabase/fixtures.js';
+import * as pipedream from './pipedream/template.js';
+import * as pipedreamFixtures from './pipedream/fixtures.js';
+import * as activepieces from './activepieces/template.js';
+import * as activepiecesFixtures from './activepieces/fixtures.js';
 
 export const ANALYTICS_ADS_PRODUCTIVITY: TemplateModule[] = [
   register(amplitude, amplitudeFixtures),
@@ -48,4 +64,12 @@ export const ANALYTICS_ADS_PRODUCTIVITY: TemplateModule[] = [
   register(linear, linearFixtures),
   register(airtable, airtableFixtures),
   register(twilio, twilioFixtures),
+  register(plausible, plausibleFixtures),
+  register(umami, umamiFixtures),
+  register(matomo, matomoFixtures),
+  register(clickhouse, clickhouseFixtures),
+  register(elasticsearch, elasticsearchFixtures),
+  register(supabase, supabaseFixtures),
+  register(pipedream, pipedreamFixtures),
+  register(activepieces, activepiecesFixtures),
 ];

@@ -31,6 +31,20 @@ import * as loopsEvent from './loops-event/template.js';
 import * as loopsEventFixtures from './loops-event/fixtures.js';
 import * as braze from './braze/template.js';
 import * as brazeFixtures from './braze/fixtures.js';
+import * as postmark from './postmark/template.js';
+import * as postmarkFixtures from './postmark/fixtures.js';
+import * as resend from './resend/template.js';
+import * as resendFixtures from './resend/fixtures.js';
+import * as mailgunSendEmail from './mailgun-send-email/template.js';
+import * as mailgunSendEmailFixtures from './mailgun-send-email/fixtures.js';
+import * as mailjet from './mailjet/template.js';
+import * as mailjetFixtures from './mailjet/fixtures.js';
+import * as pipedrive from './pipedrive/template.js';
+import * as pipedriveFixtures from './pipedrive/fixtures.js';
+import * as close from './close/template.js';
+import * as closeFixtures from './close/fixtures.js';
+import * as freshsales from './freshsales/template.js';
+import * as freshsalesFixtures from './freshsales/fixtures.js';
 
 export const CRM_AND_EMAIL: TemplateModule[] = [
   register(hubspot, hubspotFixtures),
@@ -48,4 +62,11 @@ export const CRM_AND_EMAIL: TemplateModule[] = [
   register(loops, loopsFixtures),
   register(loopsEvent, loopsEventFixtures),
   register(braze, brazeFixtures),
+  register(postmark, postmarkFixtures),
+  register(resend, resendFixtures),
+  register(mailgunSendEmail, mailgunSendEmailFixtures),
+  register(mailjet, mailjetFixtures),
+  register(pipedrive, pipedriveFixtures),
+  register(close, closeFixtures),
+  register(freshsales, freshsalesFixtures),
 ];

@@ -23,6 +23,20 @@ import * as pagerduty from './pagerduty/template.js';
 import * as pagerdutyFixtures from './pagerduty/fixtures.js';
 import * as opsgenie from './opsgenie/template.js';
 import * as opsgenieFixtures from './opsgenie/fixtures.js';
+import * as mattermost from './mattermost/template.js';
+import * as mattermostFixtures from './mattermost/fixtures.js';
+import * as rocketchat from './rocketchat/template.js';
+import * as rocketchatFixtures from './rocketchat/fixtures.js';
+import * as googleChat from './google-chat/template.js';
+import * as googleChatFixtures from './google-chat/fixtures.js';
+import * as zulip from './zulip/template.js';
+import * as zulipFixtures from './zulip/fixtures.js';
+import * as matrix from './matrix/template.js';
+import * as matrixFixtures from './matrix/fixtures.js';
+import * as incidentIo from './incident-io/template.js';
+import * as incidentIoFixtures from './incident-io/fixtures.js';
+import * as betterStack from './better-stack/template.js';
+import * as betterStackFixtures from './better-stack/fixtures.js';
 
 export const GENERIC_AND_CHAT: TemplateModule[] = [
   register(webhook, webhookFixtures),
@@ -36,4 +50,11 @@ export const GENERIC_AND_CHAT: TemplateModule[] = [
   register(telegram, telegramFixtures),
   register(pagerduty, pagerdutyFixtures),
   register(opsgenie, opsgenieFixtures),
+  register(mattermost, mattermostFixtures),
+  register(rocketchat, rocketchatFixtures),
+  register(googleChat, googleChatFixtures),
+  register(zulip, zulipFixtures),
+  register(matrix, matrixFixtures),
+  register(incidentIo, incidentIoFixtures),
+  register(betterStack, betterStackFixtures),
 ];
