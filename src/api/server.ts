@@ -4,7 +4,7 @@ import swagger from '@fastify/swagger';
 import Fastify, { LogController, type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import { createKeyring, type Keyring } from '../destinations/secrets.js';
 import type { Intake } from '../ingest/intake.js';
-import type { HttpRequest, HttpResponse } from '../runtime/executor.js';
+import type { ExecutorLimits, HttpRequest, HttpResponse } from '../runtime/executor.js';
 import { HealthMonitor, type HealthMonitorOptions } from '../runtime/health-monitor.js';
 import type { Store } from '../store/store.js';
 import { errorHandler } from './plugins/error-handler.js';
@@ -30,6 +30,8 @@ export interface ServerDeps {
   fetch?: (request: HttpRequest) => Promise<HttpResponse>;
   /** Base URL of the web UI, for the `url` globals. */
   siteUrl?: string;
+  /** The runtime's executor limits, so test runs stop where delivery would (`SLUICE_MAX_FETCHES`). */
+  executorLimits?: Partial<ExecutorLimits>;
   /**
    * Destination health for the API (re-enable, status). Default: a monitor of its own on the store that
    * never starts, notifying through `fetch` and the intake.
@@ -128,6 +130,7 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
     onDestinationsChanged: deps.onDestinationsChanged,
     fetch: deps.fetch,
     siteUrl: deps.siteUrl,
+    ...(deps.executorLimits ? { executorLimits: deps.executorLimits } : {}),
   });
   await app.register(sourceRoutes, {
     store: deps.store,

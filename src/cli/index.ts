@@ -9,6 +9,7 @@ const USAGE = `Usage:
   sluice hog compile FILE.hog                     print the program's bytecode as JSON
   sluice hog exec FILE.hoge [--globals FILE.json] run a bytecode JSON file
   sluice test DESTINATION.json                    run a destination's fixtures (events in, expected requests out)
+  sluice import posthog --file EXPORT.json        import PostHog hog functions (docs/import.md; --dry-run)
 `;
 
 async function main(argv: string[]): Promise<number> {
@@ -20,6 +21,8 @@ async function main(argv: string[]): Promise<number> {
       return (await import('./hog.js')).hogCommand(rest);
     case 'test':
       return (await import('./test.js')).testCommand(rest);
+    case 'import':
+      return (await import('./import.js')).importCommand(rest);
     case undefined:
     case 'help':
     case '--help':

@@ -10,7 +10,7 @@ import { GroupCommitWriter } from '../ingest/group-commit.js';
 import { Intake } from '../ingest/intake.js';
 import type { IngestLimits } from '../ingest/limits.js';
 import { PersonPipeline } from '../ingest/pipeline.js';
-import type { HttpRequest, HttpResponse } from '../runtime/executor.js';
+import { maxFetchesFromEnv, type ExecutorLimits, type HttpRequest, type HttpResponse } from '../runtime/executor.js';
 import { createFetchExecutor, parseAllowList, type FetchExecutor } from '../runtime/fetch.js';
 import { startRuntime, type Runtime, type RuntimeOptions } from '../runtime/index.js';
 import { DEFAULT_THREAD_MEMORY_MB } from '../runtime/delivery-threads.js';
@@ -53,6 +53,8 @@ export interface SluiceEnv extends BootstrapEnv {
   SLUICE_DELIVERY_THREAD_MEMORY_MB?: string | undefined;
   /** Proxies whose `X-Forwarded-For` is believed: addresses/CIDRs, comma-separated, or `true`. Default none. */
   SLUICE_TRUST_PROXY?: string | undefined;
+  /** `fetch` calls one invocation may make, 1 to 10. Default 2. */
+  SLUICE_MAX_FETCHES?: string | undefined;
 }
 
 export interface SluiceOptions {
@@ -125,6 +127,15 @@ function deliveryThreadCount(options: SluiceOptions, env: SluiceEnv): number {
   return asked;
 }
 
+/**
+ * The executor limits every runner in this process uses — the main thread, the delivery threads and
+ * test runs — so a test run and a delivery never disagree: `SLUICE_MAX_FETCHES` under what code passes.
+ */
+function executorLimitsFor(options: SluiceOptions, env: SluiceEnv): Partial<ExecutorLimits> {
+  const maxFetches = maxFetchesFromEnv(env.SLUICE_MAX_FETCHES);
+  return { ...(maxFetches !== undefined ? { maxFetches } : {}), ...options.runtime?.executorLimits };
+}
+
 function retentionFromEnv(env: SluiceEnv): RuntimeOptions['retention'] {
   const hours = positiveNumber(env.SLUICE_RETENTION_INVOCATIONS_HOURS, 'SLUICE_RETENTION_INVOCATIONS_HOURS');
   const logDays = positiveNumber(env.SLUICE_RETENTION_LOGS_DAYS, 'SLUICE_RETENTION_LOGS_DAYS');
@@ -183,6 +194,7 @@ export async function startSluice(options: SluiceOptions): Promise<RunningSluice
   const poolSize = positiveNumber(env.SLUICE_DATABASE_POOL_SIZE, 'SLUICE_DATABASE_POOL_SIZE');
   const trustProxy = parseTrustProxy(env.SLUICE_TRUST_PROXY);
   const threadCount = deliveryThreadCount(options, env);
+  const executorLimits = executorLimitsFor(options, env);
   const threadMemoryMb = options.runtime?.deliveryThreadMemoryMb ?? positiveNumber(env.SLUICE_DELIVERY_THREAD_MEMORY_MB, 'SLUICE_DELIVERY_THREAD_MEMORY_MB') ?? DEFAULT_THREAD_MEMORY_MB;
   const storeOptions = {
     dataDir: options.dataDir,
@@ -213,6 +225,7 @@ export async function startSluice(options: SluiceOptions): Promise<RunningSluice
     onDestinationsChanged: () => void runtime?.reload(),
     sourceHealth: () => runtime?.health ?? null,
     fetch: fetchForTestRuns(fetcher),
+    executorLimits,
     ...(env.SLUICE_SITE_URL ? { siteUrl: env.SLUICE_SITE_URL } : {}),
     ...(options.runtime?.health ? { healthOptions: options.runtime.health } : {}),
     trustProxy,
@@ -255,6 +268,7 @@ export async function startSluice(options: SluiceOptions): Promise<RunningSluice
       retention: retentionFromEnv(env),
       ...(logger ? { logger } : {}),
       ...runtimeOptions,
+      executorLimits,
       worker,
       startMatcher: !postgres,
       ...(threadCount > 0
@@ -266,7 +280,7 @@ export async function startSluice(options: SluiceOptions): Promise<RunningSluice
                 store: storeOptions,
                 keys: keyring.exportKeys(),
                 allowHosts: env.SLUICE_FETCH_ALLOW_HOSTS ?? '',
-                ...(runtimeOptions.executorLimits ? { executorLimits: runtimeOptions.executorLimits } : {}),
+                executorLimits,
                 ...(runtimeOptions.reloadCheckMs !== undefined ? { reloadCheckMs: runtimeOptions.reloadCheckMs } : {}),
               },
             },

@@ -56,6 +56,23 @@ export const DEFAULT_EXECUTOR_LIMITS: ExecutorLimits = {
   maxCaptures: 10,
 };
 
+/** The most `SLUICE_MAX_FETCHES` may allow: each fetch holds a worker slot for up to its timeout. */
+export const MAX_FETCHES_CEILING = 10;
+
+/**
+ * `SLUICE_MAX_FETCHES`: unset or blank keeps the default; anything but a whole number in 1..10 is a startup
+ * error naming the variable, so a typo never silently runs with another limit.
+ */
+export function maxFetchesFromEnv(text: string | undefined): number | undefined {
+  if (text === undefined || text.trim() === '') return undefined;
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < 1 || n > MAX_FETCHES_CEILING) {
+    const shown = text.length > 40 ? `${text.slice(0, 40)}…` : text;
+    throw new Error(`SLUICE_MAX_FETCHES must be a whole number from 1 to ${MAX_FETCHES_CEILING}, not '${shown}'`);
+  }
+  return n;
+}
+
 /** The event property that counts how many destination hops produced an event (loop protection). */
 export const CAPTURE_DEPTH_PROPERTY = '$hog_function_execution_count';
 
@@ -253,7 +270,7 @@ export class InvocationExecutor {
       return this.done(ctx, 'failed', `${result.asyncFunctionName}() is not available in destinations`, 'code', vmMs);
     }
     if (fetchCount >= this.limits.maxFetches) {
-      const message = `fetch was called ${fetchCount + 1} times; a destination may make at most ${this.limits.maxFetches} fetch calls per invocation`;
+      const message = `fetch was called ${fetchCount + 1} times; a destination may make at most ${this.limits.maxFetches} fetch calls per invocation (SLUICE_MAX_FETCHES)`;
       return this.done(ctx, 'failed', message, 'limit', vmMs);
     }
     const request = requestFromFetchArgs(result.asyncFunctionArgs);

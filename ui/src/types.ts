@@ -184,6 +184,8 @@ export interface TestResult {
   response?: { status: number; body: unknown };
   /** Sources: the events the request would create. */
   captured?: unknown[];
+  /** Destinations: fetch calls made by one invocation against the server's limit (`SLUICE_MAX_FETCHES`). */
+  fetches?: { made: number; limit: number };
 }
 
 export interface CompileDiagnostic {

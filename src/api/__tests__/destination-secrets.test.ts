@@ -55,15 +55,10 @@ describe('secrets in test runs and destination saves', () => {
     return res;
   }
 
-  it('finds the six stock templates that use Basic auth', () => {
-    expect(BASIC_AUTH_TEMPLATES.map(({ template }) => template.id).sort()).toEqual([
-      'template-customerio',
-      'template-mailchimp',
-      'template-mixpanel',
-      'template-segment',
-      'template-twilio',
-      'template-zendesk',
-    ]);
+  it('finds the stock templates that use Basic auth, the six first reported among them', () => {
+    expect(BASIC_AUTH_TEMPLATES.map(({ template }) => template.id)).toEqual(
+      expect.arrayContaining(['template-customerio', 'template-mailchimp', 'template-mixpanel', 'template-segment', 'template-twilio', 'template-zendesk']),
+    );
   });
 
   it.each(BASIC_AUTH_TEMPLATES.map((module) => [module.template.id, module] as const))(

@@ -163,6 +163,11 @@ export function TestPanel({ state, onChange, onRun, eventError, kind, example }:
             ) : (
               <span class="muted small">{state.mock ? `Mocked: nothing sent · ${requests.length} request${requests.length === 1 ? '' : 's'} would be made` : `Live: ${requests.length} request${requests.length === 1 ? '' : 's'} sent`}</span>
             )}
+            {!isSource && r.fetches ? (
+              <span class={r.fetches.made >= r.fetches.limit ? 'badge badge-warn' : 'muted small'} data-testid="fetch-count" title="fetch calls one invocation may make (SLUICE_MAX_FETCHES)">
+                {`${r.fetches.made} of ${r.fetches.limit} fetches`}
+              </span>
+            ) : null}
           </div>
           {r.status === 'skipped' ? <p class="small">{r.logs[0]?.message ?? 'The event does not match the filters.'}</p> : null}
           {r.errors.length > 0 ? (

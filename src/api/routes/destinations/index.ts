@@ -21,6 +21,7 @@ import {
 import { logAndMetricRoutes } from './logs-metrics.js';
 import { encryptSecretInputs } from './secrets.js';
 import { testRunRoutes, type TestRunOptions } from './test-run.js';
+import { importRoutes } from './import.js';
 import { destinationOf, destinationView } from './views.js';
 import { healthRoutes, type HealthRoutesOptions } from './health.js';
 import { statusView, type HealthMonitor } from '../../../runtime/health-monitor.js';
@@ -152,5 +153,6 @@ export async function destinationRoutes(app: FastifyInstance, opts: DestinationR
     },
   });
   await app.register(testRunRoutes, opts);
+  await app.register(importRoutes, opts);
   await app.register(logAndMetricRoutes, { store });
 }

@@ -18,6 +18,7 @@ import { requestGlobals, runSource } from '../../../sources/run.js';
 import { redactDeep, redactHeaders, redactSecrets, secretHeadersOf, type Keyring } from '../../../destinations/secrets.js';
 import {
   describeRequest,
+  type ExecutorLimits,
   type HttpRequest,
   type HttpResponse,
   InvocationExecutor,
@@ -36,6 +37,8 @@ export interface TestRunOptions {
   fetch?: (request: HttpRequest) => Promise<HttpResponse>;
   /** Base URL of the web UI, for the `url` globals. */
   siteUrl?: string;
+  /** The runtime's limits, so a test run fails where delivery would (`SLUICE_MAX_FETCHES`). */
+  executorLimits?: Partial<ExecutorLimits>;
 }
 
 interface TestRunBody {
@@ -81,7 +84,7 @@ function globalsForTest(body: TestRunBody, project: Project, destination: Destin
 
 export async function testRunRoutes(app: FastifyInstance, opts: TestRunOptions): Promise<void> {
   const { store, keyring } = opts;
-  const executor = new InvocationExecutor();
+  const executor = new InvocationExecutor(opts.executorLimits ?? {});
 
   app.post<{ Params: { project_id: number; id: string }; Body: TestRunBody }>(
     '/api/projects/:project_id/hog_functions/:id/invocations/',
@@ -140,7 +143,10 @@ export async function testRunRoutes(app: FastifyInstance, opts: TestRunOptions):
       const errors: string[] = [];
       const requests: HttpRequest[] = [];
       let result: unknown = null;
+      // Counted per invocation (a mapping is its own invocation with its own limit): the most any one made.
+      let mostFetches = 0;
       for (const job of invocationJobs(destination, globals)) {
+        const before = requests.length;
         const run = await runToEnd(executor, job, async (req) => {
           requests.push(req);
           if (mock || !opts.fetch) {
@@ -149,6 +155,7 @@ export async function testRunRoutes(app: FastifyInstance, opts: TestRunOptions):
           }
           return opts.fetch(req);
         });
+        mostFetches = Math.max(mostFetches, requests.length - before);
         logs.push(...run.logs);
         if (run.error) errors.push(redact(run.error));
         result = run.result ?? null;
@@ -159,6 +166,7 @@ export async function testRunRoutes(app: FastifyInstance, opts: TestRunOptions):
         errors,
         logs: logs.map((l) => ({ ...l, message: redact(l.message) })),
         requests: requests.map(shown),
+        fetches: { made: mostFetches, limit: executor.limits.maxFetches },
       };
     },
   );
