@@ -6,6 +6,9 @@
 import { GENERIC_AND_CHAT } from './registry-generic-chat.js';
 import { CRM_AND_EMAIL } from './registry-crm-email.js';
 import { ANALYTICS_ADS_PRODUCTIVITY } from './registry-analytics-ads.js';
+import { CDP_AND_PRODUCT } from './registry-cdp-product.js';
+import { DEVTOOLS_AND_ENGAGEMENT } from './registry-devtools.js';
+import { ADS_AND_DATA } from './registry-ads-data.js';
 import type { SourceTemplateModule, TemplateDefinition, TemplateModule } from './types.js';
 import * as sourceCalendly from './source-calendly/template.js';
 import * as sourceCalendlyFixtures from './source-calendly/fixtures.js';
@@ -20,7 +23,14 @@ import * as sourceWebhookFixtures from './source-webhook/fixtures.js';
 import * as sourceTypeform from './source-typeform/template.js';
 import * as sourceTypeformFixtures from './source-typeform/fixtures.js';
 
-export const TEMPLATE_MODULES: TemplateModule[] = [...GENERIC_AND_CHAT, ...CRM_AND_EMAIL, ...ANALYTICS_ADS_PRODUCTIVITY];
+export const TEMPLATE_MODULES: TemplateModule[] = [
+  ...GENERIC_AND_CHAT,
+  ...CRM_AND_EMAIL,
+  ...ANALYTICS_ADS_PRODUCTIVITY,
+  ...CDP_AND_PRODUCT,
+  ...DEVTOOLS_AND_ENGAGEMENT,
+  ...ADS_AND_DATA,
+];
 
 export const TEMPLATES: TemplateDefinition[] = TEMPLATE_MODULES.map((m) => m.template);
 
