@@ -1,11 +1,10 @@
 /**
  * Compiling is linear. For each program shape that used to be quadratic (thousands of locals, long
- * functions, many closures) or could be (statements, deep nesting, strings, f-strings):
- *   - the compiler's own work meter (`compileWork`: cells and pieces placed and written, names looked
- *     up) grows like the program, exactly and independently of the machine's load;
- *   - the whole pipeline (lexer, parser, compiler) in CPU time, with a bound loose enough for garbage
- *     collection (a small program lives in the young generation, a big one does not) yet far below
- *     what a quadratic pass costs.
+ * functions, many closures) or could be (statements, deep nesting, strings, f-strings), the compiler's
+ * own work meter (`compileWork`: cells and pieces placed and written, names looked up) grows like the
+ * program, exactly and independently of the machine's load. Wall or CPU time is not asserted here: under
+ * load its noise (garbage collection grows with the heap) came within 10% of a quadratic pass's cost;
+ * `npm run bench` is where time is measured.
  */
 import { describe, expect, it } from 'vitest';
 import { Code, append, compileWork, flatten, markLine } from '../compiler/emit.js';
@@ -41,13 +40,6 @@ function workOf(source: string): number {
   return compileWork.units - before;
 }
 
-function cpuMs(run: () => void): number {
-  const start = process.cpuUsage();
-  run();
-  const used = process.cpuUsage(start);
-  return (used.user + used.system) / 1000;
-}
-
 describe('compile work grows linearly with the program', () => {
   for (const [shape, generate] of Object.entries(SHAPES)) {
     it(`compiles ${shape} with work proportional to its length`, () => {
@@ -55,24 +47,6 @@ describe('compile work grows linearly with the program', () => {
       // 8× the program: 8× the work, give or take the fixed part. Quadratic would be ~64×.
       expect(ratio).toBeGreaterThan(6);
       expect(ratio).toBeLessThan(9);
-    });
-  }
-});
-
-describe('lexing, parsing and compiling take linear CPU time', () => {
-  for (const shape of ['many statements', 'one long function', 'many string literals', 'one long f-string']) {
-    it(`compiles ${shape} 16× as long in far less than 16² the CPU time`, () => {
-      const small = SHAPES[shape]!(2_000);
-      const large = SHAPES[shape]!(32_000);
-      compileClean(small); // warm up the JIT first
-      let smallMs = Infinity;
-      let largeMs = Infinity;
-      for (let run = 0; run < 2; run++) {
-        smallMs = Math.min(smallMs, cpuMs(() => compileClean(small)));
-        largeMs = Math.min(largeMs, cpuMs(() => compileClean(large)));
-      }
-      // Linear measures 16× to ~55× here (garbage collection grows with the heap); quadratic ≥ 115×.
-      expect(largeMs / Math.max(smallMs, 2)).toBeLessThan(100);
     });
   }
 });
