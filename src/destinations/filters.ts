@@ -14,7 +14,7 @@
  *     compare the same way whether one value or several are given;
  *   - gt/gte/lt/lte turn a numeric string value into a number.
  *
- * The expression reads the destination globals (product.md §3): `event.properties`, `person.properties`,
+ * The expression reads the destination globals: `event.properties`, `person.properties`,
  * plus, for filters only, `group_<index>` (the group of that type index, PostHog's filter name) and the
  * PostHog filter aliases `properties`, `distinct_id` and `elements_chain`, added by `filterGlobals`.
  *

@@ -1,5 +1,5 @@
 /**
- * The globals a destination's code, input templates and filters see (product.md §3):
+ * The globals a destination's code, input templates and filters see:
  *
  *   event   {uuid, event, name, distinct_id, properties, timestamp, elements_chain, url}
  *   person  {id, uuid, name, url, properties}                 (null for a personless event)
@@ -14,7 +14,7 @@
  * URLs point at the Sluice web UI; their paths are all built in `uiUrls` below.
  */
 
-/** An event as stored (product.md §1). */
+/** An event as stored. */
 export interface GlobalsEventInput {
   uuid: string;
   event: string;

@@ -1,5 +1,5 @@
 /**
- * Masking (product.md §5): a destination with `masking: {ttl, hash, threshold?}` runs at most once per
+ * Masking: a destination with `masking: {ttl, hash, threshold?}` runs at most once per
  * value of its `hash` template per `ttl` seconds; with a `threshold` it runs again once that many
  * events of the same hash have been seen since the last run.
  *

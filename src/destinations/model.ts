@@ -198,7 +198,7 @@ export interface Mapping {
   disabled?: boolean;
 }
 
-/** Sluice's delivery retry policy for one destination (product.md §6). */
+/** Sluice's delivery retry policy for one destination. */
 export interface RetryPolicy {
   /** Total attempts, the first included. */
   max_attempts?: number;

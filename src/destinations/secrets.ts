@@ -1,5 +1,5 @@
 /**
- * Secrets at rest and in logs (product.md §9).
+ * Secrets at rest and in logs.
  *
  * Encryption: AES-256-GCM with a keyring. `SLUICE_ENCRYPTION_KEYS` holds comma-separated 32-byte keys, each
  * written as 64 hex characters or base64/base64url; the first key encrypts, every key decrypts, so rotating

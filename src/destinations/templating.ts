@@ -1,5 +1,5 @@
 /**
- * Input templating (product.md §4): every string leaf of an input value — inside dictionaries, arrays
+ * Input templating: every string leaf of an input value — inside dictionaries, arrays
  * and JSON too — is a template, free text with `{expr}` holes, compiled once when the destination is
  * saved and evaluated for each invocation.
  *

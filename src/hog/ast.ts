@@ -1,7 +1,7 @@
 /**
  * The typed syntax tree of Hog. The parser produces it, the compiler consumes it.
  *
- * The parser already applies the rewrites the reference (§1.5, §3.1) describes, so the compiler
+ * The parser already applies the rewrites the reference describes, so the compiler
  * sees fewer forms:
  *   - `c ? a : b`      → Call `if` (c, a, b)
  *   - `a ?? b`         → Call `ifNull` (a, b)

@@ -1,7 +1,7 @@
 /**
  * The Hog bytecode compiler: AST → PostHog-format bytecode (`["_H", 1, op, operands…]`).
  *
- * It follows the compilation schemes of PostHog's `bytecode.py` (reference §6.4) byte for byte, so
+ * It follows the compilation schemes of PostHog's `bytecode.py` byte for byte, so
  * programs compile to the same arrays PostHog produces and run on any Hog VM. Each compile function
  * returns its code as a separate `Code` piece, because most schemes need the length of a part before
  * they can emit the jump over it; pieces nest by reference and are written out once at the end
@@ -523,7 +523,7 @@ class Compiler {
     return this.specialCall(expr) ?? this.plainCall(expr);
   }
 
-  /** The calls the compiler turns into opcodes and jumps (§3.4); null when `expr` is an ordinary call. */
+  /** The calls the compiler turns into opcodes and jumps; null when `expr` is an ordinary call. */
   private specialCall(expr: CallExpr): Code | null {
     const args = expr.args;
     switch (expr.name) {

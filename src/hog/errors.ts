@@ -1,5 +1,5 @@
 /**
- * Errors raised while running Hog (reference §2.5, §7.4).
+ * Errors raised while running Hog.
  *
  *   HogRuntimeError      base class: anything that ends a Hog run
  *   ├── HogVMError       a VM/runtime error (missing global, bad index, limits, …); never catchable in Hog

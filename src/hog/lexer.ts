@@ -1,5 +1,5 @@
 /**
- * The Hog scanner (reference §1). `tokenize` turns source text into tokens and never throws:
+ * The Hog scanner. `tokenize` turns source text into tokens and never throws:
  * anything it cannot read becomes an `Error` token carrying a message, which the parser reports.
  *
  * The scanner keeps a small stack of modes, so f-strings can hold whole expressions:
@@ -136,7 +136,7 @@ function errorToken(s: Scanner, message: string): Token {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Whitespace and comments (§1.1, §1.2)
+// Whitespace and comments
 
 function skipTrivia(s: Scanner): Token | null {
   for (;;) {
@@ -208,7 +208,7 @@ function scanBrace(s: Scanner, mode: Mode & { kind: 'code' }): Token {
   return makeToken(s, 'RightBrace');
 }
 
-/** Operators and punctuation (§1.7), longest match first. */
+/** Operators and punctuation, longest match first. */
 const OPERATORS: [string, TokenType][] = [
   ['=~*', 'IRegex'],
   ['!~*', 'NotIRegex'],
@@ -281,7 +281,7 @@ function floatToken(s: Scanner, value: number): Token {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Numbers (§1.6)
+// Numbers
 
 const HEX_FLOAT = /0[xX]([0-9a-fA-F]*)(?:\.([0-9a-fA-F]*))?[pP]([+-]?[0-9]+)/y;
 const HEX_INT = /0[xX][0-9a-fA-F]+/y;
@@ -324,7 +324,7 @@ function tryHexFloat(s: Scanner): Token | null {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Strings and quoted identifiers (§1.3, §1.4)
+// Strings and quoted identifiers
 
 const SIMPLE_ESCAPES: Readonly<Record<string, string>> = {
   b: '\b',
@@ -349,7 +349,7 @@ function readEscape(s: Scanner, extra: string): string | null {
   if (Object.hasOwn(SIMPLE_ESCAPES, ch)) return SIMPLE_ESCAPES[advance(s)];
   if (extra.includes(ch)) return advance(s);
   if (ch === 'x' && /^[0-9a-fA-F]{2}$/.test(s.src.slice(s.current + 1, s.current + 3))) {
-    // Lexes, but stays verbatim (reference §1.4, parser 1.3.87).
+    // Lexes, but stays verbatim.
     return '\\' + advance(s) + advance(s) + advance(s);
   }
   return null;
@@ -407,7 +407,7 @@ function scanQuotedIdentifier(s: Scanner, quote: string): Token {
 }
 
 // ---------------------------------------------------------------------------------------------
-// f-strings (§1.5) and input templates
+// f-strings and input templates
 
 function startFString(s: Scanner): Token {
   advance(s);
@@ -467,7 +467,7 @@ function scanTemplatePart(s: Scanner): Token {
 }
 
 // ---------------------------------------------------------------------------------------------
-// HogQLX tags (§3.2)
+// HogQLX tags
 
 const TAG_NAME = /<([A-Za-z_$][A-Za-z0-9_$]*)/y;
 const CLOSING_TAG = /<\/\s*([A-Za-z_$][A-Za-z0-9_$]*)\s*>/y;

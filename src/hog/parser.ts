@@ -1,5 +1,5 @@
 /**
- * The Hog parser: tokens → AST (reference §2, §3). Expressions go through one Pratt engine
+ * The Hog parser: tokens → AST. Expressions go through one Pratt engine
  * (`parsePrecedence`) driven by `RULES`, a table with one row per token type; statements are
  * parsed by small recursive-descent functions.
  *
@@ -42,9 +42,9 @@ export const MAX_DEPTH = 256;
 const MAX_DIAGNOSTICS = 100;
 
 // ---------------------------------------------------------------------------------------------
-// Precedence (reference §3.1), loosest first. A bigger number binds tighter.
+// Precedence, loosest first. A bigger number binds tighter.
 //
-// One difference from the table in §3.1, which places `between` below `or`: PostHog's parser
+// One difference from the documented precedence table, which places `between` below `or`: PostHog's parser
 // (the "ref" behaviour, @posthog/hogql-parser 1.3.87) binds `between` tighter than `not`, `and`
 // and `or` but looser than `??`: `x and a between 1 and 2` is `x and (a between 1 and 2)`,
 // `not a between 1 and 2` is `not (a between …)`, `a ?? b between 1 and 2` is `(a ?? b) between …`,
@@ -546,7 +546,7 @@ function finishLambda(p: Parser, params: string[], token: Token): LambdaExpr {
 
 /**
  * A lambda body. `{}` is an empty dict, `{e}` a placeholder, `{k: v}` a dict, and anything else
- * in braces a block (§2.4). Decided without backtracking: a statement keyword after `{` means a
+ * in braces a block. Decided without backtracking: a statement keyword after `{` means a
  * block; otherwise the first expression is parsed once and what follows it decides.
  */
 function lambdaBody(p: Parser): Expr | BlockStmt {
@@ -884,7 +884,7 @@ const RULES: Record<TokenType, ParseRule> = {
 };
 
 // ---------------------------------------------------------------------------------------------
-// Statements (reference §2)
+// Statements
 
 /** Parse one statement into `body` (plus any statement split off it), then recover if needed. */
 function parseDeclaration(p: Parser, body: Stmt[]): void {
@@ -955,7 +955,7 @@ function endStatement<T extends Stmt>(p: Parser, stmt: T): T {
   return stmt;
 }
 
-/** A name being declared: an identifier or a non-reserved keyword (§1.3). */
+/** A name being declared: an identifier or a non-reserved keyword. */
 function declaredName(p: Parser, what: string): string {
   if (isNameToken(p.current)) return nameOf(p.advance());
   p.errorAtCurrent(`Expected ${what}`);

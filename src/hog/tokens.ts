@@ -1,5 +1,5 @@
 /**
- * Token kinds of Hog (reference §1). The lexer produces them, the parser's rule table has one row
+ * Token kinds of Hog. The lexer produces them, the parser's rule table has one row
  * per kind (`Record<TokenType, ParseRule>`), so adding a kind here breaks the build until the parser
  * knows what to do with it.
  */
@@ -124,7 +124,7 @@ const KEYWORD_LIST: Readonly<Record<string, TokenType>> = {
   finally: 'Finally',
 };
 
-/** Keywords that can never be declared as a name (§1.3). Every other keyword can. */
+/** Keywords that can never be declared as a name. Every other keyword can. */
 export const RESERVED_NAMES: ReadonlySet<TokenType> = new Set<TokenType>([
   'Let',
   'Fn',

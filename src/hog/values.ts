@@ -1,5 +1,5 @@
 /**
- * Hog values as the VM holds them in memory (reference §4.1). The shapes of errors, closures,
+ * Hog values as the VM holds them in memory. The shapes of errors, closures,
  * callables, dates and datetimes match PostHog's, so serialized VM state and bytecode results
  * are interchangeable with `@posthog/hogvm`.
  *

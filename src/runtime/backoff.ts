@@ -1,5 +1,5 @@
 /**
- * Retry policy: one pure module (style.md §4). No clock, no randomness of its own unless none is passed,
+ * Retry policy: one pure module. No clock, no randomness of its own unless none is passed,
  * no I/O: the queue asks `nextRetryDelay` when a delivery failed with a `RetryableError` and schedules the
  * invocation that many ms later, or fails it when the answer is `null`.
  *

@@ -1,6 +1,6 @@
 /**
  * Delivery outcomes: the closed set of errors a delivery can end in. The executor decides whether to
- * retry, fail or report from the error class alone (style.md §2 and §4):
+ * retry, fail or report from the error class alone:
  *
  * - `InputValidationError`: the request or its configuration is wrong; retrying cannot help.
  * - `AuthError`: the destination refused our credentials (401/403); don't retry, tell the health watcher.

@@ -91,7 +91,7 @@ export interface InvocationJob {
   inputsSchema: InputSchemaItem[];
   /** Stored inputs with their compiled templates, secrets already decrypted. */
   inputs: Inputs;
-  /** The globals of product.md §3, without `inputs`. */
+  /** The destination globals (docs/destinations-model.md), without `inputs`. */
   globals: Globals;
 }
 

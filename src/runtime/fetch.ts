@@ -58,7 +58,7 @@ export interface FetchExecutorOptions {
   timeoutMs?: number;
   /** Response body cap in bytes. Default 1 MiB. */
   maxResponseBytes?: number;
-  /** Connections per origin. Default 64 (what the loopback measurements in facts.md used). */
+  /** Connections per origin. Default 64 (what the loopback measurements in docs/runtime.md used). */
   connections?: number;
   /** Requests in flight per connection. Default 1 (keep-alive without pipelining: safe with any server). */
   pipelining?: number;

@@ -1,5 +1,5 @@
 /**
- * The health watcher's decisions: one pure module (style.md §4). No clock of its own, no I/O: the
+ * The health watcher's decisions: one pure module. No clock of its own, no I/O: the
  * `HealthMonitor` (`health-monitor.ts`) feeds it observations with a time and stores what it returns.
  *
  * A destination has a **token bucket** (default 10 000 tokens, refilled at 10 per second). Every

@@ -7,7 +7,7 @@
  * Per batch it writes all new invocations together with its offset in one transaction, so a crash redoes a
  * whole batch and never skips or half-writes one.
  *
- * For each event and destination: globals (product.md §3) → filters (exactly `true` matches) → masking →
+ * For each event and destination: globals → filters (exactly `true` matches) → masking →
  * mappings (each enabled, matching mapping is its own invocation). Metrics: `triggered` per invocation,
  * `filtered` when nothing matched, `filtering_failed` (with an error log line and a health observation
  * that costs like a failed invocation) when a filter, the masking hash, a mapping's filter or the

@@ -24,7 +24,7 @@ export interface ApiKey {
   createdAt: string;
 }
 
-/** The normalized event of product.md §1, as intake hands it to the store. */
+/** The normalized event, as intake hands it to the store. */
 export interface Event {
   uuid: string;
   event: string;
@@ -354,7 +354,7 @@ export interface NewInvocation {
   /** Index into the destination's mappings, or null for the destination itself. */
   mappingIndex: number | null;
   eventUuid: string;
-  /** The globals of product.md §3 without `inputs` (secrets are never stored here). */
+  /** The destination globals without `inputs` (secrets are never stored here). */
   globals: JsonObject;
   /** `globals` already serialized, exactly `JSON.stringify(globals)`, when the caller has it (the matcher
    *  does, to serialize an event's globals once for all its destinations). Stores write it as it is. */

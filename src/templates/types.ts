@@ -1,6 +1,6 @@
 /**
  * A destination template: what a user picks from the gallery. Creating a destination from a template
- * copies its code, schema and defaults (product.md §1). Field names follow PostHog's templates.
+ * copies its code, schema and defaults. Field names follow PostHog's templates.
  */
 import type { Filters, FunctionType, InputSchemaItem, Mapping, Masking } from '../destinations/model.js';
 

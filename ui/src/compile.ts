@@ -84,7 +84,7 @@ export function useTemplateCheck(projectId: number, value: unknown, enabled: boo
   return error;
 }
 
-/** Warnings that never block saving (ui.md §2): the wrong dialect, a bare path sent literally. */
+/** Warnings that never block saving: the wrong dialect, a bare path sent literally. */
 export function templateWarning(value: unknown): string | null {
   const leaves: string[] = [];
   (function walk(v: unknown) {

@@ -19,7 +19,7 @@ const input: BuildGlobalsInput = {
 };
 
 describe('buildGlobals', () => {
-  it('builds exactly the globals of product.md §3', () => {
+  it('builds exactly the documented destination globals', () => {
     expect(buildGlobals(input)).toEqual({
       event: {
         uuid: '0190a1b2-0000-7000-8000-000000000001',

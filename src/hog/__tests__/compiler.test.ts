@@ -1,6 +1,6 @@
 /**
  * Compiler tests. Two kinds:
- *   - exact bytecode for representative constructs, against the schemes of reference §6.4 (several
+ *   - exact bytecode for representative constructs, against PostHog's compilation schemes (several
  *     arrays are copied from PostHog's own `.hoge` snapshots, e.g. `between` and `catchAfterReturn`);
  *   - programs compiled here and run on PostHog's VM (`@posthog/hogvm` 1.0.71), asserting what they
  *     print. Avoids what npm 1.0.71 is known to get wrong (async closures, catchAfterReturn, arraySort).

@@ -1,5 +1,5 @@
 /**
- * The instruction set, numbered exactly as PostHog's bytecode (reference §6.3), so bytecode moves
+ * The instruction set, numbered exactly as PostHog's bytecode, so bytecode moves
  * between Sluice and PostHog unchanged. This is the single list: the compiler, the VM and the
  * disassembler each switch over it exhaustively.
  */

@@ -1,5 +1,5 @@
 /**
- * Array functions (reference §8.3). None of them mutate their input: each returns a new array.
+ * Array functions. None of them mutate their input: each returns a new array.
  * A non-array input gives the neutral result (`[]`, `0`, `false`, `''`).
  */
 import { type HogValue, isHogDate, isHogDateTime } from '../values.js';
@@ -25,7 +25,7 @@ function rank(value: HogValue): number {
   return 5;
 }
 
-/** Natural order (§8.3, ref≠TS): numbers numerically, strings by UTF-16 code unit, dates by instant. */
+/** Natural order: numbers numerically, strings by UTF-16 code unit, dates by instant. */
 export function compareNatural(a: HogValue, b: HogValue): number {
   const ra = rank(a);
   const rb = rank(b);

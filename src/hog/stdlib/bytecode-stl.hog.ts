@@ -1,6 +1,6 @@
 /**
- * The Hog source of the bytecode STL (reference §8.3, §8.9). `bytecode-stl.ts` holds the same
- * functions hand-assembled per the compilation schemes of §6.4; a test compiles these sources and
+ * The Hog source of the bytecode STL. `bytecode-stl.ts` holds the same
+ * functions hand-assembled per PostHog's compilation schemes; a test compiles these sources and
  * checks the two agree instruction for instruction.
  *
  * The array functions iterate `values(arr)`, so a dict iterates its values and a null or non-array

@@ -1,7 +1,7 @@
 /**
- * The bytecode STL (reference §8.3, §8.9): `arrayMap`, `arrayFilter`, `arrayExists`, `arrayCount`,
+ * The bytecode STL: `arrayMap`, `arrayFilter`, `arrayExists`, `arrayCount`,
  * `arrayReduce`, `sortableSemver`, `inCohort`, `notInCohort`. Each is the body of the Hog function
- * in `bytecode-stl.hog.ts`, hand-assembled per the compilation schemes of §6.4; the VM runs it as
+ * in `bytecode-stl.hog.ts`, hand-assembled per PostHog's compilation schemes; the VM runs it as
  * chunk `stl/<name>` with the parameters in locals 0..n-1. A test compiles the sources and checks
  * they match.
  */

@@ -1,4 +1,4 @@
-/** Number conversions (reference §8.1): `toInt`, `toFloat`. Unparseable input gives null. */
+/** Number conversions: `toInt`, `toFloat`. Unparseable input gives null. */
 import { type HogValue, isHogDate, isHogDateTime } from '../values.js';
 import { type StlTable, define } from './define.js';
 import { daysSinceEpoch } from './dates.js';

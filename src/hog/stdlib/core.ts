@@ -1,6 +1,6 @@
 /**
- * Output, types, nulls and the functions the language's own constructs call by name (reference
- * §8.1; `keys`, `values` and `length` drive `for … in`).
+ * Output, types, nulls and the functions the language's own constructs call by name (`keys`,
+ * `values` and `length` drive `for … in`).
  */
 import {
   type HogValue,
@@ -16,7 +16,7 @@ import {
 import { type StlTable, define, isNullish } from './define.js';
 import { printHogStringOutput, toConcatString, toHogString } from './print.js';
 
-/** `typeof(x)` (§4.1). */
+/** `typeof(x)`. */
 export function hogTypeOf(value: HogValue | undefined): string {
   if (isNullish(value)) return 'null';
   if (typeof value === 'boolean') return 'boolean';
@@ -55,7 +55,7 @@ export function hogValues(value: HogValue | undefined): HogValue[] {
   return [];
 }
 
-/** `length(x)`: UTF-16 length of a string, size of an array; null for anything else (§8.2). */
+/** `length(x)`: UTF-16 length of a string, size of an array; null for anything else. */
 export function hogLength(value: HogValue | undefined): HogValue {
   if (typeof value === 'string' || Array.isArray(value)) return value.length;
   return null;

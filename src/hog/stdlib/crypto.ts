@@ -1,5 +1,5 @@
 /**
- * Hashes and HMAC chains (reference §8.7) on node:crypto. Inputs are UTF-8 strings; numbers and
+ * Hashes and HMAC chains on node:crypto. Inputs are UTF-8 strings; numbers and
  * booleans hash as their text. A null input hashes to null.
  */
 import { createHash, createHmac, timingSafeEqual, type BinaryToTextEncoding } from 'node:crypto';

@@ -1,5 +1,5 @@
 /**
- * Dates and datetimes (reference §8.6) on luxon. A Date is a calendar day; a DateTime is epoch
+ * Dates and datetimes on luxon. A Date is a calendar day; a DateTime is epoch
  * seconds plus an IANA zone. Strings are accepted only in the strict date-like grammar below, so an
  * ordinary string property is never silently read as a date.
  */
@@ -57,7 +57,7 @@ function dateAtMidnight(date: HogDate, zone: HogValue | undefined = 'UTC'): Date
 }
 
 /**
- * Parse a date-like string (§8.6). A string without an offset is read in `zone` (default UTC).
+ * Parse a date-like string. A string without an offset is read in `zone` (default UTC).
  * Fractions are truncated to milliseconds. Anything else gives null.
  */
 export function parseDateString(input: HogValue, zone?: HogValue): DateTime | null {
@@ -93,7 +93,7 @@ export function dateLikeToSeconds(value: HogValue | undefined, zone?: HogValue):
 }
 
 /**
- * Comparison-type unification for dates (§4.5 rules 1–2): both date-like objects, or one date-like
+ * Comparison-type unification for dates: both date-like objects, or one date-like
  * object and a string in the strict grammar → both as epoch seconds. Otherwise null (not a date
  * comparison; the caller falls through to its other rules).
  */

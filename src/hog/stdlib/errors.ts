@@ -1,4 +1,4 @@
-/** Error constructors (reference §8.8): `Error`, `RetryError`, `NotImplementedError`, `HogError`. */
+/** Error constructors: `Error`, `RetryError`, `NotImplementedError`, `HogError`. */
 import { jsString } from '../convert.js';
 import { type HogValue, makeHogError } from '../values.js';
 import { type StlTable, define } from './define.js';

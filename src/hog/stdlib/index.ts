@@ -1,5 +1,5 @@
 /**
- * The standard-library registry (reference §8). The VM looks functions up here by name: `STL` for
+ * The standard-library registry. The VM looks functions up here by name: `STL` for
  * native sync functions, `ASYNC_STL` for native async ones (only `sleep`), `BYTECODE_STL` for the
  * functions written in Hog and run as chunk `stl/<name>`.
  */

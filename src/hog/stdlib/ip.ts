@@ -1,5 +1,5 @@
 /**
- * `isIPAddressInRange(ip, cidr)` (reference §8.7): IPv4 and IPv6 CIDR membership. Strict parsing;
+ * `isIPAddressInRange(ip, cidr)`: IPv4 and IPv6 CIDR membership. Strict parsing;
  * any malformed input, a family mismatch, null or a non-string gives false rather than an error.
  */
 import type { HogValue } from '../values.js';

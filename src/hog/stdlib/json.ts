@@ -1,5 +1,5 @@
 /**
- * JSON (reference §5.3, §8.4): `jsonStringify` / `jsonParse` round-trip dicts, dates, datetimes and
+ * JSON: `jsonStringify` / `jsonParse` round-trip dicts, dates, datetimes and
  * errors; the ClickHouse-style `JSON*` helpers read a path from JSON text or an already-parsed value.
  */
 import {

@@ -1,5 +1,5 @@
 /**
- * Function forms of operators, mostly for compiled HogQL (reference §8.5). These are deliberately
+ * Function forms of operators, mostly for compiled HogQL. These are deliberately
  * raw: `equals` is `===` with no coercion, the orderings are plain JS comparisons, `plus` is JS `+`.
  */
 import { jsNumber, jsPrimitive } from '../convert.js';

@@ -1,5 +1,5 @@
 /**
- * Printing Hog values (reference §5): `printHogValue` is the printed form used by `print` for
+ * Printing Hog values: `printHogValue` is the printed form used by `print` for
  * non-strings, by `toString`, and for everything nested in a collection; `printHogStringOutput`
  * is one `print` argument; `toHogString` is `toString` / `concat`. Printing is metered (see
  * `vm/meter.ts`): a value that shares references prints each reference in full.
@@ -144,7 +144,7 @@ export function printHogStringOutput(value: HogValue): string {
 }
 
 /**
- * `toString(x)` (§5.4): a string is itself, a Date is `YYYY-MM-DD`, a DateTime is ISO 8601 with
+ * `toString(x)`: a string is itself, a Date is `YYYY-MM-DD`, a DateTime is ISO 8601 with
  * milliseconds in its zone, anything else its printed form (`null` → `'null'`).
  */
 export function toHogString(value: HogValue): string {

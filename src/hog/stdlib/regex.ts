@@ -1,5 +1,5 @@
 /**
- * Linear-time (RE2) regular expressions and SQL LIKE (reference §4.6), on re2js. Both are
+ * Linear-time (RE2) regular expressions and SQL LIKE, on re2js. Both are
  * unanchored searches. Compiled patterns are kept in a small LRU cache, since destinations match
  * the same few patterns on every event.
  */

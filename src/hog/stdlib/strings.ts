@@ -1,5 +1,5 @@
 /**
- * String functions (reference §8.2). Null-tolerant as test `nulls` requires: the helpers that
+ * String functions. Null-tolerant as test `nulls` requires: the helpers that
  * transform a string return null for a null input. Any other non-string is a type error.
  */
 import { randomUUID } from 'node:crypto';

@@ -1,5 +1,5 @@
 /**
- * Pre-decoding of a bytecode chunk (reference §6) into a compact, fixed-width form the VM can run
+ * Pre-decoding of a bytecode chunk into a compact, fixed-width form the VM can run
  * without re-parsing operands: every instruction takes four Int32 cells `[op, a, b, ip]`, where `ip`
  * is the instruction's index in the original bytecode (serialized states keep PostHog's ip numbers,
  * so they stay portable). Non-integer operands (strings, floats, callable templates, upvalue pairs)

@@ -305,7 +305,7 @@ export class Machine implements MeterOwner {
   // Calls. Helpers expect `sp` and the current frame's `pc` (the return position) to be synced.
 
   /**
-   * Dispatch for a global name, in §6.3 order: `import`, host functions, host async functions, then
+   * Dispatch for a global name, in PostHog's dispatch order: `import`, host functions, host async functions, then
    * the standard library. Only the first two depend on this run's options; the rest is resolved once
    * per name per process (`STATIC_TARGETS`), so a short template pays one Map lookup per call.
    */
@@ -328,7 +328,7 @@ export class Machine implements MeterOwner {
     return target;
   }
 
-  /** CALL_GLOBAL name argc (§6.3 dispatch order). */
+  /** CALL_GLOBAL name argc. */
   callGlobal(name: string, argc: number, version: number): Flow {
     this.tickCall();
     if (this.declaredCount > 0 && Object.hasOwn(this.declared, name)) return this.callDeclared(name, argc);
@@ -653,7 +653,7 @@ function checkArity(name: string, fn: { minArgs?: number; maxArgs?: number }, ar
   }
 }
 
-/** A global chain read on plain host data (§6.3 GET_GLOBAL): a missing nested key is null. */
+/** A global chain read on plain host data: a missing nested key is null. */
 function readGlobalChain(globals: Record<string, unknown>, chain: HogValue[]): unknown {
   let value: unknown = globals;
   for (const key of chain) {

@@ -1,5 +1,5 @@
 /**
- * Approximate memory accounting (reference §7.4). Every value costs 8 bytes, a string 8 + its length,
+ * Approximate memory accounting. Every value costs 8 bytes, a string 8 + its length,
  * an array 8 + its elements, a dict 8 + its keys and values. Unlike PostHog's VM, which re-measures
  * each pushed value, this VM only charges allocations it sees (new strings from calls, new arrays
  * and dicts, globals) to a running counter, and deep-measures the live stack when that counter could

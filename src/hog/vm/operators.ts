@@ -1,6 +1,6 @@
 /**
- * Value semantics used by the VM's instructions: comparisons with `unifyComparisonTypes`
- * (reference §4.5), property reads and writes (§3.3, §2.2), membership (§4.6) and pattern matching.
+ * Value semantics used by the VM's instructions: comparisons with `unifyComparisonTypes`, property
+ * reads and writes, membership and pattern matching.
  * The run loop inlines the common number/string cases and falls back to these helpers.
  */
 import { jsString } from '../convert.js';
@@ -71,7 +71,7 @@ function applyRaw(kind: CmpKind, l: unknown, r: unknown): boolean {
   }
 }
 
-/** `left <op> right` after `unifyComparisonTypes` (§4.5). */
+/** `left <op> right` after `unifyComparisonTypes`. */
 export function compareValues(kind: CmpKind, left: HogValue, right: HogValue): boolean {
   let l: unknown = left;
   let r: unknown = right;
@@ -124,7 +124,7 @@ function jsTypeOf(value: unknown): string {
   return typeof value;
 }
 
-/** One property read `obj[key]` (§3.3). `nullish` only differs for chains, so it is unused here. */
+/** One property read `obj[key]`. `nullish` only differs for chains, so it is unused here. */
 export function getProperty(obj: HogValue, key: HogValue): HogValue {
   if (obj instanceof Map) {
     const value = obj.get(key);
@@ -145,7 +145,7 @@ export function getProperty(obj: HogValue, key: HogValue): HogValue {
 }
 
 /**
- * `obj[key] := value` in place (§2.2). `checkGrowth(slots)` is told how many new value slots the
+ * `obj[key] := value` in place. `checkGrowth(slots)` is told how many new value slots the
  * write creates (new dict entries, array extension) before they are allocated.
  */
 export function setProperty(obj: HogValue, key: HogValue, value: HogValue, checkGrowth: (slots: number) => void): void {
@@ -169,7 +169,7 @@ export function setProperty(obj: HogValue, key: HogValue, value: HogValue, check
   throw new HogVMError(`Can not set ${keyText(key)} on element of type ${jsTypeOf(obj)}`);
 }
 
-/** `needle in container`: substring test for strings, SameValueZero for arrays and tuples (§4.6). */
+/** `needle in container`: substring test for strings, SameValueZero for arrays and tuples. */
 export function contains(container: HogValue, needle: HogValue): boolean {
   if (typeof container === 'string') return container.includes(textOperand(needle));
   if (Array.isArray(container)) return container.includes(needle);
@@ -177,12 +177,12 @@ export function contains(container: HogValue, needle: HogValue): boolean {
   throw new HogVMError(`Can not use IN on a value of type ${type}`);
 }
 
-/** SQL LIKE as an unanchored search (§4.6). */
+/** SQL LIKE as an unanchored search. */
 export function like(value: HogValue, pattern: HogValue, caseInsensitive: boolean): boolean {
   return likeMatch(textOperand(value), textOperand(pattern), caseInsensitive);
 }
 
-/** Regex search; false when either operand is null or empty (§4.6). */
+/** Regex search; false when either operand is null or empty. */
 export function regex(value: HogValue, pattern: HogValue, caseInsensitive: boolean): boolean {
   if (!value || !pattern) return false;
   return regexMatch((caseInsensitive ? '(?i)' : '') + textOperand(pattern), textOperand(value));

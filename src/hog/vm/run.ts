@@ -1,5 +1,5 @@
 /**
- * The run loop: one `switch` over the decoded instructions (reference §6.3), clox style. Hot state
+ * The run loop: one `switch` over the decoded instructions, clox style. Hot state
  * lives in locals (`stack`, `sp`, `pc`, `code`, `base`, `ops`); whenever a case hands over to a
  * `Machine` helper it first syncs `m.sp` and the frame's `pc` (the return position), then reloads
  * them from the machine afterwards (`reload` blocks).

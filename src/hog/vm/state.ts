@@ -1,5 +1,5 @@
 /**
- * The serialized VM state (reference §7.3): plain JSON, in PostHog's layout and with PostHog's ip
+ * The serialized VM state: plain JSON, in PostHog's layout and with PostHog's ip
  * numbers, so a state can be resumed in another process (or by another Hog VM). Stack values are
  * converted Hog → JS on the way out (Maps → objects, tuples → arrays) and JS → Hog on the way in;
  * closures, callables, dates and errors stay tagged objects (an error's payload is converted too).

@@ -1,5 +1,5 @@
 /**
- * Upvalues (reference §7.1): a captured local. While open it points at an absolute stack slot
+ * Upvalues: a captured local. While open it points at an absolute stack slot
  * (`location`); once closed it holds its own `value`. Closures store upvalue **ids**, so every
  * upvalue ever created in a run stays registered by id; only the open ones are kept in a list
  * sorted by location, so closing on stack truncation is a walk from the end.

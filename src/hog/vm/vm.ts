@@ -1,5 +1,5 @@
 /**
- * The Hog VM's public entry points (reference §6–7): `exec` runs PostHog-format bytecode until it
+ * The Hog VM's public entry points: `exec` runs PostHog-format bytecode until it
  * finishes or suspends on an async call; `resume` continues a (possibly JSON round-tripped) state
  * with the host's result; `execSync` and `execAsync` are conveniences over the two.
  */

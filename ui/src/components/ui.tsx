@@ -49,7 +49,7 @@ export function Field(props: {
 
 export type HealthLabel = { label: string; tone: 'ok' | 'warn' | 'bad' | 'muted'; explain: string };
 
-/** Health state as shown: paused by the user is distinct from auto-disabled (ui.md §1 Health). */
+/** Health state as shown: paused by the user is distinct from auto-disabled. */
 export function healthOf(d: Pick<Destination, 'enabled' | 'status'>): HealthLabel & { state: HealthState | 'paused' } {
   const s = d.status;
   const until = s?.until ? new Date(s.until) : null;

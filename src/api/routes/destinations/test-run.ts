@@ -1,5 +1,5 @@
 /**
- * `POST …/hog_functions/:id/invocations/` — a test run (product.md §8): run a saved or unsaved
+ * `POST …/hog_functions/:id/invocations/` — a test run: run a saved or unsaved
  * configuration on an example event through the real filters, inputs and code. With
  * `mock_async_functions` (the default) every fetch is logged instead of sent and answers
  * `{status: 200, body: {}}`; secrets are redacted from everything returned: credential headers by name
