@@ -11,6 +11,8 @@
  * `needs_secrets`; its schema item is saved as not required so the save can succeed without it.
  */
 import { createHash } from 'node:crypto';
+import { findTooDeep } from '../ingest/depth.js';
+import { uuidv8FromDigest } from '../ingest/uuid.js';
 import type { Destination, InputSchemaItem, Inputs } from '../destinations/model.js';
 import { isEncryptedSecret, isSecretMarker } from '../destinations/secrets.js';
 import { findTemplate } from '../templates/index.js';
@@ -45,30 +47,18 @@ export const MAX_IMPORT_DEPTH = 64;
 
 /** A PostHog list response `{results: […]}`, an array of functions, or one function; else a message. */
 export function functionsOfExport(body: unknown): unknown[] | string {
-  if (depthExceeds(body, MAX_IMPORT_DEPTH)) return `the import is nested deeper than ${MAX_IMPORT_DEPTH} levels; PostHog exports are not`;
+  if (findTooDeep(body, MAX_IMPORT_DEPTH) !== null) return `the import is nested deeper than ${MAX_IMPORT_DEPTH} levels; PostHog exports are not`;
   const list = Array.isArray(body) ? body : isObject(body) && Array.isArray(body.results) ? body.results : isObject(body) && 'hog' in body ? [body] : null;
   if (list === null) return 'expected PostHog hog functions: a list response {"results": [...]}, an array of functions, or one function';
   if (list.length > MAX_IMPORT_FUNCTIONS) return `an import holds at most ${MAX_IMPORT_FUNCTIONS} functions, not ${list.length}`;
   return list;
 }
 
-/** Whether `value` nests deeper than `max`, walked without recursion so a hostile body cannot overflow the stack. */
-function depthExceeds(value: unknown, max: number): boolean {
-  const stack: [unknown, number][] = [[value, 1]];
-  while (stack.length > 0) {
-    const [current, depth] = stack.pop()!;
-    if (typeof current !== 'object' || current === null) continue;
-    if (depth > max) return true;
-    for (const child of Object.values(current)) if (typeof child === 'object' && child !== null) stack.push([child, depth + 1]);
-  }
-  return false;
-}
 
 /** The Sluice id of the destination imported from PostHog function `posthogId` into `projectId`. */
 export function importedDestinationId(projectId: number, posthogId: string): string {
-  const hex = createHash('sha256').update(`posthog-import\0${projectId}\0${posthogId}`).digest('hex');
   // Shaped as a UUID (version 8: "custom") so it looks like every other destination id.
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-8${hex.slice(13, 16)}-a${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
+  return uuidv8FromDigest(createHash('sha256').update(`posthog-import\0${projectId}\0${posthogId}`).digest());
 }
 
 export interface PreparedFunction {

@@ -9,6 +9,7 @@ import { IngestError, type IngestErrorCode } from './errors.js';
 import type { CaptureFormat } from './intake.js';
 import type { Envelope } from './normalize.js';
 import { parseTime } from './timestamp.js';
+import { uuidv8FromDigest } from './uuid.js';
 
 export const SEGMENT_TYPES = ['track', 'identify', 'page', 'screen', 'group', 'alias'] as const;
 export type SegmentType = (typeof SEGMENT_TYPES)[number];
@@ -61,10 +62,7 @@ export function uuidForMessageId(messageId: string, timestamp: unknown): string 
   const hash = createHash('sha256').update(messageId).digest();
   const ms = parseTime(timestamp);
   if (ms !== undefined && ms >= 0 && ms < 2 ** 48) hash.writeUIntBE(Math.floor(ms), 0, 6);
-  hash[6] = 0x80 | (hash[6]! & 0x0f); // version 8: custom layout (RFC 9562 §5.8)
-  hash[8] = 0x80 | (hash[8]! & 0x3f); // the RFC variant
-  const hex = hash.toString('hex', 0, 16);
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20, 32)}`;
+  return uuidv8FromDigest(hash);
 }
 
 function reject(code: IngestErrorCode, detail: string): never {

@@ -43,3 +43,16 @@ export function uuidv7(nowMs: number = Date.now()): string {
     HEX[pool[r + 9]!]!
   );
 }
+
+/**
+ * A version-8 ("custom", RFC 9562 §5.8) UUID made of the first 16 bytes of `digest`, a hash of whatever
+ * names the thing: the same name always gives the same id. Overwrites the version and variant bits.
+ */
+export function uuidv8FromDigest(digest: Buffer): string {
+  const bytes = Buffer.from(digest.subarray(0, 16));
+  bytes[6] = 0x80 | (bytes[6]! & 0x0f);
+  bytes[8] = 0x80 | (bytes[8]! & 0x3f);
+  const hex = bytes.toString('hex');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20, 32)}`;
+}
+
