@@ -98,13 +98,28 @@ export class GroupCommitWriter {
 
   private async flushOnce(): Promise<void> {
     const batch = this.takeBatch();
+    const failure = await this.commit(batch);
+    if (failure === null) return;
+    if (batch.length === 1) {
+      batch[0]!.reject(storeFailure(failure.error));
+      return;
+    }
+    // One request's events may be what the store refused: each request is written alone, so only its own
+    // caller hears the error, and the others' events are stored as if they had come alone.
+    for (const waiter of batch) {
+      const alone = await this.commit([waiter]);
+      if (alone !== null) waiter.reject(storeFailure(alone.error));
+    }
+  }
+
+  /** Writes the waiters' events in one transaction and resolves them; on failure resolves none and returns the error. */
+  private async commit(batch: Waiter[]): Promise<{ error: unknown } | null> {
     const all: NewEvent[] = batch.length === 1 ? batch[0]!.events : batch.flatMap((w) => w.events);
     let seqs: (number | null)[];
     try {
       seqs = (await this.store.appendEvents(all)).seqs;
     } catch (error) {
-      for (const w of batch) w.reject(new IngestError('SLUICE_ERR_INGEST_UNAVAILABLE', `events could not be stored: ${String(error)}`));
-      return;
+      return { error };
     }
     this.commits++;
     this.committedEvents += all.length;
@@ -125,5 +140,10 @@ export class GroupCommitWriter {
       }
       this.onCommitted(stored);
     }
+    return null;
   }
+}
+
+function storeFailure(error: unknown): IngestError {
+  return new IngestError('SLUICE_ERR_INGEST_UNAVAILABLE', `events could not be stored: ${String(error)}`);
 }

@@ -83,6 +83,28 @@ function distinctIdOf(raw: JsonObject, props: JsonObject): string {
   return id.length > MAX_DISTINCT_ID_LENGTH ? id.slice(0, MAX_DISTINCT_ID_LENGTH) : id;
 }
 
+const NUL = '\u0000';
+const REPLACEMENT = '\uFFFD';
+
+function replaceNul(text: string): string {
+  return text.includes(NUL) ? text.replaceAll(NUL, REPLACEMENT) : text;
+}
+
+/**
+ * U+0000 becomes U+FFFD in every key and string of a value (a copy where it changed). Postgres cannot
+ * store U+0000, and an event must read the same on both backends; PostHog makes the same replacement.
+ * Only called when the serialized event shows an escaped NUL, so the walk costs nothing on normal events;
+ * the depth was checked before, so the recursion is bounded.
+ */
+function withoutNul(value: unknown): unknown {
+  if (typeof value === 'string') return replaceNul(value);
+  if (typeof value !== 'object' || value === null) return value;
+  if (Array.isArray(value)) return value.map(withoutNul);
+  const copy: JsonObject = {};
+  for (const [key, child] of Object.entries(value as JsonObject)) copy[replaceNul(key)] = withoutNul(child);
+  return copy;
+}
+
 function mergeTopLevelUpdate(props: JsonObject, key: '$set' | '$set_once', value: unknown): void {
   if (!isObject(value)) return;
   props[key] = isObject(props[key]) ? { ...value, ...(props[key] as JsonObject) } : value;
@@ -113,7 +135,7 @@ export function normalizeEvent(raw: unknown, ctx: NormalizeContext): NewEvent {
   else if (isObject(raw.properties)) props = raw.properties;
   else throw new IngestError('SLUICE_ERR_INGEST_INVALID_EVENT', '"properties" must be a JSON object');
 
-  const distinctId = distinctIdOf(raw, props);
+  const distinctId = replaceNul(distinctIdOf(raw, props));
 
   let uuid: string;
   if (raw.uuid === undefined || raw.uuid === null) uuid = uuidv7();
@@ -144,7 +166,13 @@ export function normalizeEvent(raw: unknown, ctx: NormalizeContext): NewEvent {
     ctx.nowMs,
   );
 
-  const propertiesJson = JSON.stringify(props);
+  // JSON.stringify writes U+0000 as the escape `\u0000` (a literal backslash-u in a string is doubled, so
+  // this can only over-match, and then the walk finds nothing to replace).
+  let propertiesJson = JSON.stringify(props);
+  if (propertiesJson.includes('\\u0000')) {
+    props = withoutNul(props) as JsonObject;
+    propertiesJson = JSON.stringify(props);
+  }
   // A UTF-16 unit is at most 3 UTF-8 bytes: count bytes only when the string could be too large.
   const max = ctx.limits.maxEventBytes;
   const size = propertiesJson.length * 3 <= max ? propertiesJson.length : Buffer.byteLength(propertiesJson);
@@ -158,7 +186,7 @@ export function normalizeEvent(raw: unknown, ctx: NormalizeContext): NewEvent {
   const event: NewEvent = {
     projectId: ctx.projectId,
     uuid,
-    event: name,
+    event: replaceNul(name),
     distinct_id: distinctId,
     properties: props,
     timestamp,
@@ -166,6 +194,6 @@ export function normalizeEvent(raw: unknown, ctx: NormalizeContext): NewEvent {
     propertiesJson,
   };
   const chain = stringField(raw.elements_chain) ?? stringField(props.$elements_chain);
-  if (chain !== undefined) event.elements_chain = chain;
+  if (chain !== undefined) event.elements_chain = replaceNul(chain);
   return event;
 }

@@ -7,7 +7,7 @@
  */
 import type { InvocationLog } from './executor.js';
 import type { HealthObservation } from './health.js';
-import type { InvocationUpdate, LogEntry, LogLevel, MetricIncrement, Store } from '../store/store.js';
+import type { InvocationBatchWrite, InvocationUpdate, LogEntry, LogLevel, MetricIncrement, Store } from '../store/store.js';
 import type { RuntimeLogger } from './logger.js';
 
 export interface RecorderOptions {
@@ -37,6 +37,13 @@ export type RuntimeMetric =
 export type HealthObserver = (projectId: number, destinationId: string, observation: HealthObservation) => void;
 
 const HOUR_MS = 3_600_000;
+/** Tries of a whole batch before it is written record by record. */
+const COMMIT_ATTEMPTS = 3;
+const COMMIT_RETRY_DELAY_MS = 50;
+
+function delay(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
 
 /** Start of the hour containing `ms`, ISO-8601. */
 export function hourBucket(ms: number): string {
@@ -111,12 +118,39 @@ export class RuntimeRecorder {
     this.updates = [];
     this.logs = [];
     this.metrics = new Map();
-    this.writing = this.writing.then(() =>
-      this.store.commitInvocationBatch(batch).catch((error: unknown) => {
-        this.logger?.error({ err: error, updates: batch.updates.length, logs: batch.logs.length }, 'writing invocation results failed');
-      }),
-    );
+    this.writing = this.writing.then(() => this.commit(batch));
     return this.writing;
+  }
+
+  /**
+   * Writes one batch. A failed write is tried again (a deadlock or a dropped connection passes), and if it
+   * still fails, record by record: one record the store refuses must not take the outcomes, logs and
+   * metrics of every other destination in the batch with it. Only the records refused alone are lost.
+   */
+  private async commit(batch: InvocationBatchWrite): Promise<void> {
+    for (let attempt = 1; attempt <= COMMIT_ATTEMPTS; attempt++) {
+      try {
+        await this.store.commitInvocationBatch(batch);
+        return;
+      } catch (error) {
+        this.logger?.error({ err: error, attempt, updates: batch.updates.length, logs: batch.logs.length }, 'writing invocation results failed');
+        if (attempt < COMMIT_ATTEMPTS) await delay(COMMIT_RETRY_DELAY_MS * attempt);
+      }
+    }
+    let lost = 0;
+    const singles: InvocationBatchWrite[] = [
+      ...batch.updates.map((update) => ({ updates: [update], logs: [], metrics: [] })),
+      ...batch.logs.map((log) => ({ updates: [], logs: [log], metrics: [] })),
+      ...batch.metrics.map((metric) => ({ updates: [], logs: [], metrics: [metric] })),
+    ];
+    for (const single of singles) {
+      try {
+        await this.store.commitInvocationBatch(single);
+      } catch {
+        lost++;
+      }
+    }
+    if (lost > 0) this.logger?.error({ lost, of: singles.length }, 'invocation records the store refused one by one were dropped');
   }
 
   private currentHour(): string {

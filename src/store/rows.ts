@@ -26,6 +26,20 @@ import type {
   StoredEvent,
 } from './store.js';
 
+/**
+ * Postgres `text` and `jsonb` cannot hold U+0000 (a write with one fails the whole statement, and with it
+ * every other row in the batch). Both stores write U+FFFD in its place, as PostHog does, so a value reads
+ * back the same from either backend. The common case is one native scan.
+ */
+export function storableText(text: string): string {
+  return text.includes('\u0000') ? text.replaceAll('\u0000', '\uFFFD') : text;
+}
+
+/** {@link storableText} for a column that may be null. */
+export function storableTextOrNull<T extends string | null | undefined>(text: T): T {
+  return (typeof text === 'string' ? storableText(text) : text) as T;
+}
+
 /** A SQLite boolean column (`0`/`1`) or a Postgres one. */
 type SqlBoolean = boolean | 0 | 1;
 

@@ -36,6 +36,34 @@ describe('capture refuses one bad event alone and bad bodies clearly', () => {
     expect(names).not.toContain('deep');
   });
 
+  it('stores U+0000 as U+FFFD in names, ids, keys, values and element chains, on either backend, beside a concurrent request', async () => {
+    // A NUL once made Postgres refuse the whole group commit: every request written with it got a 503.
+    const nul = {
+      api_key: TOKEN,
+      batch: [
+        {
+          event: 'nul\u0000event',
+          distinct_id: 'user\u0000x',
+          elements_chain: 'a\u0000:text="x"',
+          properties: { 'key\u0000': 'v\u0000', list: ['\u0000', { deep: 'x\u0000y' }], literal: '\\u0000 stays', $set: { ['n\u0000']: 1 } },
+        },
+      ],
+    };
+    const [withNul, neighbour] = await Promise.all([
+      post(`${sluice.url}/batch`, JSON.stringify(nul)),
+      post(`${sluice.url}/capture`, JSON.stringify({ api_key: TOKEN, event: 'nul neighbour', distinct_id: 'n' })),
+    ]);
+    expect(withNul.status).toBe(200);
+    expect(neighbour.status).toBe(200);
+    await sluice.settle();
+    const stored = (await sluice.store.readEvents(0, 100_000)).find((e) => e.event.startsWith('nul'))!;
+    expect(stored.event).toBe('nul\uFFFDevent');
+    expect(stored.distinct_id).toBe('user\uFFFDx');
+    expect(stored.elements_chain).toBe('a\uFFFD:text="x"');
+    expect(stored.properties).toMatchObject({ 'key\uFFFD': 'v\uFFFD', list: ['\uFFFD', { deep: 'x\uFFFDy' }], literal: '\\u0000 stays', $set: { 'n\uFFFD': 1 } });
+    expect(await storedNames()).toContain('nul neighbour');
+  });
+
   it('accepts an event exactly at the nesting limit and refuses one level more', async () => {
     // The event is level 1 and properties level 2, so 62 objects inside properties reach level 64.
     const nest = (n: number) => '{"a":'.repeat(n) + '1' + '}'.repeat(n);

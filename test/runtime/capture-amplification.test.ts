@@ -45,7 +45,11 @@ describe('postHogCapture amplification', () => {
       invocations = await sluice.store.listInvocations(1, id, { limit: 2_000 });
       const logs = await sluice.store.queryLogs(1, id, { levels: ['error'], search: 'dropped', limit: 2_000 });
       if (droppedIn(logs) >= 910 && invocations.every((i) => i.state === 'failed')) break;
-      if (Date.now() > deadline) throw new Error(`still running: ${invocations.length} invocations, ${droppedIn(logs)} dropped`);
+      if (Date.now() > deadline) {
+        const states = invocations.map((i) => i.state).join(',');
+        const other = logs.filter((l) => !/^postHogCapture: \d+ captured/.test(l.message)).map((l) => l.message);
+        throw new Error(`still running: ${invocations.length} invocations (${states}), ${droppedIn(logs)} dropped; other lines: ${other.join(' | ')}`);
+      }
       await sleep(50);
     }
     // The original event and its 100 descendants: one invocation each.

@@ -584,6 +584,18 @@ export function storeContract(name: string, factory: StoreFactory): void {
         expect((await store.queryMetrics(1, 'd1', { ...range, interval: 'hour' })).length).toBe(2);
       });
 
+      it('stores U+0000 in a log line or an invocation error as U+FFFD (Postgres text cannot hold it), without failing the batch', async () => {
+        await store.enqueueInvocations([invocation({ id: 'n', scheduledAt: 0 })]);
+        await store.commitInvocationBatch({
+          updates: [{ id: 'n', update: { state: 'failed', error: 'bad\u0000error', finishedAt: 1 } }],
+          logs: [log('a\u0000b', 'info', 1, 'n'), log('fine', 'info', 2, 'n')],
+          metrics: [],
+        });
+        await store.appendLogs([log('c\u0000d', 'warn', 3, 'n')]);
+        expect((await store.queryLogs(1, 'd1', { invocationId: 'n', limit: 10 })).map((l) => l.message)).toEqual(['c\uFFFDd', 'fine', 'a\uFFFDb']);
+        expect((await store.getInvocation('n'))?.error).toBe('bad\uFFFDerror');
+      });
+
       it('sums repeated increments of one bucket within a batch, with updates and logs in one commit', async () => {
         const inc = { projectId: 1, destinationId: 'd1', name: 'fetch', hour: '2026-01-01T10:00:00.000Z', count: 1 };
         await store.enqueueInvocations([invocation({ id: 'z', scheduledAt: 0 })]);

@@ -37,6 +37,8 @@ import {
   type InvocationRow,
   type LogRow,
   type MetricRow,
+  storableText,
+  storableTextOrNull,
 } from '../rows.js';
 import type { PgDb, Queryable } from './db.js';
 
@@ -46,7 +48,7 @@ const UPDATE_COLUMNS: { column: string; type: string; field: keyof InvocationUpd
   { column: 'attempts', type: 'int', field: 'attempts', value: (u) => u.attempts },
   { column: 'first_attempt_at', type: 'bigint', field: 'firstAttemptAt', value: (u) => u.firstAttemptAt },
   { column: 'scheduled_at', type: 'bigint', field: 'scheduledAt', value: (u) => u.scheduledAt },
-  { column: 'error', type: 'text', field: 'error', value: (u) => u.error },
+  { column: 'error', type: 'text', field: 'error', value: (u) => storableTextOrNull(u.error) },
   { column: 'finished_at', type: 'bigint', field: 'finishedAt', value: (u) => u.finishedAt },
 ];
 
@@ -379,7 +381,7 @@ export class PgDestinationTables {
         entries.map((e) => e.invocationId),
         entries.map((e) => e.timestamp),
         entries.map((e) => e.level),
-        entries.map((e) => e.message),
+        entries.map((e) => storableText(e.message)),
       ],
     });
   }

@@ -3,7 +3,7 @@
  * history of its changes. `PostgresStore` delegates here.
  */
 import type { DestinationHealth, DestinationHealthChange } from '../store.js';
-import { toHealth, toHealthChange, type HealthChangeRow, type HealthRow } from '../rows.js';
+import { storableTextOrNull, toHealth, toHealthChange, type HealthChangeRow, type HealthRow } from '../rows.js';
 import type { PgDb } from './db.js';
 
 export class PgHealthTables {
@@ -40,7 +40,7 @@ export class PgHealthTables {
           health.destinationId,
           health.state,
           health.since,
-          health.reason,
+          storableTextOrNull(health.reason),
           health.until,
           health.tokens,
           health.tokensAt,
@@ -52,7 +52,7 @@ export class PgHealthTables {
           name: 'insert-destination-health-change',
           text: `INSERT INTO destination_health_changes (project_id, destination_id, at, from_state, to_state, reason, until)
                  VALUES ($1, $2, $3, $4, $5, $6, $7)`,
-          values: [change.projectId, change.destinationId, change.at, change.from, change.to, change.reason, change.until],
+          values: [change.projectId, change.destinationId, change.at, change.from, change.to, storableTextOrNull(change.reason), change.until],
         });
       }
     });

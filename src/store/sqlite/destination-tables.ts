@@ -43,6 +43,8 @@ import {
   type InvocationRow,
   type LogRow,
   type MetricRow,
+  storableText,
+  storableTextOrNull,
 } from '../rows.js';
 
 function placeholders(n: number): string {
@@ -253,7 +255,7 @@ export class DestinationTables {
     if (update.attempts !== undefined) columns.push(['attempts', update.attempts]);
     if (update.firstAttemptAt !== undefined) columns.push(['first_attempt_at', update.firstAttemptAt]);
     if (update.scheduledAt !== undefined) columns.push(['scheduled_at', update.scheduledAt]);
-    if (update.error !== undefined) columns.push(['error', update.error]);
+    if (update.error !== undefined) columns.push(['error', storableTextOrNull(update.error)]);
     if (update.finishedAt !== undefined) columns.push(['finished_at', update.finishedAt]);
     const releases = update.state !== 'running';
     const key = `${columns.map(([c]) => c).join(',')}${releases ? '+release' : ''}`;
@@ -350,7 +352,7 @@ export class DestinationTables {
 
   private writeLogs(entries: LogEntry[]): void {
     const insert = this.q.insertLog;
-    for (const e of entries) insert.run(e.projectId, e.destinationId, e.invocationId, e.timestamp, e.level, e.message);
+    for (const e of entries) insert.run(e.projectId, e.destinationId, e.invocationId, e.timestamp, e.level, storableText(e.message));
   }
 
   appendLogs(entries: LogEntry[]): void {

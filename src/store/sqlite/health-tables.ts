@@ -4,7 +4,7 @@
  */
 import type Database from 'better-sqlite3';
 import type { DestinationHealth, DestinationHealthChange } from '../store.js';
-import { toHealth, toHealthChange, type HealthChangeRow, type HealthRow } from '../rows.js';
+import { storableTextOrNull, toHealth, toHealthChange, type HealthChangeRow, type HealthRow } from '../rows.js';
 
 export class HealthTables {
   private readonly q;
@@ -49,14 +49,14 @@ export class HealthTables {
         destinationId: health.destinationId,
         state: health.state,
         since: health.since,
-        reason: health.reason,
+        reason: storableTextOrNull(health.reason),
         until: health.until,
         tokens: health.tokens,
         tokensAt: health.tokensAt,
         temporaryDisables: JSON.stringify(health.temporaryDisables),
       });
       if (change) {
-        this.q.insertChange.run(change.projectId, change.destinationId, change.at, change.from, change.to, change.reason, change.until);
+        this.q.insertChange.run(change.projectId, change.destinationId, change.at, change.from, change.to, storableTextOrNull(change.reason), change.until);
       }
     })();
   }
