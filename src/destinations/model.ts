@@ -265,4 +265,6 @@ export interface TemplateLike {
   masking?: Masking | null;
   mappings?: Mapping[] | null;
   icon_url?: string | null;
+  /** Old input key → new key, for configurations written before the template renamed an input. */
+  renamed_inputs?: Record<string, string>;
 }

@@ -534,6 +534,24 @@ function checkSourceFields(
 // ---------------------------------------------------------------------------------------------
 // The destination
 
+/**
+ * A configuration written for a template's earlier input names still works: an old key the schema no
+ * longer has is read as its new name (unless the new name is given too). Anything else is left for the
+ * input validation to judge.
+ */
+function renameOldInputs(given: unknown, schema: InputSchemaItem[], renames: Record<string, string> | undefined): unknown {
+  if (renames === undefined || !isObject(given)) return given;
+  const keys = new Set(schema.map((item) => item.key));
+  let renamed: Record<string, unknown> | null = null;
+  for (const [oldKey, newKey] of Object.entries(renames)) {
+    if (!(oldKey in given) || keys.has(oldKey) || !keys.has(newKey) || newKey in given) continue;
+    renamed ??= { ...given };
+    renamed[newKey] = renamed[oldKey];
+    delete renamed[oldKey];
+  }
+  return renamed ?? given;
+}
+
 /** Validate and compile a destination. See the file header for the contract. */
 export function validateDestination(body: unknown, options: ValidateOptions = {}): ValidateResult {
   const errors = new Collector();
@@ -576,7 +594,9 @@ export function validateDestination(body: unknown, options: ValidateOptions = {}
   else ({ bytecode, lines: bytecodeLines } = compileHog(hog, errors));
 
   const schema = validateSchema(pick('inputs_schema', template?.inputs_schema ?? []) ?? [], 'inputs_schema', errors);
-  const inputs = validateAndCompileInputs(schema, pick('inputs', {}), existing?.inputs, 'inputs', errors);
+  const templateOfRecord = template ?? (existing?.template_id ? options.templates?.(existing.template_id) : undefined);
+  const givenInputs = renameOldInputs(pick('inputs', {}), schema, templateOfRecord?.renamed_inputs);
+  const inputs = validateAndCompileInputs(schema, givenInputs, existing?.inputs, 'inputs', errors);
   const filters = validateFilters(pick('filters', template?.filters ?? {}), 'filters', options, errors);
   const masking = validateMasking(pick('masking', template?.masking ?? null), errors);
   const mappings = validateMappings(pick('mappings', template?.mappings ?? null), existing?.mappings, options, errors);

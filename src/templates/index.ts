@@ -9,6 +9,8 @@ import { ANALYTICS_ADS_PRODUCTIVITY } from './registry-analytics-ads.js';
 import { CDP_AND_PRODUCT } from './registry-cdp-product.js';
 import { DEVTOOLS_AND_ENGAGEMENT } from './registry-devtools.js';
 import { ADS_AND_DATA } from './registry-ads-data.js';
+import { MORE_POSTHOG } from './registry-posthog-more.js';
+import { WAREHOUSES_AND_MORE } from './registry-warehouses.js';
 import type { SourceTemplateModule, TemplateDefinition, TemplateModule } from './types.js';
 import * as sourceCalendly from './source-calendly/template.js';
 import * as sourceCalendlyFixtures from './source-calendly/fixtures.js';
@@ -30,6 +32,8 @@ export const TEMPLATE_MODULES: TemplateModule[] = [
   ...CDP_AND_PRODUCT,
   ...DEVTOOLS_AND_ENGAGEMENT,
   ...ADS_AND_DATA,
+  ...MORE_POSTHOG,
+  ...WAREHOUSES_AND_MORE,
 ];
 
 export const TEMPLATES: TemplateDefinition[] = TEMPLATE_MODULES.map((m) => m.template);

@@ -115,7 +115,7 @@ export async function runFixture(config: DestinationConfig, fixture: TemplateFix
   const matched = !filterBytecode || matchesFilters(filterBytecode, asFilterGlobals(globals)).matched;
   const responses = [...(fixture.responses ?? [])];
   const nowMs = Date.parse(fixture.now ?? '2026-01-01T00:00:00.000Z');
-  const executor = new InvocationExecutor({ vmTimeoutMs: 1000 }, () => nowMs);
+  const executor = new InvocationExecutor({ vmTimeoutMs: 1000, ...(fixture.maxFetches !== undefined ? { maxFetches: fixture.maxFetches } : {}) }, () => nowMs);
   if (matched) {
     for (const job of invocationJobs(destination, globals)) {
       const run = await runToEnd(executor, job, async (request) => {

@@ -38,6 +38,12 @@ export interface TemplateDefinition {
   filters?: Filters;
   masking?: Masking | null;
   mappings?: Mapping[] | null;
+  /**
+   * Input keys this template took before it adopted PostHog's names (old key → new key). A configuration
+   * that still sends an old key, to a template whose schema no longer has it, is read as the new key.
+   * Destinations already stored keep their own code and schema, so they run as they did.
+   */
+  renamed_inputs?: Record<string, string>;
 }
 
 /** Event, person and groups of a fixture, as loose as a test wants them; the runner fills the rest. */
@@ -69,6 +75,13 @@ export interface TemplateFixture {
   inputs: Record<string, unknown>;
   /** The clock during the run (ISO); default `2026-01-01T00:00:00.000Z`, so signatures and dates are reproducible. */
   now?: string;
+  /**
+   * The fixture gives the inputs PostHog's own template takes (its keys, types and defaults) and expects the
+   * requests PostHog's template makes for them: the contract a configuration brought from PostHog relies on.
+   */
+  posthog?: true;
+  /** Fetches allowed in this run (`SLUICE_MAX_FETCHES`); default 2. For a path that needs more. */
+  maxFetches?: number;
   /** Answers for the fetches, in order; default `{status: 200, body: {}}`. */
   responses?: { status: number; body?: unknown; headers?: Record<string, string> }[];
   expect: {

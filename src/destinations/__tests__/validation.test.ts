@@ -329,3 +329,28 @@ describe('unknownFieldErrors', () => {
     expect(unknownFieldErrors({ type: 'transformation', deleted: true }).map((e) => e.path)).toEqual(['type', 'deleted']);
   });
 });
+
+describe('inputs a template has renamed', () => {
+  const renamed: TemplateLike = { ...webhook, id: 'template-renamed', renamed_inputs: { webhook_url: 'url', verb: 'method' } };
+  const opts: ValidateOptions = { ...options, templates: (id) => (id === renamed.id ? renamed : undefined) };
+
+  it('reads an old key as its new name when the schema no longer has it', () => {
+    const d = valid({ template_id: renamed.id, inputs: { webhook_url: { value: 'https://old.example' }, verb: { value: 'PUT' } } }, opts);
+    expect(d.inputs.url?.value).toBe('https://old.example');
+    expect(d.inputs.method?.value).toBe('PUT');
+    expect(d.inputs).not.toHaveProperty('webhook_url');
+  });
+
+  it('prefers the new key when both are given, and renames on an update of a destination made from the template', () => {
+    const d = valid({ template_id: renamed.id, inputs: { webhook_url: { value: 'https://old.example' }, url: { value: 'https://new.example' } } }, opts);
+    expect(d.inputs.url?.value).toBe('https://new.example');
+    const updated = valid({ inputs: { webhook_url: { value: 'https://later.example' } } }, { ...opts, existing: d });
+    expect(updated.inputs.url?.value).toBe('https://later.example');
+  });
+
+  it('leaves an old key alone where the stored schema still has it (a destination saved before the rename)', () => {
+    const oldSchema: InputSchemaItem[] = [{ key: 'webhook_url', type: 'string', required: true }];
+    const d = valid({ template_id: renamed.id, hog: 'return 1', inputs_schema: oldSchema, inputs: { webhook_url: { value: 'https://kept.example' } } }, opts);
+    expect(d.inputs.webhook_url?.value).toBe('https://kept.example');
+  });
+});
