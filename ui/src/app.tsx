@@ -5,6 +5,7 @@ import { Empty, Skeleton } from './components/ui';
 import { DestinationPage } from './pages/destination';
 import { TemplateGallery } from './pages/gallery';
 import { FunctionsList } from './pages/list';
+import { ImportPage } from './pages/import';
 import { kindOfSegment } from './kinds';
 import { SignIn } from './pages/signin';
 import { Link, match, navigate, useLocation } from './router';
@@ -66,6 +67,7 @@ export function App() {
   else if (!projects || projectId === null) page = <Skeleton rows={6} />;
   else if (!project) page = <Empty title="Project not found" action={<Link class="btn btn-secondary" href="/">Go to your projects</Link>}>There is no project {projectId}, or this key cannot see it.</Empty>;
   else if ((m = match('/projects/:pid/:kind', loc.path)) && kindOfSegment(m.kind!)) page = <FunctionsList key={m.kind} projectId={projectId} kind={kindOfSegment(m.kind!)!} />;
+  else if (match('/projects/:pid/destinations/import', loc.path)) page = <ImportPage projectId={projectId} />;
   else if ((m = match('/projects/:pid/:kind/new', loc.path)) && kindOfSegment(m.kind!)) page = <TemplateGallery key={m.kind} projectId={projectId} kind={kindOfSegment(m.kind!)!} />;
   else if ((m = match('/projects/:pid/:kind/new/:template', loc.path)) && kindOfSegment(m.kind!)) page = <DestinationPage key={`${m.kind}:new:${m.template}`} kind={kindOfSegment(m.kind!)!} projectId={projectId} id={null} templateId={m.template!} tab={loc.query.get('tab')} />;
   else if ((m = match('/projects/:pid/:kind/:id', loc.path)) && kindOfSegment(m.kind!)) page = <DestinationPage key={`${m.kind}:${m.id}`} kind={kindOfSegment(m.kind!)!} projectId={projectId} id={m.id!} templateId={null} tab={loc.query.get('tab')} />;

@@ -108,9 +108,16 @@ export function FunctionsList({ projectId, kind }: { projectId: number; kind: Fu
           <h1>{kind.Plural}</h1>
           <p class="muted">{kind.listIntro}</p>
         </div>
-        <Link class="btn btn-primary" href={`${base}/new`} data-testid={`new-${kind.singular}`}>
-          + New {kind.singular}
-        </Link>
+        <div class="head-actions">
+          {kind.hasTrigger ? (
+            <Link class="btn btn-secondary" href={`${base}/import`} data-testid="import-from-posthog">
+              Import from PostHog
+            </Link>
+          ) : null}
+          <Link class="btn btn-primary" href={`${base}/new`} data-testid={`new-${kind.singular}`}>
+            + New {kind.singular}
+          </Link>
+        </div>
       </div>
       <div class="toolbar">
         <input class="input input-search" type="search" aria-label={`Search ${kind.plural}`} placeholder="Search by name or description" value={text} onInput={(e) => setText((e.currentTarget as HTMLInputElement).value)} />
