@@ -16,6 +16,7 @@ import { startRuntime, type Runtime, type RuntimeOptions } from '../runtime/inde
 import { DEFAULT_THREAD_MEMORY_MB } from '../runtime/delivery-threads.js';
 import { CAPTURE_PATHS, CAPTURE_V1_PATH } from '../api/routes/capture/index.js';
 import { isPostgresUrl, openStore } from '../store/index.js';
+import { installMetrics, METRICS_PATH, metricsEnabled, parseMetricsSettings, SluiceMetrics, startMetricsServer, type MetricsEnv, type MetricsServer } from '../observability/prometheus.js';
 import type { Store } from '../store/store.js';
 import { ProcessingLeader } from './processing-leader.js';
 
@@ -29,7 +30,7 @@ export type SluiceRole = 'all' | 'capture' | 'worker' | 'api';
 export const SLUICE_ROLES: readonly SluiceRole[] = ['all', 'capture', 'worker', 'api'];
 
 /** The environment `sluice start` reads (bootstrap and runtime settings). */
-export interface SluiceEnv extends BootstrapEnv {
+export interface SluiceEnv extends BootstrapEnv, MetricsEnv {
   /** Comma-separated hosts and CIDRs destinations may reach despite the private-address guard. */
   SLUICE_FETCH_ALLOW_HOSTS?: string | undefined;
   /** Base URL of the UI, for the URLs destinations see; default `http://localhost:<port>`. */
@@ -87,6 +88,8 @@ export interface RunningSluice {
   app: FastifyInstance;
   /** `http://host:port`, with the port actually bound. */
   url: string;
+  /** The separate metrics port's `http://host:port` (`SLUICE_METRICS_PORT`); null when there is none. */
+  metricsUrl: string | null;
   store: Store;
   intake: Intake;
   writer: GroupCommitWriter;
@@ -193,6 +196,7 @@ export async function startSluice(options: SluiceOptions): Promise<RunningSluice
   }
   const poolSize = positiveNumber(env.SLUICE_DATABASE_POOL_SIZE, 'SLUICE_DATABASE_POOL_SIZE');
   const trustProxy = parseTrustProxy(env.SLUICE_TRUST_PROXY);
+  const metricsSettings = parseMetricsSettings(env, options.port);
   const threadCount = deliveryThreadCount(options, env);
   const executorLimits = executorLimitsFor(options, env);
   const threadMemoryMb = options.runtime?.deliveryThreadMemoryMb ?? positiveNumber(env.SLUICE_DELIVERY_THREAD_MEMORY_MB, 'SLUICE_DELIVERY_THREAD_MEMORY_MB') ?? DEFAULT_THREAD_MEMORY_MB;
@@ -215,8 +219,9 @@ export async function startSluice(options: SluiceOptions): Promise<RunningSluice
   });
   const writer = new GroupCommitWriter(store, processes ? { onCommitted: (events) => pipeline.push(events) } : {});
   if (processes && !postgres) await pipeline.start();
-  const intake = new Intake({ store, writer, ...(options.limits ? { limits: options.limits } : {}) });
   let runtime: Runtime | null = null;
+  const metrics = metricsEnabled(metricsSettings) ? new SluiceMetrics({ store, runtime: () => runtime, ...(logger ? { logger } : {}) }) : null;
+  const intake = new Intake({ store, writer, ...(options.limits ? { limits: options.limits } : {}), ...(metrics ? { observer: metrics.captureObserver } : {}) });
   const app = await buildServer({
     store,
     intake,
@@ -230,19 +235,22 @@ export async function startSluice(options: SluiceOptions): Promise<RunningSluice
     ...(options.runtime?.health ? { healthOptions: options.runtime.health } : {}),
     trustProxy,
   });
+  if (metrics) installMetrics(app, metrics, metricsSettings.token);
   const allowed = allowedPaths(role);
   if (allowed) {
     app.addHook('onRequest', async (request, reply) => {
       const path = request.url.split('?', 1)[0]!;
-      if (!allowed(path)) {
+      if (!allowed(path) && path !== METRICS_PATH) {
         await reply.code(404).send({ type: 'invalid_request', code: 'not_found', detail: `This Sluice process has role '${role}' and does not serve ${path}.` });
       }
     });
   }
   // A start that fails part-way (the port is taken, a delivery thread cannot start) stops what it had
   // started, so the process ends with the error instead of running half a Sluice with no port.
+  let metricsServer: MetricsServer | null = null;
   const abandon = async (error: unknown): Promise<never> => {
     await app.close().catch(() => {});
+    await metricsServer?.close().catch(() => {});
     await writer.close().catch(() => {});
     await pipeline.stop().catch(() => {});
     await fetcher.close().catch(() => {});
@@ -250,6 +258,7 @@ export async function startSluice(options: SluiceOptions): Promise<RunningSluice
     throw error;
   };
   await app.listen({ port: options.port, host: options.host }).catch((error: unknown) => abandon(explainListenError(error, options.port, options.host)));
+  if (metrics && metricsSettings.port !== null) metricsServer = await startMetricsServer(metrics, metricsSettings.port, metricsSettings.host).catch(abandon);
   const address = app.server.address() as AddressInfo;
   const shownHost = options.host === '0.0.0.0' || options.host === '::' ? 'localhost' : options.host;
   const lockMs = positiveNumber(env.SLUICE_INVOCATION_LOCK_MS, 'SLUICE_INVOCATION_LOCK_MS');
@@ -271,6 +280,7 @@ export async function startSluice(options: SluiceOptions): Promise<RunningSluice
       executorLimits,
       worker,
       startMatcher: !postgres,
+      ...(metrics ? { tap: metrics } : {}),
       ...(threadCount > 0
         ? {
             deliveryThreads: {
@@ -313,6 +323,7 @@ export async function startSluice(options: SluiceOptions): Promise<RunningSluice
     role,
     app,
     url: `http://${shownHost}:${address.port}`,
+    metricsUrl: metricsServer?.url ?? null,
     store,
     intake,
     writer,
@@ -329,6 +340,7 @@ export async function startSluice(options: SluiceOptions): Promise<RunningSluice
     close() {
       closing ??= (async () => {
         await app.close();
+        await metricsServer?.close();
         await writer.close();
         if (leader) await leader.stop();
         else await pipeline.stop();
@@ -404,7 +416,7 @@ export async function startCommand(args: string[]): Promise<number> {
   });
   const database = isPostgresUrl(process.env.SLUICE_DATABASE_URL) ? 'postgres' : 'sqlite';
   const counters = process.env.SLUICE_REDIS_URL ? 'redis' : database;
-  logger.info({ url: running.url, role, database, counters, ...(database === 'sqlite' ? { dataDir, synchronous } : {}), projectId: running.boot.project.id }, 'sluice started');
+  logger.info({ url: running.url, role, database, counters, ...(database === 'sqlite' ? { dataDir, synchronous } : {}), ...(running.metricsUrl ? { metricsUrl: `${running.metricsUrl}/metrics` } : {}), projectId: running.boot.project.id }, 'sluice started');
   process.stdout.write(banner(running));
 
   return new Promise<number>((resolve) => {

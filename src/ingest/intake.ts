@@ -21,7 +21,12 @@ export interface CaptureRequest {
   ip?: string | undefined;
   /** A body format other than PostHog's (the Segment spec), translated event by event; PostHog's when absent. */
   format?: CaptureFormat | undefined;
+  /** The route pattern the request came in on (`/batch`, `/v1/track`), for the metrics; never the raw URL. */
+  endpoint?: string | undefined;
 }
+
+/** Counts what capture stored (`accepted`) and refused event by event (`rejected`), per endpoint. */
+export type CaptureObserver = (endpoint: string, accepted: number, rejected: number) => void;
 
 /** Reads a foreign body format and turns its events into PostHog-shaped raw events, before normalization. */
 export interface CaptureFormat {
@@ -43,6 +48,8 @@ export interface IntakeOptions {
   writer: GroupCommitWriter;
   limits?: Partial<IngestLimits>;
   now?: () => number;
+  /** Told after every capture (the Prometheus metrics). */
+  observer?: CaptureObserver;
 }
 
 /** How long a token's project is remembered. */
@@ -150,6 +157,7 @@ export class Intake {
   private readonly writer: GroupCommitWriter;
   private readonly now: () => number;
   private readonly gate: DecodeGate;
+  private readonly observer: CaptureObserver | null;
   private readonly known = new Map<string, { value: Project; until: number }>();
   private readonly unknown = new Map<string, { value: null; until: number }>();
   /** Lookups in flight, shared by concurrent requests for the same token. */
@@ -160,6 +168,7 @@ export class Intake {
     this.writer = options.writer;
     this.limits = { ...DEFAULT_LIMITS, ...options.limits };
     this.now = options.now ?? Date.now;
+    this.observer = options.observer ?? null;
     this.gate = new DecodeGate({
       slots: this.limits.maxConcurrentDecodes,
       maxQueued: this.limits.maxQueuedDecodes,
@@ -221,8 +230,12 @@ export class Intake {
     const nowMs = this.now();
     await this.checkTokenOutsideBody(request);
     const checked = await this.gate.run(() => this.decodeAndCheck(request, nowMs));
-    if (checked.valid.length === 0) throw allRejected(checked.rejected);
+    if (checked.valid.length === 0) {
+      this.observer?.(request.endpoint ?? 'unknown', 0, checked.rejected.length);
+      throw allRejected(checked.rejected);
+    }
     await this.writer.write(checked.valid);
+    this.observer?.(request.endpoint ?? 'unknown', checked.valid.length, checked.rejected.length);
     return {
       projectId: checked.project.id,
       accepted: checked.valid.map((e, i) => ({ index: checked.indexes[i]!, uuid: e.uuid })),
@@ -286,9 +299,10 @@ export class Intake {
 
   /**
    * Stores events produced inside Sluice for a known project (no token, no body decoding), through the
-   * same normalization and group commit as captured ones. Resolves once they are committed.
+   * same normalization and group commit as captured ones. Resolves once they are committed. `endpoint`
+   * labels them in the metrics (a webhook source's route; `internal` for `postHogCapture` and health events).
    */
-  async captureInternal(projectId: number, events: InternalEvent[]): Promise<InternalCaptureResult> {
+  async captureInternal(projectId: number, events: InternalEvent[], endpoint = 'internal'): Promise<InternalCaptureResult> {
     const nowMs = this.now();
     const ctx = {
       projectId,
@@ -309,6 +323,7 @@ export class Intake {
       }
     });
     if (valid.length > 0) await this.writer.write(valid);
+    this.observer?.(endpoint, valid.length, rejected.length);
     return { accepted: valid.length, rejected };
   }
 }

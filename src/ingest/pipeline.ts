@@ -33,7 +33,9 @@ export interface PersonPipelineOptions {
   now?: () => number;
 }
 
-const CONSUMER = 'persons';
+/** Person processing's consumer name (its offset in the store). */
+export const PERSONS_CONSUMER = 'persons';
+const CONSUMER = PERSONS_CONSUMER;
 const silent: PipelineLogger = { info() {}, warn() {}, error() {} };
 
 /**

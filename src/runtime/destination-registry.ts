@@ -159,6 +159,11 @@ export class DestinationRegistry {
     return this.enabled.size;
   }
 
+  /** Ids of the enabled destinations. */
+  enabledIds(): string[] {
+    return [...this.enabled.keys()];
+  }
+
   /** Reloads when the stored version changed, checking at most every `checkIntervalMs`. */
   async refresh(): Promise<void> {
     const now = this.now();

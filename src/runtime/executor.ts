@@ -139,6 +139,8 @@ export type Step =
       logs: InvocationLog[];
       captured: CapturedEvent[];
       vmMs: number;
+      /** Most memory the VM held over the invocation's steps (bytes), when the VM reported it. */
+      vmBytes?: number;
     };
 
 class StepContext {
@@ -260,7 +262,9 @@ export class InvocationExecutor {
       const message = failure === 'code' ? withSourceLine(errorText(error), error, job.lines) : errorText(error);
       return this.done(ctx, 'failed', message, failure, suspension?.vmState.syncDuration ?? 0);
     }
-    return this.afterRun(result, ctx, suspension?.fetchCount ?? 0, evaluated.inputs);
+    const step = this.afterRun(result, ctx, suspension?.fetchCount ?? 0, evaluated.inputs);
+    if (step.kind === 'done') step.vmBytes = result.state.maxMemUsed;
+    return step;
   }
 
   private afterRun(result: ExecResult, ctx: StepContext, fetchCount: number, inputs: Record<string, unknown>): Step {

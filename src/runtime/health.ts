@@ -88,7 +88,7 @@ export function healthPolicy(overrides: Partial<Omit<HealthPolicy, 'costs'>> & {
 export type HealthObservation =
   | { kind: 'succeeded' }
   | { kind: 'failed'; error?: string }
-  | { kind: 'hog'; ms: number }
+  | { kind: 'hog'; ms: number; /** Most memory the VM held, bytes, when known (metrics only; health ignores it). */ bytes?: number }
   | { kind: 'fetch'; ms: number; result: 'ok' | 'failed' | 'timeout'; error?: string };
 
 function linear(ms: number, curve: { lowerMs: number; upperMs: number; max: number }): number {

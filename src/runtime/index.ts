@@ -13,7 +13,7 @@ import { createFetchExecutor, type FetchExecutor, type FetchExecutorOptions } fr
 import { HealthMonitor, type HealthMonitorOptions } from './health-monitor.js';
 import type { RuntimeLogger } from './logger.js';
 import { Matcher } from './matcher.js';
-import { RuntimeRecorder } from './recorder.js';
+import { RuntimeRecorder, type RecorderTap } from './recorder.js';
 import { DEFAULT_RETENTION, RetentionJob, type RetentionPeriods } from './retention.js';
 import { Worker } from './worker.js';
 import { DeliveryThreads, type DeliveryThreadsSetup } from './delivery-threads.js';
@@ -58,6 +58,8 @@ export interface RuntimeOptions {
    * scheduling and every store write stay in this thread. Unset or count 0: run them in this thread.
    */
   deliveryThreads?: DeliveryThreadsSetup;
+  /** Sees every recorded metric, observation and finished run (the Prometheus metrics). */
+  tap?: RecorderTap;
 }
 
 export interface Runtime {
@@ -112,6 +114,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
   });
   const workerLogger = childOf(logger, 'worker');
   const recorder = new RuntimeRecorder({ store, ...(workerLogger ? { logger: workerLogger } : {}) });
+  recorder.tap = options.tap ?? null;
   const fetcher = options.fetcher ?? createFetchExecutor(options.fetchOptions ?? {});
   const intake = options.intake;
   const healthLogger = childOf(logger, 'health');

@@ -36,6 +36,17 @@ export type RuntimeMetric =
 /** Receives the worker's health observations (the health monitor, `health-monitor.ts`). */
 export type HealthObserver = (projectId: number, destinationId: string, observation: HealthObservation) => void;
 
+/**
+ * Watches what the runtime records in this thread, runs in delivery threads included (their effects are
+ * replayed here): the Prometheus metrics (`src/observability/prometheus.ts`). Called synchronously; keep it cheap.
+ */
+export interface RecorderTap {
+  metric(projectId: number, destinationId: string, name: RuntimeMetric, count: number): void;
+  observe(projectId: number, destinationId: string, observation: HealthObservation): void;
+  /** The worker finished running an invocation (`outcome`: how the run ended; `now`: epoch ms). */
+  ran(invocation: { id: string; destinationId: string }, outcome: 'succeeded' | 'failed' | 'retried' | 'skipped', now: number): void;
+}
+
 const HOUR_MS = 3_600_000;
 /** Tries of a whole batch before it is written record by record. */
 const COMMIT_ATTEMPTS = 3;
@@ -65,6 +76,8 @@ export class RuntimeRecorder {
   private lastHour = '';
   /** Set by the runtime: where `observe` sends what the worker saw. */
   healthObserver: HealthObserver | null = null;
+  /** Set by the runtime: sees every metric, observation and finished run (Prometheus). */
+  tap: RecorderTap | null = null;
 
   constructor(options: RecorderOptions) {
     this.store = options.store;
@@ -94,6 +107,7 @@ export class RuntimeRecorder {
   }
 
   metric(projectId: number, destinationId: string, name: RuntimeMetric, count = 1): void {
+    this.tap?.metric(projectId, destinationId, name, count);
     const hour = this.currentHour();
     const key = `${projectId}\u0000${destinationId}\u0000${hour}\u0000${name}`;
     const existing = this.metrics.get(key);
@@ -105,6 +119,7 @@ export class RuntimeRecorder {
   /** An outcome or timing for the destination's health watcher (nothing is written here). */
   observe(projectId: number, destinationId: string, observation: HealthObservation): void {
     this.healthObserver?.(projectId, destinationId, observation);
+    this.tap?.observe(projectId, destinationId, observation);
   }
 
   /** Writes everything buffered so far; resolves once it is committed. */

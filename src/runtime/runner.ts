@@ -168,7 +168,7 @@ export class InvocationRunner {
   private afterStep(run: RunContext, step: Step): void {
     const { work, effects } = run;
     effects.logSteps(work.projectId, work.destinationId, work.id, step.logs);
-    if (step.kind === 'done') effects.observe(work.projectId, work.destinationId, { kind: 'hog', ms: step.vmMs });
+    if (step.kind === 'done') effects.observe(work.projectId, work.destinationId, { kind: 'hog', ms: step.vmMs, ...(step.vmBytes !== undefined ? { bytes: step.vmBytes } : {}) });
     if (step.captured.length > 0) effects.capture(work.projectId, work.destinationId, work.id, step.captured);
   }
 

@@ -335,6 +335,7 @@ export class Worker implements InvocationSink {
     }
     if (work.attempts > 0 && (await this.failIfUsedUpByCrashes(work))) return;
     const outcome = await this.execution.run(work);
+    this.recorder.tap?.ran(work, outcome.kind, this.now());
     this.stats.fetches += outcome.fetches;
     if (outcome.kind === 'succeeded') this.stats.succeeded++;
     else if (outcome.kind === 'failed') this.stats.failed++;

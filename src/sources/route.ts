@@ -20,7 +20,7 @@ import { requestGlobals, runSource, SOURCE_LIMITS, type SourceContext, type Sour
 export interface SourceRoutesOptions {
   store: Store;
   keyring: Keyring;
-  intake: { captureInternal(projectId: number, events: CapturedEvent[]): Promise<{ accepted: number; rejected: unknown[] }> };
+  intake: { captureInternal(projectId: number, events: CapturedEvent[], endpoint?: string): Promise<{ accepted: number; rejected: unknown[] }> };
   /**
    * The health watcher that sources' observations feed and whose state can disable them (the runtime's
    * `HealthMonitor`). A function because the runtime may start after the routes; `null` while none.
@@ -160,7 +160,7 @@ export async function sourceRoutes(app: FastifyInstance, opts: SourceRoutesOptio
       health()?.observe(projectId, id, { kind: 'hog', ms: run.vmMs });
       if (run.status === 'failed') return failed(reply, projectId, id, run.error ?? 'failed');
       if (run.captured.length > 0) {
-        const stored = await opts.intake.captureInternal(projectId, run.captured);
+        const stored = await opts.intake.captureInternal(projectId, run.captured, request.routeOptions.url ?? '/public/webhooks/:id');
         if (stored.rejected.length > 0) {
           recorder.log(projectId, id, invocationId, 'warn', `${stored.rejected.length} captured events were refused by intake: ${JSON.stringify(stored.rejected).slice(0, 500)}`);
         }

@@ -22,6 +22,7 @@ import type {
   Person,
   PersonSnapshot,
   Project,
+  RecentEventsQuery,
   StoredDestination,
   StoredEvent,
 } from './store.js';
@@ -38,6 +39,32 @@ export function storableText(text: string): string {
 /** {@link storableText} for a column that may be null. */
 export function storableTextOrNull<T extends string | null | undefined>(text: T): T {
   return (typeof text === 'string' ? storableText(text) : text) as T;
+}
+
+/**
+ * The filter part of a recent-events query (after `project_id`), with `placeholder()` giving each
+ * dialect's next parameter marker. Event names are matched with one `IN` list.
+ */
+export function recentEventsWhere(query: RecentEventsQuery, placeholder: () => string): { where: string; values: unknown[] } {
+  const parts: string[] = [];
+  const values: unknown[] = [];
+  if (query.events !== undefined && query.events.length > 0) {
+    parts.push(`event IN (${query.events.map(() => placeholder()).join(', ')})`);
+    values.push(...query.events);
+  }
+  if (query.distinctId !== undefined) {
+    parts.push(`distinct_id = ${placeholder()}`);
+    values.push(query.distinctId);
+  }
+  if (query.after !== undefined) {
+    parts.push(`timestamp >= ${placeholder()}`);
+    values.push(query.after);
+  }
+  if (query.before !== undefined) {
+    parts.push(`timestamp < ${placeholder()}`);
+    values.push(query.before);
+  }
+  return { where: parts.map((p) => ` AND ${p}`).join(''), values };
 }
 
 /** A SQLite boolean column (`0`/`1`) or a Postgres one. */

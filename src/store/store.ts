@@ -48,6 +48,18 @@ export interface StoredEvent extends NewEvent {
   seq: number;
 }
 
+export interface RecentEventsQuery {
+  /** Any of these event names. */
+  events?: string[];
+  distinctId?: string;
+  /** ISO-8601 bounds on the event's timestamp: `after` inclusive, `before` exclusive. */
+  after?: string;
+  before?: string;
+  limit: number;
+  /** How many of the newest events (all projects) to look through at most. */
+  scan: number;
+}
+
 export interface AppendResult {
   /** For each input event, in order: its `seq`, or `null` when an event with the same project and uuid
    *  was already stored (a client retry) and this copy was ignored. */
@@ -168,6 +180,12 @@ export interface Store {
   /** Events with `seq > afterSeq`, in `seq` order. */
   readEvents(afterSeq: number, limit: number): Promise<StoredEvent[]>;
   countEvents(projectId?: number): Promise<number>;
+  /**
+   * A project's recent events, newest first, for the events API and the test panel. Only the newest
+   * `query.scan` events of the log are looked at (no index serves arbitrary filters, and capture must
+   * not pay for one), so an old or rare event may not be found.
+   */
+  listRecentEvents(projectId: number, query: RecentEventsQuery): Promise<StoredEvent[]>;
   lastEventSeq(): Promise<number>;
   listEventUuids(projectId: number): Promise<string[]>;
 

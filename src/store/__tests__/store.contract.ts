@@ -3,7 +3,7 @@
  * gets a fresh, empty store from the factory.
  */
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { DestinationHealth, DestinationHealthChange, NewEvent, NewInvocation, Store } from '../store.js';
+import type { DestinationHealth, DestinationHealthChange, NewEvent, NewInvocation, RecentEventsQuery, Store } from '../store.js';
 import { OffsetMovedError } from '../store.js';
 
 export interface StoreFactory {
@@ -97,6 +97,26 @@ export function storeContract(name: string, factory: StoreFactory): void {
         expect(second!.elements_chain).toBeUndefined();
         expect(Object.keys(second!.properties)).toEqual(['a', 'z', 'b']);
         expect(await store.readEvents(0, 1)).toHaveLength(1);
+      });
+
+      it('lists a project\'s recent events newest first, by name, distinct id and time, within the scan window', async () => {
+        const at = (n: number, name: string, distinctId: string, projectId = 1): NewEvent => ({
+          ...event(uuid(n), distinctId, projectId),
+          event: name,
+          timestamp: `2026-01-01T00:00:0${n}.000Z`,
+        });
+        await store.appendEvents([at(1, 'signed_up', 'u1'), at(2, '$pageview', 'u2'), at(3, 'signed_up', 'u2'), at(4, 'other project', 'u1', 2), at(5, 'purchase', 'u1')]);
+        const names = async (q: Partial<RecentEventsQuery>) =>
+          (await store.listRecentEvents(1, { limit: 10, scan: 1_000, ...q })).map((e) => `${e.event}@${e.distinct_id}`);
+        expect(await names({})).toEqual(['purchase@u1', 'signed_up@u2', '$pageview@u2', 'signed_up@u1']);
+        expect(await names({ events: ['signed_up', 'purchase'] })).toEqual(['purchase@u1', 'signed_up@u2', 'signed_up@u1']);
+        expect(await names({ distinctId: 'u2' })).toEqual(['signed_up@u2', '$pageview@u2']);
+        expect(await names({ after: '2026-01-01T00:00:02.000Z', before: '2026-01-01T00:00:05.000Z' })).toEqual(['signed_up@u2', '$pageview@u2']);
+        expect(await names({ limit: 1 })).toEqual(['purchase@u1']);
+        // Only the newest 3 events of the log (one of them project 2's) are looked at.
+        expect(await names({ scan: 3 })).toEqual(['purchase@u1', 'signed_up@u2']);
+        const [latest] = await store.listRecentEvents(1, { limit: 1, scan: 10 });
+        expect(latest).toMatchObject({ seq: 5, uuid: uuid(5), properties: { a: 1, z: 'last', b: [1, 2] } });
       });
 
       it('stores many events in one batch (group commit)', async () => {

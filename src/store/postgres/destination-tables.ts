@@ -344,8 +344,9 @@ export class PgDestinationTables {
       where.push(`destination_id = $${values.length}`);
     }
     if (query.states && query.states.length > 0) {
-      values.push(query.states);
-      where.push(`state = ANY($${values.length}::text[])`);
+      // One state as `state = $n`: that state's partial index (queued, running, parked) then serves the count.
+      values.push(query.states.length === 1 ? query.states[0] : query.states);
+      where.push(query.states.length === 1 ? `state = $${values.length}` : `state = ANY($${values.length}::text[])`);
     }
     if (query.after !== undefined) {
       values.push(query.after);

@@ -44,6 +44,7 @@ import type {
   Store,
   StoredDestination,
   StoredEvent,
+  RecentEventsQuery,
 } from '../store.js';
 import { OffsetMovedError } from '../store.js';
 import { PgDb, type PgConnectOptions } from './db.js';
@@ -67,6 +68,7 @@ import {
   type GroupTypeRow,
   type PersonRow,
   type ProjectRow,
+  recentEventsWhere,
 } from '../rows.js';
 
 export type PostgresStoreOptions = PgConnectOptions;
@@ -268,6 +270,18 @@ export class PostgresStore implements Store {
 
   async lastEventSeq(): Promise<number> {
     return (await this.db.query<{ n: number }>('SELECT coalesce(max(seq), 0) AS n FROM events', [], 'last-seq')).rows[0]!.n;
+  }
+
+  async listRecentEvents(projectId: number, query: RecentEventsQuery): Promise<StoredEvent[]> {
+    let n = 2;
+    const { where, values } = recentEventsWhere(query, () => `$${++n}`);
+    const { rows } = await this.db.query<EventRow>(
+      `SELECT ${EVENT_COLUMNS} FROM events
+       WHERE seq > (SELECT coalesce(max(seq), 0) FROM events) - $1 AND project_id = $2${where}
+       ORDER BY seq DESC LIMIT $${n + 1}`,
+      [query.scan, projectId, ...values, query.limit],
+    );
+    return rows.map(toStoredEvent);
   }
 
   async listEventUuids(projectId: number): Promise<string[]> {

@@ -329,7 +329,9 @@ export class DestinationTables {
       values.push(query.destinationId);
     }
     if (query.states && query.states.length > 0) {
-      where.push(`state IN (${placeholders(query.states.length)})`);
+      // One state as `state = ?`: SQLite then counts on that state's partial index (queued, running, parked);
+      // `IN (?)` would scan the table.
+      where.push(query.states.length === 1 ? 'state = ?' : `state IN (${placeholders(query.states.length)})`);
       values.push(...query.states);
     }
     if (query.after !== undefined) {

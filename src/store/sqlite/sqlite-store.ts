@@ -30,6 +30,7 @@ import type {
   StoredEvent,
   Leadership,
   SharedCounters,
+  RecentEventsQuery,
 } from '../store.js';
 import { OffsetMovedError } from '../store.js';
 import { LocalCoordination } from '../local-coordination.js';
@@ -46,6 +47,7 @@ import {
   toGroupType,
   toPerson,
   toProject,
+  recentEventsWhere,
   toStoredEvent,
   type ApiKeyRow,
   type EnrichedEventRow,
@@ -263,6 +265,13 @@ export class SqliteStore implements Store {
 
   async lastEventSeq(): Promise<number> {
     return (this.q.lastSeq.get() as { n: number }).n;
+  }
+
+  async listRecentEvents(projectId: number, query: RecentEventsQuery): Promise<StoredEvent[]> {
+    const { where, values } = recentEventsWhere(query, () => '?');
+    const lastSeq = (this.q.lastSeq.get() as { n: number }).n;
+    const sql = `SELECT * FROM events WHERE seq > ? AND project_id = ?${where} ORDER BY seq DESC LIMIT ?`;
+    return (this.db.prepare(sql).all(lastSeq - query.scan, projectId, ...values, query.limit) as EventRow[]).map(toStoredEvent);
   }
 
   async listEventUuids(projectId: number): Promise<string[]> {

@@ -11,11 +11,53 @@ const signup = {
   properties: { $current_url: 'https://example.com/signup' },
 };
 
+/** PostHog's template tests use their own event name; ours must pass the default filter. */
+const phEvent = { event: 'signed_up', distinct_id: 'distinct-id', uuid: 'event-id', timestamp: '2024-01-01T00:00:00Z', properties: { $current_url: 'https://example.com' } };
+const phPerson = { id: 'person-id', properties: { email: 'example@posthog.com' } };
+const phInputs = { access_token: 'test_token', base_id: 'test_base_id', table_name: 'test_table', fields: { Name: 'John Doe', Email: 'john@example.com' }, debug: false };
+const PH_URL = 'https://api.airtable.com/v0/test_base_id/test_table';
+
 export const fixtures: TemplateFixture[] = [
   {
-    name: 'creates a record with the default fields, leaving out nulls',
+    name: 'PostHog: creates the record',
+    posthog: true,
+    event: phEvent,
+    person: phPerson,
+    inputs: phInputs,
+    responses: [{ status: 200, body: { id: 'rec123' } }],
+    expect: {
+      requests: [
+        {
+          method: 'POST',
+          url: PH_URL,
+          headers: { authorization: 'Bearer test_token', 'content-type': 'application/json' },
+          body: { fields: { Name: 'John Doe', Email: 'john@example.com' }, typecast: true },
+        },
+      ],
+    },
+  },
+  {
+    name: 'PostHog: logs the request and response when debug is on',
+    posthog: true,
+    event: phEvent,
+    person: phPerson,
+    inputs: { ...phInputs, debug: true },
+    responses: [{ status: 200, body: { id: 'rec123' } }],
+    expect: { requests: [{ method: 'POST', url: PH_URL, body: { fields: { Name: 'John Doe', Email: 'john@example.com' }, typecast: true } }], logsMustNotContain: ['test_token'] },
+  },
+  {
+    name: 'PostHog: errors on a non-2xx response',
+    posthog: true,
+    event: phEvent,
+    person: phPerson,
+    inputs: phInputs,
+    responses: [{ status: 422, body: { error: 'INVALID_REQUEST' } }],
+    expect: { status: 'failed', error: 'Airtable API error (status 422): INVALID_REQUEST', requests: [{ method: 'POST', url: PH_URL }] },
+  },
+  {
+    name: 'creates a record with the default fields',
     event: signup,
-    person: { id: 'p-1', properties: {} },
+    person: { id: 'p-1', properties: { email: 'max@example.com' } },
     inputs: { access_token: TOKEN, base_id: 'appBase123', table_name: 'Sign ups' },
     responses: [{ status: 200, body: { id: 'rec123', createdTime: '2026-01-02T03:04:06.000Z', fields: {} } }],
     expect: {
@@ -24,22 +66,19 @@ export const fixtures: TemplateFixture[] = [
           method: 'POST',
           url: URL,
           headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' },
-          body: {
-            fields: { Event: 'signed_up', 'Distinct ID': 'user-42', Timestamp: '2026-01-02T03:04:05.000Z', URL: 'https://example.com/signup' },
-            typecast: false,
-          },
+          body: { fields: { Timestamp: '2026-01-02T03:04:05.000Z', 'Person Name': 'max@example.com' }, typecast: true },
         },
       ],
       logsMustNotContain: [TOKEN],
     },
   },
   {
-    name: 'sends custom fields with typecast',
+    name: 'sends custom fields, leaving out nulls, with typecast off',
     event: signup,
     person: { id: 'p-1', properties: { email: 'max@example.com', plan: 'pro' } },
-    inputs: { access_token: TOKEN, base_id: 'appBase123', table_name: 'tblXYZ', typecast: true, fields: { Email: '{person.properties.email}', Plan: '{person.properties.plan}' } },
+    inputs: { access_token: TOKEN, base_id: 'appBase123', table_name: 'tblXYZ', typecast: false, fields: { Email: '{person.properties.email}', Plan: '{person.properties.plan}', Company: '{person.properties.company}' } },
     expect: {
-      requests: [{ method: 'POST', url: 'https://api.airtable.com/v0/appBase123/tblXYZ', body: { fields: { Email: 'max@example.com', Plan: 'pro' }, typecast: true } }],
+      requests: [{ method: 'POST', url: 'https://api.airtable.com/v0/appBase123/tblXYZ', body: { fields: { Email: 'max@example.com', Plan: 'pro' }, typecast: false } }],
     },
   },
   {

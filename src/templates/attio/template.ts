@@ -1,6 +1,9 @@
 import type { TemplateDefinition } from '../types.js';
 
-/** Attio people (REST API v2): "assert" (upsert) a person record matched on email_addresses, one request. */
+/**
+ * Attio people (REST API v2): "assert" (upsert) a person record matched on email_addresses, one request.
+ * Input keys, defaults and the request follow PostHog's Attio template.
+ */
 export const template: TemplateDefinition = {
   id: 'template-attio',
   name: 'Attio',
@@ -9,23 +12,13 @@ export const template: TemplateDefinition = {
   category: ['CRM'],
   status: 'beta',
   icon_url: '/static/icons/attio.svg',
-  hog: `let email := lower(trim(toString(inputs.email ?? '')))
-if (empty(email)) {
+  hog: `if (empty(inputs.email)) {
   print('No email on this person: skipping the Attio record')
   return
 }
 
-let values := {'email_addresses': [email]}
-let firstName := inputs.first_name ?? ''
-let lastName := inputs.last_name ?? ''
-if (notEmpty(firstName) or notEmpty(lastName)) {
-  values['name'] := [{
-    'first_name': firstName,
-    'last_name': lastName,
-    'full_name': trim(f'{firstName} {lastName}')
-  }]
-}
-for (let key, value in inputs.attributes) {
+let values := {'email_addresses': [{'email_address': inputs.email}]}
+for (let key, value in inputs.personAttributes) {
   if (notEmpty(value)) {
     values[key] := value
   }
@@ -34,7 +27,7 @@ for (let key, value in inputs.attributes) {
 let res := fetch('https://api.attio.com/v2/objects/people/records?matching_attribute=email_addresses', {
   'method': 'PUT',
   'headers': {
-    'Authorization': f'Bearer {inputs.api_key}',
+    'Authorization': f'Bearer {inputs.apiKey}',
     'Content-Type': 'application/json'
   },
   'body': {'data': {'values': values}}
@@ -50,7 +43,7 @@ if (res.status >= 400) {
 `,
   inputs_schema: [
     {
-      key: 'api_key',
+      key: 'apiKey',
       type: 'string',
       label: 'Access token',
       description: 'An Attio access token with record_permission:read-write and object_configuration:read scopes.',
@@ -58,37 +51,23 @@ if (res.status >= 400) {
       templating: false,
       required: true,
     },
-    { key: 'email', type: 'string', label: 'Email', default: '{person.properties.email}', secret: false, required: true },
+    { key: 'email', type: 'string', label: 'Email', description: 'Matches the person record; people without one are skipped.', default: '{person.properties.email}', secret: false, required: true },
     {
-      key: 'first_name',
-      type: 'string',
-      label: 'First name',
-      default: '{person.properties.first_name ?? person.properties.firstname}',
-      secret: false,
-      required: false,
-    },
-    {
-      key: 'last_name',
-      type: 'string',
-      label: 'Last name',
-      default: '{person.properties.last_name ?? person.properties.lastname}',
-      secret: false,
-      required: false,
-    },
-    {
-      key: 'attributes',
+      key: 'personAttributes',
       type: 'dictionary',
       label: 'Other attributes',
-      description: 'Person attributes by slug (e.g. job_title, description). Empty values are left out.',
-      default: { job_title: '{person.properties.job_title}' },
+      description: 'Person attributes by slug or id (e.g. name, job_title, description). Empty values are left out.',
+      default: { name: '{person.properties.name}', job_title: '{person.properties.job_title}' },
       secret: false,
-      required: false,
+      required: true,
     },
   ],
+  renamed_inputs: { api_key: 'apiKey', attributes: 'personAttributes' },
   filters: {
     events: [
       { id: '$identify', name: '$identify', type: 'events' },
       { id: '$set', name: '$set', type: 'events' },
     ],
+    filter_test_accounts: true,
   },
 };

@@ -3,8 +3,8 @@ import type { TemplateDefinition } from '../types.js';
 /**
  * Avo Inspector: sends the *schema* of each event (property names and their types, never the values) to
  * Avo's inspector endpoint for PostHog-style sources, so Avo can compare live tracking with the tracking
- * plan. PostHog's own `$` properties are left out; include/exclude lists narrow the rest. Input keys and
- * defaults follow PostHog's Avo destination.
+ * plan. PostHog's own `$` properties are left out; include/exclude lists narrow the rest. Input keys,
+ * defaults and the request follow PostHog's Avo destination.
  */
 export const template: TemplateDefinition = {
   id: 'template-avo',
@@ -62,7 +62,7 @@ let res := fetch('https://api.avo.app/inspector/posthog/v1/track', {
     'libVersion': '1.0.0',
     'libPlatform': 'node',
     'sessionId': event.properties.$session_id ?? generateUUIDv4(),
-    'createdAt': formatDateTime(now(), '%Y-%m-%dT%H:%i:%SZ'),
+    'createdAt': toString(now()),
     'messageId': event.uuid,
     'trackingId': '',
     'samplingRate': 1,
@@ -80,7 +80,7 @@ if (res.status < 200 or res.status >= 300) {
 }
 `,
   inputs_schema: [
-    { key: 'apiKey', type: 'string', label: 'Avo API key', description: 'The API key of an Avo Inspector source.', default: '', secret: true, templating: false, required: true },
+    { key: 'apiKey', type: 'string', label: 'Avo API key', description: 'The API key of an Avo Inspector source.', default: '', secret: true, templating: false, required: true, secret_headers: ['api-key'] },
     { key: 'environment', type: 'string', label: 'Environment', description: 'dev, staging or prod. Avo shows prod data with a delay of up to a few hours.', default: 'dev', secret: false, required: false },
     { key: 'appName', type: 'string', label: 'App name', default: 'PostHog', secret: false, required: false },
     { key: 'excludeProperties', type: 'string', label: 'Properties to exclude', description: 'Comma-separated property names never sent to Avo.', default: '', secret: false, required: false },

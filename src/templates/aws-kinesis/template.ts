@@ -3,7 +3,8 @@ import type { TemplateDefinition } from '../types.js';
 /**
  * AWS Kinesis Data Streams `PutRecord`, signed with AWS Signature Version 4 entirely in Hog:
  * canonical request → string to sign → HMAC chain from `AWS4<secret>` over date, region, service and
- * `aws4_request` → signature. The body is sent as the exact string that was hashed.
+ * `aws4_request` → signature. The body is sent as the exact string that was hashed. Input keys, defaults
+ * and the request body follow PostHog's AWS Kinesis template (which leaves the signing to its fetch service).
  */
 export const template: TemplateDefinition = {
   id: 'template-aws-kinesis',
@@ -35,7 +36,7 @@ let scope := f'{dateStamp}/{region}/{service}/aws4_request'
 let stringToSign := f'AWS4-HMAC-SHA256\\n{amzDate}\\n{scope}\\n{sha256Hex(canonicalRequest)}'
 let signature := sha256HmacChainHex([f'AWS4{inputs.aws_secret_access_key}', dateStamp, region, service, 'aws4_request', stringToSign])
 
-let res := fetch(f'https://{host}/', {
+let res := fetch(f'https://{host}', {
   'method': 'POST',
   'headers': {
     'Content-Type': contentType,
@@ -47,15 +48,18 @@ let res := fetch(f'https://{host}/', {
 })
 
 if (res.status < 200 or res.status >= 300) {
-  let kind := res.body.__type ?? 'error'
-  throw Error(f'AWS Kinesis API error (status {res.status}): {kind}: {res.body.message ?? res.body.Message ?? res.body}')
+  let message := res.body.message ?? res.body.Message ?? res.body
+  if (notEmpty(res.body.__type)) {
+    message := f'{res.body.__type}: {message}'
+  }
+  throw Error(f'AWS Kinesis API error (status {res.status}): {message}')
 }
 `,
   inputs_schema: [
     { key: 'aws_access_key_id', type: 'string', label: 'AWS access key ID', secret: true, templating: false, required: true },
     { key: 'aws_secret_access_key', type: 'string', label: 'AWS secret access key', description: 'Of an IAM user allowed kinesis:PutRecord on the stream.', secret: true, templating: false, required: true },
-    { key: 'aws_region', type: 'string', label: 'AWS region', default: 'us-east-1', required: true },
-    { key: 'aws_kinesis_stream_name', type: 'string', label: 'Stream name', required: true },
+    { key: 'aws_region', type: 'string', label: 'AWS region', default: 'us-east-1', secret: false, required: true },
+    { key: 'aws_kinesis_stream_name', type: 'string', label: 'Stream name', secret: false, required: true },
     {
       key: 'aws_kinesis_partition_key',
       type: 'string',
@@ -64,7 +68,7 @@ if (res.status < 200 or res.status >= 300) {
       default: '{event.uuid}',
       required: false,
     },
-    { key: 'payload', type: 'json', label: 'Record payload', default: { event: '{event}', person: '{person}' }, required: true },
+    { key: 'payload', type: 'json', label: 'Record payload', description: 'Sent JSON-encoded as the record data.', default: { event: '{event}', person: '{person}' }, required: false },
   ],
   filters: {
     events: [],

@@ -9,60 +9,35 @@ const BRAZE_ENDPOINTS: [string, string][] = [
   ['https://rest.iad-06.braze.com', 'US-06 (rest.iad-06.braze.com)'],
   ['https://rest.iad-07.braze.com', 'US-07 (rest.iad-07.braze.com)'],
   ['https://rest.iad-08.braze.com', 'US-08 (rest.iad-08.braze.com)'],
+  ['https://rest.iad-10.braze.com', 'US-10 (rest.iad-10.braze.com)'],
   ['https://rest.fra-01.braze.eu', 'EU-01 (rest.fra-01.braze.eu)'],
   ['https://rest.fra-02.braze.eu', 'EU-02 (rest.fra-02.braze.eu)'],
   ['https://rest.au-01.braze.com', 'AU-01 (rest.au-01.braze.com)'],
 ];
 
 /**
- * Braze `POST /users/track`: user attributes and the event in one request. `$identify` and `$set`
- * send attributes only. Braze rejects event property keys starting with `$`, so those are left out.
- * A 2xx whose `message` is not "success" fails; non-fatal `errors` in a success are logged.
+ * Braze `POST /users/track`: one attributes object and one event object, both templated, in one request.
+ * Input keys, defaults and the request follow PostHog's Braze template. A 2xx whose `message` is not
+ * "success" fails; non-fatal `errors` in a success are logged.
  */
 export const template: TemplateDefinition = {
   id: 'template-braze',
   name: 'Braze',
-  description:
-    'Send user attributes and events to Braze through /users/track on your REST endpoint (one request; $identify and $set send attributes only). Events without an external id are skipped with a log line.',
+  description: 'Send user attributes and the event to Braze through /users/track on your REST endpoint (one request).',
   category: ['Email', 'SMS & Push'],
   status: 'beta',
   icon_url: '/static/icons/braze.svg',
-  hog: `let externalId := toString(inputs.external_id ?? '')
-if (empty(externalId)) {
-  print('No external id for this person: skipping Braze')
-  return
+  hog: `if (empty(inputs.brazeEndpoint)) {
+  throw Error('Braze: choose the REST endpoint of your instance')
 }
 
-let attributes := {'external_id': externalId}
-for (let key, value in inputs.attributes) {
-  if (notEmpty(value)) {
-    attributes[key] := value
-  }
-}
-let body := {'attributes': [attributes]}
-
-if (event.event != '$identify' and event.event != '$set') {
-  let properties := {}
-  for (let key, value in inputs.event_properties) {
-    if (not startsWith(key, '$') and value != null) {
-      properties[key] := value
-    }
-  }
-  body['events'] := [{
-    'external_id': externalId,
-    'name': inputs.event_name,
-    'time': event.timestamp,
-    'properties': properties
-  }]
-}
-
-let res := fetch(f'{inputs.endpoint}/users/track', {
+let res := fetch(f'{inputs.brazeEndpoint}/users/track', {
   'method': 'POST',
   'headers': {
-    'Authorization': f'Bearer {inputs.api_key}',
+    'Authorization': f'Bearer {inputs.apiKey}',
     'Content-Type': 'application/json'
   },
-  'body': body
+  'body': {'attributes': [inputs.attributes], 'events': [inputs.event]}
 })
 
 let message := res.body
@@ -72,7 +47,7 @@ if (typeof(res.body) = 'object') {
     message := f'{message}: {jsonStringify(res.body.errors)}'
   }
 }
-if (res.status >= 400 or (typeof(res.body) = 'object' and res.body.message != 'success')) {
+if (res.status < 200 or res.status >= 300 or (typeof(res.body) = 'object' and notEmpty(res.body.message) and res.body.message != 'success')) {
   throw Error(f'Braze API error (status {res.status}): {message}')
 }
 if (notEmpty(res.body.errors)) {
@@ -81,49 +56,50 @@ if (notEmpty(res.body.errors)) {
 `,
   inputs_schema: [
     {
-      key: 'endpoint',
+      key: 'brazeEndpoint',
       type: 'choice',
       label: 'REST endpoint',
       description: 'Your instance, as shown in Braze under Settings → APIs and Identifiers.',
       choices: BRAZE_ENDPOINTS.map(([value, label]) => ({ value, label })),
-      default: 'https://rest.iad-01.braze.com',
+      default: '',
       secret: false,
       required: true,
     },
     {
-      key: 'api_key',
+      key: 'apiKey',
       type: 'string',
       label: 'REST API key',
       description: 'A Braze REST API key with the users.track permission.',
+      default: '',
       secret: true,
       templating: false,
       required: true,
     },
-    { key: 'external_id', type: 'string', label: 'External ID', default: '{event.distinct_id}', secret: false, required: true },
     {
       key: 'attributes',
-      type: 'dictionary',
+      type: 'json',
       label: 'User attributes',
-      description: 'Standard (email, first_name, …) and custom attributes. Empty values are left out.',
+      description: 'One Braze attributes object: external_id (or email), then standard and custom attributes.',
+      default: { email: '{person.properties.email}' },
+      secret: false,
+      required: true,
+    },
+    {
+      key: 'event',
+      type: 'json',
+      label: 'Event',
+      description: 'One Braze event object: external_id (or email), name, time and properties.',
       default: {
-        email: '{person.properties.email}',
-        first_name: '{person.properties.first_name}',
-        last_name: '{person.properties.last_name}',
+        properties: '{event.properties}',
+        external_id: '{event.distinct_id}',
+        name: '{event.event}',
+        time: '{event.timestamp}',
       },
       secret: false,
-      required: false,
-    },
-    { key: 'event_name', type: 'string', label: 'Event name', default: '{event.event}', secret: false, required: false },
-    {
-      key: 'event_properties',
-      type: 'json',
-      label: 'Event properties',
-      description: 'Keys starting with $ are left out (Braze rejects them).',
-      default: '{event.properties}',
-      secret: false,
-      required: false,
+      required: true,
     },
   ],
+  renamed_inputs: { endpoint: 'brazeEndpoint', api_key: 'apiKey' },
   filters: {
     events: [{ id: null, name: 'All events', type: 'events' }],
     properties: [

@@ -1,22 +1,23 @@
 import type { TemplateDefinition } from '../types.js';
 
 /**
- * Close: create a lead with its contact, once per email (API v1, HTTP Basic with the API key as user and
- * an empty password). A lead search (`GET /api/v1/lead/?query=email_address:"…"`) comes first so a person
- * seen twice does not make a duplicate lead; then `POST /api/v1/lead/` with `contacts: [{name, emails}]`
- * (two requests). Close answers errors as `{error}` or `{errors, field-errors}`.
+ * Close: sync a person as a contact (API v1, HTTP Basic with the API key as user and an empty password).
+ * A contact search by email (`POST /api/v1/data/search/`) comes first; a match is updated with the mapped
+ * contact fields (`PUT /api/v1/contact/{id}/`, never its emails, which a PUT would replace), otherwise a lead
+ * is created with the person as its contact (`POST /api/v1/lead/`). Two requests at most. Input keys,
+ * defaults and requests follow PostHog's Close template. Close answers errors as `{error}` or
+ * `{errors, field-errors}`.
  */
 export const template: TemplateDefinition = {
   id: 'template-close',
   name: 'Close',
   description:
-    'Create a Close lead with the person as its contact, unless a lead with that email already exists (two requests: search, then create). Events without an email are skipped with a log line.',
+    'Sync persons to Close as contacts: update the contact with that email, or create a lead with the person as its contact (two requests: search, then update or create). Events without an email are skipped with a log line.',
   category: ['CRM'],
   status: 'beta',
   icon_url: '/static/icons/close.svg',
-  hog: `let email := lower(trim(toString(inputs.email ?? '')))
-if (empty(email)) {
-  print('No email on this person: skipping the Close lead')
+  hog: `if (empty(inputs.email)) {
+  print('No email on this person: skipping the Close contact')
   return
 }
 
@@ -35,41 +36,77 @@ fun failOn(res, step) {
   }
 }
 
-let auth := f'Basic {base64Encode(f'{inputs.api_key}:')}'
-let query := encodeURLComponent(f'email_address:"{email}"')
-let search := fetch(f'https://api.close.com/api/v1/lead/?query={query}&_fields=id&_limit=1', {
-  'method': 'GET',
-  'headers': {'Authorization': auth, 'Accept': 'application/json'}
+let headers := {
+  'Content-Type': 'application/json',
+  'Accept': 'application/json',
+  'Authorization': f'Basic {base64Encode(f'{inputs.apiKey}:')}'
+}
+
+let search := fetch('https://api.close.com/api/v1/data/search/', {
+  'method': 'POST',
+  'headers': headers,
+  'body': {
+    'query': {
+      'type': 'and',
+      'queries': [
+        {'type': 'object_type', 'object_type': 'contact'},
+        {
+          'type': 'has_related',
+          'this_object_type': 'contact',
+          'related_object_type': 'contact_email',
+          'related_query': {
+            'type': 'field_condition',
+            'field': {'type': 'regular_field', 'object_type': 'contact_email', 'field_name': 'email'},
+            'condition': {'type': 'text', 'mode': 'phrase', 'value': inputs.email}
+          }
+        }
+      ]
+    },
+    '_fields': {'contact': ['id', 'lead_id']},
+    '_limit': 1
+  }
 })
-failOn(search, 'searching for the lead')
+failOn(search, 'searching for the contact')
+
+-- Close takes custom fields as text: lists and objects are sent as JSON
+let fields := {}
+for (let key, value in inputs.properties) {
+  if (notEmpty(value)) {
+    fields[key] := (typeof(value) = 'object' or typeof(value) = 'array') ? jsonStringify(value) : value
+  }
+}
+let fullName := trim(f'{inputs.firstName ?? ''} {inputs.lastName ?? ''}')
+if (notEmpty(fullName)) {
+  fields.name := fullName
+}
+
 if (notEmpty(search.body.data)) {
-  print(f'A Close lead with this email exists already ({search.body.data[1].id}): nothing to create')
+  let contactId := search.body.data[1].id
+  if (empty(fields)) {
+    print(f'Close contact {contactId} has this email and there are no fields to update')
+    return
+  }
+  let res := fetch(f'https://api.close.com/api/v1/contact/{contactId}/', {'method': 'PUT', 'headers': headers, 'body': fields})
+  failOn(res, 'updating the contact')
   return
 }
 
-let contactName := trim(toString(inputs.contact_name ?? ''))
-let contact := {'emails': [{'type': 'office', 'email': email}]}
-if (notEmpty(contactName)) {
-  contact['name'] := contactName
+let contact := {'emails': [{'email': inputs.email, 'type': 'office'}]}
+for (let key, value in fields) {
+  contact[key] := value
 }
-let leadName := trim(toString(inputs.lead_name ?? ''))
-let lead := {'name': notEmpty(leadName) ? leadName : (notEmpty(contactName) ? contactName : email), 'contacts': [contact]}
-for (let key, value in inputs.lead_fields) {
+let lead := {'name': inputs.leadName, 'contacts': [contact]}
+for (let key, value in inputs.leadProperties) {
   if (notEmpty(value)) {
     lead[key] := value
   }
 }
-
-let res := fetch('https://api.close.com/api/v1/lead/', {
-  'method': 'POST',
-  'headers': {'Authorization': auth, 'Accept': 'application/json', 'Content-Type': 'application/json'},
-  'body': lead
-})
+let res := fetch('https://api.close.com/api/v1/lead/', {'method': 'POST', 'headers': headers, 'body': lead})
 failOn(res, 'creating the lead')
 `,
   inputs_schema: [
     {
-      key: 'api_key',
+      key: 'apiKey',
       type: 'string',
       label: 'API key',
       description: 'A Close API key (Settings → Developer → API keys).',
@@ -77,28 +114,43 @@ failOn(res, 'creating the lead')
       templating: false,
       required: true,
     },
-    { key: 'email', type: 'string', label: 'Email', default: '{person.properties.email}', secret: false, required: true },
-    { key: 'contact_name', type: 'string', label: 'Contact name', default: '{person.properties.name}', secret: false, required: false },
+    { key: 'email', type: 'string', label: 'Email', description: 'Finds the contact; people without one are skipped.', default: '{person.properties.email}', secret: false, required: true },
     {
-      key: 'lead_name',
+      key: 'leadName',
       type: 'string',
       label: 'Lead (company) name',
-      description: 'The name of the lead; the contact name, then the email, when empty.',
-      default: '{person.properties.company}',
+      description: 'The name of the lead created when no contact has this email.',
+      default: '{person.properties.company ?? person.properties.email}',
+      secret: false,
+      required: true,
+    },
+    { key: 'firstName', type: 'string', label: 'First name', description: 'Joined with the last name into the contact’s name.', default: '{person.properties.first_name}', secret: false, required: false },
+    { key: 'lastName', type: 'string', label: 'Last name', description: 'Joined with the first name into the contact’s name.', default: '{person.properties.last_name}', secret: false, required: false },
+    {
+      key: 'properties',
+      type: 'dictionary',
+      label: 'Contact fields',
+      description: 'Contact fields by API name, e.g. title, or custom.cf_… for custom fields. Empty values are left out; lists and objects are sent as JSON text.',
+      default: { title: '{person.properties.job_title}' },
       secret: false,
       required: false,
     },
     {
-      key: 'lead_fields',
+      key: 'leadProperties',
       type: 'dictionary',
-      label: 'Other lead fields',
-      description: 'Lead fields by API name, e.g. url, description, status_id, or custom.cf_… for custom fields. Empty values are left out.',
+      label: 'Lead fields',
+      description: 'Lead fields by API name (url, description, status_id, custom.cf_…), set only when a lead is created. Empty values are left out.',
       default: {},
       secret: false,
       required: false,
     },
   ],
+  renamed_inputs: { api_key: 'apiKey', lead_name: 'leadName', lead_fields: 'leadProperties' },
   filters: {
-    events: [{ id: '$identify', name: '$identify', type: 'events' }],
+    events: [
+      { id: '$identify', name: '$identify', type: 'events' },
+      { id: '$set', name: '$set', type: 'events' },
+    ],
+    filter_test_accounts: true,
   },
 };

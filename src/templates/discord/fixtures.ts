@@ -1,6 +1,7 @@
 import type { TemplateFixture } from '../types.js';
 
 const HOOK = 'https://discord.com/api/webhooks/1234567890/sluiceDiscordToken-abcdef';
+const PH_HOOK = 'https://discord.com/api/webhooks/00000000000000000/xxxxxxxxxxxxxx';
 const event = {
   event: '$pageview',
   distinct_id: 'u1',
@@ -10,23 +11,60 @@ const event = {
 };
 const person = { id: 'p1', properties: { email: 'max@example.com' } };
 const headers = { 'content-type': 'application/json' };
+const phInputs = { webhookUrl: PH_HOOK, content: 'Alert <@123456789> triggered' };
 
 export const fixtures: TemplateFixture[] = [
   {
-    name: 'posts the default content with mentions disabled',
+    name: 'PostHog: posts the message with no mention pinging',
+    posthog: true,
     event,
     person,
-    inputs: { webhook_url: HOOK },
+    inputs: phInputs,
+    responses: [{ status: 204 }],
+    expect: { requests: [{ method: 'POST', url: PH_HOOK, headers, body: { content: 'Alert <@123456789> triggered', allowed_mentions: { parse: [] } } }] },
+  },
+  ...([
+    ['none', []],
+    ['roles_users', ['roles', 'users']],
+    ['everyone', ['everyone', 'roles', 'users']],
+  ] as const).map(
+    ([choice, parse]): TemplateFixture => ({
+      name: `PostHog: maps allowedMentions ${choice} to the mentions that ping`,
+      posthog: true,
+      event,
+      person,
+      inputs: { ...phInputs, allowedMentions: choice },
+      responses: [{ status: 204 }],
+      expect: { requests: [{ method: 'POST', url: PH_HOOK, headers, body: { content: 'Alert <@123456789> triggered', allowed_mentions: { parse } } }] },
+    }),
+  ),
+  ...['https://webhook.site/def', 'https://webhook.site/def#https://discord.com/api/webhooks/abc'].map(
+    (webhookUrl): TemplateFixture => ({
+      name: `PostHog: refuses the URL ${webhookUrl}, without a request`,
+      posthog: true,
+      event,
+      person,
+      inputs: { ...phInputs, webhookUrl },
+      expect: { status: 'failed', error: 'Discord: the webhook URL must look like', requests: [] },
+    }),
+  ),
+  {
+    name: 'PostHog: fails on a non-2xx answer',
+    posthog: true,
+    event,
+    person,
+    inputs: phInputs,
+    responses: [{ status: 429, body: { message: 'rate limited' } }],
+    expect: { status: 'failed', error: 'Discord API error (status 429): rate limited', requests: [{ method: 'POST', url: PH_HOOK }] },
+  },
+  {
+    name: 'posts the default content',
+    event,
+    person,
+    inputs: { webhookUrl: HOOK },
     responses: [{ status: 204 }],
     expect: {
-      requests: [
-        {
-          method: 'POST',
-          url: HOOK,
-          headers,
-          body: { content: "**max@example.com** triggered event: '$pageview'", allowed_mentions: { parse: [] } },
-        },
-      ],
+      requests: [{ method: 'POST', url: HOOK, headers, body: { content: "**max@example.com** triggered event: '$pageview'", allowed_mentions: { parse: [] } } }],
       logsMustNotContain: ['sluiceDiscordToken-abcdef'],
     },
   },
@@ -35,7 +73,7 @@ export const fixtures: TemplateFixture[] = [
     event,
     person,
     inputs: {
-      webhook_url: HOOK,
+      webhookUrl: HOOK,
       content: '',
       embeds: [
         {
@@ -79,7 +117,7 @@ export const fixtures: TemplateFixture[] = [
     name: 'cuts content to Discord’s 2000-character limit',
     event,
     person,
-    inputs: { webhook_url: HOOK, content: 'x'.repeat(2100) },
+    inputs: { webhookUrl: HOOK, content: 'x'.repeat(2100) },
     responses: [{ status: 204 }],
     expect: {
       requests: [{ method: 'POST', url: HOOK, headers, body: { content: `${'x'.repeat(1999)}…`, allowed_mentions: { parse: [] } } }],
@@ -89,7 +127,7 @@ export const fixtures: TemplateFixture[] = [
     name: 'fails clearly when the webhook was deleted (404 Unknown Webhook)',
     event,
     person,
-    inputs: { webhook_url: HOOK },
+    inputs: { webhookUrl: HOOK },
     responses: [{ status: 404, body: { message: 'Unknown Webhook', code: 10015 } }],
     expect: {
       status: 'failed',
@@ -102,21 +140,14 @@ export const fixtures: TemplateFixture[] = [
     name: 'fails before sending when there is nothing to send',
     event,
     person,
-    inputs: { webhook_url: HOOK, content: '', embeds: [] },
+    inputs: { webhookUrl: HOOK, content: '', embeds: [] },
     expect: { status: 'failed', error: 'Discord: nothing to send', requests: [] },
-  },
-  {
-    name: 'refuses a URL that is not a Discord webhook',
-    event,
-    person,
-    inputs: { webhook_url: 'https://example.com/api/webhooks/1/x' },
-    expect: { status: 'failed', error: 'Discord: the webhook URL must look like', requests: [] },
   },
   {
     name: 'is skipped for events its default filters exclude',
     event: { ...event, event: '$pageleave' },
     person,
-    inputs: { webhook_url: HOOK },
+    inputs: { webhookUrl: HOOK },
     expect: { status: 'skipped', requests: [] },
   },
 ];

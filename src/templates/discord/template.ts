@@ -1,10 +1,10 @@
 import type { TemplateDefinition } from '../types.js';
 
 /**
- * Discord through a channel webhook: "Execute Webhook" (https://discord.com/developers/docs/resources/webhook#execute-webhook).
- * The webhook URL holds the token. Success is 204 No Content; errors are JSON `{message, code}`
- * (404 Unknown Webhook = 10015, 400 Cannot send an empty message = 50006, …). Mentions are disabled so event
- * data can never ping @everyone.
+ * Discord "Execute Webhook": a JSON POST to the channel webhook URL, which holds the token. Input keys,
+ * defaults and the request follow PostHog's template of the same id. Mentions ping nobody unless
+ * `allowedMentions` says so, so event data cannot ping @everyone. Success is 204 No Content; errors are
+ * JSON `{message, code}` (404 Unknown Webhook = 10015, …).
  */
 export const template: TemplateDefinition = {
   id: 'template-discord',
@@ -13,8 +13,8 @@ export const template: TemplateDefinition = {
   category: ['Messaging'],
   status: 'stable',
   icon_url: '/static/icons/discord.svg',
-  hog: `let url := inputs.webhook_url
-if (not match(url, '^https://((ptb|canary)\\\\.)?discord(app)?\\\\.com/api/(v[0-9]+/)?webhooks/[0-9]+/')) {
+  hog: `let url := inputs.webhookUrl
+if (not match(url, '^https://((ptb|canary)\\\\.)?discord(app)?\\\\.com/api/(v[0-9]+/)?webhooks/')) {
   throw Error('Discord: the webhook URL must look like https://discord.com/api/webhooks/<id>/<token>')
 }
 let content := inputs.content ?? ''
@@ -25,9 +25,15 @@ let embeds := inputs.embeds
 if (empty(content) and empty(embeds)) {
   throw Error('Discord: nothing to send, both the content and the embeds are empty')
 }
+let parse := []
+if (inputs.allowedMentions = 'roles_users') {
+  parse := ['roles', 'users']
+} else if (inputs.allowedMentions = 'everyone') {
+  parse := ['everyone', 'roles', 'users']
+}
 let body := {
   'content': content,
-  'allowed_mentions': {'parse': []}
+  'allowed_mentions': {'parse': parse}
 }
 if (notEmpty(embeds)) {
   body.embeds := embeds
@@ -46,7 +52,10 @@ let res := fetch(url, {
 if (res.status >= 400) {
   let detail := res.body
   if (typeof(res.body) = 'object') {
-    detail := f'{res.body.message} (code {res.body.code})'
+    detail := res.body.message ?? jsonStringify(res.body)
+    if (notEmpty(res.body.code)) {
+      detail := f'{detail} (code {res.body.code})'
+    }
     if (notEmpty(res.body.errors)) {
       detail := f'{detail}: {jsonStringify(res.body.errors)}'
     }
@@ -56,7 +65,7 @@ if (res.status >= 400) {
 `,
   inputs_schema: [
     {
-      key: 'webhook_url',
+      key: 'webhookUrl',
       type: 'string',
       label: 'Webhook URL',
       description: 'Channel settings → Integrations → Webhooks → Copy Webhook URL. It is a credential.',
@@ -70,7 +79,22 @@ if (res.status >= 400) {
       label: 'Content',
       description: 'The message text (Discord markdown, up to 2000 characters; longer text is cut).',
       default: "**{person.name}** triggered event: '{event.event}'",
+      secret: false,
       required: false,
+    },
+    {
+      key: 'allowedMentions',
+      type: 'choice',
+      label: 'Mentions that ping',
+      description: 'By default mentions in the message show as text and notify nobody.',
+      choices: [
+        { value: 'none', label: 'None' },
+        { value: 'roles_users', label: '@role and @user mentions' },
+        { value: 'everyone', label: '@role, @user, @everyone and @here' },
+      ],
+      default: 'none',
+      secret: false,
+      required: true,
     },
     {
       key: 'embeds',
@@ -83,5 +107,6 @@ if (res.status >= 400) {
     { key: 'username', type: 'string', label: 'Username', description: "Overrides the webhook's name (optional).", required: false },
     { key: 'avatar_url', type: 'string', label: 'Avatar URL', description: "Overrides the webhook's avatar (optional).", required: false },
   ],
+  renamed_inputs: { webhook_url: 'webhookUrl' },
   filters: { events: [{ id: '$pageview', name: '$pageview', type: 'events' }] },
 };

@@ -3,7 +3,8 @@ import type { TemplateDefinition } from '../types.js';
 /**
  * Gleap: creates or updates a contact through the server-side identify endpoint
  * (`POST https://api.gleap.io/admin/identify`, project API key in the `Api-Token` header). Nothing is sent
- * when the user id comes out empty. Input keys and defaults follow PostHog's Gleap destination.
+ * when the user id comes out empty. Input keys, defaults and the request follow PostHog's Gleap destination;
+ * with all person properties included, PostHog's own `$` properties are still left out.
  */
 export const template: TemplateDefinition = {
   id: 'template-gleap',
@@ -34,7 +35,7 @@ for (let key, value in inputs.attributes ?? {}) {
 
 let res := fetch('https://api.gleap.io/admin/identify', {
   'method': 'POST',
-  'headers': {'Api-Token': inputs.apiKey, 'Content-Type': 'application/json'},
+  'headers': {'User-Agent': 'Sluice', 'Api-Token': inputs.apiKey, 'Content-Type': 'application/json'},
   'body': contact
 })
 
@@ -43,8 +44,8 @@ if (res.status < 200 or res.status >= 300) {
 }
 `,
   inputs_schema: [
-    { key: 'apiKey', type: 'string', label: 'Gleap API key', description: 'The secret API key of the Gleap project (Project settings → API).', secret: true, templating: false, required: true },
-    { key: 'userId', type: 'string', label: 'User ID', description: 'The contact id in Gleap; when empty, nothing is sent.', default: '{person.uuid}', secret: false, required: true },
+    { key: 'apiKey', type: 'string', label: 'Gleap API key', description: 'The secret API key of the Gleap project (Project settings → API).', secret: true, templating: false, required: true, secret_headers: ['Api-Token'] },
+    { key: 'userId', type: 'string', label: 'User ID', description: 'The contact id in Gleap; when empty, nothing is sent.', default: '{person.id}', secret: false, required: true },
     {
       key: 'include_all_properties',
       type: 'boolean',
@@ -69,5 +70,6 @@ if (res.status < 200 or res.status >= 300) {
       { id: '$identify', name: '$identify', type: 'events' },
       { id: '$set', name: '$set', type: 'events' },
     ],
+    filter_test_accounts: true,
   },
 };

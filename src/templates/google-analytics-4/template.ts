@@ -1,48 +1,84 @@
+import type { InputSchemaItem, Mapping } from '../../destinations/model.js';
 import type { TemplateDefinition } from '../types.js';
 
 /**
- * Google Analytics 4 Measurement Protocol (`/mp/collect`). GA answers 2xx even for payloads it drops,
- * so the template checks event names itself, and the `validate` input first sends the event to the
- * validation server (`/debug/mp/collect`) and fails on its validation messages (2 requests).
+ * Google Analytics 4 Measurement Protocol (`POST /mp/collect`), with PostHog's input keys: the
+ * destination holds the measurement ID and API secret; a mapping sets the client ID, event name,
+ * parameters and user ID. "Page view" (on by default) sends `$pageview` as `page_view`; "Custom event"
+ * (off by default) sends every event under its own name. GA answers 2xx even for payloads it drops, so
+ * an event name GA would drop is skipped with a log line, and `validate` first sends the event to the
+ * validation server (`/debug/mp/collect`) and fails on its messages (2 requests). Empty parameter
+ * values are left out.
  */
+
+function buildInputs(eventName: string, eventParameters: Record<string, string>): InputSchemaItem[] {
+  return [
+    {
+      key: 'clientId',
+      type: 'string',
+      label: 'Client ID',
+      description: 'Identifies the browser or device: the GA client ID when PostHog has it, else the distinct ID. Events without one are skipped.',
+      default: '{person.properties.$ga_client_id ?? event.distinct_id}',
+      secret: false,
+      required: true,
+    },
+    {
+      key: 'eventName',
+      type: 'string',
+      label: 'Event name',
+      description: 'A GA4 event name (page_view, purchase, sign_up, …) or your own: letters, digits and underscores, starting with a letter, at most 40 characters.',
+      default: eventName,
+      secret: false,
+      required: true,
+    },
+    { key: 'eventParameters', type: 'dictionary', label: 'Event parameters', description: 'Parameters sent with the event; empty values are left out.', default: eventParameters, secret: false, required: false },
+    { key: 'userId', type: 'string', label: 'User ID', description: 'Your own user ID (sent as user_id); must not be personal data such as an email.', default: '', secret: false, required: false },
+  ];
+}
+
+function mapping(name: string, schema: InputSchemaItem[], filters: Mapping['filters'], disabled: boolean): Mapping {
+  return {
+    name,
+    filters,
+    inputs_schema: schema,
+    inputs: Object.fromEntries(schema.map((item) => [item.key, { value: item.default }])),
+    disabled,
+  };
+}
+
 export const template: TemplateDefinition = {
   id: 'template-google-analytics-4',
   name: 'Google Analytics 4',
   description:
-    'Send events to Google Analytics 4 with the Measurement Protocol. GA accepts malformed events silently (it answers 2xx and drops them): turn on validation while setting up.',
+    'Send events to Google Analytics 4 with the Measurement Protocol: page views by default, any event with the Custom event mapping. GA accepts malformed events silently (it answers 2xx and drops them): turn on validation while setting up.',
   category: ['Analytics'],
   status: 'beta',
   icon_url: '/static/icons/google-analytics-4.svg',
-  hog: `let host := inputs.region = 'eu' ? 'https://region1.google-analytics.com' : 'https://www.google-analytics.com'
-let name := inputs.event_name
-
-if (not (name =~ '^[A-Za-z][A-Za-z0-9_]{0,39}$')) {
-  throw Error(f'Google Analytics: event name "{name}" is invalid: it must start with a letter and have at most 40 letters, digits and underscores (GA would drop it silently)')
+  hog: `if (empty(inputs.clientId)) {
+  print(f'Google Analytics: event {event.uuid} has no client ID: skipped')
+  return
 }
-if (name =~ '^(google_|ga_|firebase_)') {
-  throw Error(f'Google Analytics: event name "{name}" uses a reserved prefix (google_, ga_, firebase_)')
-}
-if (empty(inputs.client_id)) {
-  throw Error('Google Analytics: the client id is empty for this event')
+let name := inputs.eventName
+if (not (toString(name) =~ '^[A-Za-z][A-Za-z0-9_]{0,39}$') or toString(name) =~ '^(google_|ga_|firebase_)') {
+  print(f'Google Analytics: event name "{name}" would be dropped by GA (letters, digits and underscores, starting with a letter, at most 40, no google_/ga_/firebase_ prefix): skipped')
+  return
 }
 
 let params := {}
-for (let key, value in inputs.params ?? {}) {
+for (let key, value in inputs.eventParameters ?? {}) {
   if (value != null and value != '') {
     params[key] := value
   }
 }
-
 let payload := {
-  'client_id': inputs.client_id,
-  'timestamp_micros': toUnixTimestampMilli(event.timestamp) * 1000,
+  'client_id': inputs.clientId,
   'events': [{'name': name, 'params': params}]
 }
-if (notEmpty(inputs.user_id)) {
-  payload.user_id := inputs.user_id
+if (notEmpty(inputs.userId)) {
+  payload.user_id := inputs.userId
 }
 let userProperties := {}
-for (let key, value in inputs.user_properties ?? {}) {
+for (let key, value in inputs.userProperties ?? {}) {
   if (value != null and value != '') {
     userProperties[key] := {'value': value}
   }
@@ -51,9 +87,9 @@ if (notEmpty(userProperties)) {
   payload.user_properties := userProperties
 }
 
-let query := f'measurement_id={encodeURLComponent(inputs.measurement_id)}&api_secret={encodeURLComponent(inputs.api_secret)}'
+let host := inputs.region = 'eu' ? 'https://region1.google-analytics.com' : 'https://www.google-analytics.com'
+let query := f'measurement_id={encodeURLComponent(inputs.measurementId)}&api_secret={encodeURLComponent(inputs.apiSecret)}'
 let request := {'method': 'POST', 'headers': {'Content-Type': 'application/json'}, 'body': payload}
-
 if (inputs.validate) {
   let check := fetch(f'{host}/debug/mp/collect?{query}', request)
   if (check.status >= 300) {
@@ -64,15 +100,22 @@ if (inputs.validate) {
     throw Error(f'Google Analytics API error (status {check.status}): validation failed: {messages[1].description} ({messages[1].fieldPath}, {messages[1].validationCode})')
   }
 }
-
 let res := fetch(f'{host}/mp/collect?{query}', request)
-if (res.status < 200 or res.status >= 300) {
+if (res.status >= 400) {
   throw Error(f'Google Analytics API error (status {res.status}): {res.body}')
 }
 `,
   inputs_schema: [
-    { key: 'measurement_id', type: 'string', label: 'Measurement ID', description: 'G-XXXXXXXXXX, from Admin → Data streams.', required: true },
-    { key: 'api_secret', type: 'string', label: 'Measurement Protocol API secret', description: 'Admin → Data streams → Measurement Protocol API secrets.', secret: true, templating: false, required: true },
+    { key: 'measurementId', type: 'string', label: 'Measurement ID', description: 'G-XXXXXXXXXX, from Admin → Data streams.', secret: false, required: true },
+    {
+      key: 'apiSecret',
+      type: 'string',
+      label: 'Measurement Protocol API secret',
+      description: 'Admin → Data streams → your stream → Measurement Protocol API secrets.',
+      secret: true,
+      templating: false,
+      required: true,
+    },
     {
       key: 'region',
       type: 'choice',
@@ -82,27 +125,9 @@ if (res.status < 200 or res.status >= 300) {
         { value: 'eu', label: 'EU (region1.google-analytics.com)' },
       ],
       default: 'global',
-      required: true,
-    },
-    { key: 'client_id', type: 'string', label: 'Client ID', description: 'Identifies the browser or device.', default: '{event.distinct_id}', required: true },
-    { key: 'user_id', type: 'string', label: 'User ID', description: 'Must not be personally identifiable (no email).', default: '', required: false },
-    {
-      key: 'event_name',
-      type: 'string',
-      label: 'Event name',
-      description: 'Letters, digits and underscores, starting with a letter, at most 40 characters.',
-      default: "{event.event = '$pageview' ? 'page_view' : replaceAll(replaceAll(event.event, '$', ''), ' ', '_')}",
-      required: true,
-    },
-    {
-      key: 'params',
-      type: 'dictionary',
-      label: 'Event parameters',
-      description: 'Empty values are left out.',
-      default: { page_location: '{event.properties.$current_url}', page_referrer: '{event.properties.$referrer}', page_title: '{event.properties.title}' },
       required: false,
     },
-    { key: 'user_properties', type: 'dictionary', label: 'User properties', default: {}, required: false },
+    { key: 'userProperties', type: 'dictionary', label: 'User properties', description: 'Sent as user_properties; empty values are left out.', default: {}, required: false },
     {
       key: 'validate',
       type: 'boolean',
@@ -112,7 +137,22 @@ if (res.status < 200 or res.status >= 300) {
       required: false,
     },
   ],
-  filters: {
-    events: [{ id: '$pageview', name: '$pageview', type: 'events' }],
+  mappings: [
+    mapping(
+      'Page view',
+      buildInputs('page_view', {
+        page_location: '{event.properties.$current_url}',
+        page_referrer: '{event.properties.$referrer}',
+        page_title: '{event.properties.title}',
+      }),
+      { events: [{ id: '$pageview', name: '$pageview', type: 'events' }] },
+      false,
+    ),
+    mapping('Custom event', buildInputs('{event.event}', {}), {}, true),
+  ],
+  renamed_inputs: {
+    measurement_id: 'measurementId',
+    api_secret: 'apiSecret',
+    user_properties: 'userProperties',
   },
 };

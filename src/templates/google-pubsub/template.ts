@@ -1,11 +1,12 @@
 import type { TemplateDefinition } from '../types.js';
 
 /**
- * Google Cloud Pub/Sub `topics.publish`: the payload as base64 JSON `data`, string attributes.
- * Authenticated with an OAuth 2.0 access token, or with a refresh token and its OAuth client, which the
- * template exchanges for an access token first (the invocation's two fetches: token, then publish).
- * Sluice has no Google service-account integration, and Hog cannot sign the RS256 JWT that a
- * service-account token exchange needs.
+ * Google Cloud Pub/Sub `topics.publish`: the payload as base64 JSON `data`, the event uuid as messageId,
+ * string attributes. Input keys, defaults and the request follow PostHog's Pub/Sub destination: the token
+ * comes from `auth`, the object a PostHog Google Cloud integration provides (`{access_token}`).
+ * Sluice has no Google integration and Hog cannot sign the RS256 JWT that a service-account token
+ * exchange needs, so there are two more ways to authenticate: an OAuth access token, or a refresh token
+ * with its OAuth client, which is exchanged for an access token first (the invocation's two fetches).
  */
 export const template: TemplateDefinition = {
   id: 'template-google-pubsub',
@@ -14,11 +15,12 @@ export const template: TemplateDefinition = {
   category: ['Custom', 'Data warehouse'],
   status: 'beta',
   icon_url: '/static/icons/google-pubsub.svg',
-  hog: `let topic := trim(inputs.topic_id)
+  hog: `let topic := trim(inputs.topicId)
 if (not startsWith(topic, 'projects/') or not ('/topics/' in topic)) {
   throw Error(f'Google Pub/Sub: the topic must be a full name, projects/PROJECT/topics/TOPIC, got {topic}')
 }
 
+// Pub/Sub takes string attribute values: other values are sent as JSON text, missing ones left out.
 let attributes := {}
 for (let key, value in inputs.attributes ?? {}) {
   if (value != null) {
@@ -26,18 +28,15 @@ for (let key, value in inputs.attributes ?? {}) {
   }
 }
 
-let message := {'data': base64Encode(jsonStringify(inputs.payload))}
-if (notEmpty(attributes)) {
-  message.attributes := attributes
-}
+let message := {'messageId': event.uuid, 'data': base64Encode(jsonStringify(inputs.payload)), 'attributes': attributes}
 if (notEmpty(inputs.ordering_key)) {
   message.orderingKey := inputs.ordering_key
 }
 
-let accessToken := inputs.access_token
+let accessToken := inputs.auth.access_token ?? inputs.access_token
 if (empty(accessToken)) {
   if (empty(inputs.refresh_token) or empty(inputs.client_id) or empty(inputs.client_secret)) {
-    throw Error('Google Pub/Sub: set an access token, or a refresh token with its OAuth client ID and secret')
+    throw Error('Google Pub/Sub: set the auth object, an access token, or a refresh token with its OAuth client ID and secret')
   }
   let token := fetch('https://oauth2.googleapis.com/token', {
     'method': 'POST',
@@ -63,11 +62,32 @@ print(f'Published message {res.body.messageIds[1]} to {topic}')
 `,
   inputs_schema: [
     {
+      key: 'auth',
+      type: 'integration',
+      integration: 'google-pubsub',
+      label: 'Google Cloud credentials',
+      description:
+        'An object with an access_token, as a PostHog Google Cloud integration provides it. Leave it empty to use the access token or refresh token below.',
+      secret: true,
+      templating: false,
+      required: false,
+    },
+    { key: 'topicId', type: 'string', label: 'Topic', description: 'The full topic name: projects/PROJECT_ID/topics/TOPIC_ID', secret: false, required: true },
+    {
+      key: 'payload',
+      type: 'json',
+      label: 'Message payload',
+      default: { event: '{event}', person: '{person}' },
+      secret: false,
+      required: false,
+    },
+    { key: 'attributes', type: 'json', label: 'Attributes', description: 'Message attributes; values are sent as strings.', default: {}, secret: false, required: false },
+    {
       key: 'access_token',
       type: 'string',
       label: 'OAuth access token',
       description:
-        'A token with the pubsub.topics.publish permission on the topic (scope https://www.googleapis.com/auth/pubsub). Google access tokens expire after about an hour: for a lasting setup leave this empty and fill in the refresh token and OAuth client below.',
+        'Instead of the credentials object: a token with the pubsub.topics.publish permission on the topic (scope https://www.googleapis.com/auth/pubsub). Google access tokens expire after about an hour: for a lasting setup use the refresh token and OAuth client below.',
       secret: true,
       templating: false,
       required: false,
@@ -75,17 +95,9 @@ print(f'Published message {res.body.messageIds[1]} to {topic}')
     { key: 'refresh_token', type: 'string', label: 'OAuth refresh token', description: 'Exchanged for an access token on each invocation.', secret: true, templating: false, required: false },
     { key: 'client_id', type: 'string', label: 'OAuth client ID', default: '', required: false },
     { key: 'client_secret', type: 'string', label: 'OAuth client secret', secret: true, templating: false, required: false },
-    { key: 'topic_id', type: 'string', label: 'Topic', description: 'projects/PROJECT_ID/topics/TOPIC_ID', required: true },
-    {
-      key: 'payload',
-      type: 'json',
-      label: 'Message payload',
-      default: { event: '{event}', person: '{person}' },
-      required: true,
-    },
-    { key: 'attributes', type: 'dictionary', label: 'Attributes', default: { event: '{event.event}', distinct_id: '{event.distinct_id}' }, required: false },
     { key: 'ordering_key', type: 'string', label: 'Ordering key', description: 'Only for topics with message ordering enabled.', default: '', required: false },
   ],
+  renamed_inputs: { topic_id: 'topicId' },
   filters: {
     events: [],
     hog: "event.event != '$feature_flag_called'",

@@ -1,53 +1,88 @@
 import type { TemplateFixture } from '../types.js';
 
+const URL = 'https://api.hubapi.com/crm/v3/objects/contacts/batch/upsert';
 const TOKEN = 'pat-na1-secret-token';
 const headers = { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' };
-const person = { id: 'p1', properties: { email: 'Max@Example.com', firstname: 'Max', lastname: 'Hedgehog' } };
+const person = { id: 'p1', properties: { email: 'max@example.com', firstname: 'Max', lastname: 'Hedgehog' } };
+
+const phInputs = { oauth: { access_token: 'TOKEN' }, email: 'example@posthog.com', properties: { company: 'PostHog' } };
 
 export const fixtures: TemplateFixture[] = [
   {
-    name: 'creates the contact with its properties',
-    event: { event: '$identify', distinct_id: 'u1' },
-    person,
-    inputs: { access_token: TOKEN },
-    responses: [{ status: 201, body: { id: '101', properties: {} } }],
+    name: 'PostHog: upserts the contact by email in one batch request',
+    posthog: true,
+    event: { event: '$identify', distinct_id: 'distinct-id' },
+    person: { id: 'person-id', properties: { email: 'example@posthog.com' } },
+    inputs: phInputs,
+    responses: [{ status: 200, body: { status: 'COMPLETE', results: [{ id: '101' }] } }],
     expect: {
       requests: [
         {
           method: 'POST',
-          url: 'https://api.hubapi.com/crm/v3/objects/contacts',
+          url: URL,
+          headers: { authorization: 'Bearer TOKEN', 'content-type': 'application/json' },
+          body: {
+            inputs: [{ properties: { company: 'PostHog', email: 'example@posthog.com' }, id: 'example@posthog.com', idProperty: 'email' }],
+          },
+        },
+      ],
+      logsMustNotContain: ['TOKEN'],
+    },
+  },
+  {
+    name: 'PostHog: skips when the email input is empty',
+    posthog: true,
+    event: { event: '$identify', distinct_id: 'distinct-id' },
+    // An empty required input is refused when saved, so the emptiness comes from the person.
+    person: { id: 'person-id', properties: { email: '' } },
+    inputs: { ...phInputs, email: '{person.properties.email}' },
+    expect: { status: 'succeeded', requests: [] },
+  },
+  {
+    name: 'PostHog: skips when the email input is null',
+    posthog: true,
+    event: { event: '$identify', distinct_id: 'distinct-id' },
+    person: { id: 'person-id', properties: {} },
+    inputs: { ...phInputs, email: '{person.properties.email}' },
+    expect: { status: 'succeeded', requests: [] },
+  },
+  {
+    name: 'maps the default properties from the person, leaving out empty ones, with the access token input',
+    event: { event: '$identify', distinct_id: 'u1' },
+    person,
+    inputs: { access_token: TOKEN },
+    responses: [{ status: 200, body: { status: 'COMPLETE', results: [{ id: '101' }] } }],
+    expect: {
+      requests: [
+        {
+          method: 'POST',
+          url: URL,
           headers,
-          body: { properties: { firstname: 'Max', lastname: 'Hedgehog', email: 'max@example.com' } },
+          body: {
+            inputs: [
+              { properties: { email: 'max@example.com', firstname: 'Max', lastname: 'Hedgehog' }, id: 'max@example.com', idProperty: 'email' },
+            ],
+          },
         },
       ],
       logsMustNotContain: [TOKEN],
     },
   },
   {
-    name: 'updates the contact by email when it already exists (409)',
-    event: { event: '$set', distinct_id: 'u1' },
-    person: { id: 'p1', properties: { email: 'max+1@example.com', first_name: 'Max', company: 'PostHog' } },
-    inputs: { access_token: TOKEN },
-    responses: [
-      { status: 409, body: { status: 'error', message: 'Contact already exists. Existing ID: 101', category: 'CONFLICT' } },
-      { status: 200, body: { id: '101', properties: {} } },
-    ],
+    name: 'sends nested property values as JSON text',
+    event: { event: '$identify', distinct_id: 'u1' },
+    person: { id: 'p1', properties: { email: 'max@example.com', tags: ['a', 'b'] } },
+    inputs: { access_token: TOKEN, properties: { company: 'PostHog', tags: '{person.properties.tags}' } },
     expect: {
       requests: [
         {
           method: 'POST',
-          url: 'https://api.hubapi.com/crm/v3/objects/contacts',
-          headers,
-          body: { properties: { firstname: 'Max', company: 'PostHog', email: 'max+1@example.com' } },
-        },
-        {
-          method: 'PATCH',
-          url: 'https://api.hubapi.com/crm/v3/objects/contacts/max%2B1%40example.com?idProperty=email',
-          headers,
-          body: { properties: { firstname: 'Max', company: 'PostHog', email: 'max+1@example.com' } },
+          url: URL,
+          body: {
+            inputs: [{ properties: { email: 'max@example.com', company: 'PostHog', tags: '["a","b"]' }, id: 'max@example.com', idProperty: 'email' }],
+          },
         },
       ],
-      logsMustNotContain: [TOKEN],
     },
   },
   {
@@ -59,27 +94,28 @@ export const fixtures: TemplateFixture[] = [
     expect: {
       status: 'failed',
       error: 'HubSpot API error (status 401): Authentication credentials not found.',
-      requests: [{ method: 'POST', url: 'https://api.hubapi.com/crm/v3/objects/contacts' }],
+      requests: [{ method: 'POST', url: URL }],
       logsMustNotContain: [TOKEN],
     },
   },
   {
-    name: 'fails when the update after a 409 fails',
+    name: 'fails when the batch reports its one input as failed (207)',
     event: { event: '$identify', distinct_id: 'u1' },
     person,
     inputs: { access_token: TOKEN },
-    responses: [
-      { status: 409, body: { message: 'Contact already exists. Existing ID: 101' } },
-      { status: 400, body: { message: 'Property values were not valid' } },
-    ],
+    responses: [{ status: 207, body: { status: 'COMPLETE', results: [], errors: [{ status: 'error', message: 'Property values were not valid' }] } }],
     expect: {
       status: 'failed',
-      error: 'HubSpot API error (status 400): Property values were not valid',
-      requests: [
-        { method: 'POST', url: 'https://api.hubapi.com/crm/v3/objects/contacts' },
-        { method: 'PATCH', url: 'https://api.hubapi.com/crm/v3/objects/contacts/max%40example.com?idProperty=email' },
-      ],
+      error: 'HubSpot API error (status 207): Property values were not valid',
+      requests: [{ method: 'POST', url: URL }],
     },
+  },
+  {
+    name: 'fails before any request when no token is set',
+    event: { event: '$identify', distinct_id: 'u1' },
+    person,
+    inputs: {},
+    expect: { status: 'failed', error: 'HubSpot: no access token', requests: [] },
   },
   {
     name: 'skips a person without an email, with a log line and no request',
@@ -89,7 +125,7 @@ export const fixtures: TemplateFixture[] = [
     expect: { status: 'succeeded', requests: [] },
   },
   {
-    name: 'is skipped for events other than $identify and $set',
+    name: 'is skipped for events other than $identify',
     event: { event: '$pageview', distinct_id: 'u1' },
     person,
     inputs: { access_token: TOKEN },

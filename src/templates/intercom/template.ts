@@ -1,30 +1,45 @@
 import type { TemplateDefinition } from '../types.js';
 
 /**
- * Intercom contacts (REST API 2.14). Intercom has no upsert, so within the 2-fetch limit:
+ * Intercom contacts (REST API 2.11). Intercom has no upsert, so within the 2-fetch limit:
  * 1. `POST /contacts/search` for the email;
- * 2. `PUT /contacts/{id}` when found, else `POST /contacts` (role user).
- * An existing external_id is never overwritten. Events without an email are skipped with a log line.
+ * 2. `PUT /contacts/{id}` when exactly one contact has it, `POST /contacts` when none does.
+ * Input keys and requests follow PostHog's template of the same id. The token and region come from the
+ * `oauth` object (`{access_token, 'app.region'}`) of a PostHog configuration, or from `access_token` and `host`.
  */
 export const template: TemplateDefinition = {
   id: 'template-intercom',
   name: 'Intercom',
   description:
-    'Create or update Intercom contacts by email: search, then update or create (2 requests). Choose the US, EU or Australian workspace region. Events without an email are skipped with a log line.',
+    'Create or update Intercom contacts by email: search, then update or create (2 requests). US, EU or Australian workspaces. Events without an email are skipped with a log line; an email shared by several contacts fails the run.',
   category: ['Support', 'CRM'],
   status: 'stable',
   icon_url: '/static/icons/intercom.svg',
-  hog: `let email := lower(trim(toString(inputs.email ?? '')))
+  hog: `let email := trim(toString(inputs.email ?? ''))
 if (empty(email)) {
   print('No email on this person: skipping the Intercom contact')
   return
 }
 
+let token := inputs.oauth?.access_token
+if (empty(token)) {
+  token := inputs.access_token
+}
+if (empty(token)) {
+  throw Error('Intercom: no access token; set access_token or the Intercom connection (oauth)')
+}
+// A PostHog connection names its region; otherwise the host input says where the workspace is.
+let regions := {'US': 'api.intercom.io', 'Europe': 'api.eu.intercom.io', 'AU': 'api.au.intercom.io'}
+let host := inputs.host ?? 'api.intercom.io'
+if (notEmpty(inputs.oauth) and notEmpty(inputs.oauth['app.region'])) {
+  host := regions[inputs.oauth['app.region']] ?? host
+}
+
 let headers := {
-  'Authorization': f'Bearer {inputs.access_token}',
   'Content-Type': 'application/json',
+  'Intercom-Version': '2.11',
   'Accept': 'application/json',
-  'Intercom-Version': '2.14'
+  'Authorization': f'Bearer {token}'
 }
 
 fun intercomError(res) {
@@ -38,7 +53,7 @@ fun intercomError(res) {
   return Error(f'Intercom API error (status {res.status}): {message}')
 }
 
-let search := fetch(f'https://{inputs.host}/contacts/search', {
+let search := fetch(f'https://{host}/contacts/search', {
   'method': 'POST',
   'headers': headers,
   'body': {'query': {'field': 'email', 'operator': '=', 'value': email}}
@@ -47,36 +62,32 @@ if (search.status >= 400) {
   throw intercomError(search)
 }
 
-let contact := {'email': email}
-if (notEmpty(inputs.name)) {
-  contact['name'] := inputs.name
-}
-if (notEmpty(inputs.phone)) {
-  contact['phone'] := inputs.phone
-}
-let attributes := {}
-for (let key, value in inputs.custom_attributes) {
-  if (notEmpty(value)) {
-    attributes[key] := value
+let contact := {'email': email, 'custom_attributes': {}}
+if (inputs.include_all_properties) {
+  for (let key, value in person.properties) {
+    if (notEmpty(value) and not key like '$%') {
+      contact[key] := value
+    }
   }
 }
-if (notEmpty(attributes)) {
-  contact['custom_attributes'] := attributes
+for (let key, value in inputs.properties) {
+  if (notEmpty(value)) {
+    contact[key] := value
+  }
+}
+for (let key, value in inputs.customProperties) {
+  if (notEmpty(value)) {
+    contact.custom_attributes[key] := value
+  }
 }
 
-let existing := search.body.data[1]
 let res := null
-if (notEmpty(existing)) {
-  if (notEmpty(inputs.external_id) and empty(existing.external_id)) {
-    contact['external_id'] := inputs.external_id
-  }
-  res := fetch(f'https://{inputs.host}/contacts/{existing.id}', {'method': 'PUT', 'headers': headers, 'body': contact})
+if (search.body.total_count = 1) {
+  res := fetch(f'https://{host}/contacts/{search.body.data[1].id}', {'method': 'PUT', 'headers': headers, 'body': contact})
+} else if (search.body.total_count = 0) {
+  res := fetch(f'https://{host}/contacts', {'method': 'POST', 'headers': headers, 'body': contact})
 } else {
-  contact['role'] := 'user'
-  if (notEmpty(inputs.external_id)) {
-    contact['external_id'] := inputs.external_id
-  }
-  res := fetch(f'https://{inputs.host}/contacts', {'method': 'POST', 'headers': headers, 'body': contact})
+  throw Error(f'Intercom: {search.body.total_count} contacts have the email {email}; not updating any of them')
 }
 if (res.status >= 400) {
   throw intercomError(res)
@@ -84,18 +95,30 @@ if (res.status >= 400) {
 `,
   inputs_schema: [
     {
+      key: 'oauth',
+      type: 'integration',
+      integration: 'intercom',
+      label: 'Intercom connection (PostHog integration)',
+      description:
+        "For configurations brought from PostHog: an object with access_token and app.region (US, Europe or AU). Otherwise leave it empty and set the token and region below.",
+      secret: true,
+      templating: false,
+      required: false,
+    },
+    {
       key: 'access_token',
       type: 'string',
       label: 'Access token',
       description: 'An Intercom access token with read and write access to contacts.',
       secret: true,
       templating: false,
-      required: true,
+      required: false,
     },
     {
       key: 'host',
       type: 'choice',
       label: 'Data region',
+      description: 'Used with the access token; a PostHog connection carries its own region.',
       choices: [
         { value: 'api.intercom.io', label: 'United States (api.intercom.io)' },
         { value: 'api.eu.intercom.io', label: 'Europe (api.eu.intercom.io)' },
@@ -103,22 +126,41 @@ if (res.status >= 400) {
       ],
       default: 'api.intercom.io',
       secret: false,
+      required: false,
+    },
+    {
+      key: 'email',
+      type: 'string',
+      label: 'Email',
+      description: 'The contact is found, or created, by this email. Events without one are skipped.',
+      default: '{person.properties.email}',
+      secret: false,
       required: true,
     },
-    { key: 'email', type: 'string', label: 'Email', default: '{person.properties.email}', secret: false, required: true },
     {
-      key: 'external_id',
-      type: 'string',
-      label: 'External ID',
-      description: 'Your user id; set on new contacts and on existing ones that have none.',
-      default: '{event.distinct_id}',
+      key: 'include_all_properties',
+      type: 'boolean',
+      label: 'Send all person properties',
+      description: "Also send every person property except PostHog's own ($…) as a contact attribute; the mapping below wins.",
+      default: false,
+      secret: false,
+      required: true,
+    },
+    {
+      key: 'properties',
+      type: 'dictionary',
+      label: 'Contact attributes',
+      description: 'Standard Intercom contact attributes (name, phone, last_seen_at, …). Empty values are left out.',
+      default: {
+        name: "{f'{person.properties.first_name} {person.properties.last_name}' == ' ' ? null : f'{person.properties.first_name} {person.properties.last_name}'}",
+        phone: '{person.properties.phone}',
+        last_seen_at: '{toUnixTimestamp(event.timestamp)}',
+      },
       secret: false,
       required: false,
     },
-    { key: 'name', type: 'string', label: 'Name', default: '{person.properties.name}', secret: false, required: false },
-    { key: 'phone', type: 'string', label: 'Phone', default: '{person.properties.phone}', secret: false, required: false },
     {
-      key: 'custom_attributes',
+      key: 'customProperties',
       type: 'dictionary',
       label: 'Custom attributes',
       description: 'Custom data attributes (they must exist in Intercom). Empty values are left out.',
@@ -127,10 +169,12 @@ if (res.status >= 400) {
       required: false,
     },
   ],
+  renamed_inputs: { custom_attributes: 'customProperties' },
   filters: {
     events: [
-      { id: '$identify', name: '$identify', type: 'events' },
-      { id: '$set', name: '$set', type: 'events' },
+      { id: '$identify', name: '$identify', type: 'events', order: 0 },
+      { id: '$set', name: '$set', type: 'events', order: 1 },
     ],
+    filter_test_accounts: true,
   },
 };

@@ -3,9 +3,9 @@ import type { TemplateDefinition } from '../types.js';
 /**
  * June's tracking API (`https://api.june.so/sdk/<call>`), authenticated with the write key as
  * `Authorization: Basic <key>` (June takes the key as is, not base64 of `key:`). `$identify`/`$set` become
- * identify calls, `$pageview` page, `$screen` screen, the rest track. Identified events carry the
- * distinct id as userId; anonymous ones as anonymousId. Input keys and defaults follow PostHog's June
- * destination, so its configurations import.
+ * identify calls, `$pageview` and `$screen` page calls, the rest track. Identified events carry the
+ * distinct id as userId; anonymous ones as anonymousId. Input keys, defaults and the request body follow
+ * PostHog's June destination, so its configurations import and send the same requests.
  */
 export const template: TemplateDefinition = {
   id: 'template-june',
@@ -18,10 +18,8 @@ export const template: TemplateDefinition = {
 let call := 'track'
 if (event.event = '$identify' or event.event = '$set') {
   call := 'identify'
-} else if (event.event = '$pageview') {
+} else if (event.event = '$pageview' or event.event = '$screen') {
   call := 'page'
-} else if (event.event = '$screen') {
-  call := 'screen'
 }
 
 fun setIfPresent(target, key, value) {
@@ -30,38 +28,60 @@ fun setIfPresent(target, key, value) {
   }
 }
 
-let context := {'os': {}, 'screen': {}, 'device': {}}
+-- The context June reads, from PostHog's own $ properties (empty groups stay as {}).
+let context := {'app': {}, 'campaign': {}, 'device': {}, 'os': {}, 'referrer': {}, 'screen': {}}
+setIfPresent(context.app, 'build', props.$app_build)
+setIfPresent(context.app, 'version', props.$app_version)
+setIfPresent(context.app, 'name', props.$app_name)
+setIfPresent(context.campaign, 'name', props.utm_campaign)
+setIfPresent(context.campaign, 'content', props.utm_content)
+setIfPresent(context.campaign, 'medium', props.utm_medium)
+setIfPresent(context.campaign, 'source', props.utm_source)
+setIfPresent(context.campaign, 'term', props.utm_term)
+setIfPresent(context.device, 'id', props.$device_id)
+setIfPresent(context.device, 'manufacturer', props.$device_manufacturer)
+setIfPresent(context.device, 'model', props.$device_model)
+setIfPresent(context.device, 'name', props.$os_name)
+setIfPresent(context.device, 'version', props.$os_version)
+setIfPresent(context.device, 'type', props.$device_type)
 setIfPresent(context, 'ip', props.$ip)
-setIfPresent(context, 'userAgent', props.$raw_user_agent)
 setIfPresent(context, 'locale', props.$browser_language)
-setIfPresent(context, 'timezone', props.$geoip_time_zone)
 setIfPresent(context.os, 'name', props.$os)
 setIfPresent(context.os, 'version', props.$os_version)
-setIfPresent(context.screen, 'width', props.$screen_width)
+setIfPresent(context.referrer, 'url', props.$referrer)
 setIfPresent(context.screen, 'height', props.$screen_height)
-setIfPresent(context.device, 'id', props.$device_id)
-setIfPresent(context.device, 'type', props.$device_type)
+setIfPresent(context.screen, 'width', props.$screen_width)
+setIfPresent(context, 'timezone', props.$geoip_time_zone)
+setIfPresent(context, 'userAgent', props.$raw_user_agent)
 
 let properties := {}
 setIfPresent(properties, 'url', props.$current_url)
 setIfPresent(properties, 'path', props.$pathname)
 setIfPresent(properties, 'title', props.title)
 setIfPresent(properties, 'referrer', props.$referrer)
+if (notEmpty(props.$current_url)) {
+  -- The query string: what follows the first '?', up to any second one.
+  let query := splitByString('?', toString(props.$current_url))[2]
+  if (notEmpty(query)) {
+    properties.search := f'?{query}'
+  }
+}
 
--- Traits: optionally every non-PostHog property (the person's for identify calls), then the mapping wins.
+-- Traits: the mapping, then (when asked) every non-$ property on top: the person's for identify calls,
+-- the event's otherwise.
 let traits := {}
+for (let key, value in inputs.properties ?? {}) {
+  setIfPresent(traits, key, value)
+}
 if (inputs.include_all_properties) {
-  for (let key, value in (call = 'identify' ? (person.properties ?? {}) : props)) {
+  for (let key, value in (call = 'identify' ? person.properties : props)) {
     if (notEmpty(value) and not (key like '$%')) {
       traits[key] := value
     }
   }
 }
-for (let key, value in inputs.properties ?? {}) {
-  setIfPresent(traits, key, value)
-}
 
-let body := {'messageId': event.uuid, 'timestamp': event.timestamp, 'context': context, 'properties': properties, 'traits': traits}
+let body := {'properties': properties, 'traits': traits, 'timestamp': event.timestamp, 'context': context, 'messageId': event.uuid}
 if (call = 'track') {
   body.event := event.event
 }
@@ -78,7 +98,7 @@ let res := fetch(f'https://api.june.so/sdk/{call}', {
   'body': body
 })
 
-if (res.status < 200 or res.status >= 300) {
+if (res.status >= 400) {
   throw Error(f'June API error (status {res.status}): {res.body.message ?? res.body}')
 }
 `,
@@ -88,7 +108,8 @@ if (res.status < 200 or res.status >= 300) {
       key: 'include_all_properties',
       type: 'boolean',
       label: 'Send all properties as traits',
-      description: 'Adds every non-$ property as a trait: the person’s for identify calls, the event’s otherwise. The mapping below overrides single traits.',
+      description:
+        'Adds every non-$ property as a trait: the person’s for identify calls, the event’s otherwise. These are applied after the mapping below, so they win over a mapped trait of the same name.',
       default: false,
       secret: false,
       required: true,
@@ -97,16 +118,12 @@ if (res.status < 200 or res.status >= 300) {
       key: 'properties',
       type: 'dictionary',
       label: 'Trait mapping',
-      description: 'June traits and the values to send; empty values are left out.',
+      description: 'June traits and the values to send; empty values are left out. Use the filters to choose which events go to June.',
       default: { email: '{person.properties.email}', name: '{person.properties.name}', phone: '{person.properties.phone}' },
       secret: false,
       required: false,
     },
   ],
-  filters: {
-    events: [
-      { id: '$identify', name: '$identify', type: 'events' },
-      { id: '$set', name: '$set', type: 'events' },
-    ],
-  },
+  // Every event, as PostHog's June destination does: the call type follows the event name.
+  filters: { events: [], actions: [], filter_test_accounts: false },
 };

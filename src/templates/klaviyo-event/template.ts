@@ -1,52 +1,62 @@
 import type { TemplateDefinition } from '../types.js';
 
-/** Klaviyo events (JSON:API, revision 2026-01-15): `POST /api/events` with the metric and profile inline, one request. */
+/**
+ * Klaviyo events (revision 2026-04-15): `POST /api/events` with the metric (the event's name) and the
+ * profile (email and/or external id) inline, one request; Klaviyo creates the profile if needed.
+ * Input keys and requests follow PostHog's template of the same id.
+ */
 export const template: TemplateDefinition = {
   id: 'template-klaviyo-event',
   name: 'Klaviyo events',
   description:
-    "Send events to Klaviyo as metrics on the person's profile (one request; the profile is created if needed; the event uuid deduplicates retries). People without an email or phone number are skipped with a log line.",
+    "Send events to Klaviyo as metrics named after the event, on the person's profile (one request; the profile is created if needed). People with neither an email nor an external id are skipped with a log line.",
   category: ['Email'],
   status: 'stable',
   icon_url: '/static/icons/klaviyo-event.svg',
-  hog: `let email := lower(trim(toString(inputs.email ?? '')))
-let phone := toString(inputs.phone_number ?? '')
-if (empty(email) and empty(phone)) {
-  print('No email or phone number on this person: skipping the Klaviyo event')
+  hog: `if (empty(inputs.email) and empty(inputs.externalId)) {
+  print('No email or external id for this person: skipping the Klaviyo event')
   return
 }
 
 let profile := {}
-if (notEmpty(email)) {
-  profile['email'] := email
+if (notEmpty(inputs.email)) {
+  profile['email'] := inputs.email
 }
-if (notEmpty(phone)) {
-  profile['phone_number'] := phone
-}
-if (notEmpty(inputs.external_id)) {
-  profile['external_id'] := inputs.external_id
+if (notEmpty(inputs.externalId)) {
+  profile['external_id'] := inputs.externalId
 }
 
-let attributes := {
-  'properties': inputs.properties ?? {},
-  'time': inputs.time,
-  'unique_id': event.uuid,
-  'metric': {'data': {'type': 'metric', 'attributes': {'name': inputs.metric_name}}},
-  'profile': {'data': {'type': 'profile', 'attributes': profile}}
+let properties := {}
+if (inputs.include_all_properties) {
+  for (let key, value in event.properties) {
+    if (notEmpty(value) and not key like '$%') {
+      properties[key] := value
+    }
+  }
 }
-if (notEmpty(inputs.value)) {
-  attributes['value'] := toFloat(inputs.value)
+for (let key, value in inputs.attributes) {
+  if (notEmpty(value)) {
+    properties[key] := value
+  }
 }
 
 let res := fetch('https://a.klaviyo.com/api/events', {
   'method': 'POST',
   'headers': {
-    'Authorization': f'Klaviyo-API-Key {inputs.api_key}',
-    'revision': '2026-01-15',
-    'Accept': 'application/vnd.api+json',
-    'Content-Type': 'application/vnd.api+json'
+    'Authorization': f'Klaviyo-API-Key {inputs.apiKey}',
+    'revision': '2026-04-15',
+    'Content-Type': 'application/json'
   },
-  'body': {'data': {'type': 'event', 'attributes': attributes}}
+  'body': {
+    'data': {
+      'type': 'event',
+      'attributes': {
+        'properties': properties,
+        'metric': {'data': {'type': 'metric', 'attributes': {'name': event.event}}},
+        'profile': {'data': {'type': 'profile', 'attributes': profile}}
+      }
+    }
+  }
 })
 
 if (res.status >= 400) {
@@ -62,7 +72,7 @@ if (res.status >= 400) {
 `,
   inputs_schema: [
     {
-      key: 'api_key',
+      key: 'apiKey',
       type: 'string',
       label: 'Private API key',
       description: 'A Klaviyo private API key with events:write access (starts with pk_).',
@@ -70,24 +80,47 @@ if (res.status >= 400) {
       templating: false,
       required: true,
     },
-    { key: 'metric_name', type: 'string', label: 'Metric (event) name', default: '{event.event}', secret: false, required: true },
-    { key: 'email', type: 'string', label: 'Email', default: '{person.properties.email}', secret: false, required: false },
-    { key: 'phone_number', type: 'string', label: 'Phone number', default: '{person.properties.phone}', secret: false, required: false },
-    { key: 'external_id', type: 'string', label: 'External ID', description: 'Optional: your user id.', secret: false, required: false },
-    { key: 'time', type: 'string', label: 'Time', default: '{event.timestamp}', secret: false, required: false },
     {
-      key: 'value',
+      key: 'email',
       type: 'string',
-      label: 'Value',
-      description: 'Optional numeric value of the event (e.g. revenue).',
-      default: '{event.properties.revenue}',
+      label: 'Email',
+      description: 'Identifies the profile, with the external id.',
+      default: '{person.properties.email}',
+      secret: false,
+      required: true,
+    },
+    {
+      key: 'externalId',
+      type: 'string',
+      label: 'External ID',
+      description: 'Your id for the person; Klaviyo also matches profiles on it.',
+      default: '{person.id}',
+      secret: false,
+      required: true,
+    },
+    {
+      key: 'include_all_properties',
+      type: 'boolean',
+      label: 'Send all event properties',
+      description: "Also send every event property except PostHog's own ($…); the mapping below wins.",
+      default: false,
+      secret: false,
+      required: true,
+    },
+    {
+      key: 'attributes',
+      type: 'dictionary',
+      label: 'Event properties',
+      description: 'Properties of the Klaviyo event. Empty values are left out.',
+      default: { price: '{event.properties.price}', currency: '{event.properties.currency}' },
       secret: false,
       required: false,
     },
-    { key: 'properties', type: 'json', label: 'Event properties', default: '{event.properties}', secret: false, required: false },
   ],
+  renamed_inputs: { api_key: 'apiKey', external_id: 'externalId' },
   filters: {
     events: [{ id: null, name: 'All events', type: 'events' }],
     properties: [{ key: "(not startsWith(event.event, '$')) or event.event = '$pageview' or event.event = '$screen'", type: 'hogql' }],
+    filter_test_accounts: true,
   },
 };

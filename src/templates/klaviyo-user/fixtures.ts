@@ -1,85 +1,168 @@
 import type { TemplateFixture } from '../types.js';
 
-const KEY = 'pk_secret_klaviyo_key';
-const headers = {
-  authorization: `Klaviyo-API-Key ${KEY}`,
-  revision: '2026-01-15',
-  accept: 'application/vnd.api+json',
-  'content-type': 'application/vnd.api+json',
+const URL = 'https://a.klaviyo.com/api/profile-import';
+const phHeaders = { authorization: 'Klaviyo-API-Key API_KEY', revision: '2026-04-15', 'content-type': 'application/json' };
+const phInputs = {
+  apiKey: 'API_KEY',
+  email: 'max@posthog.com',
+  externalId: 'EXTERNAL_ID',
+  include_all_properties: false,
+  customProperties: {
+    first_name: 'Max',
+    last_name: 'AI',
+    title: 'Hedgehog in Residence',
+    organization: 'PostHog',
+    phone_number: '+0123456789',
+  },
 };
-const person = { id: 'p1', properties: { email: 'max@example.com', first_name: 'Max', last_name: 'Hedgehog', plan: 'pro' } };
+const identify = { event: '$identify', distinct_id: 'distinct-id', timestamp: '2024-01-01T00:00:00Z' };
+const geoPerson = { id: 'person-id', properties: { $geoip_country_name: 'United States', plan: 'pay-as-you-go' } };
+const profile = (attributes: Record<string, unknown>) => ({ data: { type: 'profile', attributes } });
+
+const KEY = 'pk_live_secret_key_123';
 
 export const fixtures: TemplateFixture[] = [
   {
-    name: 'imports the profile with its custom properties',
-    event: { event: '$identify', distinct_id: 'user-42' },
-    person,
-    inputs: { api_key: KEY, external_id: '{event.distinct_id}' },
-    responses: [{ status: 201, body: { data: { type: 'profile', id: '01J' } } }],
+    name: 'PostHog: imports the profile with its GeoIP location and custom properties',
+    posthog: true,
+    event: identify,
+    person: geoPerson,
+    inputs: phInputs,
+    responses: [{ status: 201, body: { data: { type: 'profile', id: '01JAFS0VVWGJFE7QE4EJQBA5AS' } } }],
     expect: {
       requests: [
         {
           method: 'POST',
-          url: 'https://a.klaviyo.com/api/profile-import',
-          headers,
-          body: {
-            data: {
-              type: 'profile',
-              attributes: { email: 'max@example.com', external_id: 'user-42', first_name: 'Max', last_name: 'Hedgehog', properties: { plan: 'pro' } },
-            },
-          },
+          url: URL,
+          headers: phHeaders,
+          body: profile({
+            location: { country: 'United States' },
+            properties: phInputs.customProperties,
+            email: 'max@posthog.com',
+            external_id: 'EXTERNAL_ID',
+          }),
         },
       ],
-      logsMustNotContain: [KEY],
+      logsMustNotContain: ['API_KEY'],
     },
   },
   {
-    name: 'imports a phone-only profile',
-    event: { event: '$set', distinct_id: 'user-42' },
-    person: { id: 'p1', properties: { phone: '+15005550006' } },
-    inputs: { api_key: KEY },
-    responses: [{ status: 200, body: { data: { type: 'profile', id: '01J' } } }],
+    name: 'PostHog: leaves other person properties out when include_all_properties is off',
+    posthog: true,
+    event: identify,
+    person: geoPerson,
+    inputs: { ...phInputs, include_all_properties: false },
     expect: {
       requests: [
         {
           method: 'POST',
-          url: 'https://a.klaviyo.com/api/profile-import',
-          headers,
-          body: { data: { type: 'profile', attributes: { phone_number: '+15005550006' } } },
+          url: URL,
+          body: profile({ location: { country: 'United States' }, properties: phInputs.customProperties, email: 'max@posthog.com', external_id: 'EXTERNAL_ID' }),
         },
       ],
     },
   },
   {
-    name: 'fails clearly with the JSON:API error detail',
-    event: { event: '$identify', distinct_id: 'user-42' },
-    person,
-    inputs: { api_key: KEY },
-    responses: [
-      {
-        status: 400,
-        body: { errors: [{ id: 'e1', status: 400, code: 'invalid', title: 'Invalid input.', detail: 'Invalid email address', source: { pointer: '/data/attributes/email' } }] },
-      },
-    ],
+    name: 'PostHog: adds person properties, but not $-prefixed ones, when include_all_properties is on',
+    posthog: true,
+    event: identify,
+    person: geoPerson,
+    inputs: { ...phInputs, include_all_properties: true },
     expect: {
-      status: 'failed',
-      error: 'Klaviyo API error (status 400): Invalid email address',
-      requests: [{ method: 'POST', url: 'https://a.klaviyo.com/api/profile-import' }],
-      logsMustNotContain: [KEY],
+      requests: [
+        {
+          method: 'POST',
+          url: URL,
+          body: profile({
+            location: { country: 'United States' },
+            properties: { ...phInputs.customProperties, plan: 'pay-as-you-go' },
+            email: 'max@posthog.com',
+            external_id: 'EXTERNAL_ID',
+          }),
+        },
+      ],
     },
   },
   {
-    name: 'skips a person without email or phone, with a log line and no request',
-    event: { event: '$identify', distinct_id: 'user-42' },
-    person: { id: 'p1', properties: { first_name: 'Max' } },
-    inputs: { api_key: KEY },
+    name: 'PostHog: skips a person with neither an email nor an external id',
+    posthog: true,
+    event: identify,
+    // Empty required inputs are refused when saved, so the emptiness comes from the person.
+    person: { id: 'person-id', properties: {} },
+    inputs: { ...phInputs, email: '{person.properties.email}', externalId: '{person.properties.external_id}' },
     expect: { status: 'succeeded', requests: [] },
   },
   {
+    name: 'PostHog: fails on an error status',
+    posthog: true,
+    event: identify,
+    person: geoPerson,
+    inputs: phInputs,
+    responses: [{ status: 400, body: { error: 'error' } }],
+    expect: { status: 'failed', error: 'Klaviyo API error (status 400): {"error":"error"}', requests: [{ method: 'POST', url: URL }] },
+  },
+  {
+    name: 'maps the default inputs from the person: full location, no empty custom properties',
+    event: { event: '$set', distinct_id: 'u1' },
+    person: {
+      id: 'p1',
+      properties: {
+        email: 'max@example.com',
+        firstname: 'Max',
+        phone: '+15005550006',
+        $geoip_latitude: 52.52,
+        $geoip_longitude: 13.405,
+        $geoip_city_name: 'Berlin',
+        $geoip_country_name: 'Germany',
+        $geoip_continent_code: 'EU',
+        $geoip_postal_code: '10115',
+        $geoip_time_zone: 'Europe/Berlin',
+      },
+    },
+    inputs: { apiKey: KEY },
+    responses: [{ status: 200, body: { data: { type: 'profile', id: 'P1' } } }],
+    expect: {
+      requests: [
+        {
+          method: 'POST',
+          url: URL,
+          headers: { authorization: `Klaviyo-API-Key ${KEY}`, revision: '2026-04-15', 'content-type': 'application/json' },
+          body: profile({
+            location: { latitude: 52.52, longitude: 13.405, city: 'Berlin', country: 'Germany', region: 'EU', zip: '10115', timezone: 'Europe/Berlin' },
+            properties: { first_name: 'Max', phone_number: '+15005550006' },
+            email: 'max@example.com',
+            external_id: 'p1',
+          }),
+        },
+      ],
+      logsMustNotContain: [KEY],
+    },
+  },
+  {
+    name: 'imports a profile known only by its external id',
+    event: identify,
+    person: { id: 'p2', properties: {} },
+    inputs: { apiKey: KEY, customProperties: {} },
+    expect: { requests: [{ method: 'POST', url: URL, body: profile({ location: {}, properties: {}, external_id: 'p2' }) }] },
+  },
+  {
+    name: 'reports the detail of a Klaviyo error',
+    event: identify,
+    person: geoPerson,
+    inputs: phInputs,
+    responses: [{ status: 401, body: { errors: [{ status: 401, code: 'not_authenticated', title: 'Authentication credentials were not provided.', detail: 'Missing or invalid private key.' }] } }],
+    expect: {
+      status: 'failed',
+      error: 'Klaviyo API error (status 401): Missing or invalid private key.',
+      requests: [{ method: 'POST', url: URL }],
+      logsMustNotContain: ['API_KEY'],
+    },
+  },
+  {
     name: 'is skipped for events other than $identify and $set',
-    event: { event: '$pageview', distinct_id: 'user-42' },
-    person,
-    inputs: { api_key: KEY },
+    event: { event: '$pageview', distinct_id: 'u1' },
+    person: geoPerson,
+    inputs: phInputs,
     expect: { status: 'skipped', requests: [] },
   },
 ];

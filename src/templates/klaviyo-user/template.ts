@@ -1,50 +1,67 @@
 import type { TemplateDefinition } from '../types.js';
 
-/** Klaviyo profiles (JSON:API, revision 2026-01-15): `POST /api/profile-import` creates or updates by identifier, one request. */
+/**
+ * Klaviyo profiles (revision 2026-04-15): `POST /api/profile-import` creates or updates the profile
+ * matched on email or external id, one request. Input keys and requests follow PostHog's template of
+ * the same id: the person's GeoIP properties fill the profile location, mapped values its custom properties.
+ */
 export const template: TemplateDefinition = {
   id: 'template-klaviyo-user',
   name: 'Klaviyo profiles',
   description:
-    'Create or update Klaviyo profiles (one request to profile-import, matched on email, phone number or external id). People without an email or phone number are skipped with a log line.',
+    "Create or update Klaviyo profiles (one request to profile-import, matched on email or external id), with the person's location and custom properties. People with neither an email nor an external id are skipped with a log line.",
   category: ['Email'],
   status: 'stable',
   icon_url: '/static/icons/klaviyo-user.svg',
-  hog: `let email := lower(trim(toString(inputs.email ?? '')))
-let phone := toString(inputs.phone_number ?? '')
-if (empty(email) and empty(phone)) {
-  print('No email or phone number on this person: skipping the Klaviyo profile')
+  hog: `if (empty(inputs.email) and empty(inputs.externalId)) {
+  print('No email or external id for this person: skipping the Klaviyo profile')
   return
 }
 
-let attributes := {}
-if (notEmpty(email)) {
-  attributes['email'] := email
+let attributes := {'location': {}, 'properties': {}}
+
+// Klaviyo location fields from PostHog's GeoIP person properties.
+let geo := {
+  'latitude': '$geoip_latitude',
+  'longitude': '$geoip_longitude',
+  'city': '$geoip_city_name',
+  'country': '$geoip_country_name',
+  'region': '$geoip_continent_code',
+  'zip': '$geoip_postal_code',
+  'timezone': '$geoip_time_zone'
 }
-if (notEmpty(phone)) {
-  attributes['phone_number'] := phone
-}
-for (let key, value in {'external_id': inputs.external_id, 'first_name': inputs.first_name, 'last_name': inputs.last_name}) {
-  if (notEmpty(value)) {
-    attributes[key] := value
+for (let field, property in geo) {
+  if (notEmpty(person.properties[property])) {
+    attributes.location[field] := person.properties[property]
   }
 }
-let properties := {}
-for (let key, value in inputs.properties) {
-  if (notEmpty(value)) {
-    properties[key] := value
+
+if (notEmpty(inputs.email)) {
+  attributes['email'] := inputs.email
+}
+if (notEmpty(inputs.externalId)) {
+  attributes['external_id'] := inputs.externalId
+}
+
+if (inputs.include_all_properties) {
+  for (let key, value in person.properties) {
+    if (notEmpty(value) and not key like '$%') {
+      attributes.properties[key] := value
+    }
   }
 }
-if (notEmpty(properties)) {
-  attributes['properties'] := properties
+for (let key, value in inputs.customProperties) {
+  if (notEmpty(value)) {
+    attributes.properties[key] := value
+  }
 }
 
 let res := fetch('https://a.klaviyo.com/api/profile-import', {
   'method': 'POST',
   'headers': {
-    'Authorization': f'Klaviyo-API-Key {inputs.api_key}',
-    'revision': '2026-01-15',
-    'Accept': 'application/vnd.api+json',
-    'Content-Type': 'application/vnd.api+json'
+    'Authorization': f'Klaviyo-API-Key {inputs.apiKey}',
+    'revision': '2026-04-15',
+    'Content-Type': 'application/json'
   },
   'body': {'data': {'type': 'profile', 'attributes': attributes}}
 })
@@ -59,10 +76,11 @@ if (res.status >= 400) {
   }
   throw Error(f'Klaviyo API error (status {res.status}): {message}')
 }
+print(f'Klaviyo profile {res.status = 201 ? 'created' : 'updated'}: {res.body.data.id}')
 `,
   inputs_schema: [
     {
-      key: 'api_key',
+      key: 'apiKey',
       type: 'string',
       label: 'Private API key',
       description: 'A Klaviyo private API key with profiles:write access (starts with pk_).',
@@ -70,40 +88,55 @@ if (res.status >= 400) {
       templating: false,
       required: true,
     },
-    { key: 'email', type: 'string', label: 'Email', default: '{person.properties.email}', secret: false, required: false },
     {
-      key: 'phone_number',
+      key: 'email',
       type: 'string',
-      label: 'Phone number',
-      description: 'E.164 format, e.g. +15005550006.',
-      default: '{person.properties.phone}',
+      label: 'Email',
+      description: 'Identifies the profile, with the external id.',
+      default: '{person.properties.email}',
       secret: false,
-      required: false,
+      required: true,
     },
     {
-      key: 'external_id',
+      key: 'externalId',
       type: 'string',
       label: 'External ID',
-      description: 'Optional: your user id, also used to match the profile.',
+      description: 'Your id for the person; Klaviyo also matches profiles on it.',
+      default: '{person.id}',
       secret: false,
-      required: false,
+      required: true,
     },
-    { key: 'first_name', type: 'string', label: 'First name', default: '{person.properties.first_name}', secret: false, required: false },
-    { key: 'last_name', type: 'string', label: 'Last name', default: '{person.properties.last_name}', secret: false, required: false },
     {
-      key: 'properties',
+      key: 'include_all_properties',
+      type: 'boolean',
+      label: 'Send all person properties',
+      description: "Also send every person property except PostHog's own ($…) as a custom property; the mapping below wins.",
+      default: false,
+      secret: false,
+      required: true,
+    },
+    {
+      key: 'customProperties',
       type: 'dictionary',
       label: 'Custom properties',
       description: 'Custom profile properties. Empty values are left out.',
-      default: { plan: '{person.properties.plan}' },
+      default: {
+        first_name: '{person.properties.firstname}',
+        last_name: '{person.properties.lastname}',
+        title: '{person.properties.title}',
+        organization: '{person.properties.organization}',
+        phone_number: '{person.properties.phone}',
+      },
       secret: false,
       required: false,
     },
   ],
+  renamed_inputs: { api_key: 'apiKey', external_id: 'externalId', properties: 'customProperties' },
   filters: {
     events: [
-      { id: '$identify', name: '$identify', type: 'events' },
-      { id: '$set', name: '$set', type: 'events' },
+      { id: '$identify', name: '$identify', type: 'events', order: 0 },
+      { id: '$set', name: '$set', type: 'events', order: 0 },
     ],
+    filter_test_accounts: true,
   },
 };

@@ -3,7 +3,8 @@ import type { TemplateDefinition } from '../types.js';
 /**
  * Knock: events go to the webhook URL of a Knock HTTP source as track calls, where Knock's source
  * event actions map them to workflow triggers. Nothing is sent when the user id comes out empty, since
- * Knock cannot address a recipient without it. Input keys and defaults follow PostHog's Knock destination.
+ * Knock cannot address a recipient without it. Input keys, defaults, default filters and the request
+ * follow PostHog's Knock destination.
  */
 export const template: TemplateDefinition = {
   id: 'template-knock',
@@ -17,9 +18,12 @@ export const template: TemplateDefinition = {
   return
 }
 
-let properties := inputs.include_all_properties ? (event.properties ?? {}) : {}
-if (inputs.include_all_properties and notEmpty(event.elements_chain)) {
-  properties.$elements_chain := event.elements_chain
+let properties := {}
+if (inputs.include_all_properties) {
+  properties := event.properties ?? {}
+  if (notEmpty(event.elements_chain)) {
+    properties.$elements_chain := event.elements_chain
+  }
 }
 for (let key, value in inputs.attributes ?? {}) {
   if (notEmpty(value)) {
@@ -40,7 +44,7 @@ let res := fetch(inputs.webhookUrl, {
   }
 })
 
-if (res.status < 200 or res.status >= 300) {
+if (res.status >= 400) {
   throw Error(f'Knock API error (status {res.status}): {res.body.message ?? res.body}')
 }
 `,
@@ -49,17 +53,24 @@ if (res.status < 200 or res.status >= 300) {
       key: 'webhookUrl',
       type: 'string',
       label: 'Knock source webhook URL',
-      description: 'The URL of an HTTP source in Knock (Integrations → Sources). It carries its own token, so treat it as a secret.',
-      secret: true,
-      templating: false,
+      description: 'The URL of an HTTP source in Knock (Integrations → Sources).',
+      secret: false,
       required: true,
     },
-    { key: 'userId', type: 'string', label: 'User ID', description: 'The Knock user id; when empty, nothing is sent.', default: '{person.id}', secret: false, required: true },
+    {
+      key: 'userId',
+      type: 'string',
+      label: 'User ID',
+      description: 'The Knock user id, for example the person id or an email property. When it comes out empty, nothing is sent.',
+      default: '{person.id}',
+      secret: false,
+      required: true,
+    },
     {
       key: 'include_all_properties',
       type: 'boolean',
       label: 'Send all event properties',
-      description: 'Adds every event property; the mapping below overrides single ones.',
+      description: 'Adds every event property (and the elements chain); the mapping below overrides single ones.',
       default: false,
       secret: false,
       required: true,
@@ -68,14 +79,18 @@ if (res.status < 200 or res.status >= 300) {
       key: 'attributes',
       type: 'dictionary',
       label: 'Property mapping',
-      description: 'Properties to send with the event; empty values are left out.',
-      default: { price: '{event.properties.price}' },
+      description: 'Properties to send with the event; empty values are left out. Use the filters to choose which events go to Knock.',
+      default: { email: '{person.properties.email}', name: '{person.properties.name}' },
       secret: false,
       required: false,
     },
   ],
   filters: {
-    events: [],
-    hog: "not (event.event like '$%')",
+    events: [
+      { id: '$identify', name: '$identify', type: 'events' },
+      { id: '$pageview', name: '$pageview', type: 'events' },
+    ],
+    actions: [],
+    filter_test_accounts: true,
   },
 };

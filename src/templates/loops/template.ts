@@ -1,23 +1,30 @@
 import type { TemplateDefinition } from '../types.js';
 
-/** Loops contacts: `PUT /api/v1/contacts/update` updates the contact with that email (or creates it), one request. */
+/**
+ * Loops contacts: `POST /api/v1/contacts/update` updates the contact with that email (or creates it), one
+ * request. Input keys, defaults, default filters and the request follow PostHog's Loops destination:
+ * the contact's userId is the person id.
+ */
 export const template: TemplateDefinition = {
   id: 'template-loops',
   name: 'Loops',
   description:
-    'Create or update Loops contacts by email, with name, user id and custom contact properties (one request). Events without an email are skipped with a log line.',
+    'Create or update Loops contacts by email, with the person id as userId and mapped contact properties (one request). Events without an email are skipped with a log line.',
   category: ['Email'],
   status: 'stable',
   icon_url: '/static/icons/loops.svg',
-  hog: `let email := lower(trim(toString(inputs.email ?? '')))
-if (empty(email)) {
+  hog: `if (empty(inputs.email)) {
   print('No email on this person: skipping the Loops contact')
   return
 }
 
-let contact := {'email': email}
-if (notEmpty(inputs.user_id)) {
-  contact['userId'] := toString(inputs.user_id)
+let contact := {'email': inputs.email, 'userId': person.id}
+if (inputs.include_all_properties) {
+  for (let key, value in person.properties) {
+    if (notEmpty(value) and not (key like '$%')) {
+      contact[key] := value
+    }
+  }
 }
 for (let key, value in inputs.properties) {
   if (notEmpty(value)) {
@@ -26,10 +33,10 @@ for (let key, value in inputs.properties) {
 }
 
 let res := fetch('https://app.loops.so/api/v1/contacts/update', {
-  'method': 'PUT',
+  'method': 'POST',
   'headers': {
-    'Authorization': f'Bearer {inputs.api_key}',
-    'Content-Type': 'application/json'
+    'Content-Type': 'application/json',
+    'Authorization': f'Bearer {inputs.apiKey}'
   },
   'body': contact
 })
@@ -44,31 +51,34 @@ if (res.status >= 400 or (typeof(res.body) = 'object' and equals(res.body.succes
 }
 `,
   inputs_schema: [
-    { key: 'api_key', type: 'string', label: 'API key', description: 'Loops → Settings → API.', secret: true, templating: false, required: true },
-    { key: 'email', type: 'string', label: 'Email', default: '{person.properties.email}', secret: false, required: true },
+    { key: 'apiKey', type: 'string', label: 'API key', description: 'Loops → Settings → API.', default: '', secret: true, templating: false, required: true },
+    { key: 'email', type: 'string', label: 'Email', description: 'The email that identifies the contact. Events without one are skipped.', default: '{person.properties.email}', secret: false, required: true },
     {
-      key: 'user_id',
-      type: 'string',
-      label: 'User ID',
-      description: 'Your user id, stored as the contact userId.',
-      default: '{event.distinct_id}',
+      key: 'include_all_properties',
+      type: 'boolean',
+      label: 'Send all person properties',
+      description: 'Adds every non-$ person property to the contact; the mapping below overrides single ones.',
+      default: false,
       secret: false,
-      required: false,
+      required: true,
     },
     {
       key: 'properties',
       type: 'dictionary',
       label: 'Contact properties',
       description: 'Default and custom contact properties (custom ones must exist in Loops). Empty values are left out.',
-      default: { firstName: '{person.properties.first_name}', lastName: '{person.properties.last_name}' },
+      default: { firstName: '{person.properties.firstname}', lastName: '{person.properties.lastname}' },
       secret: false,
       required: false,
     },
   ],
+  renamed_inputs: { api_key: 'apiKey' },
   filters: {
     events: [
       { id: '$identify', name: '$identify', type: 'events' },
       { id: '$set', name: '$set', type: 'events' },
     ],
+    actions: [],
+    filter_test_accounts: true,
   },
 };

@@ -1,78 +1,145 @@
 import type { TemplateFixture } from '../types.js';
 
-const KEY = 'mc-secret-key-us21';
-// base64('sluice:mc-secret-key-us21')
-const BASIC = 'c2x1aWNlOm1jLXNlY3JldC1rZXktdXMyMQ==';
-// md5('max@example.com')
-const HASH = '27f10ba42a2d1737f88318bdcfca0e62';
-const person = { id: 'p1', properties: { email: ' Max@Example.com ', first_name: 'Max', last_name: 'Hedgehog' } };
+const MEMBER = 'https://us1.api.mailchimp.com/3.0/lists/a1b2c3/members/12d91149f17f7ac265e833ea05ef6249';
+const phHeaders = { authorization: 'Bearer abcdef', 'content-type': 'application/json' };
+const phInputs = {
+  apiKey: 'abcdef',
+  audienceId: 'a1b2c3',
+  dataCenterId: 'us1',
+  email: 'max@posthog.com',
+  include_all_properties: false,
+  doubleOptIn: false,
+  properties: { FNAME: 'Max', LNAME: 'AI', COMPANY: 'PostHog' },
+};
+const person = { id: 'person-id', properties: { email: 'example@posthog.com' } };
+const at = (event: string, properties: Record<string, unknown> = { $current_url: 'https://example.com' }) => ({
+  event,
+  distinct_id: 'distinct-id',
+  timestamp: '2024-01-01T00:00:00Z',
+  properties,
+});
+const lookup = { method: 'GET', url: MEMBER, headers: phHeaders };
+const put = (body: Record<string, unknown>, url = MEMBER, headers: Record<string, string> = phHeaders) => ({ method: 'PUT', url, headers, body });
+const phMember = (overrides: Record<string, unknown> = {}) => ({
+  email_address: 'max@posthog.com',
+  status_if_new: 'subscribed',
+  merge_fields: { FNAME: 'Max', LNAME: 'AI', COMPANY: 'PostHog' },
+  ...overrides,
+});
+
+const KEY = '0123456789abcdef0123456789abcdef-us21';
 
 export const fixtures: TemplateFixture[] = [
   {
-    name: 'upserts the member at the lower-cased email hash on the key datacenter',
-    event: { event: '$identify', distinct_id: 'u1' },
+    name: 'PostHog: looks the member up by the hash of its email, then adds or updates it',
+    posthog: true,
+    event: at('$identify'),
     person,
-    inputs: { api_key: KEY, audience_id: 'a1b2c3' },
-    responses: [{ status: 200, body: { id: HASH, status: 'subscribed' } }],
-    expect: {
-      requests: [
-        {
-          method: 'PUT',
-          url: `https://us21.api.mailchimp.com/3.0/lists/a1b2c3/members/${HASH}`,
-          headers: { authorization: `Basic ${BASIC}`, 'content-type': 'application/json' },
-          body: { email_address: 'max@example.com', status_if_new: 'subscribed', merge_fields: { FNAME: 'Max', LNAME: 'Hedgehog' } },
-        },
-      ],
-      logsMustNotContain: [KEY, BASIC],
-    },
+    inputs: phInputs,
+    expect: { requests: [lookup, put(phMember())], logsMustNotContain: ['abcdef'] },
   },
   {
-    name: 'uses pending for double opt-in and leaves out empty merge fields',
-    event: { event: '$set', distinct_id: 'u1' },
-    person: { id: 'p1', properties: { email: 'max@example.com' } },
-    inputs: { api_key: KEY, audience_id: 'a1b2c3', status: 'pending' },
-    expect: {
-      requests: [
-        {
-          method: 'PUT',
-          url: `https://us21.api.mailchimp.com/3.0/lists/a1b2c3/members/${HASH}`,
-          body: { email_address: 'max@example.com', status_if_new: 'pending' },
-        },
-      ],
-    },
-  },
-  {
-    name: 'fails clearly with the problem detail Mailchimp returns',
-    event: { event: '$identify', distinct_id: 'u1' },
+    name: 'PostHog: leaves event properties out when include_all_properties is off',
+    posthog: true,
+    event: at('$set', { PHONE: '+1415000000' }),
     person,
-    inputs: { api_key: KEY, audience_id: 'wrong' },
-    responses: [{ status: 404, body: { type: 'https://mailchimp.com/developer/marketing/docs/errors/', title: 'Resource Not Found', status: 404, detail: 'The requested resource could not be found.' } }],
-    expect: {
-      status: 'failed',
-      error: 'Mailchimp API error (status 404): Resource Not Found: The requested resource could not be found.',
-      requests: [{ method: 'PUT', url: `https://us21.api.mailchimp.com/3.0/lists/wrong/members/${HASH}` }],
-      logsMustNotContain: [KEY, BASIC],
-    },
+    inputs: { ...phInputs, include_all_properties: false },
+    expect: { requests: [lookup, put(phMember())] },
   },
   {
-    name: 'fails without a request when the key has no datacenter, without echoing the key',
-    event: { event: '$identify', distinct_id: 'u1' },
+    name: 'PostHog: adds event properties as merge fields when include_all_properties is on',
+    posthog: true,
+    event: at('$set', { PHONE: '+1415000000' }),
     person,
-    inputs: { api_key: 'keywithoutdc', audience_id: 'a1b2c3' },
-    expect: { status: 'failed', error: 'the API key must end with its datacenter', requests: [], logsMustNotContain: ['keywithoutdc'] },
+    inputs: { ...phInputs, include_all_properties: true },
+    expect: { requests: [lookup, put(phMember({ merge_fields: { FNAME: 'Max', LNAME: 'AI', COMPANY: 'PostHog', PHONE: '+1415000000' } }))] },
   },
   {
-    name: 'skips a person without an email, with a log line and no request',
-    event: { event: '$identify', distinct_id: 'u1' },
-    person: { id: 'p1', properties: { first_name: 'Max' } },
-    inputs: { api_key: KEY, audience_id: 'a1b2c3' },
+    name: 'PostHog: new members are subscribed without double opt-in',
+    posthog: true,
+    event: at('$identify'),
+    person,
+    inputs: { ...phInputs, doubleOptIn: false },
+    responses: [{ status: 404, body: { title: 'Resource Not Found' } }],
+    expect: { requests: [lookup, put(phMember({ status_if_new: 'subscribed' }))] },
+  },
+  {
+    name: 'PostHog: new members are pending with double opt-in',
+    posthog: true,
+    event: at('$identify'),
+    person,
+    inputs: { ...phInputs, doubleOptIn: true },
+    responses: [{ status: 404, body: { title: 'Resource Not Found' } }],
+    expect: { requests: [lookup, put(phMember({ status_if_new: 'pending' }))] },
+  },
+  {
+    name: 'PostHog: skips when the email is empty',
+    posthog: true,
+    event: at('$identify'),
+    // An empty required input is refused when saved, so the emptiness comes from the person.
+    person: { id: 'person-id', properties: { email: '' } },
+    inputs: { ...phInputs, email: '{person.properties.email}' },
     expect: { status: 'succeeded', requests: [] },
   },
   {
-    name: 'is skipped for events other than $identify and $set',
-    event: { event: 'signed_up', distinct_id: 'u1' },
+    name: 'reads the datacenter from the API key when no data center ID is set, with the default merge fields',
+    event: at('$identify'),
+    person: { id: 'p1', properties: { email: 'Max@Example.com', firstname: 'Max' } },
+    inputs: { apiKey: KEY, audienceId: 'list9' },
+    responses: [{ status: 200, body: { status: 'subscribed' } }],
+    expect: {
+      requests: [
+        // Mailchimp hashes the lower-cased email; the address itself is sent as given.
+        { method: 'GET', url: 'https://us21.api.mailchimp.com/3.0/lists/list9/members/27f10ba42a2d1737f88318bdcfca0e62', headers: { authorization: `Bearer ${KEY}`, 'content-type': 'application/json' } },
+        put(
+          { email_address: 'Max@Example.com', status_if_new: 'subscribed', merge_fields: { FNAME: 'Max' } },
+          'https://us21.api.mailchimp.com/3.0/lists/list9/members/27f10ba42a2d1737f88318bdcfca0e62',
+          { authorization: `Bearer ${KEY}`, 'content-type': 'application/json' },
+        ),
+      ],
+      logsMustNotContain: [KEY],
+    },
+  },
+  {
+    name: 'fails before any request without a data center ID or an API key that ends with one',
+    event: at('$identify'),
     person,
-    inputs: { api_key: KEY, audience_id: 'a1b2c3' },
+    inputs: { apiKey: 'no-datacenter-suffix-', audienceId: 'list9' },
+    expect: { status: 'failed', error: 'Mailchimp: set the data center ID', requests: [] },
+  },
+  {
+    name: 'fails when the lookup is refused, without writing',
+    event: at('$identify'),
+    person,
+    inputs: phInputs,
+    responses: [{ status: 401, body: { title: 'API Key Invalid', detail: 'Your API key may be invalid, or you have attempted to access the wrong datacenter.' } }],
+    expect: {
+      status: 'failed',
+      error: 'Mailchimp API error (status 401): API Key Invalid: Your API key may be invalid',
+      requests: [lookup],
+      logsMustNotContain: ['abcdef'],
+    },
+  },
+  {
+    name: 'fails with the status of the write when the write fails',
+    event: at('$identify'),
+    person,
+    inputs: phInputs,
+    responses: [
+      { status: 404, body: { title: 'Resource Not Found' } },
+      { status: 400, body: { title: 'Member Exists', detail: 'max@posthog.com looks fake or invalid, please enter a real email address.' } },
+    ],
+    expect: {
+      status: 'failed',
+      error: 'Mailchimp API error (status 400): Member Exists: max@posthog.com looks fake',
+      requests: [lookup, { method: 'PUT', url: MEMBER }],
+    },
+  },
+  {
+    name: 'is skipped for events other than $identify and $set',
+    event: at('$pageview'),
+    person,
+    inputs: phInputs,
     expect: { status: 'skipped', requests: [] },
   },
 ];

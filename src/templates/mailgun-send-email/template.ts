@@ -2,9 +2,9 @@ import type { TemplateDefinition } from '../types.js';
 
 /**
  * Mailgun: send one message (`POST https://{region host}/v3/{domain}/messages`). Mailgun authenticates
- * with HTTP Basic (user `api`, password the API key) and takes the message as form fields (from, to,
- * subject, text, html); accounts live either in the US or the EU region, each with its own host.
- * Input keys follow PostHog's template of the same id, so configurations carry over.
+ * with HTTP Basic (user `api`, password the API key) and takes the message as multipart form fields
+ * (from, to, subject, text, html; empty ones left out); accounts live either in the US or the EU region,
+ * each with its own host. Input keys, defaults and the request follow PostHog's template of the same id.
  */
 export const template: TemplateDefinition = {
   id: 'template-mailgun-send-email',
@@ -14,24 +14,35 @@ export const template: TemplateDefinition = {
   category: ['Email'],
   status: 'beta',
   icon_url: '/static/icons/mailgun.svg',
-  hog: `let to := trim(toString(inputs.template.to ?? ''))
-if (empty(to)) {
+  hog: `if (empty(inputs.template.to)) {
   print('No recipient: skipping the Mailgun email')
   return
 }
 
-// Form-encoded, as Mailgun documents; empty optional fields are left out rather than sent blank.
-let fields := [['from', inputs.template.from], ['to', to], ['subject', inputs.template.subject], ['text', inputs.template.text], ['html', inputs.template.html]]
-let pairs := arrayMap(f -> f'{f[1]}={encodeURLComponent(toString(f[2]))}', arrayFilter(f -> notEmpty(f[2]), fields))
-let host := notEmpty(inputs.host) ? inputs.host : 'api.mailgun.net'
+// multipart/form-data with a fixed boundary; a field with no value is not sent at all.
+let boundary := '---011000010111000001101001'
+let separator := f'--{boundary}\\r\\n'
+let form := separator
+let fields := [
+  ['from', inputs.template.from],
+  ['to', inputs.template.to],
+  ['subject', inputs.template.subject],
+  ['text', inputs.template.text],
+  ['html', inputs.template.html]
+]
+for (let field in fields) {
+  if (notEmpty(field[2])) {
+    form := f'{form}Content-Disposition: form-data; name="{field[1]}"\\r\\n\\r\\n{field[2]}\\r\\n{separator}'
+  }
+}
 
-let res := fetch(f'https://{host}/v3/{encodeURLComponent(inputs.domain_name)}/messages', {
+let res := fetch(f'https://{inputs.host}/v3/{inputs.domain_name}/messages', {
   'method': 'POST',
   'headers': {
     'Authorization': f'Basic {base64Encode(f'api:{inputs.api_key}')}',
-    'Content-Type': 'application/x-www-form-urlencoded'
+    'Content-Type': f'multipart/form-data; boundary={boundary}'
   },
-  'body': arrayStringConcat(pairs, '&')
+  'body': form
 })
 
 if (res.status >= 400) {
@@ -76,8 +87,8 @@ if (res.status >= 400) {
       key: 'template',
       type: 'email',
       label: 'Email',
-      description: 'Several recipients: separate them with commas. HTML or text body (or both).',
-      default: { to: '{person.properties.email}', from: '', subject: '', html: '', text: '' },
+      description: 'To, from, subject and an HTML or text body (or both). Several recipients: separate them with commas.',
+      default: { to: '{person.properties.email}' },
       secret: false,
       required: true,
     },

@@ -1,10 +1,10 @@
 import type { TemplateDefinition } from '../types.js';
 
 /**
- * Make (formerly Integromat) custom webhook trigger (https://www.make.com/en/help/tools/webhooks): a JSON
- * POST to https://hook.<zone>.make.com/<id>, the URL being the credential. Make answers 200 `Accepted`;
- * errors are plain text, e.g. 400 "There is no scenario listening for this webhook.", 410 when the webhook
- * was deleted, 429 when its queue is full.
+ * Make (formerly Integromat) custom webhook trigger: a JSON POST to https://hook.<zone>.make.com/<id>, the URL
+ * being the credential. Input keys, defaults and the request follow PostHog's template of the same id. Make
+ * answers 200 `Accepted`; errors are plain text, e.g. 400 "There is no scenario listening for this webhook.",
+ * 410 when the webhook was deleted, 429 when its queue is full.
  */
 export const template: TemplateDefinition = {
   id: 'template-make',
@@ -13,7 +13,7 @@ export const template: TemplateDefinition = {
   category: ['Custom'],
   status: 'stable',
   icon_url: '/static/icons/make.svg',
-  hog: `let url := trim(inputs.webhookUrl)
+  hog: `let url := trim(inputs.webhookUrl ?? '')
 if (not match(url, '^https://hook\\\\.[a-z0-9-]+\\\\.(make\\\\.com|integromat\\\\.com)/[A-Za-z0-9]+')) {
   throw Error('Make: the webhook URL must look like https://hook.<zone>.make.com/<id>')
 }
@@ -51,14 +51,15 @@ if (res.status >= 400) {
         data: {
           eventUuid: '{event.uuid}',
           event: '{event.event}',
+          teamId: '{project.id}',
           distinctId: '{event.distinct_id}',
-          timestamp: '{event.timestamp}',
-          url: '{event.url}',
           properties: '{event.properties}',
-          person: { id: '{person.id}', name: '{person.name}', properties: '{person.properties}' },
-          projectId: '{project.id}',
+          elementsChain: '{event.elementsChain}',
+          timestamp: '{event.timestamp}',
+          person: { uuid: '{person.id}', properties: '{person.properties}' },
         },
       },
+      secret: false,
       required: true,
     },
     { key: 'debug', type: 'boolean', label: 'Log responses', default: false, required: false },

@@ -2,13 +2,13 @@ import type { TemplateDefinition } from '../types.js';
 
 /**
  * OneSignal Custom Events API: records an event on the user with this external id, which Journeys can
- * then react to. Authenticated with the app's REST API key as `Key <key>`. Input keys follow PostHog's
- * OneSignal template.
+ * then react to. Authenticated with the app's REST API key as `Key <key>`. Input keys, defaults and the
+ * request (including OneSignal's partner usage header) follow PostHog's OneSignal template.
  */
 export const template: TemplateDefinition = {
   id: 'template-onesignal',
   name: 'OneSignal',
-  description: 'Send events to OneSignal as custom events, to trigger Journeys and push notifications.',
+  description: 'Send events to OneSignal as custom events, to trigger Journeys and push notifications. Events whose external id is empty are skipped with a log line.',
   category: ['SMS & Push'],
   status: 'beta',
   icon_url: '/static/icons/onesignal.svg',
@@ -16,15 +16,20 @@ export const template: TemplateDefinition = {
   print('No external id set, so no event is sent.')
   return
 }
+// No properties configured: send all of the event's.
 let properties := inputs.eventProperties
 if (empty(properties)) {
   properties := event.properties
 }
-let res := fetch(f'https://api.onesignal.com/apps/{encodeURLComponent(inputs.appId)}/custom_events', {
+let res := fetch(f'https://api.onesignal.com/apps/{inputs.appId}/custom_events', {
   'method': 'POST',
-  'headers': {'Authorization': f'Key {inputs.apiKey}', 'Content-Type': 'application/json'},
+  'headers': {
+    'Authorization': f'Key {inputs.apiKey}',
+    'Content-Type': 'application/json',
+    'OneSignal-Usage': 'PostHog | Partner Integration'
+  },
   'body': {
-    'events': [{'name': inputs.eventName, 'external_id': inputs.externalId, 'timestamp': inputs.eventTimestamp, 'properties': properties}]
+    'events': [{'external_id': inputs.externalId, 'name': inputs.eventName, 'properties': properties, 'timestamp': inputs.eventTimestamp}]
   }
 })
 if (res.status < 200 or res.status >= 300) {
@@ -32,12 +37,22 @@ if (res.status < 200 or res.status >= 300) {
 }
 `,
   inputs_schema: [
-    { key: 'appId', type: 'string', label: 'App ID', description: 'Settings → Keys & IDs.', templating: false, required: true },
-    { key: 'apiKey', type: 'string', label: 'REST API key', description: 'Settings → Keys & IDs.', secret: true, templating: false, required: true, secret_headers: ['Authorization'] },
-    { key: 'externalId', type: 'string', label: 'External ID', description: 'The user’s external id in OneSignal.', default: '{event.distinct_id}', required: true },
-    { key: 'eventName', type: 'string', label: 'Event name', default: '{event.event}', required: true },
-    { key: 'eventProperties', type: 'dictionary', label: 'Event properties', description: 'Empty: all the event’s properties.', default: {}, required: false },
-    { key: 'eventTimestamp', type: 'string', label: 'Timestamp', default: '{event.timestamp}', required: false },
+    { key: 'appId', type: 'string', label: 'App ID', description: 'Settings → Keys & IDs.', default: '', secret: false, required: true },
+    {
+      key: 'apiKey',
+      type: 'string',
+      label: 'REST API key',
+      description: 'Settings → Keys & IDs.',
+      default: '',
+      secret: true,
+      templating: false,
+      required: true,
+      secret_headers: ['Authorization'],
+    },
+    { key: 'externalId', type: 'string', label: 'External ID', description: 'The id that names this person in OneSignal and your other systems.', default: '{person.id}', secret: false, required: true },
+    { key: 'eventName', type: 'string', label: 'Event name', default: '{event.event}', secret: false, required: true },
+    { key: 'eventProperties', type: 'json', label: 'Event properties', description: 'Empty: all the event’s properties.', default: {}, secret: false, required: false },
+    { key: 'eventTimestamp', type: 'string', label: 'Timestamp', default: '{event.timestamp}', secret: false, required: true },
   ],
   filters: {
     events: [],

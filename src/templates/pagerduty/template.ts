@@ -1,48 +1,52 @@
 import type { TemplateDefinition } from '../types.js';
 
 /**
- * PagerDuty Events API v2 (https://developer.pagerduty.com/docs/events-api-v2/trigger-events/):
- * `POST /v2/enqueue` with the integration's routing key in the body. A trigger carries a payload
- * (summary ≤ 1024 characters, source, severity); acknowledge and resolve need only the dedup key.
- * Success is 202 `{status: 'success', dedup_key}`; 400 answers `{status: 'invalid event', message, errors}`.
+ * PagerDuty Events API v2: `POST /v2/enqueue` with the integration's routing key in the body. Input keys,
+ * defaults and the request follow PostHog's template of the same id. A trigger carries a payload (summary
+ * cut to 1024 characters, source, severity); acknowledge and resolve send only the key fields and need the
+ * dedup key. Success is 202 `{status: 'success', dedup_key}`; 400 answers `{status, message, errors}`.
  */
 export const template: TemplateDefinition = {
   id: 'template-pagerduty',
   name: 'PagerDuty',
-  description: 'Trigger, acknowledge or resolve a PagerDuty alert (Events API v2) from an event, deduplicated by a key such as the exception fingerprint.',
+  description: 'Trigger, acknowledge or resolve a PagerDuty incident (Events API v2) from an event, grouped by a deduplication key.',
   category: ['Alerts'],
   status: 'stable',
   icon_url: '/static/icons/pagerduty.svg',
-  hog: `let host := 'events.pagerduty.com'
+  hog: `let action := inputs.event_action
+if (not has(['trigger', 'acknowledge', 'resolve'], action)) {
+  throw Error(f'PagerDuty: the event action must be trigger, acknowledge or resolve, not "{action}"')
+}
+let host := 'events.pagerduty.com'
 if (inputs.region = 'eu') {
   host := 'events.eu.pagerduty.com'
 }
-let dedupKey := toString(inputs.dedup_key ?? '')
-if (length(dedupKey) > 255) {
-  dedupKey := substring(dedupKey, 1, 255)
-}
 let body := {
   'routing_key': inputs.routing_key,
-  'event_action': inputs.event_action
+  'event_action': action
 }
-if (notEmpty(dedupKey)) {
-  body.dedup_key := dedupKey
-} else if (inputs.event_action != 'trigger') {
-  throw Error(f'PagerDuty: a dedup key is required to {inputs.event_action} an alert')
+if (notEmpty(inputs.dedup_key)) {
+  body.dedup_key := inputs.dedup_key
+} else if (action != 'trigger') {
+  throw Error(f'PagerDuty: a dedup key is needed to {action} an incident')
 }
-if (inputs.event_action = 'trigger') {
-  let summary := toString(inputs.summary ?? '')
-  if (empty(summary)) {
-    throw Error('PagerDuty: the summary is empty')
+if (action = 'trigger') {
+  // PagerDuty refuses other severities, and a blank source, with a 400.
+  let severity := inputs.severity
+  if (not has(['critical', 'error', 'warning', 'info'], severity)) {
+    severity := 'error'
   }
-  if (length(summary) > 1024) {
-    summary := concat(substring(summary, 1, 1023), '…')
+  let eventSource := inputs.source
+  if (empty(eventSource)) {
+    eventSource := 'PostHog'
   }
   let payload := {
-    'summary': summary,
-    'source': inputs.source,
-    'severity': inputs.severity,
-    'timestamp': inputs.timestamp
+    'summary': substring(toString(inputs.summary ?? ''), 1, 1024),
+    'source': eventSource,
+    'severity': severity
+  }
+  if (notEmpty(inputs.timestamp)) {
+    payload.timestamp := inputs.timestamp
   }
   if (notEmpty(inputs.component)) {
     payload.component := inputs.component
@@ -50,20 +54,24 @@ if (inputs.event_action = 'trigger') {
   if (notEmpty(inputs.group)) {
     payload.group := inputs.group
   }
-  if (notEmpty(inputs.class)) {
-    payload.class := inputs.class
+  if (notEmpty(inputs.event_class)) {
+    payload.class := inputs.event_class
   }
   if (notEmpty(inputs.custom_details)) {
     payload.custom_details := inputs.custom_details
   }
   body.payload := payload
-  body.client := 'Sluice'
-  body.client_url := source.url
-  let links := []
-  for (let text, href in inputs.links ?? {}) {
-    if (notEmpty(href)) {
-      links := arrayPushBack(links, {'href': href, 'text': text})
+  body.client := 'PostHog'
+  // A list of {href, text}; a dictionary of text → URL (an older Sluice configuration) is turned into one.
+  let links := inputs.links
+  if (typeof(links) = 'object') {
+    let list := []
+    for (let text, href in links) {
+      if (notEmpty(href)) {
+        list := arrayPushBack(list, {'href': href, 'text': text})
+      }
     }
+    links := list
   }
   if (notEmpty(links)) {
     body.links := links
@@ -74,7 +82,7 @@ let res := fetch(f'https://{host}/v2/enqueue', {
   'headers': {'Content-Type': 'application/json'},
   'body': body
 })
-if (res.status >= 400) {
+if (res.status < 200 or res.status >= 300) {
   let detail := res.body
   if (typeof(res.body) = 'object') {
     detail := res.body.message ?? jsonStringify(res.body)
@@ -104,40 +112,55 @@ if (res.status >= 400) {
         { value: 'eu', label: 'EU (events.eu.pagerduty.com)' },
       ],
       default: 'us',
-      required: true,
+      secret: false,
+      required: false,
     },
     {
       key: 'event_action',
       type: 'choice',
       label: 'Action',
+      description: 'Trigger opens an incident; acknowledge and resolve act on the one with the same dedup key.',
       choices: [
         { value: 'trigger', label: 'Trigger' },
         { value: 'acknowledge', label: 'Acknowledge' },
         { value: 'resolve', label: 'Resolve' },
       ],
       default: 'trigger',
+      secret: false,
       required: true,
     },
     {
       key: 'dedup_key',
       type: 'string',
       label: 'Dedup key',
-      description: 'Events with the same key update one alert (≤ 255 characters). Needed to acknowledge or resolve.',
-      default: '{event.properties.$exception_fingerprint ?? event.uuid}',
+      description: 'Events with the same key update one incident, e.g. {event.properties.$exception_fingerprint}. Needed to acknowledge or resolve; empty opens a new incident per trigger.',
+      default: '',
+      secret: false,
       required: false,
     },
     {
       key: 'summary',
       type: 'string',
       label: 'Summary',
-      description: 'The alert title (≤ 1024 characters; longer text is cut).',
-      default: '{event.properties.$exception_message ?? event.event} ({person.name})',
-      required: false,
+      description: 'The incident title (longer than 1024 characters is cut).',
+      default: '{event.event} by {person.name}',
+      secret: false,
+      required: true,
+    },
+    {
+      key: 'source',
+      type: 'string',
+      label: 'Source',
+      description: 'Where the problem is, e.g. a service or host name.',
+      default: '{event.properties.source ?? project.name}',
+      secret: false,
+      required: true,
     },
     {
       key: 'severity',
       type: 'choice',
       label: 'Severity',
+      description: 'Any other value is sent as error.',
       choices: [
         { value: 'critical', label: 'Critical' },
         { value: 'error', label: 'Error' },
@@ -145,35 +168,32 @@ if (res.status >= 400) {
         { value: 'info', label: 'Info' },
       ],
       default: 'error',
+      secret: false,
       required: true,
     },
-    {
-      key: 'source',
-      type: 'string',
-      label: 'Source',
-      description: 'Where the problem happened (a host name or service).',
-      default: '{event.properties.$host ?? project.name}',
-      required: false,
-    },
-    { key: 'timestamp', type: 'string', label: 'Timestamp', default: '{event.timestamp}', required: false },
-    { key: 'component', type: 'string', label: 'Component', required: false },
-    { key: 'group', type: 'string', label: 'Group', required: false },
-    { key: 'class', type: 'string', label: 'Class', default: '{event.event}', required: false },
+    { key: 'component', type: 'string', label: 'Component', description: 'The part of the source that has the problem (optional).', default: '', secret: false, required: false },
+    { key: 'event_class', type: 'string', label: 'Class', description: 'The kind of event, e.g. firing (optional).', default: '', secret: false, required: false },
+    { key: 'group', type: 'string', label: 'Group', description: 'A logical grouping of components (optional).', required: false },
+    { key: 'timestamp', type: 'string', label: 'Timestamp', description: 'When the problem happened (optional), e.g. {event.timestamp}.', required: false },
     {
       key: 'custom_details',
       type: 'json',
       label: 'Custom details',
-      default: { distinct_id: '{event.distinct_id}', url: '{event.properties.$current_url}', properties: '{event.properties}' },
+      description: 'Extra data shown on the incident.',
+      default: { event: '{event}', person: '{person}' },
+      secret: false,
       required: false,
     },
     {
       key: 'links',
-      type: 'dictionary',
+      type: 'json',
       label: 'Links',
-      description: 'Link text → URL, shown on the alert. Empty URLs are left out.',
-      default: { 'Event in Sluice': '{event.url}', 'Person in Sluice': '{person.url}' },
+      description: 'A list of {"href": …, "text": …} shown on the incident.',
+      default: [{ href: '{event.url}', text: 'View event in PostHog' }],
+      secret: false,
       required: false,
     },
   ],
+  renamed_inputs: { class: 'event_class' },
   filters: { events: [{ id: '$exception', name: '$exception', type: 'events' }] },
 };

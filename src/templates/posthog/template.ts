@@ -1,6 +1,9 @@
 import type { TemplateDefinition } from '../types.js';
 
-/** Replicates events to another PostHog instance through its capture endpoint (`/i/v0/e/`). */
+/**
+ * Replicates events to another PostHog instance through its capture endpoint (`POST {host}/e`), with
+ * the same input keys and request as PostHog's own replicator, so a configuration moved over keeps working.
+ */
 export const template: TemplateDefinition = {
   id: 'template-posthog-replicator',
   name: 'PostHog',
@@ -8,14 +11,12 @@ export const template: TemplateDefinition = {
   category: ['Custom', 'Analytics'],
   status: 'beta',
   icon_url: '/static/icons/posthog.svg',
-  hog: `let host := inputs.host
+  hog: `let host := trimRight(toString(inputs.host ?? ''), '/')
 if (empty(host)) {
-  throw Error('PostHog: the host input is empty')
-}
-if (trimRight(host, '/') != host) {
-  host := trimRight(host, '/')
+  throw Error('PostHog replicator: set the host of the receiving instance')
 }
 
+// A copy, so the overrides never change the event itself.
 let properties := {}
 if (inputs.include_all_properties) {
   for (let key, value in event.properties) {
@@ -26,28 +27,61 @@ for (let key, value in inputs.properties ?? {}) {
   properties[key] := value
 }
 
-let res := fetch(f'{host}/i/v0/e/', {
+let res := fetch(f'{host}/e', {
   'method': 'POST',
   'headers': {'Content-Type': 'application/json'},
   'body': {
-    'api_key': inputs.token,
+    'token': inputs.token,
     'event': event.event,
-    'distinct_id': event.distinct_id,
-    'uuid': event.uuid,
     'timestamp': event.timestamp,
+    'distinct_id': event.distinct_id,
+    'elements_chain': event.elements_chain,
     'properties': properties
   }
 })
 
+// The capture endpoint answers 200 for an accepted event; anything else means the copy was lost.
 if (res.status < 200 or res.status >= 300) {
-  throw Error(f'PostHog API error (status {res.status}): {res.body.detail ?? res.body}')
+  let detail := typeof(res.body) = 'object' ? (res.body.detail ?? jsonStringify(res.body)) : res.body
+  throw Error(f'PostHog replicator: the receiving instance answered {res.status}: {detail}')
 }
 `,
   inputs_schema: [
-    { key: 'host', type: 'string', label: 'PostHog host', description: 'For PostHog Cloud, https://us.i.posthog.com or https://eu.i.posthog.com.', default: 'https://us.i.posthog.com', required: true },
-    { key: 'token', type: 'string', label: 'Project API key', description: 'The destination project’s API key (phc_…).', secret: true, templating: false, required: true },
-    { key: 'include_all_properties', type: 'boolean', label: 'Include all event properties', default: true, required: false },
-    { key: 'properties', type: 'dictionary', label: 'Extra properties', description: 'Added to (or replacing) the event’s properties.', default: {}, required: false },
+    {
+      key: 'host',
+      type: 'string',
+      label: 'PostHog host',
+      description: 'The receiving instance. PostHog Cloud is https://us.i.posthog.com or https://eu.i.posthog.com.',
+      default: 'https://us.i.posthog.com',
+      secret: false,
+      required: true,
+    },
+    {
+      key: 'token',
+      type: 'string',
+      label: 'Project API key',
+      description: 'The public project key (phc_…) of the project that receives the copies.',
+      secret: false,
+      required: true,
+    },
+    {
+      key: 'include_all_properties',
+      type: 'boolean',
+      label: 'Copy all event properties',
+      description: 'When off, only the properties below are sent.',
+      default: true,
+      secret: false,
+      required: true,
+    },
+    {
+      key: 'properties',
+      type: 'dictionary',
+      label: 'Property overrides',
+      description: 'Added to the copied properties, replacing any with the same name.',
+      default: {},
+      secret: false,
+      required: false,
+    },
   ],
   filters: {
     events: [],

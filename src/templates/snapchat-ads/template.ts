@@ -1,73 +1,102 @@
+import type { InputSchemaItem, Mapping } from '../../destinations/model.js';
 import type { TemplateDefinition } from '../types.js';
 
 /**
- * Snapchat Conversions API v3 (`POST https://tr.snapchat.com/v3/{pixel_id}/events`, or `/events/validate`
- * in test mode). The access token travels as the `access_token` query parameter, as Snap documents it.
- * Input keys follow PostHog's template of the same id, so a PostHog configuration runs unchanged: its
- * user data arrives already hashed and is passed on; raw values are normalized and SHA-256 hashed here
- * (email trimmed and lower-cased, phone digits only, names lower-cased, external id trimmed).
- * The token comes from `access_token`, or from the `oauth` object (`{access_token}`) a PostHog export carries.
+ * Snapchat Conversions API v3 (`POST tr.snapchat.com/v3/{pixelId}/events`, or `/events/validate` in
+ * test mode; the token goes in the `access_token` query parameter, as Snap documents it), with
+ * PostHog's input keys: the destination holds the pixel, token and customer information (`userData`,
+ * hashed by its templates); one mapping per e-commerce event sets the event type and custom data.
+ * Snap matches a conversion on an email, a phone, or an IP address with a user agent: an event with
+ * none of them is skipped with a log line. The token is `oauth.access_token` (or `oauth` as a plain token).
  */
+
+function mapping(name: string, eventId: string, eventType: string, multiProduct = false): Mapping {
+  const schema: InputSchemaItem[] = [
+    { key: 'eventType', type: 'string', label: 'Event type', description: 'A Snap standard event (PAGE_VIEW, VIEW_CONTENT, ADD_CART, PURCHASE, …) or a custom one.', default: eventType, required: true },
+    { key: 'eventId', type: 'string', label: 'Event ID', description: 'Deduplicates with a pixel event that carries the same ID.', default: '{event.uuid}', secret: false, required: true },
+    { key: 'eventTime', type: 'string', label: 'Event time', description: 'Unix time of the event, in seconds.', default: '{floor(toUnixTimestamp(event.timestamp))}', secret: false, required: true },
+    { key: 'eventSourceUrl', type: 'string', label: 'Event source URL', description: 'The page the event happened on.', default: '{event.properties.$current_url}', secret: false, required: true },
+    {
+      key: 'actionSource',
+      type: 'choice',
+      label: 'Action source',
+      description: 'Where the conversion happened.',
+      choices: [
+        { value: 'WEB', label: 'Website' },
+        { value: 'MOBILE_APP', label: 'Mobile app' },
+        { value: 'OFFLINE', label: 'Offline' },
+      ],
+      default: 'WEB',
+      secret: false,
+      required: true,
+    },
+    {
+      key: 'customData',
+      type: 'dictionary',
+      label: 'Custom data',
+      description: 'Snap custom data (value, currency, content_ids, contents, num_items, order_id, …). Empty values are left out.',
+      default: {
+        value: '{toFloat(event.properties.price ?? event.properties.value ?? event.properties.revenue)}',
+        currency: '{event.properties.currency}',
+        content_ids: multiProduct ? '{arrayMap(x -> x.sku, event.properties.products ?? [])}' : '{event.properties.sku}',
+        content_category: multiProduct ? '{arrayMap(x -> x.category, event.properties.products ?? [])}' : '{event.properties.category}',
+        search_string: '{event.properties.search_string ?? event.properties.query}',
+        contents: multiProduct
+          ? "{arrayMap(x -> ({'item_price': x.price, 'id': x.sku, 'quantity': x.quantity, 'delivery_category': 'normal'}), event.properties.products ?? [])}"
+          : "{(not empty(event.properties.price) and not empty(event.properties.sku) and not empty(event.properties.quantity) ? [{'item_price': event.properties.price, 'id': event.properties.sku, 'quantity': event.properties.quantity, 'delivery_category': 'normal'}] : [])}",
+        num_items: multiProduct ? '{arrayReduce((acc, curr) -> acc + curr.quantity, event.properties.products ?? [], 0)}' : '{event.properties.quantity}',
+        order_id: '{event.properties.orderId ?? event.properties.transactionId ?? event.properties.transaction_id}',
+        event_id: '{event.uuid}',
+      },
+      secret: false,
+      required: true,
+    },
+  ];
+  return {
+    name,
+    filters: { events: [{ id: eventId, name: eventId, type: 'events' }] },
+    inputs_schema: schema,
+    inputs: Object.fromEntries(schema.map((item) => [item.key, { value: item.default }])),
+  };
+}
+
 export const template: TemplateDefinition = {
   id: 'template-snapchat-ads',
   name: 'Snapchat Ads Conversions',
-  description: 'Send conversion events to Snapchat Ads through the Conversions API, with customer information hashed.',
+  description:
+    'Send conversion events to Snapchat Ads through the Conversions API: page views and the e-commerce events, with customer information hashed. Events Snap cannot match are skipped with a log line.',
   category: ['Advertisement'],
   status: 'beta',
   icon_url: '/static/icons/snapchat-ads.svg',
-  hog: `let HASHED := ['em', 'ph', 'fn', 'ln', 'ct', 'st', 'zp', 'country', 'external_id', 'ge', 'db']
-
-fun normalized(key, value) {
-  let text := lower(trim(toString(value)))
-  if (key = 'ph') {
-    return arrayStringConcat(arrayFilter(c -> c in '0123456789', splitByString('', text)), '')
-  }
-  return text
+  hog: `let token := typeof(inputs.oauth) = 'string' ? inputs.oauth : inputs.oauth.access_token
+if (empty(inputs.pixelId) or empty(token)) {
+  throw Error('Snapchat: set both the pixel ID and the access token (oauth.access_token)')
 }
 
-// A value that already is a SHA-256 digest (a PostHog configuration hashes in its inputs) is kept.
-fun hashed(key, value) {
-  let text := normalized(key, value)
-  if (empty(text)) {
-    return null
-  }
-  return text =~ '^[a-f0-9]{64}$' ? text : sha256Hex(text)
-}
-
-let token := notEmpty(inputs.access_token) ? inputs.access_token : inputs.oauth.access_token
-if (empty(token)) {
-  throw Error('Snapchat: set the access token (access_token) of a Conversions API token')
-}
-
-let userData := {}
-for (let key, value in inputs.userData ?? {}) {
-  if (not empty(value)) {
-    let sent := has(HASHED, key) ? hashed(key, value) : value
-    if (sent != null) {
-      userData[key] := sent
+fun withoutEmpty(values) {
+  let kept := {}
+  for (let key, value in values ?? {}) {
+    if (notEmpty(value)) {
+      kept[key] := value
     }
   }
+  return kept
 }
-let customData := {}
-for (let key, value in inputs.customData ?? {}) {
-  if (not empty(value)) {
-    customData[key] := value
-  }
-}
+let userData := withoutEmpty(inputs.userData)
 
-// Snap matches a conversion on an email, a phone, or an IP address with a user agent; without any, skip.
 if (empty(userData.em) and empty(userData.ph) and (empty(userData.client_ip_address) or empty(userData.client_user_agent))) {
-  print('Skipped: Snapchat needs an email, a phone, or both an IP address and a user agent')
+  print(f'Snapchat: event {event.uuid} has no email, phone, or IP address with user agent to match it by: skipped')
   return
 }
 
 let conversion := {
   'event_name': inputs.eventType,
+  'event_id': inputs.eventId,
   'action_source': inputs.actionSource,
   'event_time': inputs.eventTime,
   'event_source_url': inputs.eventSourceUrl,
   'user_data': userData,
-  'custom_data': customData
+  'custom_data': withoutEmpty(inputs.customData)
 }
 
 let path := inputs.testEventMode ? 'events/validate' : 'events'
@@ -77,83 +106,75 @@ let res := fetch(f'https://tr.snapchat.com/v3/{inputs.pixelId}/{path}?access_tok
   'body': {'data': [conversion]}
 })
 
-if (res.status < 200 or res.status >= 300) {
-  throw Error(f'Snapchat API error (status {res.status}): {res.body.reason ?? res.body.message ?? res.body}')
+if (res.status >= 400) {
+  let reason := typeof(res.body) = 'object' ? res.body.reason : null
+  throw Error(f'Snapchat API error (status {res.status}): {reason ?? res.body}')
 }
 `,
   inputs_schema: [
-    { key: 'oauth', type: 'integration', integration: 'snapchat', label: 'Snapchat account (PostHog integration)', description: 'Kept for PostHog configurations: an object with access_token. Prefer the access token below.', secret: true, templating: false, required: false },
-    { key: 'access_token', type: 'string', label: 'Conversions API token', description: 'Ads Manager → Business settings → Conversions API tokens.', secret: true, templating: false, required: false },
-    { key: 'pixelId', type: 'string', label: 'Pixel ID', description: 'Use the pixel of your website so browser and server events deduplicate.', required: true },
+    {
+      key: 'oauth',
+      type: 'integration',
+      integration: 'snapchat',
+      label: 'Snapchat credentials',
+      description: 'An object with access_token (a Conversions API token from Ads Manager → Business settings), or the plain token.',
+      secret: true,
+      templating: false,
+      required: true,
+    },
+    {
+      key: 'pixelId',
+      type: 'string',
+      label: 'Pixel ID',
+      description: 'Use the pixel your website already sends browser events to, so Snap can deduplicate them.',
+      secret: false,
+      required: true,
+    },
     {
       key: 'userData',
       type: 'dictionary',
-      label: 'User data',
-      description: 'em, ph, fn, ln, external_id, … are normalized and SHA-256 hashed before sending (values already hashed pass as they are); empty values are left out.',
+      label: 'Customer information',
+      description:
+        'Snap user data (em, ph, fn, ln, ct, st, country, zp, external_id, sc_click_id, client_ip_address, client_user_agent). Personal values must be normalized and SHA-256 hashed: the defaults do it. Empty values are left out.',
       default: {
-        em: '{person.properties.email}',
-        ph: '{person.properties.phone}',
+        em: '{sha256Hex(lower(person.properties.email))}',
+        ph: "{not empty(person.properties.phone) ? sha256Hex(replaceAll(person.properties.phone, '+', '')) : null}",
         sc_click_id: '{person.properties.sccid ?? person.properties.$initial_sccid}',
         client_user_agent: '{event.properties.$raw_user_agent}',
-        fn: '{person.properties.first_name}',
-        ln: '{person.properties.last_name}',
+        fn: '{sha256Hex(lower(person.properties.first_name))}',
+        ln: '{sha256Hex(lower(person.properties.last_name))}',
+        ct: "{not empty(person.properties.$geoip_city_name) ? sha256Hex(replaceAll(lower(person.properties.$geoip_city_name), ' ', '')) : null}",
+        st: '{sha256Hex(lower(person.properties.$geoip_subdivision_1_code))}',
+        country: '{sha256Hex(lower(person.properties.$geoip_country_code))}',
+        zp: "{not empty (person.properties.$geoip_postal_code) ? sha256Hex(replaceAll(lower(person.properties.$geoip_postal_code), ' ', '')) : null}",
         client_ip_address: '{event.properties.$ip}',
-        external_id: '{person.id}',
+        external_id: '{sha256Hex(person.id)}',
       },
+      secret: false,
       required: true,
     },
     {
-      key: 'eventType',
-      type: 'string',
-      label: 'Event type',
-      description: 'PAGE_VIEW, PURCHASE, START_CHECKOUT, ADD_CART, SIGN_UP, … (Snap’s standard events) or a custom name.',
-      default:
-        "{event.event = '$pageview' ? 'PAGE_VIEW' : event.event = 'Order Completed' ? 'PURCHASE' : event.event = 'Checkout Started' ? 'START_CHECKOUT' : event.event = 'Product Added' ? 'ADD_CART' : event.event = 'Payment Info Entered' ? 'ADD_BILLING' : event.event = 'Promotion Clicked' ? 'AD_CLICK' : event.event = 'Promotion Viewed' ? 'AD_VIEW' : event.event = 'Product Added to Wishlist' ? 'ADD_TO_WISHLIST' : event.event = 'Product Viewed' ? 'VIEW_CONTENT' : event.event = 'Product List Viewed' ? 'VIEW_CONTENT' : event.event = 'Products Searched' ? 'SEARCH' : event.event}",
-      required: true,
+      key: 'testEventMode',
+      type: 'boolean',
+      label: 'Test event mode',
+      description: 'Send to the validation endpoint only (nothing is recorded). Turn off for real traffic.',
+      default: false,
+      secret: false,
+      required: false,
     },
-    { key: 'eventId', type: 'string', label: 'Event ID', description: 'Kept for PostHog configurations; deduplication uses custom_data.event_id.', default: '{event.uuid}', required: true },
-    { key: 'eventTime', type: 'string', label: 'Event time', description: 'Unix time of the event (milliseconds).', default: '{toUnixTimestampMilli(event.timestamp)}', required: true },
-    { key: 'eventSourceUrl', type: 'string', label: 'Event source URL', default: '{event.properties.$current_url}', required: true },
-    {
-      key: 'actionSource',
-      type: 'choice',
-      label: 'Action source',
-      choices: [
-        { value: 'WEB', label: 'WEB: on your website' },
-        { value: 'MOBILE_APP', label: 'MOBILE_APP: in your app' },
-        { value: 'OFFLINE', label: 'OFFLINE: elsewhere' },
-      ],
-      default: 'WEB',
-      required: true,
-    },
-    {
-      key: 'customData',
-      type: 'dictionary',
-      label: 'Custom data',
-      description: 'value, currency, content_ids, order_id, …; empty values are left out.',
-      default: {
-        value: '{event.properties.price ?? event.properties.value ?? event.properties.revenue}',
-        currency: '{event.properties.currency}',
-        content_ids: '{event.properties.item_ids}',
-        content_category: '{event.properties.category}',
-        search_string: '{event.properties.search_string ?? event.properties.query}',
-        num_items: '{event.properties.number_items ?? event.properties.quantity}',
-        order_id: '{event.properties.orderId ?? event.properties.transactionId ?? event.properties.transaction_id}',
-        event_id: '{event.uuid}',
-      },
-      required: true,
-    },
-    { key: 'testEventMode', type: 'boolean', label: 'Test event mode', description: 'Validate only (`/events/validate`); turn off for real traffic.', default: false, required: false },
   ],
-  filters: {
-    events: [
-      { id: '$pageview', name: '$pageview', type: 'events' },
-      { id: 'Order Completed', name: 'Order Completed', type: 'events' },
-      { id: 'Checkout Started', name: 'Checkout Started', type: 'events' },
-      { id: 'Product Added', name: 'Product Added', type: 'events' },
-      { id: 'Payment Info Entered', name: 'Payment Info Entered', type: 'events' },
-      { id: 'Product Viewed', name: 'Product Viewed', type: 'events' },
-      { id: 'Products Searched', name: 'Products Searched', type: 'events' },
-    ],
-  },
+  mappings: [
+    mapping('Page viewed', '$pageview', 'PAGE_VIEW'),
+    mapping('Order Completed', 'Order Completed', 'PURCHASE', true),
+    mapping('Checkout Started', 'Checkout Started', 'START_CHECKOUT', true),
+    mapping('Product Added', 'Product Added', 'ADD_CART'),
+    mapping('Payment Info Entered', 'Payment Info Entered', 'ADD_BILLING'),
+    mapping('Promotion Clicked', 'Promotion Clicked', 'AD_CLICK'),
+    mapping('Promotion Viewed', 'Promotion Viewed', 'AD_VIEW'),
+    mapping('Product Added to Wishlist', 'Product Added to Wishlist', 'ADD_TO_WISHLIST'),
+    mapping('Product Viewed', 'Product Viewed', 'VIEW_CONTENT'),
+    mapping('Product List Viewed', 'Product List Viewed', 'VIEW_CONTENT'),
+    mapping('Products Searched', 'Products Searched', 'SEARCH'),
+  ],
+  renamed_inputs: { access_token: 'oauth' },
 };

@@ -1,36 +1,37 @@
 import type { TemplateDefinition } from '../types.js';
 
 /**
- * Zapier "Webhooks by Zapier → Catch Hook" trigger: a JSON POST to the Zap's catch hook URL
- * (https://hooks.zapier.com/hooks/catch/<account>/<hook>/), which is its own credential. Zapier answers
- * 200 `{status: 'success', request_id, …}`. The `hook` input takes the full URL or, as PostHog's template
- * does, the path after https://hooks.zapier.com/.
+ * Zapier webhook trigger ("Webhooks by Zapier → Catch Hook", or the hook PostHog's Zapier app creates): a JSON
+ * POST to https://hooks.zapier.com/<path>, the URL being its own credential. Input keys, defaults and the
+ * request follow PostHog's template of the same id; the `hook` input takes the full URL or the path after
+ * https://hooks.zapier.com/. Unlike PostHog's template, a refused hook (e.g. 410 for a deleted Zap) fails the run.
  */
 export const template: TemplateDefinition = {
   id: 'template-zapier',
   name: 'Zapier',
-  description: 'Trigger a Zap with a "Catch Hook" (Webhooks by Zapier) for each event, with a JSON body templated from the event.',
+  description: 'Trigger a Zap through its webhook ("Webhooks by Zapier → Catch Hook") for each event, with a JSON body templated from the event.',
   category: ['Custom'],
   status: 'stable',
   icon_url: '/static/icons/zapier.svg',
   hog: `let prefix := 'https://hooks.zapier.com/'
-let url := trim(inputs.hook)
-if (not startsWith(url, 'https://')) {
-  if (startsWith(url, '/')) {
-    url := substring(url, 2)
-  }
-  url := concat(prefix, url)
+let path := trim(inputs.hook ?? '')
+if (startsWith(path, prefix)) {
+  path := substring(path, length(prefix) + 1)
+} else if (match(path, '^[a-zA-Z][a-zA-Z0-9+.-]*://')) {
+  // A full URL anywhere else: refused rather than sent to a made-up Zapier path.
+  throw Error('Zapier: the hook must be https://hooks.zapier.com/… or the path after it')
 }
-if (not startsWith(url, concat(prefix, 'hooks/catch/'))) {
-  throw Error('Zapier: the hook must be a catch hook URL, https://hooks.zapier.com/hooks/catch/<account>/<hook>/')
+path := trimLeft(path, '/')
+if (empty(path)) {
+  throw Error('Zapier: the hook is empty')
 }
-let res := fetch(url, {
+let res := fetch(concat(prefix, path), {
   'method': 'POST',
   'headers': {'Content-Type': 'application/json'},
   'body': inputs.body
 })
 if (inputs.debug) {
-  print('Zapier response', res.status, res.body)
+  print('Response', res.status, res.body)
 }
 if (res.status >= 400) {
   let detail := res.body
@@ -44,8 +45,8 @@ if (res.status >= 400) {
     {
       key: 'hook',
       type: 'string',
-      label: 'Catch hook URL',
-      description: 'From the Zap trigger "Webhooks by Zapier → Catch Hook": https://hooks.zapier.com/hooks/catch/… (or the path after hooks.zapier.com/). It is a credential.',
+      label: 'Zapier hook',
+      description: 'The webhook URL from the Zap trigger (https://hooks.zapier.com/hooks/catch/…), or the path after https://hooks.zapier.com/. It is a credential.',
       secret: true,
       templating: false,
       required: true,
@@ -54,14 +55,24 @@ if (res.status >= 400) {
       key: 'body',
       type: 'json',
       label: 'JSON body',
-      description: 'Zapier turns nested keys into fields such as event__properties__$current_url.',
+      description: 'Zapier turns nested keys into fields such as data__properties__$current_url.',
       default: {
-        event: { uuid: '{event.uuid}', event: '{event.event}', distinct_id: '{event.distinct_id}', timestamp: '{event.timestamp}', url: '{event.url}', properties: '{event.properties}' },
-        person: { id: '{person.id}', name: '{person.name}', url: '{person.url}', properties: '{person.properties}' },
+        hook: { id: '{source.url}', event: '{event}', target: 'https://hooks.zapier.com' },
+        data: {
+          eventUuid: '{event.uuid}',
+          event: '{event.event}',
+          teamId: '{project.id}',
+          distinctId: '{event.distinct_id}',
+          properties: '{event.properties}',
+          elementsChain: '{event.elementsChain}',
+          timestamp: '{event.timestamp}',
+          person: { uuid: '{person.id}', properties: '{person.properties}' },
+        },
       },
-      required: true,
+      secret: false,
+      required: false,
     },
-    { key: 'debug', type: 'boolean', label: 'Log responses', default: false, required: false },
+    { key: 'debug', type: 'boolean', label: 'Log responses', default: false, secret: false, required: false },
   ],
   filters: { events: [{ id: '$pageview', name: '$pageview', type: 'events' }] },
 };

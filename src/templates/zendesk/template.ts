@@ -1,11 +1,15 @@
 import type { TemplateDefinition } from '../types.js';
 
-/** Zendesk Support users: `POST /api/v2/users/create_or_update` (matched on email or external_id), one request, API token auth. */
+/**
+ * Zendesk Support users: `POST /api/v2/users/create_or_update` (matched on email), one request, API token
+ * auth. Input keys, defaults and the request follow PostHog's template of the same id. Unlike PostHog's
+ * template, an error answer fails the run.
+ */
 export const template: TemplateDefinition = {
   id: 'template-zendesk',
   name: 'Zendesk',
   description:
-    'Create or update Zendesk Support end users by email (one request to users/create_or_update, API token authentication). Events without an email are skipped with a log line.',
+    'Create or update Zendesk Support end users by email (one request to users/create_or_update, API token authentication). Persons without an email or a name are skipped with a log line.',
   category: ['Support', 'CRM'],
   status: 'beta',
   icon_url: '/static/icons/zendesk.svg',
@@ -13,32 +17,29 @@ export const template: TemplateDefinition = {
 if (not match(subdomain, '^[a-z0-9][a-z0-9-]*$')) {
   throw Error(f'Zendesk: the subdomain must be the part before .zendesk.com (letters, digits and dashes), got "{subdomain}"')
 }
-let email := lower(trim(toString(inputs.email ?? '')))
-if (empty(email)) {
-  print('No email on this person: skipping the Zendesk user')
+// Zendesk needs both to create a user.
+if (empty(inputs.email) or empty(inputs.name)) {
+  print('Skipped: the email or the name is empty, so no Zendesk user is created or updated')
   return
 }
 
-let user := {'email': email}
-if (notEmpty(inputs.name)) {
-  user['name'] := inputs.name
-} else {
-  user['name'] := email
+let user := {
+  'email': inputs.email,
+  'name': inputs.name,
+  'skip_verify_email': true,
+  'user_fields': {}
 }
 if (notEmpty(inputs.external_id)) {
-  user['external_id'] := inputs.external_id
+  user.external_id := inputs.external_id
 }
-let fields := {}
-for (let key, value in inputs.user_fields) {
-  if (notEmpty(value)) {
-    fields[key] := value
+for (let key, value in inputs.attributes ?? {}) {
+  // email and name have their own fields above.
+  if (notEmpty(value) and key != 'email' and key != 'name') {
+    user.user_fields[key] := value
   }
 }
-if (notEmpty(fields)) {
-  user['user_fields'] := fields
-}
 
-let credentials := base64Encode(f'{inputs.admin_email}/token:{inputs.api_token}')
+let credentials := base64Encode(f'{inputs.admin_email}/token:{inputs.token}')
 let res := fetch(f'https://{subdomain}.zendesk.com/api/v2/users/create_or_update', {
   'method': 'POST',
   'headers': {
@@ -76,26 +77,26 @@ if (res.status >= 400) {
       key: 'admin_email',
       type: 'string',
       label: 'Agent email',
-      description: 'The email of the agent or admin who owns the API token.',
-      secret: false,
+      description: 'The email of the agent or admin who owns the API token; changes are made in their name.',
+      secret: true,
       required: true,
     },
     {
-      key: 'api_token',
+      key: 'token',
       type: 'string',
       label: 'API token',
       description: 'Admin Center → Apps and integrations → Zendesk API → API tokens.',
       secret: true,
-      templating: false,
       required: true,
     },
     { key: 'email', type: 'string', label: 'User email', default: '{person.properties.email}', secret: false, required: true },
+    { key: 'name', type: 'string', label: 'User name', default: '{person.properties.name}', secret: false, required: true },
     {
-      key: 'name',
-      type: 'string',
-      label: 'User name',
-      description: 'Zendesk requires a name; the email is used when this is empty.',
-      default: '{person.properties.name}',
+      key: 'attributes',
+      type: 'dictionary',
+      label: 'User fields',
+      description: 'Zendesk user field key → value. The fields must exist in Zendesk; empty values are left out.',
+      default: { phone: '{person.properties.phone}', plan: '{person.properties.plan}' },
       secret: false,
       required: false,
     },
@@ -103,24 +104,18 @@ if (res.status >= 400) {
       key: 'external_id',
       type: 'string',
       label: 'External ID',
-      description: 'Optional: your user id (Zendesk matches users on it too).',
-      secret: false,
-      required: false,
-    },
-    {
-      key: 'user_fields',
-      type: 'dictionary',
-      label: 'User fields',
-      description: 'Custom user fields by key (they must exist in Zendesk). Empty values are left out.',
-      default: {},
+      description: 'Optional: your user id, stored on the Zendesk user.',
       secret: false,
       required: false,
     },
   ],
+  renamed_inputs: { api_token: 'token', user_fields: 'attributes' },
   filters: {
     events: [
-      { id: '$identify', name: '$identify', type: 'events' },
-      { id: '$set', name: '$set', type: 'events' },
+      { id: '$identify', name: '$identify', type: 'events', order: 0 },
+      { id: '$set', name: '$set', type: 'events', order: 1 },
     ],
+    actions: [],
+    filter_test_accounts: true,
   },
 };

@@ -100,7 +100,16 @@ export interface SourceExample {
   headers: string;
 }
 
-export function TestPanel({ state, onChange, onRun, eventError, kind, example }: { state: TestState; onChange: (s: Partial<TestState>) => void; onRun: () => void; eventError: string | null; kind: FunctionKind; example: SourceExample }) {
+export function TestPanel({ state, onChange, onRun, onLatestEvent, eventError, kind, example }: {
+  state: TestState;
+  onChange: (s: Partial<TestState>) => void;
+  onRun: () => void;
+  /** Replaces the example with the latest real event this destination would receive. */
+  onLatestEvent?: () => void;
+  eventError: string | null;
+  kind: FunctionKind;
+  example: SourceExample;
+}) {
   const r = state.result;
   const requests = r?.requests ?? [];
   const isSource = !kind.hasTrigger;
@@ -127,9 +136,16 @@ export function TestPanel({ state, onChange, onRun, eventError, kind, example }:
       ) : (
         <>
           <p class="muted small">Runs the form as it is now, saved or not, through the real filters, inputs and code.</p>
-          <label class="field-label" for="test-globals">
-            Example event <span class="muted">(synthetic sample: edit freely)</span>
-          </label>
+          <div class="test-event-head">
+            <label class="field-label" for="test-globals">
+              Example event <span class="muted">(edit freely)</span>
+            </label>
+            {onLatestEvent ? (
+              <Button small variant="ghost" onClick={onLatestEvent} data-testid="latest-event" title="Use the project's latest event that this destination's filters match">
+                Latest matching event
+              </Button>
+            ) : null}
+          </div>
           <CodeEditor id="test-globals" language="json" value={state.globalsText} onChange={(v) => onChange({ globalsText: v })} ariaLabel="Example event JSON" minHeight={140} maxHeight={280} testId="test-event" />
         </>
       )}

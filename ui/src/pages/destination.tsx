@@ -189,6 +189,36 @@ export function DestinationPage({ projectId, kind, id, templateId, tab: rawTab }
     }
   }
 
+  /**
+   * Replaces the example with the project's latest event this destination would receive: its saved
+   * filters decide (person included); an unsaved one is matched on the event names of its form.
+   */
+  async function loadLatestEvent() {
+    if (!draft) return;
+    setEventError(null);
+    type Found = { uuid: string; event: string; distinct_id: string; properties: Record<string, unknown>; timestamp: string; elements_chain: string; person?: { id: string; properties: Record<string, unknown> } | null };
+    try {
+      const names = (draft.filters.events ?? []).map((e) => e.id).filter((n): n is string => typeof n === 'string' && n !== '');
+      const query = isNew ? { limit: 1, event: names.join(',') || undefined } : { limit: 1, hog_function: id };
+      const found = (await api<{ results: Found[] }>(`/api/projects/${projectId}/events/`, { query })).results[0];
+      if (!found) {
+        setEventError(isNew ? 'No recent event has these event names: the example stays as it is.' : 'No recent event matches the saved filters: the example stays as it is.');
+        return;
+      }
+      let person = found.person;
+      if (person === undefined) {
+        const persons = await api<{ results: { id: string; properties: Record<string, unknown> }[] }>(`/api/projects/${projectId}/persons/`, { query: { distinct_id: found.distinct_id } });
+        person = persons.results[0] ?? null;
+      }
+      const { person: _p, ...event } = found;
+      void _p;
+      const globals = { event, person: person ? { id: person.id, properties: person.properties } : null, groups: {} };
+      setTest((t) => ({ ...t, globalsText: JSON.stringify(globals, null, 2), result: null, error: null }));
+    } catch (e) {
+      setEventError(`Could not load the latest event: ${errorMessage(e)}`);
+    }
+  }
+
   async function runTest() {
     if (!draft) return;
     let globals: unknown;
@@ -329,7 +359,7 @@ export function DestinationPage({ projectId, kind, id, templateId, tab: rawTab }
         ) : null}
       </div>
       <aside class="config-side">
-        <TestPanel kind={kind} example={example} state={test} onChange={(s) => setTest((t) => ({ ...t, ...s }))} onRun={() => void runTest()} eventError={eventError} />
+        <TestPanel kind={kind} example={example} state={test} onChange={(s) => setTest((t) => ({ ...t, ...s }))} onRun={() => void runTest()} onLatestEvent={() => void loadLatestEvent()} eventError={eventError} />
       </aside>
     </div>
   );
@@ -398,7 +428,7 @@ export function DestinationPage({ projectId, kind, id, templateId, tab: rawTab }
         </section>
       </div>
       <aside class="config-side">
-        <TestPanel kind={kind} example={example} state={test} onChange={(s) => setTest((t) => ({ ...t, ...s }))} onRun={() => void runTest()} eventError={eventError} />
+        <TestPanel kind={kind} example={example} state={test} onChange={(s) => setTest((t) => ({ ...t, ...s }))} onRun={() => void runTest()} onLatestEvent={() => void loadLatestEvent()} eventError={eventError} />
       </aside>
     </div>
   );

@@ -33,6 +33,7 @@ function toCaptureRequest(request: FastifyRequest): CaptureRequest {
     authorization: header(request, 'authorization'),
     sdkInfo: header(request, 'posthog-sdk-info'),
     ip: request.ip,
+    endpoint: request.routeOptions.url,
   };
 }
 

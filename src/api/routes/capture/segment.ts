@@ -71,6 +71,7 @@ export async function segmentRoutes(app: FastifyInstance, opts: { intake: Intake
         authorization: header(request, 'authorization'),
         ip: request.ip,
         format: segmentFormat(type, writeKeyOutsideBody(request)),
+        endpoint: request.routeOptions.url,
       });
       return result.rejected.length === 0 ? { success: true } : { success: true, rejected: result.rejected };
     } catch (error) {

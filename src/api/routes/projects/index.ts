@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Group, Person, Project, Store } from '../../../store/store.js';
 import { ApiError } from '../../errors.js';
 import { apiKeyAuth } from '../../plugins/auth.js';
+import { eventRoutes } from './events.js';
 
 const PAGE_MAX = 1000;
 
@@ -86,6 +87,8 @@ export async function projectRoutes(app: FastifyInstance, opts: { store: Store }
       return projectView(updated ?? project);
     },
   );
+
+  eventRoutes(app, store, projectOr404);
 
   app.get<{ Params: { id: number }; Querystring: { distinct_id?: string; limit: number; offset: number } }>(
     '/api/projects/:id/persons/',

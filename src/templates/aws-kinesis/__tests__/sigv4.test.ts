@@ -42,7 +42,7 @@ return sha256HmacChainHex(['AWS4wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY', '2015
   });
 
   it('the template’s request carries the signature the node reference computes for it', async () => {
-    const fixture = fixtures[0]!;
+    const fixture = fixtures.find((f) => f.name === 'puts the record with an exact SigV4 Authorization header')!;
     const result = await runFixture(template, fixture);
     const request = result.requests[0]!;
     expect(request.body).toBe(SIGNED_BODY);
