@@ -73,6 +73,17 @@ describe('destinations API (hog_functions)', () => {
     expect(list.json().results.map((d: { id: string }) => d.id)).toEqual([body.id]);
   });
 
+  it("takes a configuration written for a template's old input names, and PostHog's names as they are", async () => {
+    const old = await create({ template_id: 'template-discord', inputs: { webhook_url: { value: 'https://discord.com/api/webhooks/1/abc' } } });
+    expect(old.statusCode).toBe(201);
+    expect(Object.keys(old.json().inputs)).toContain('webhookUrl');
+    expect(Object.keys(old.json().inputs)).not.toContain('webhook_url');
+    const posthog = await create({ template_id: 'template-discord', inputs: { webhookUrl: { value: 'https://discord.com/api/webhooks/2/def' } } });
+    expect(posthog.statusCode).toBe(201);
+    const templates = await app.inject({ method: 'GET', url: '/api/projects/1/hog_function_templates/?limit=1000', headers: AUTH });
+    expect(templates.json().results.filter((t: { type?: string }) => (t.type ?? 'destination') === 'destination').length).toBeGreaterThanOrEqual(100);
+  });
+
   it('stores secret inputs encrypted and returns only the secret marker', async () => {
     const res = await create(SECRET_DESTINATION);
     expect(res.statusCode).toBe(201);
