@@ -137,7 +137,7 @@ describe('sluice test DESTINATION.json', () => {
   it('starts from a registered template with template_id and runs its own fixtures when the file has none', () => {
     const path = write('template.json', { template_id: 'template-discord' });
     const { code, stdout } = sluiceTest(path);
-    expect(stdout).toMatch(/PASS {2}posts the default content with mentions disabled/);
+    expect(stdout).toMatch(/PASS {2}PostHog: posts the message with no mention pinging/);
     expect(stdout).not.toContain('FAIL');
     expect(code).toBe(0);
   });
