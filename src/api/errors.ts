@@ -31,3 +31,13 @@ export class ApiError extends Error {
     this.extra = extra;
   }
 }
+
+/**
+ * A date-time query parameter as the stores keep times (ISO-8601, UTC, milliseconds), so text comparison
+ * orders it with stored values; a 400 naming the field when it is not a date.
+ */
+export function isoTimeParam(value: string, field: string): string {
+  const parsed = new Date(value);
+  if (Number.isNaN(parsed.getTime())) throw new ApiError('SLUICE_ERR_API_INVALID_INPUT', `${field}: not a date: '${value}'`, field);
+  return parsed.toISOString();
+}

@@ -35,7 +35,6 @@ export interface PersonPipelineOptions {
 
 /** Person processing's consumer name (its offset in the store). */
 export const PERSONS_CONSUMER = 'persons';
-const CONSUMER = PERSONS_CONSUMER;
 const silent: PipelineLogger = { info() {}, warn() {}, error() {} };
 
 /**
@@ -99,7 +98,7 @@ export class PersonPipeline {
 
   async start(): Promise<void> {
     if (this.running) return;
-    this.offset = await this.store.getOffset(CONSUMER);
+    this.offset = await this.store.getOffset(PERSONS_CONSUMER);
     this.highestPushed = Math.max(this.highestPushed, await this.store.lastEventSeq());
     // A restart (another process may have processed meanwhile) starts from the store, never from memory.
     this.resetCaches();
@@ -209,7 +208,7 @@ export class PersonPipeline {
         if (error instanceof OffsetMovedError) {
           // Another process processed these events (a leadership hand-over): continue from its offset.
           try {
-            this.offset = await this.store.getOffset(CONSUMER);
+            this.offset = await this.store.getOffset(PERSONS_CONSUMER);
           } catch {
             // retried on the next failure
           }
@@ -282,7 +281,7 @@ export class PersonPipeline {
       upsertGroups: [],
       enrichments,
       // Fenced: if another process moved the offset meanwhile, nothing of this batch is written.
-      offset: { consumer: CONSUMER, seq: batch[batch.length - 1]!.seq, from: this.offset },
+      offset: { consumer: PERSONS_CONSUMER, seq: batch[batch.length - 1]!.seq, from: this.offset },
     };
     for (const model of this.models.values()) {
       for (const w of model.warnings) this.logger.warn({ projectId: model.projectId, kind: w.kind }, w.detail);

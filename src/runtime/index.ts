@@ -113,8 +113,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     },
   });
   const workerLogger = childOf(logger, 'worker');
-  const recorder = new RuntimeRecorder({ store, ...(workerLogger ? { logger: workerLogger } : {}) });
-  recorder.tap = options.tap ?? null;
+  const recorder = new RuntimeRecorder({ store, tap: options.tap, ...(workerLogger ? { logger: workerLogger } : {}) });
   const fetcher = options.fetcher ?? createFetchExecutor(options.fetchOptions ?? {});
   const intake = options.intake;
   const healthLogger = childOf(logger, 'health');

@@ -18,6 +18,8 @@ export interface RecorderOptions {
   /** Buffered records that trigger a write at once. Default 2 000. */
   maxBuffered?: number;
   now?: () => number;
+  /** Sees every metric, observation and finished run (the Prometheus metrics). */
+  tap?: RecorderTap | undefined;
 }
 
 export type RuntimeMetric =
@@ -76,11 +78,12 @@ export class RuntimeRecorder {
   private lastHour = '';
   /** Set by the runtime: where `observe` sends what the worker saw. */
   healthObserver: HealthObserver | null = null;
-  /** Set by the runtime: sees every metric, observation and finished run (Prometheus). */
-  tap: RecorderTap | null = null;
+  /** Sees every metric, observation and finished run (Prometheus); null without metrics. */
+  readonly tap: RecorderTap | null;
 
   constructor(options: RecorderOptions) {
     this.store = options.store;
+    this.tap = options.tap ?? null;
     this.logger = options.logger;
     this.flushDelayMs = options.flushDelayMs ?? 10;
     this.maxBuffered = options.maxBuffered ?? 2_000;

@@ -1,7 +1,7 @@
 /** `…/hog_functions/:id/logs/`, `…/metrics/` and `…/invocations/` (listing): what a destination did. */
 import type { FastifyInstance } from 'fastify';
 import type { InvocationState, LogLevel, Store } from '../../../store/store.js';
-import { ApiError } from '../../errors.js';
+import { ApiError, isoTimeParam } from '../../errors.js';
 import { destinationOr404, destinationParams, projectOr404 } from './common.js';
 
 const LEVELS: LogLevel[] = ['debug', 'info', 'warn', 'error'];
@@ -18,10 +18,7 @@ function csv<T extends string>(value: string | undefined, allowed: readonly T[],
 }
 
 function isoOr(value: string | undefined, fallback: Date, field: string): string {
-  if (value === undefined) return fallback.toISOString();
-  const parsed = new Date(value);
-  if (Number.isNaN(parsed.getTime())) throw new ApiError('SLUICE_ERR_API_INVALID_INPUT', `${field}: not a date: '${value}'`, field);
-  return parsed.toISOString();
+  return value === undefined ? fallback.toISOString() : isoTimeParam(value, field);
 }
 
 export async function logAndMetricRoutes(app: FastifyInstance, opts: { store: Store }): Promise<void> {

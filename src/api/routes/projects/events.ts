@@ -11,7 +11,7 @@ import type { Destination } from '../../../destinations/model.js';
 import { matchesFilters } from '../../../destinations/filters.js';
 import { buildGlobals, type Globals } from '../../../destinations/globals.js';
 import type { Person, Project, Store, StoredEvent } from '../../../store/store.js';
-import { ApiError } from '../../errors.js';
+import { ApiError, isoTimeParam } from '../../errors.js';
 
 /** Events of the whole log looked through per request. */
 const SCAN_EVENTS = 100_000;
@@ -57,14 +57,6 @@ function eventView(e: StoredEvent, person?: Person | null) {
   return view;
 }
 
-/** ISO-8601 the way events store their timestamps (UTC, milliseconds), so text comparison orders them. */
-function storedTime(value: string | undefined, field: string): string | undefined {
-  if (value === undefined) return undefined;
-  const ms = Date.parse(value);
-  if (Number.isNaN(ms)) throw new ApiError('SLUICE_ERR_API_INVALID_INPUT', `${field} is not a date-time: ${value}`, field);
-  return new Date(ms).toISOString();
-}
-
 function eventNames(text: string | undefined): string[] | undefined {
   if (text === undefined) return undefined;
   const names = [...new Set(text.split(',').map((n) => n.trim()).filter((n) => n !== ''))];
@@ -90,8 +82,8 @@ export function eventRoutes(app: FastifyInstance, store: Store, projectOr404: (i
     async (request) => {
       const project = await projectOr404(request.params.id);
       const q = request.query;
-      const after = storedTime(q.after, 'after');
-      const before = storedTime(q.before, 'before');
+      const after = q.after === undefined ? undefined : isoTimeParam(q.after, 'after');
+      const before = q.before === undefined ? undefined : isoTimeParam(q.before, 'before');
       const base = { scan: SCAN_EVENTS, ...(q.distinct_id !== undefined ? { distinctId: q.distinct_id } : {}), ...(after ? { after } : {}), ...(before ? { before } : {}) };
       const events = eventNames(q.event);
       if (q.hog_function === undefined) {
@@ -110,11 +102,11 @@ export function eventRoutes(app: FastifyInstance, store: Store, projectOr404: (i
       const persons = new Map<string, Person | null>();
       // A slow filter must not hold the API: the search ends after its time budget with what it found.
       const deadline = Date.now() + SEARCH_BUDGET_MS;
+      const bytecode = destination.filters.bytecode;
       for (const event of candidates) {
         if (Date.now() > deadline) break;
         let person = persons.get(event.distinct_id);
         if (person === undefined) persons.set(event.distinct_id, (person = await store.getPersonByDistinctId(project.id, event.distinct_id)));
-        const bytecode = destination.filters.bytecode;
         if (bytecode && !matchesFilters(bytecode, globalsOf(project, destination, event, person), { timeoutMs: FILTER_TIMEOUT_MS }).matched) continue;
         results.push(eventView(event, person));
         if (results.length >= q.limit) break;
