@@ -14,9 +14,9 @@ export interface BootstrapEnv {
 }
 
 /**
- * First start: creates the default project and an admin personal API key. The environment may choose
- * both (`SLUICE_BOOTSTRAP_PROJECT_TOKEN`, `SLUICE_BOOTSTRAP_API_KEY`) for scripted set-ups; on later starts
- * they are ignored.
+ * First start: creates the default project and an admin personal API key (scope `*`, every project). The
+ * environment may choose both (`SLUICE_BOOTSTRAP_PROJECT_TOKEN`, `SLUICE_BOOTSTRAP_API_KEY`) for scripted
+ * set-ups; on later starts they are ignored (a key is made only while the store has none, revoked or not).
  */
 export async function bootstrap(store: Store, env: BootstrapEnv): Promise<BootstrapResult> {
   const projects = await store.listProjects();
@@ -30,7 +30,13 @@ export async function bootstrap(store: Store, env: BootstrapEnv): Promise<Bootst
   let apiKey: string | null = null;
   if ((await store.countApiKeys()) === 0) {
     apiKey = env.SLUICE_BOOTSTRAP_API_KEY?.trim() || newPersonalApiKey();
-    await store.createApiKey({ label: 'admin (created on first start)', secureValue: hashApiKey(apiKey), maskValue: maskApiKey(apiKey) });
+    await store.createApiKey({
+      label: 'admin (created on first start)',
+      secureValue: hashApiKey(apiKey),
+      maskValue: maskApiKey(apiKey),
+      scopes: ['*'],
+      projects: null,
+    });
   }
   return { project, projectCreated, apiKey };
 }

@@ -74,6 +74,14 @@ export class CompileDeadlineError extends Error {
   }
 }
 
+/** A job whose thread ran out of its heap; the thread was replaced. */
+export class CompileMemoryError extends Error {
+  constructor(heapMb: number) {
+    super(`compiling needed more than ${heapMb} MB of memory and was stopped`);
+    this.name = 'CompileMemoryError';
+  }
+}
+
 /** The built thread entry; from the TypeScript sources (vitest) the build in `dist/` runs the thread. */
 function threadEntry(): URL | null {
   const beside = new URL('./compile-thread.js', import.meta.url);
@@ -202,7 +210,7 @@ export class CompilePool {
 
 function describeThreadError(error: Error): Error {
   if ((error as { code?: string }).code === 'ERR_WORKER_OUT_OF_MEMORY') {
-    return new Error(`compiling needed more than ${THREAD_HEAP_MB} MB of memory and was stopped`);
+    return new CompileMemoryError(THREAD_HEAP_MB);
   }
   return error;
 }
@@ -227,7 +235,7 @@ export async function closeCompilePool(): Promise<void> {
 
 /** Errors of the compile thread as API errors: a deadline or memory limit is the code's fault (400). */
 function asApiError(error: unknown, what: string, attr: string | null): unknown {
-  if (error instanceof CompileDeadlineError || (error instanceof Error && error.message.startsWith('compiling needed more'))) {
+  if (error instanceof CompileDeadlineError || error instanceof CompileMemoryError) {
     return new ApiError('SLUICE_ERR_API_INVALID_INPUT', `${what}: ${error.message}`, attr);
   }
   return error;

@@ -5,6 +5,8 @@
 export const API_ERRORS = {
   SLUICE_ERR_API_UNAUTHENTICATED: { status: 401, type: 'authentication_error', reason: 'not_authenticated' },
   SLUICE_ERR_API_INVALID_KEY: { status: 401, type: 'authentication_error', reason: 'authentication_failed' },
+  /** The key is valid but lacks the route's scope, or may not use the project. */
+  SLUICE_ERR_API_FORBIDDEN: { status: 403, type: 'authentication_error', reason: 'permission_denied' },
   SLUICE_ERR_API_NOT_FOUND: { status: 404, type: 'invalid_request', reason: 'not_found' },
   SLUICE_ERR_API_INVALID_INPUT: { status: 400, type: 'validation_error', reason: 'invalid_input' },
 } as const;

@@ -1,12 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import { isIP } from 'node:net';
-import swagger from '@fastify/swagger';
-import Fastify, { LogController, type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import { Type } from '@sinclair/typebox';
+import Fastify, { LogController, type FastifyInstance, type FastifyServerOptions, type RouteOptions } from 'fastify';
 import { createKeyring, type Keyring } from '../destinations/secrets.js';
 import type { Intake } from '../ingest/intake.js';
 import type { ExecutorLimits, HttpRequest, HttpResponse } from '../runtime/executor.js';
-import { HealthMonitor, type HealthMonitorOptions } from '../runtime/health-monitor.js';
+import type { HealthMonitor } from '../runtime/health-monitor.js';
 import type { Store } from '../store/store.js';
+import { registerContract } from './openapi.js';
 import { errorHandler } from './plugins/error-handler.js';
 import { securityHeaders } from './plugins/security-headers.js';
 import { captureRoutes } from './routes/capture/index.js';
@@ -14,7 +15,10 @@ import { destinationRoutes } from './routes/destinations/index.js';
 import { hogRoutes } from './routes/hog/index.js';
 import { projectRoutes } from './routes/projects/index.js';
 import { templateRoutes } from './routes/templates/index.js';
+import { keyRoutes } from './routes/keys/index.js';
+import { clusterRoutes } from './routes/cluster/index.js';
 import { uiRoutes } from './routes/ui/index.js';
+import { buildValidator } from './validation.js';
 import { sourceRoutes, type SourceHealth } from '../sources/route.js';
 
 export interface ServerDeps {
@@ -33,21 +37,21 @@ export interface ServerDeps {
   /** The runtime's executor limits, so test runs stop where delivery would (`SLUICE_MAX_FETCHES`). */
   executorLimits?: Partial<ExecutorLimits>;
   /**
-   * Destination health for the API (re-enable, status). Default: a monitor of its own on the store that
-   * never starts, notifying through `fetch` and the intake.
+   * Destination health for the API (re-enable, status, replay): the process's one monitor, the same the
+   * runtime feeds (`cli/start.ts`), so what the API reports and what the worker gates on never differ.
    */
-  health?: HealthMonitor;
-  /** The default monitor's policy and clock (tests: the runtime's). */
-  healthOptions?: Pick<HealthMonitorOptions, 'policy' | 'now'>;
+  health: HealthMonitor;
   /** Replay rate and cap (tests). */
   replay?: { perSecond?: number; max?: number };
   /**
    * Webhook sources' health watcher: their observations go there and its state can disable them (the
-   * runtime's monitor, which persists and announces them; `null` while none runs). Default: the API's own monitor.
+   * runtime's monitor, which persists and announces them; `null` while none runs). Default: `health`.
    */
   sourceHealth?: () => SourceHealth | null;
   /** Which proxies' `X-Forwarded-For` to believe for the client address (`SLUICE_TRUST_PROXY`). Default none. */
   trustProxy?: TrustProxy;
+  /** Called for every route as it is registered (tests list the management routes and their scopes). */
+  onRoute?: (route: RouteOptions) => void;
 }
 
 /** `true` (every proxy), or the proxies' addresses, CIDR ranges and proxy-addr names. */
@@ -87,7 +91,7 @@ export function parseTrustProxy(text: string | undefined): TrustProxy {
 
 /** Builds the HTTP application. Never listens: the caller (CLI, tests, bench) decides where. */
 export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
-  const app = Fastify({
+  const app: FastifyInstance = Fastify({
     ...(deps.logger ? { loggerInstance: deps.logger } : { logger: false }),
     // One log line per request would cost more than capturing the request; errors are still logged.
     logController: new LogController({ disableRequestLogging: true }),
@@ -96,31 +100,18 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
     trustProxy: deps.trustProxy ?? false,
     // Capture has its own (larger) limit; this one is for the management API.
     bodyLimit: 1024 * 1024,
-  }) as unknown as FastifyInstance;
-
-  await app.register(swagger, {
-    openapi: {
-      info: { title: 'Sluice API', version: '1', description: 'Capture (PostHog-compatible) and the management API.' },
-      components: { securitySchemes: { personalApiKey: { type: 'http', scheme: 'bearer' } } },
-      security: [{ personalApiKey: [] }],
-    },
+    // Ajv as Fastify has it, leaving the bodies the domain validators check to them (`validation.ts`).
+    schemaController: { compilersFactory: { buildValidator } },
   });
+
+  if (deps.onRoute) app.addHook('onRoute', deps.onRoute);
+  await registerContract(app);
   await app.register(errorHandler);
   await app.register(securityHeaders);
-  app.get('/_health', { schema: { hide: true } }, async () => ({ status: 'ok' }));
-  app.get('/api/schema/', { schema: { hide: true } }, async () => app.swagger());
+  app.get('/_health', { schema: { hide: true, response: { 200: Type.Object({ status: Type.Literal('ok') }) } } }, async () => ({ status: 'ok' as const }));
   await app.register(captureRoutes, { intake: deps.intake });
   await app.register(projectRoutes, { store: deps.store });
-  const fetchForHealth = deps.fetch;
-  const health =
-    deps.health ??
-    new HealthMonitor({
-      store: deps.store,
-      ...(fetchForHealth ? { fetch: (request: HttpRequest) => fetchForHealth(request) } : {}),
-      capture: (projectId, events) => deps.intake.captureInternal(projectId, events),
-      ...(deps.siteUrl ? { siteUrl: deps.siteUrl } : {}),
-      ...(deps.healthOptions ?? {}),
-    });
+  const { health } = deps;
   const keyring = deps.keyring ?? createKeyring([randomBytes(32)]);
   await app.register(destinationRoutes, {
     store: deps.store,
@@ -140,6 +131,8 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
     ...(deps.siteUrl ? { siteUrl: deps.siteUrl } : {}),
   });
   await app.register(templateRoutes, { store: deps.store });
+  await app.register(keyRoutes, { store: deps.store });
+  await app.register(clusterRoutes, { store: deps.store });
   await app.register(hogRoutes, { store: deps.store });
   await app.register(uiRoutes, {});
   return app;

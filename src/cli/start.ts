@@ -1,90 +1,91 @@
 import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
-import { availableParallelism } from 'node:os';
+import { hostname } from 'node:os';
 import type { FastifyInstance } from 'fastify';
 import { pino, type Logger } from 'pino';
-import { bootstrap, type BootstrapEnv, type BootstrapResult } from '../api/bootstrap.js';
-import { buildServer, parseTrustProxy } from '../api/server.js';
+import { bootstrap, type BootstrapResult } from '../api/bootstrap.js';
+import { buildServer } from '../api/server.js';
+import { loadConfig, type SluiceConfig, type SluiceRole } from '../config.js';
 import { createKeyring, loadOrCreateKeyring, type Keyring } from '../destinations/secrets.js';
 import { GroupCommitWriter } from '../ingest/group-commit.js';
 import { Intake } from '../ingest/intake.js';
 import type { IngestLimits } from '../ingest/limits.js';
 import { PersonPipeline } from '../ingest/pipeline.js';
-import { maxFetchesFromEnv, type ExecutorLimits, type HttpRequest, type HttpResponse } from '../runtime/executor.js';
-import { createFetchExecutor, parseAllowList, type FetchExecutor } from '../runtime/fetch.js';
+import type { ExecutorLimits, HttpRequest, HttpResponse } from '../runtime/executor.js';
+import { createFetchExecutor, type FetchExecutor } from '../runtime/fetch.js';
+import { HealthMonitor, type HealthMonitorOptions } from '../runtime/health-monitor.js';
 import { startRuntime, type Runtime, type RuntimeOptions } from '../runtime/index.js';
-import { DEFAULT_THREAD_MEMORY_MB } from '../runtime/delivery-threads.js';
 import { CAPTURE_PATHS, CAPTURE_V1_PATH } from '../api/routes/capture/index.js';
-import { isPostgresUrl, openStore } from '../store/index.js';
-import { installMetrics, METRICS_PATH, metricsEnabled, parseMetricsSettings, SluiceMetrics, startMetricsServer, type MetricsEnv, type MetricsServer } from '../observability/prometheus.js';
+import { openStore, type OpenStoreOptions } from '../store/index.js';
+import { installMetrics, METRICS_PATH, metricsEnabled, SluiceMetrics, startMetricsServer, type MetricsServer } from '../observability/prometheus.js';
 import type { Store } from '../store/store.js';
-import { ProcessingLeader } from './processing-leader.js';
+import { PartitionAssigner } from '../pipeline/assigner.js';
+
+export { DEFAULT_DELIVERY_THREADS, SLUICE_ROLES, type SluiceRole } from '../config.js';
+
+/** An environment record: what `startSluice(options)` parses with `loadConfig` (`src/config.ts` lists the variables). */
+export type SluiceEnv = Record<string, string | undefined>;
+
+/** What tests may set of the health monitor. */
+export type HealthSettings = Pick<HealthMonitorOptions, 'policy' | 'now' | 'tickMs' | 'persistMs'>;
 
 /**
- * What one process does. `all`: everything (the single-process default). `capture`: accepts and stores
- * events. `worker`: person processing and matching (one leader among the workers), and delivering
- * invocations (every worker). `api`: the management API and the UI. Several processes of each share one
- * Postgres database.
+ * What code (tests, bench) hands a start beside the configuration: ready-made parts, and tuning that no
+ * environment variable sets.
  */
-export type SluiceRole = 'all' | 'capture' | 'worker' | 'api';
-export const SLUICE_ROLES: readonly SluiceRole[] = ['all', 'capture', 'worker', 'api'];
-
-/** The environment `sluice start` reads (bootstrap and runtime settings). */
-export interface SluiceEnv extends BootstrapEnv, MetricsEnv {
-  /** Comma-separated hosts and CIDRs destinations may reach despite the private-address guard. */
-  SLUICE_FETCH_ALLOW_HOSTS?: string | undefined;
-  /** Base URL of the UI, for the URLs destinations see; default `http://localhost:<port>`. */
-  SLUICE_SITE_URL?: string | undefined;
-  /** `SLUICE_ENCRYPTION_KEYS` and the rest of the keyring's environment. */
-  SLUICE_ENCRYPTION_KEYS?: string | undefined;
-  /** How long a worker's claim on an invocation lasts without a heartbeat (ms). Default 30 000. */
-  SLUICE_INVOCATION_LOCK_MS?: string | undefined;
-  SLUICE_RETENTION_INVOCATIONS_HOURS?: string | undefined;
-  SLUICE_RETENTION_LOGS_DAYS?: string | undefined;
-  SLUICE_RETENTION_METRICS_DAYS?: string | undefined;
-  /** `postgres://…`: use Postgres (required for more than one process). Unset: SQLite in the data dir. */
-  SLUICE_DATABASE_URL?: string | undefined;
-  /** Postgres connections per process. Default 6. */
-  SLUICE_DATABASE_POOL_SIZE?: string | undefined;
-  /** `redis://…`: the shared counters (masking windows, health buckets) in Redis instead of the database. */
-  SLUICE_REDIS_URL?: string | undefined;
-  /** Worker threads that run invocations (VM and HTTP). Default 2 on a machine with 2 or more cores, else 0. */
-  SLUICE_DELIVERY_THREADS?: string | undefined;
-  /** Heap (old generation) of each delivery thread, MB. Default 512. */
-  SLUICE_DELIVERY_THREAD_MEMORY_MB?: string | undefined;
-  /** Proxies whose `X-Forwarded-For` is believed: addresses/CIDRs, comma-separated, or `true`. Default none. */
-  SLUICE_TRUST_PROXY?: string | undefined;
-  /** `fetch` calls one invocation may make, 1 to 10. Default 2. */
-  SLUICE_MAX_FETCHES?: string | undefined;
-}
-
-export interface SluiceOptions {
-  dataDir: string;
-  port: number;
-  host: string;
-  env?: SluiceEnv;
+export interface SluiceParts {
+  /** Default: no logging. */
   logger?: Logger | false;
-  synchronous?: 'full' | 'normal';
   limits?: Partial<IngestLimits>;
-  /** Runtime settings over what `env` says (tests, bench). */
-  runtime?: Partial<Pick<RuntimeOptions, 'worker' | 'matcher' | 'executorLimits' | 'retention' | 'reloadCheckMs' | 'siteUrl' | 'fetcher' | 'health'>> & {
-    /** Delivery threads; overrides `SLUICE_DELIVERY_THREADS`. 0: run invocations in the main thread. */
-    deliveryThreads?: number;
-    /** Each delivery thread's heap, MB; overrides `SLUICE_DELIVERY_THREAD_MEMORY_MB`. */
-    deliveryThreadMemoryMb?: number;
-  };
   /** Keyring for secret inputs; default from `SLUICE_ENCRYPTION_KEYS` or the data dir's key file. */
   keyring?: Keyring;
-  /** Default `all`. */
+  runtime?: Partial<Pick<RuntimeOptions, 'worker' | 'reloadCheckMs' | 'fetcher'>> & {
+    matcher?: { batchSize?: number };
+    /** Over `SLUICE_MAX_FETCHES` and the executor's defaults. */
+    executorLimits?: Partial<ExecutorLimits>;
+    /** Over the `SLUICE_RETENTION_*` periods; `intervalMs`: how often the job runs. */
+    retention?: RuntimeOptions['retention'];
+    /** The health monitor's policy and clock (tests); see `runtime/health.ts` for the defaults. */
+    health?: HealthSettings;
+  };
+  /** Partition assignment rounds (ms): heartbeat, lease renewal, rebalancing. Default 500. */
+  assignTickMs?: number;
+  /** How long a partition lease or a process announcement lasts without renewal (ms). Default 2 500. */
+  leaseTtlMs?: number;
+}
+
+/**
+ * The settings as options over an environment record (tests, bench): `startSluice(options)` turns them
+ * into a {@link SluiceConfig} with `loadConfig`, each option over the variable it stands for.
+ */
+export interface SluiceOptions extends Omit<SluiceParts, 'runtime'> {
+  /** `SLUICE_DATA_DIR`; `:memory:` for an in-memory store. */
+  dataDir: string;
+  /** `SLUICE_PORT`; 0: any free port. */
+  port: number;
+  /** `SLUICE_HOST`. */
+  host: string;
+  env?: SluiceEnv;
+  /** `SLUICE_SQLITE_SYNCHRONOUS`. */
+  synchronous?: 'full' | 'normal';
+  /** `--role`; default `SLUICE_ROLE`, else `all`. */
   role?: SluiceRole;
-  /** Postgres URL; default `env.SLUICE_DATABASE_URL`. */
+  /** `SLUICE_DATABASE_URL`. */
   databaseUrl?: string;
-  /** How often a worker that is not the processing leader tries to become it (ms). Default 1 000. */
-  leaderRetryMs?: number;
+  runtime?: SluiceParts['runtime'] & {
+    /** `SLUICE_DELIVERY_THREADS`; 0: run invocations in the main thread. */
+    deliveryThreads?: number;
+    /** `SLUICE_DELIVERY_THREAD_MEMORY_MB`. */
+    deliveryThreadMemoryMb?: number;
+    /** `SLUICE_SITE_URL`. */
+    siteUrl?: string;
+  };
 }
 
 export interface RunningSluice {
   role: SluiceRole;
+  /** The configuration this process runs with. */
+  config: SluiceConfig;
   app: FastifyInstance;
   /** `http://host:port`, with the port actually bound. */
   url: string;
@@ -96,67 +97,60 @@ export interface RunningSluice {
   pipeline: PersonPipeline;
   /** The destinations runtime (roles `all` and `worker`; reading it in another role throws). */
   runtime: Runtime;
-  /** Whether this process currently runs person processing and matching. */
-  readonly isProcessingLeader: boolean;
+  /** The partitions this process owns now (person processing and matching run for these). */
+  readonly partitions: number[];
+  /** This process's id among the live processes (`GET /api/cluster/`). */
+  readonly memberId: string;
   keyring: Keyring;
   boot: BootstrapResult;
   /** Stops accepting requests, commits what was accepted, finishes person processing, closes the store. */
   close(): Promise<void>;
 }
 
-function positiveNumber(text: string | undefined, name: string): number | undefined {
-  if (text === undefined || text.trim() === '') return undefined;
-  const n = Number(text);
-  if (!Number.isFinite(n) || n <= 0) throw new Error(`${name} must be a positive number, not '${text}'`);
-  return n;
-}
-
 /**
- * Delivery threads: what the options or `SLUICE_DELIVERY_THREADS` say; else two when the machine has a
- * second core (the VM and the HTTP client then run beside capture, persons and matching; on 2 cores two
- * threads delivered 13–63 % more than one, `docs/runtime.md`), none on one core, with an in-memory store (threads cannot share it), or with a fetch executor passed in code (a
- * thread makes its own requests).
+ * The compatibility path: options and their environment record → configuration and parts. A fetch
+ * executor passed in code serves this thread only, so it implies no delivery threads unless some are
+ * asked for (which `startConfigured` then refuses).
  */
-/** Delivery threads on a machine with 2 or more cores, unless told otherwise. */
-export const DEFAULT_DELIVERY_THREADS = 2;
-
-function deliveryThreadCount(options: SluiceOptions, env: SluiceEnv): number {
-  const inMemory = options.dataDir === ':memory:' && !isPostgresUrl(options.databaseUrl ?? env.SLUICE_DATABASE_URL);
-  const asked = options.runtime?.deliveryThreads ?? (env.SLUICE_DELIVERY_THREADS?.trim() ? Number(env.SLUICE_DELIVERY_THREADS) : undefined);
-  if (asked === undefined) return availableParallelism() >= 2 && !inMemory && !options.runtime?.fetcher ? DEFAULT_DELIVERY_THREADS : 0;
-  if (!Number.isInteger(asked) || asked < 0) throw new Error(`SLUICE_DELIVERY_THREADS must be 0 or a positive integer, not '${String(asked)}'`);
-  if (asked > 0 && inMemory) throw new Error('delivery threads need a database file or Postgres; an in-memory store is not shared with threads');
-  if (asked > 0 && options.runtime?.fetcher) throw new Error('delivery threads make their own requests; a fetch executor passed in code needs deliveryThreads: 0');
-  return asked;
-}
-
-/**
- * The executor limits every runner in this process uses — the main thread, the delivery threads and
- * test runs — so a test run and a delivery never disagree: `SLUICE_MAX_FETCHES` under what code passes.
- */
-function executorLimitsFor(options: SluiceOptions, env: SluiceEnv): Partial<ExecutorLimits> {
-  const maxFetches = maxFetchesFromEnv(env.SLUICE_MAX_FETCHES);
-  return { ...(maxFetches !== undefined ? { maxFetches } : {}), ...options.runtime?.executorLimits };
-}
-
-function retentionFromEnv(env: SluiceEnv): RuntimeOptions['retention'] {
-  const hours = positiveNumber(env.SLUICE_RETENTION_INVOCATIONS_HOURS, 'SLUICE_RETENTION_INVOCATIONS_HOURS');
-  const logDays = positiveNumber(env.SLUICE_RETENTION_LOGS_DAYS, 'SLUICE_RETENTION_LOGS_DAYS');
-  const metricDays = positiveNumber(env.SLUICE_RETENTION_METRICS_DAYS, 'SLUICE_RETENTION_METRICS_DAYS');
-  return {
-    ...(hours ? { invocationsMs: hours * 3_600_000 } : {}),
-    ...(logDays ? { logsMs: logDays * 86_400_000 } : {}),
-    ...(metricDays ? { metricsMs: metricDays * 86_400_000 } : {}),
+export function configFromOptions(options: SluiceOptions): { config: SluiceConfig; parts: SluiceParts } {
+  const { deliveryThreads, deliveryThreadMemoryMb, siteUrl, ...runtime } = options.runtime ?? {};
+  const env: SluiceEnv = { ...options.env };
+  const over = (name: string, value: string | number | undefined): void => {
+    if (value !== undefined) env[name] = String(value);
   };
+  over('SLUICE_DATA_DIR', options.dataDir);
+  over('SLUICE_PORT', options.port);
+  over('SLUICE_HOST', options.host);
+  over('SLUICE_DATABASE_URL', options.databaseUrl);
+  over('SLUICE_SQLITE_SYNCHRONOUS', options.synchronous);
+  over('SLUICE_SITE_URL', siteUrl);
+  over('SLUICE_DELIVERY_THREADS', deliveryThreads ?? (runtime.fetcher && !env.SLUICE_DELIVERY_THREADS?.trim() ? 0 : undefined));
+  over('SLUICE_DELIVERY_THREAD_MEMORY_MB', deliveryThreadMemoryMb);
+  const { config } = loadConfig(env, options.role !== undefined ? { role: options.role } : {});
+  const { dataDir: _d, port: _p, host: _h, env: _e, synchronous: _s, role: _r, databaseUrl: _u, runtime: _rt, ...parts } = options;
+  return { config, parts: { ...parts, runtime } };
 }
 
-function keyringFor(options: SluiceOptions, logger: Logger | false): Keyring {
-  if (options.keyring) return options.keyring;
-  if (options.dataDir === ':memory:') return createKeyring([randomBytes(32)]);
+function keyringFor(config: SluiceConfig, parts: SluiceParts, logger: Logger | false): Keyring {
+  if (parts.keyring) return parts.keyring;
+  const keys = config.secrets.encryptionKeys;
+  // An in-memory store keeps nothing, so its keyring writes no key file either.
+  if (config.store.dataDir === ':memory:') return keys ? createKeyring(keys, 'env') : createKeyring([randomBytes(32)]);
   const log = logger
     ? { warn: (m: string) => logger.warn(m), info: (m: string) => logger.info(m) }
     : { warn: () => {}, info: () => {} };
-  return loadOrCreateKeyring({ env: { ...process.env, ...(options.env ?? {}) }, dataDir: options.dataDir, log });
+  return loadOrCreateKeyring({ keys, dataDir: config.store.dataDir, log });
+}
+
+function storeOptionsFor(config: SluiceConfig): OpenStoreOptions {
+  const { store } = config;
+  return {
+    dataDir: store.dataDir,
+    synchronous: store.sqliteSynchronous,
+    ...(store.databaseUrl !== null ? { databaseUrl: store.databaseUrl, poolSize: store.poolSize } : {}),
+    ...(store.redisUrl !== null ? { redisUrl: store.redisUrl } : {}),
+    partitions: config.pipeline.partitions,
+  };
 }
 
 function fetchForTestRuns(fetcher: FetchExecutor): (request: HttpRequest) => Promise<HttpResponse> {
@@ -164,6 +158,30 @@ function fetchForTestRuns(fetcher: FetchExecutor): (request: HttpRequest) => Pro
     const response = await fetcher.fetch(request);
     return { status: response.status, body: response.body, headers: response.headers };
   };
+}
+
+/**
+ * The process's one health monitor, whatever its role: the API's health routes (status, re-enable,
+ * replay) and the runtime's gate and observations share it, so neither waits for the store to see the
+ * other's change. The runtime, when the role has one, runs its timers.
+ */
+function healthMonitorFor(parts: {
+  store: Store;
+  intake: Intake;
+  fetcher: FetchExecutor;
+  logger: Logger | false;
+  siteUrl: () => string | undefined;
+  settings: HealthSettings | undefined;
+}): HealthMonitor {
+  const { intake, fetcher, logger } = parts;
+  return new HealthMonitor({
+    store: parts.store,
+    siteUrl: parts.siteUrl,
+    fetch: (request) => fetcher.fetch(request),
+    capture: (projectId, events) => intake.captureInternal(projectId, events),
+    ...(logger ? { logger: logger.child({ component: 'health' }) } : {}),
+    ...(parts.settings ?? {}),
+  });
 }
 
 /** Which HTTP paths a role answers (`null`: all of them). */
@@ -176,75 +194,97 @@ function allowedPaths(role: SluiceRole): ((path: string) => boolean) | null {
   return (path) => path === '/_health';
 }
 
+/** Answers 404 to the paths this process's role does not serve. */
+function restrictToRole(app: FastifyInstance, role: SluiceRole): void {
+  const allowed = allowedPaths(role);
+  if (!allowed) return;
+  app.addHook('onRequest', async (request, reply) => {
+    const path = request.url.split('?', 1)[0]!;
+    if (!allowed(path) && path !== METRICS_PATH) {
+      await reply.code(404).send({ type: 'invalid_request', code: 'not_found', detail: `This Sluice process has role '${role}' and does not serve ${path}.`, attr: null });
+    }
+  });
+}
+
+function isConfig(value: SluiceConfig | SluiceOptions): value is SluiceConfig {
+  return 'server' in value && 'store' in value;
+}
+
 /**
  * Composes store, intake, person processing, destinations runtime and HTTP server for one role, and
- * listens. Used by the CLI, tests and bench.
+ * listens. Used by the CLI (with the configuration `loadConfig` parsed), and by tests and bench (with
+ * options over an environment record, parsed the same way).
  *
  * SQLite with role `all` is the embedded single process: committed events are handed to person processing
  * in memory. On Postgres every role reads what it consumes back from the store (other processes write
- * it), and person processing with matching run in the one processing leader among `all`/`worker` processes.
+ * it), and person processing and matching run for the partitions each `all`/`worker` process leases.
  */
-export async function startSluice(options: SluiceOptions): Promise<RunningSluice> {
-  const logger = options.logger === undefined ? false : options.logger;
-  const env = options.env ?? {};
-  const role = options.role ?? 'all';
-  if (!SLUICE_ROLES.includes(role)) throw new Error(`Unknown role '${role}': use all, capture, worker or api`);
-  const databaseUrl = options.databaseUrl ?? env.SLUICE_DATABASE_URL;
-  const postgres = isPostgresUrl(databaseUrl);
-  if (role !== 'all' && !postgres) {
-    throw new Error(`--role ${role} needs a shared database: set SLUICE_DATABASE_URL=postgres://… (SQLite serves one process, role all)`);
+export function startSluice(config: SluiceConfig, parts?: SluiceParts): Promise<RunningSluice>;
+export function startSluice(options: SluiceOptions): Promise<RunningSluice>;
+export function startSluice(first: SluiceConfig | SluiceOptions, parts: SluiceParts = {}): Promise<RunningSluice> {
+  if (isConfig(first)) return startConfigured(first, parts);
+  try {
+    const converted = configFromOptions(first);
+    return startConfigured(converted.config, converted.parts);
+  } catch (error) {
+    return Promise.reject(error);
   }
-  const poolSize = positiveNumber(env.SLUICE_DATABASE_POOL_SIZE, 'SLUICE_DATABASE_POOL_SIZE');
-  const trustProxy = parseTrustProxy(env.SLUICE_TRUST_PROXY);
-  const metricsSettings = parseMetricsSettings(env, options.port);
-  const threadCount = deliveryThreadCount(options, env);
-  const executorLimits = executorLimitsFor(options, env);
-  const threadMemoryMb = options.runtime?.deliveryThreadMemoryMb ?? positiveNumber(env.SLUICE_DELIVERY_THREAD_MEMORY_MB, 'SLUICE_DELIVERY_THREAD_MEMORY_MB') ?? DEFAULT_THREAD_MEMORY_MB;
-  const storeOptions = {
-    dataDir: options.dataDir,
-    synchronous: options.synchronous ?? 'full',
-    databaseUrl,
-    ...(poolSize ? { poolSize: Math.floor(poolSize) } : {}),
-    redisUrl: env.SLUICE_REDIS_URL,
-  };
-  const store = await openStore(storeOptions);
-  const boot = await store.withLock('bootstrap', () => bootstrap(store, env));
-  const keyring = keyringFor(options, logger);
-  const fetcher = createFetchExecutor({ allowList: parseAllowList(env.SLUICE_FETCH_ALLOW_HOSTS ?? '') });
+}
+
+/** Builds every service from the configuration, in dependency order, each with all it needs given at construction. */
+async function startConfigured(config: SluiceConfig, parts: SluiceParts): Promise<RunningSluice> {
+  const logger = parts.logger ?? false;
+  const { role } = config;
+  const tuning = parts.runtime ?? {};
+  if (tuning.fetcher && config.runtime.deliveryThreads > 0) {
+    throw new Error('delivery threads make their own requests; a fetch executor passed in code needs deliveryThreads: 0');
+  }
+  const postgres = config.store.databaseUrl !== null;
   const processes = role === 'all' || role === 'worker';
+  const storeOptions = storeOptionsFor(config);
+  const store = await openStore(storeOptions);
+  const boot = await store.withLock('bootstrap', () =>
+    bootstrap(store, {
+      SLUICE_BOOTSTRAP_PROJECT_TOKEN: config.bootstrap.projectToken ?? undefined,
+      SLUICE_BOOTSTRAP_API_KEY: config.bootstrap.apiKey ?? undefined,
+    }),
+  );
+  const keyring = keyringFor(config, parts, logger);
+  const fetcher = createFetchExecutor({ allowList: config.runtime.fetchAllowHosts });
+  const deliveryFetcher = tuning.fetcher ?? fetcher;
+  const executorLimits: Partial<ExecutorLimits> = { maxFetches: config.runtime.maxFetches, ...tuning.executorLimits };
+  // The stages tell the partition assigner about a lost lease; the assigner comes last because it drives
+  // the stages, and it exists before any stage holds a partition.
+  let assigner: PartitionAssigner | null = null;
+  const onLost = (partition: number): void => assigner?.lost(partition);
   const pipeline = new PersonPipeline({
     store,
     readFromStore: postgres,
+    onLost,
     ...(logger ? { logger: logger.child({ component: 'persons' }) } : {}),
   });
   const writer = new GroupCommitWriter(store, processes ? { onCommitted: (events) => pipeline.push(events) } : {});
-  if (processes && !postgres) await pipeline.start();
   let runtime: Runtime | null = null;
-  const metrics = metricsEnabled(metricsSettings) ? new SluiceMetrics({ store, runtime: () => runtime, ...(logger ? { logger } : {}) }) : null;
-  const intake = new Intake({ store, writer, ...(options.limits ? { limits: options.limits } : {}), ...(metrics ? { observer: metrics.captureObserver } : {}) });
+  const metrics = metricsEnabled(config.metrics) ? new SluiceMetrics({ store, runtime: () => runtime, ...(logger ? { logger } : {}) }) : null;
+  const intake = new Intake({ store, writer, ...(parts.limits ? { limits: parts.limits } : {}), ...(metrics ? { observer: metrics.captureObserver } : {}) });
+  // The UI's base URL (globals, health notifications): configured, else this process's port once it listens.
+  let siteUrl = config.server.siteUrl ?? undefined;
+  const health = healthMonitorFor({ store, intake, fetcher: deliveryFetcher, logger, siteUrl: () => siteUrl, settings: tuning.health });
   const app = await buildServer({
     store,
     intake,
     logger,
     keyring,
+    health,
     onDestinationsChanged: () => void runtime?.reload(),
     sourceHealth: () => runtime?.health ?? null,
     fetch: fetchForTestRuns(fetcher),
     executorLimits,
-    ...(env.SLUICE_SITE_URL ? { siteUrl: env.SLUICE_SITE_URL } : {}),
-    ...(options.runtime?.health ? { healthOptions: options.runtime.health } : {}),
-    trustProxy,
+    ...(config.server.siteUrl !== null ? { siteUrl: config.server.siteUrl } : {}),
+    trustProxy: config.server.trustProxy,
   });
-  if (metrics) installMetrics(app, metrics, metricsSettings.token);
-  const allowed = allowedPaths(role);
-  if (allowed) {
-    app.addHook('onRequest', async (request, reply) => {
-      const path = request.url.split('?', 1)[0]!;
-      if (!allowed(path) && path !== METRICS_PATH) {
-        await reply.code(404).send({ type: 'invalid_request', code: 'not_found', detail: `This Sluice process has role '${role}' and does not serve ${path}.` });
-      }
-    });
-  }
+  if (metrics) installMetrics(app, metrics, config.metrics.token);
+  restrictToRole(app, role);
   // A start that fails part-way (the port is taken, a delivery thread cannot start) stops what it had
   // started, so the process ends with the error instead of running half a Sluice with no port.
   let metricsServer: MetricsServer | null = null;
@@ -257,70 +297,67 @@ export async function startSluice(options: SluiceOptions): Promise<RunningSluice
     await store.close().catch(() => {});
     throw error;
   };
-  await app.listen({ port: options.port, host: options.host }).catch((error: unknown) => abandon(explainListenError(error, options.port, options.host)));
-  if (metrics && metricsSettings.port !== null) metricsServer = await startMetricsServer(metrics, metricsSettings.port, metricsSettings.host).catch(abandon);
+  const { port, host } = config.server;
+  await app.listen({ port, host }).catch((error: unknown) => abandon(explainListenError(error, port, host)));
+  if (metrics && config.metrics.port !== null) metricsServer = await startMetricsServer(metrics, config.metrics.port, config.metrics.host).catch(abandon);
   const address = app.server.address() as AddressInfo;
-  const shownHost = options.host === '0.0.0.0' || options.host === '::' ? 'localhost' : options.host;
-  const lockMs = positiveNumber(env.SLUICE_INVOCATION_LOCK_MS, 'SLUICE_INVOCATION_LOCK_MS');
-  let leader: ProcessingLeader | null = null;
+  siteUrl ??= `http://localhost:${address.port}`;
+  const shownHost = host === '0.0.0.0' || host === '::' ? 'localhost' : host;
+  const memberId = `${role}-${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`;
   if (processes) {
-    const { deliveryThreads: _count, deliveryThreadMemoryMb: _memory, ...runtimeOptions } = options.runtime ?? {};
-    const siteUrl = runtimeOptions.siteUrl ?? env.SLUICE_SITE_URL ?? `http://localhost:${address.port}`;
-    const worker = { ...(lockMs ? { lockMs } : {}), ...runtimeOptions.worker };
-    const started = await startRuntime({
+    const threads = config.runtime.deliveryThreads;
+    runtime = await startRuntime({
       store,
       pipeline,
       keyring,
       intake,
-      fetcher,
+      fetcher: deliveryFetcher,
       siteUrl,
-      retention: retentionFromEnv(env),
+      retention: { ...config.retention, ...tuning.retention },
       ...(logger ? { logger } : {}),
-      ...runtimeOptions,
+      health,
       executorLimits,
-      worker,
-      startMatcher: !postgres,
+      worker: { lockMs: config.runtime.invocationLockMs, ...tuning.worker },
+      matcher: { ...tuning.matcher, onLost },
+      ...(tuning.reloadCheckMs !== undefined ? { reloadCheckMs: tuning.reloadCheckMs } : {}),
+      startMatcher: false,
       ...(metrics ? { tap: metrics } : {}),
-      ...(threadCount > 0
+      ...(threads > 0
         ? {
             deliveryThreads: {
-              count: threadCount,
-              resourceLimits: { maxOldGenerationSizeMb: threadMemoryMb },
+              count: threads,
+              resourceLimits: { maxOldGenerationSizeMb: config.runtime.deliveryThreadMemoryMb },
               config: {
                 store: storeOptions,
                 keys: keyring.exportKeys(),
-                allowHosts: env.SLUICE_FETCH_ALLOW_HOSTS ?? '',
+                allowHosts: config.runtime.fetchAllowHosts.join(','),
                 executorLimits,
-                ...(runtimeOptions.reloadCheckMs !== undefined ? { reloadCheckMs: runtimeOptions.reloadCheckMs } : {}),
+                ...(tuning.reloadCheckMs !== undefined ? { reloadCheckMs: tuning.reloadCheckMs } : {}),
               },
             },
           }
         : {}),
     }).catch(abandon);
-    runtime = started;
-    if (postgres) {
-      leader = new ProcessingLeader(
-        store,
-        {
-          async start() {
-            // The matcher first: it subscribes before person processing emits its first batch.
-            await started.matcher.start();
-            await pipeline.start();
-          },
-          async stop() {
-            await pipeline.stop();
-            await started.matcher.stop();
-          },
-        },
-        logger ? logger.child({ component: 'leader' }) : undefined,
-        options.leaderRetryMs ?? 1_000,
-      );
-      await leader.start();
-    }
+    await runtime.matcher.attach().catch(abandon);
   }
+  // Every process announces itself; `all` and `worker` processes also lease partitions and run person
+  // processing and matching for them (downstream first, so matching listens before persons emit).
+  const started = runtime as Runtime | null;
+  assigner = new PartitionAssigner({
+    store,
+    memberId,
+    role,
+    work: started ? [started.matcher, pipeline] : [],
+    ...(parts.assignTickMs !== undefined ? { tickMs: parts.assignTickMs } : {}),
+    ...(parts.leaseTtlMs !== undefined ? { leaseTtlMs: parts.leaseTtlMs } : {}),
+    ...(logger ? { logger: logger.child({ component: 'partitions' }) } : {}),
+  });
+  const running = assigner;
+  await running.start().catch(abandon);
   let closing: Promise<void> | null = null;
   return {
     role,
+    config,
     app,
     url: `http://${shownHost}:${address.port}`,
     metricsUrl: metricsServer?.url ?? null,
@@ -329,12 +366,13 @@ export async function startSluice(options: SluiceOptions): Promise<RunningSluice
     writer,
     pipeline,
     get runtime(): Runtime {
-      if (!runtime) throw new Error(`a Sluice process with role '${role}' has no destinations runtime`);
-      return runtime;
+      if (!started) throw new Error(`a Sluice process with role '${role}' has no destinations runtime`);
+      return started;
     },
-    get isProcessingLeader(): boolean {
-      return leader ? leader.isLeader : processes;
+    get partitions(): number[] {
+      return running.partitions;
     },
+    memberId,
     keyring,
     boot,
     close() {
@@ -342,9 +380,13 @@ export async function startSluice(options: SluiceOptions): Promise<RunningSluice
         await app.close();
         await metricsServer?.close();
         await writer.close();
-        if (leader) await leader.stop();
-        else await pipeline.stop();
-        await runtime?.stop();
+        // Person processing, then matching, finish what capture handed over while the leases still fence
+        // their commits; only then are the partitions given up.
+        await running.stop(async () => {
+          await pipeline.stop();
+          await started?.matcher.stop();
+        });
+        await started?.stop();
         await fetcher.close();
         await store.close();
       })();
@@ -364,16 +406,16 @@ function explainListenError(error: unknown, port: number, host: string): unknown
   return error;
 }
 
-function parseArgs(args: string[]): { role: SluiceRole } {
-  let role = 'all';
+/** `sluice start`'s arguments; the role is checked with the rest of the configuration. */
+function parseArgs(args: string[]): { role?: string } {
+  let role: string | undefined;
   for (let i = 0; i < args.length; i++) {
     const arg = args[i]!;
     if (arg === '--role') role = args[++i] ?? '';
     else if (arg.startsWith('--role=')) role = arg.slice('--role='.length);
     else throw new Error(`Unknown option '${arg}'. Usage: sluice start [--role all|capture|worker|api]`);
   }
-  if (!(SLUICE_ROLES as readonly string[]).includes(role)) throw new Error(`Unknown role '${role}': use all, capture, worker or api`);
-  return { role: role as SluiceRole };
+  return role !== undefined ? { role } : {};
 }
 
 function banner(running: RunningSluice): string {
@@ -391,12 +433,9 @@ function banner(running: RunningSluice): string {
 
 /** `sluice start`: serve capture and the management API until SIGTERM/SIGINT, then shut down losing nothing. */
 export async function startCommand(args: string[]): Promise<number> {
-  const { role } = parseArgs(args);
-  const logger = pino({ name: 'sluice', level: process.env.SLUICE_LOG_LEVEL ?? 'info' });
-  const port = Number(process.env.SLUICE_PORT ?? 8040);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`SLUICE_PORT must be a port number, not '${process.env.SLUICE_PORT}'`);
-  const dataDir = process.env.SLUICE_DATA_DIR ?? './data';
-  const synchronous = process.env.SLUICE_SQLITE_SYNCHRONOUS === 'normal' ? 'normal' : 'full';
+  const { config, warnings } = loadConfig(process.env, parseArgs(args));
+  const logger = pino({ name: 'sluice', level: config.logging.level });
+  for (const warning of warnings) logger.warn(warning);
 
   // Listen for signals from the start: one that arrives while Sluice is still starting (the server may
   // already answer health checks) shuts it down as soon as it has started.
@@ -405,18 +444,12 @@ export async function startCommand(args: string[]): Promise<number> {
   process.on('SIGTERM', (signal) => onSignal(signal));
   process.on('SIGINT', (signal) => onSignal(signal));
 
-  const running = await startSluice({
-    role,
-    dataDir,
-    port,
-    host: process.env.SLUICE_HOST ?? '0.0.0.0',
-    env: process.env,
-    logger,
-    synchronous,
-  });
-  const database = isPostgresUrl(process.env.SLUICE_DATABASE_URL) ? 'postgres' : 'sqlite';
-  const counters = process.env.SLUICE_REDIS_URL ? 'redis' : database;
-  logger.info({ url: running.url, role, database, counters, ...(database === 'sqlite' ? { dataDir, synchronous } : {}), ...(running.metricsUrl ? { metricsUrl: `${running.metricsUrl}/metrics` } : {}), projectId: running.boot.project.id }, 'sluice started');
+  const running = await startSluice(config, { logger });
+  const { role, store } = config;
+  const database = store.databaseUrl !== null ? 'postgres' : 'sqlite';
+  const counters = store.redisUrl !== null ? 'redis' : database;
+  const sqlite = database === 'sqlite' ? { dataDir: store.dataDir, synchronous: store.sqliteSynchronous } : {};
+  logger.info({ url: running.url, role, database, counters, ...sqlite, ...(running.metricsUrl ? { metricsUrl: `${running.metricsUrl}/metrics` } : {}), projectId: running.boot.project.id }, 'sluice started');
   process.stdout.write(banner(running));
 
   return new Promise<number>((resolve) => {

@@ -211,15 +211,17 @@ export interface RetryPolicy {
 
 /**
  * What a function is: a `destination` runs on matching events; a `source_webhook` runs on HTTP requests
- * to its public URL and creates events (docs/sources.md). Absent on functions saved before sources: a destination.
+ * to its public URL and creates events (docs/sources.md); a `transformation` changes or drops each
+ * captured event before persons and destinations see it (docs/transformations.md). Absent on functions
+ * saved before sources: a destination.
  */
-export const FUNCTION_TYPES = ['destination', 'source_webhook'] as const;
+export const FUNCTION_TYPES = ['destination', 'source_webhook', 'transformation'] as const;
 
 export type FunctionType = (typeof FUNCTION_TYPES)[number];
 
 /** The type of a stored function, `destination` when it predates the field. */
 export function functionTypeOf(config: { type?: unknown }): FunctionType {
-  return config.type === 'source_webhook' ? 'source_webhook' : 'destination';
+  return config.type === 'source_webhook' || config.type === 'transformation' ? config.type : 'destination';
 }
 
 export interface Destination {
@@ -248,6 +250,10 @@ export interface Destination {
   created_at: string;
   updated_at: string;
   retry_policy?: RetryPolicy;
+  /** Transformations only: where it runs in the project's chain (lower first; docs/transformations.md). */
+  execution_order?: number | null;
+  /** Transformations only: whether it may change the event's `uuid`, `distinct_id` and `timestamp`. */
+  allow_identity_changes?: boolean;
 }
 
 /** The fields a client may send to create or update a destination. */

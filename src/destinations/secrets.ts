@@ -265,7 +265,8 @@ export interface KeyringLogger {
 }
 
 export interface LoadKeyringOptions {
-  env?: NodeJS.ProcessEnv;
+  /** The keys `SLUICE_ENCRYPTION_KEYS` lists, parsed (`src/config.ts`); null when it is not set. */
+  keys: readonly Uint8Array[] | null;
   dataDir: string;
   log: KeyringLogger;
 }
@@ -332,10 +333,8 @@ function keyringFromFile(dataDir: string, log: KeyringLogger): Keyring {
  * readable.
  */
 export function loadOrCreateKeyring(options: LoadKeyringOptions): Keyring {
-  const env = options.env ?? process.env;
-  const configured = env[ENCRYPTION_KEYS_ENV];
-  if (configured === undefined || configured.trim() === '') return keyringFromFile(options.dataDir, options.log);
-  const keys = parseEncryptionKeys(configured);
+  const keys = options.keys;
+  if (keys === null || keys.length === 0) return keyringFromFile(options.dataDir, options.log);
   const path = join(options.dataDir, KEY_FILE_NAME);
   const fileKeys = readKeyFile(path, options.log) ?? [];
   const known = new Set(keys.map(keyIdOf));

@@ -117,6 +117,7 @@ function nullableString(body: Json, field: string, errors: Collector): string | 
 /** The fields a client may write (`DestinationInput`). */
 export const WRITABLE_FIELDS: readonly string[] = [
   'type', 'name', 'description', 'enabled', 'hog', 'inputs_schema', 'inputs', 'filters', 'masking', 'mappings', 'template_id', 'icon_url', 'retry_policy',
+  'execution_order', 'allow_identity_changes',
 ];
 
 /**
@@ -531,6 +532,56 @@ function checkSourceFields(
   if (fetchCall) errors.add('hog', 'fetch() is not available in sources: a source answers its caller at once (see docs/sources.md)', fetchCall);
 }
 
+/** The largest `execution_order` accepted: room for any number of rearrangements, within a 32-bit column. */
+export const MAX_EXECUTION_ORDER = 1_000_000;
+
+/**
+ * A transformation runs on every captured event and hands the event on: filters choose the events it
+ * changes, but masking and mappings (which split or thin out deliveries) have no meaning. Its code is
+ * synchronous and pure — `fetch` would hold up capture and `postHogCapture` would create events from
+ * inside the pipeline — so both are refused here, with their position (docs/transformations.md).
+ */
+function checkTransformationFields(
+  masking: Masking | null,
+  mappings: Mapping[] | null,
+  bytecode: Destination['bytecode'],
+  hog: unknown,
+  lines: number[],
+  errors: Collector,
+): void {
+  if (masking !== null) errors.add('masking', 'a transformation has no masking: it runs on every event its filters match');
+  if (mappings !== null && mappings.length > 0) errors.add('mappings', 'a transformation has no mappings');
+  if (typeof hog !== 'string' || bytecode.length === 0) return;
+  for (const problem of findCallProblems(bytecode, hog, 'filter', lines)) {
+    if (problem.name === 'fetch') {
+      errors.add('hog', 'fetch() is not available in transformations: they run synchronously on every event before it is stored for destinations (see docs/transformations.md)', problem);
+    } else if (problem.name === 'postHogCapture') {
+      errors.add('hog', 'postHogCapture() is not available in transformations: return the changed event instead', problem);
+    }
+  }
+}
+
+/** `execution_order`: a whole number, or null (placed last when created). Only transformations keep it. */
+function validateExecutionOrder(raw: unknown, errors: Collector): number | null {
+  if (raw === undefined || raw === null) return null;
+  if (typeof raw !== 'number' || !Number.isInteger(raw) || raw < 0 || raw > MAX_EXECUTION_ORDER) {
+    errors.add('execution_order', `must be a whole number from 0 to ${MAX_EXECUTION_ORDER}, or null`);
+    return null;
+  }
+  return raw;
+}
+
+/** `allow_identity_changes`: true or false, and true only on a transformation (nothing else could use it). */
+function validateIdentityChanges(raw: unknown, type: FunctionType, errors: Collector): boolean {
+  if (raw === undefined || raw === null) return false;
+  if (typeof raw !== 'boolean') {
+    errors.add('allow_identity_changes', 'must be true or false');
+    return false;
+  }
+  if (raw && type !== 'transformation') errors.add('allow_identity_changes', 'only a transformation can change events: remove allow_identity_changes');
+  return raw;
+}
+
 // ---------------------------------------------------------------------------------------------
 // The destination
 
@@ -601,8 +652,12 @@ export function validateDestination(body: unknown, options: ValidateOptions = {}
   const masking = validateMasking(pick('masking', template?.masking ?? null), errors);
   const mappings = validateMappings(pick('mappings', template?.mappings ?? null), existing?.mappings, options, errors);
   const retryPolicy = validateRetryPolicy(pick('retry_policy'), errors);
+  // Other types accept and drop `execution_order`: PostHog exports carry it on every function.
+  const executionOrder = validateExecutionOrder(pick('execution_order'), errors);
+  const allowIdentityChanges = validateIdentityChanges(pick('allow_identity_changes'), type, errors);
   if (typeof hog === 'string') reportCalls(bytecode, hog, 'code', 'hog', errors, bytecodeLines);
   if (type === 'source_webhook') checkSourceFields(filters, masking, mappings, bytecode, hog, bytecodeLines, errors);
+  if (type === 'transformation') checkTransformationFields(masking, mappings, bytecode, hog, bytecodeLines, errors);
   reportInputCalls(inputs, schema, 'inputs', errors);
   if (masking !== null) reportCalls(masking.bytecode, masking.hash, 'template', 'masking.hash', errors);
   mappings?.forEach((m, i) => reportInputCalls(m.inputs, [...schema, ...(m.inputs_schema ?? [])], `mappings[${i}].inputs`, errors));
@@ -630,6 +685,10 @@ export function validateDestination(body: unknown, options: ValidateOptions = {}
     updated_at: now,
   };
   if (retryPolicy !== undefined) destination.retry_policy = retryPolicy;
+  if (type === 'transformation') {
+    destination.execution_order = executionOrder;
+    destination.allow_identity_changes = allowIdentityChanges;
+  }
   const secretInputs = schema.filter((s) => s.secret === true && s.key in inputs).map((s) => s.key);
   return { ok: true, destination, secretInputs };
 }

@@ -1,5 +1,6 @@
 import type { NewEvent, Store, StoredEvent } from '../store/store.js';
 import { IngestError } from './errors.js';
+import { partitionOf } from '../store/partitions.js';
 
 export interface GroupCommitOptions {
   /** Flush at once when this many events are waiting (default 20 000). */
@@ -116,8 +117,9 @@ export class GroupCommitWriter {
   private async commit(batch: Waiter[]): Promise<{ error: unknown } | null> {
     const all: NewEvent[] = batch.length === 1 ? batch[0]!.events : batch.flatMap((w) => w.events);
     let seqs: (number | null)[];
+    let tx: number;
     try {
-      seqs = (await this.store.appendEvents(all)).seqs;
+      ({ seqs, tx } = await this.store.appendEvents(all));
     } catch (error) {
       return { error };
     }
@@ -129,12 +131,15 @@ export class GroupCommitWriter {
       offset += w.events.length;
     }
     if (this.onCommitted) {
+      const partitions = this.store.partitionCount;
       const stored: StoredEvent[] = [];
       for (let i = 0; i < all.length; i++) {
         const seq = seqs[i];
         if (seq !== null && seq !== undefined) {
           const e = all[i] as StoredEvent;
           e.seq = seq;
+          e.partition = partitionOf(e.projectId, e.distinct_id, partitions);
+          e.position = { tx, seq };
           stored.push(e);
         }
       }

@@ -98,6 +98,8 @@ interface ModelPerson {
   properties: JsonObject;
   isIdentified: boolean;
   version: number;
+  /** The version the store holds, as far as this model knows (`null`: not stored yet). */
+  storedVersion: number | null;
   createdAt: string;
   distinctIds: string[];
   snapshot: PersonSnapshot | undefined;
@@ -108,6 +110,7 @@ interface ModelGroup {
   groupKey: string;
   properties: JsonObject;
   version: number;
+  storedVersion: number | null;
   createdAt: string;
   snapshot: GroupSnapshot | undefined;
 }
@@ -124,10 +127,16 @@ export class ProjectModel {
   readonly projectId: number;
   /** Distinct id → person; `null` when known to have none. */
   private readonly byDistinctId = new Map<string, ModelPerson | null>();
+  /**
+   * Distinct id → the person id the store maps it to, as far as this model knows. Every write states
+   * what it expects here, so a concurrent change by another partition's batch is refused, not overwritten.
+   */
+  private readonly storedMapping = new Map<string, string | null>();
   private readonly groupTypes = new Map<string, number>();
   private readonly groups = new Map<string, ModelGroup | null>();
   private dirtyPersons = new Set<ModelPerson>();
-  private deletedPersonIds = new Set<string>();
+  /** Persons merged away: id → the version the store holds. */
+  private deletedPersonIds = new Map<string, number | null>();
   private distinctIdWrites = new Map<string, ModelPerson>();
   private newGroupTypes: GroupType[] = [];
   private dirtyGroups = new Set<ModelGroup>();
@@ -173,6 +182,7 @@ export class ProjectModel {
       const person = found.get(distinctId);
       if (person === undefined) {
         this.byDistinctId.set(distinctId, null);
+        this.storedMapping.set(distinctId, null);
         continue;
       }
       let model = byId.get(person.id);
@@ -182,14 +192,19 @@ export class ProjectModel {
           properties: person.properties,
           isIdentified: person.isIdentified,
           version: person.version,
+          storedVersion: person.version,
           createdAt: person.createdAt,
           distinctIds: person.distinctIds,
           snapshot: undefined,
         };
         byId.set(person.id, model);
-        for (const d of person.distinctIds) this.byDistinctId.set(d, model);
+        for (const d of person.distinctIds) {
+          this.byDistinctId.set(d, model);
+          this.storedMapping.set(d, person.id);
+        }
       }
       this.byDistinctId.set(distinctId, model);
+      this.storedMapping.set(distinctId, person.id);
     }
   }
 
@@ -201,6 +216,7 @@ export class ProjectModel {
         groupKey: g.groupKey,
         properties: g.properties,
         version: g.version,
+        storedVersion: g.version,
         createdAt: g.createdAt,
         snapshot: undefined,
       });
@@ -248,6 +264,7 @@ export class ProjectModel {
       properties: {},
       isIdentified: false,
       version: 0,
+      storedVersion: null,
       createdAt: nowIso,
       distinctIds: [distinctId],
       snapshot: undefined,
@@ -297,7 +314,7 @@ export class ProjectModel {
       }
       if (isIdentify) target.isIdentified = true;
       this.dirtyPersons.delete(other);
-      this.deletedPersonIds.add(other.id);
+      this.deletedPersonIds.set(other.id, other.storedVersion);
       this.touch(target);
     } else if (other !== null) {
       this.addDistinctId(other, targetId);
@@ -359,7 +376,7 @@ export class ProjectModel {
     const id = `${index}\u0000${key}`;
     let group = this.groups.get(id) ?? null;
     if (group === null) {
-      group = { groupTypeIndex: index, groupKey: key, properties: {}, version: 0, createdAt: nowIso, snapshot: undefined };
+      group = { groupTypeIndex: index, groupKey: key, properties: {}, version: 0, storedVersion: null, createdAt: nowIso, snapshot: undefined };
       this.groups.set(id, group);
       this.dirtyGroups.add(group);
     }
@@ -396,9 +413,15 @@ export class ProjectModel {
 
   // ---- writing --------------------------------------------------------------------------------------
 
-  /** Moves the pending changes into `write` and forgets them. */
+  /**
+   * Moves the pending changes into `write`, with what the store must still hold for them to apply
+   * (`write.expect`), and forgets them. The model then assumes the write succeeds; if it fails, the
+   * caller must drop the model and load again.
+   */
   drainChanges(write: Omit<PersonBatchWrite, 'enrichments' | 'offset'>): void {
     for (const p of this.dirtyPersons) {
+      write.expect.persons.push({ id: p.id, version: p.storedVersion });
+      p.storedVersion = p.version;
       write.upsertPersons.push({
         id: p.id,
         projectId: this.projectId,
@@ -409,12 +432,19 @@ export class ProjectModel {
         distinctIds: p.distinctIds,
       });
     }
-    for (const id of this.deletedPersonIds) write.deletePersonIds.push(id);
+    for (const [id, storedVersion] of this.deletedPersonIds) {
+      write.deletePersonIds.push(id);
+      write.expect.persons.push({ id, version: storedVersion });
+    }
     for (const [distinctId, person] of this.distinctIdWrites) {
       write.setDistinctIds.push({ projectId: this.projectId, distinctId, personId: person.id });
+      write.expect.distinctIds.push({ projectId: this.projectId, distinctId, personId: this.storedMapping.get(distinctId) ?? null });
+      this.storedMapping.set(distinctId, person.id);
     }
     write.upsertGroupTypes.push(...this.newGroupTypes);
     for (const g of this.dirtyGroups) {
+      write.expect.groups.push({ projectId: this.projectId, groupTypeIndex: g.groupTypeIndex, groupKey: g.groupKey, version: g.storedVersion });
+      g.storedVersion = g.version;
       write.upsertGroups.push({
         projectId: this.projectId,
         groupTypeIndex: g.groupTypeIndex,
@@ -425,7 +455,7 @@ export class ProjectModel {
       });
     }
     this.dirtyPersons = new Set();
-    this.deletedPersonIds = new Set();
+    this.deletedPersonIds = new Map();
     this.distinctIdWrites = new Map();
     this.newGroupTypes = [];
     this.dirtyGroups = new Set();

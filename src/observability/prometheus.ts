@@ -47,8 +47,8 @@ const HEALTH_STATES: readonly HealthState[] = ['healthy', 'degraded', 'disabled_
 const GAUGED_STATES: readonly InvocationState[] = ['queued', 'running', 'parked'];
 /** Recorder metrics that are an outcome of an event × destination (`sluice_deliveries_total{outcome}`). */
 const DELIVERY_OUTCOMES: ReadonlySet<RuntimeMetric> = new Set<RuntimeMetric>(['triggered', 'succeeded', 'failed', 'filtered', 'filtering_failed', 'inputs_failed', 'masked']);
-/** The one partition of the event log today. */
-const PARTITION = '0';
+/** Lag counts stop here: a scrape must stay cheap however far behind a stage is. */
+const LAG_CAP = 1_000_000;
 
 // ---- settings ----------------------------------------------------------------------------------------------
 
@@ -212,17 +212,15 @@ export class SluiceMetrics implements RecorderTap {
     const metrics = this;
     new Gauge({
       name: 'sluice_pipeline_lag_events',
-      help: 'Events stored but not yet processed by a pipeline stage (last stored seq minus the stage offset).',
+      help: `Events of a partition stored but not yet processed by a pipeline stage (counted up to ${LAG_CAP}).`,
       labelNames: ['partition', 'stage'],
       registers,
       async collect() {
-        const read = await metrics.safely('pipeline lag', () =>
-          Promise.all([metrics.store.lastEventSeq(), metrics.store.getOffset(PERSONS_CONSUMER), metrics.store.getOffset(MATCHER_CONSUMER)]),
-        );
-        if (!read) return;
-        const [head, persons, matching] = read;
-        this.set({ partition: PARTITION, stage: 'persons' }, Math.max(0, head - persons));
-        this.set({ partition: PARTITION, stage: 'matching' }, Math.max(0, head - matching));
+        const lag = await metrics.safely('pipeline lag', () => metrics.store.partitionLag([PERSONS_CONSUMER, MATCHER_CONSUMER], LAG_CAP));
+        if (!lag) return;
+        for (const row of lag) {
+          this.set({ partition: String(row.partition), stage: row.consumer === PERSONS_CONSUMER ? 'persons' : 'matching' }, row.events);
+        }
       },
     });
     new Gauge({

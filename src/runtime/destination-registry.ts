@@ -121,6 +121,8 @@ export interface RegistryOptions {
   now?: () => number;
   /** Called after a reload with the destinations that changed or disappeared (ids). */
   onChanged?: (changedIds: string[]) => void;
+  /** Destination health, when the runtime watches it (the process's `HealthMonitor`). */
+  health?: HealthView;
 }
 
 export class DestinationRegistry {
@@ -139,8 +141,8 @@ export class DestinationRegistry {
   private lastCheckMs = 0;
   private reloading: Promise<void> | null = null;
   private reloadAgain = false;
-  /** Destination health, when the runtime watches it (set by `startRuntime`). */
-  health: HealthView | null = null;
+  /** Destination health, when the runtime watches it; null in a delivery thread, which only runs invocations. */
+  readonly health: HealthView | null;
 
   constructor(options: RegistryOptions) {
     this.store = options.store;
@@ -148,6 +150,7 @@ export class DestinationRegistry {
     this.checkIntervalMs = options.checkIntervalMs ?? 200;
     this.now = options.now ?? Date.now;
     this.onChanged = options.onChanged;
+    this.health = options.health ?? null;
   }
 
   /** Enabled destinations of a project (empty when none). */

@@ -12,7 +12,7 @@
  */
 import {
   exec,
-  HogRuntimeError,
+  hogErrorKind,
   resume,
   UncaughtHogError,
   withSourceLine,
@@ -126,6 +126,10 @@ export interface Suspension {
   captureCount?: number;
 }
 
+/**
+ * Why an invocation failed: an input template, its code (a VM or stdlib error, or a Hog `throw`), a VM
+ * limit (time, memory, call depth, fetches; decided by the VM error's `kind`, never its text), or a fetch.
+ */
 export type FailureKind = 'inputs' | 'code' | 'limit' | 'fetch';
 
 export type Step =
@@ -258,7 +262,7 @@ export class InvocationExecutor {
     try {
       result = suspension && response ? resume(suspension.vmState, this.responseForVm(response), options) : exec(job.bytecode, options);
     } catch (error) {
-      const failure: FailureKind = error instanceof HogRuntimeError && !(error instanceof UncaughtHogError) && isLimitError(error) ? 'limit' : 'code';
+      const failure = failureOf(error);
       const message = failure === 'code' ? withSourceLine(errorText(error), error, job.lines) : errorText(error);
       return this.done(ctx, 'failed', message, failure, suspension?.vmState.syncDuration ?? 0);
     }
@@ -344,8 +348,9 @@ function captureDepthOf(value: unknown): number {
   return Number.isFinite(depth) && depth > 0 ? Math.floor(depth) : 0;
 }
 
-function isLimitError(error: Error): boolean {
-  return /timed out|Memory limit|maximum number of async steps|Call stack exceeded/.test(error.message);
+/** A VM limit fails the invocation as `limit`; anything else the code did (a Hog `throw` too) as `code`. */
+function failureOf(error: unknown): 'limit' | 'code' {
+  return hogErrorKind(error) === 'limit' ? 'limit' : 'code';
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -356,8 +356,8 @@ export function parseAllowList(input: string | readonly string[] = ''): AllowLis
   return { hosts, suffixes, cidrs };
 }
 
-/** The allow list from the environment (`SLUICE_FETCH_ALLOW_HOSTS`). */
-export function allowListFromEnv(env: NodeJS.ProcessEnv = process.env): AllowList {
+/** The allow list an environment record's `SLUICE_FETCH_ALLOW_HOSTS` names (the process's own is read by `src/config.ts`). */
+export function allowListFromEnv(env: Record<string, string | undefined>): AllowList {
   return parseAllowList(env.SLUICE_FETCH_ALLOW_HOSTS ?? '');
 }
 

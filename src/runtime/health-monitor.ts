@@ -12,8 +12,12 @@
  * observations took (milli-tokens) to the destination's shared counter (`health:<id>`, in the store or
  * Redis) and takes from its own copy of the bucket what the other processes added meanwhile. Refill is
  * time, the same everywhere, so every copy holds the same level within a tick. All known destinations
- * share in one `incrementMany` round trip per tick. Re-enabling reads the stored row and writes it back, so the API can do it with its
- * own monitor that never starts (no timers, no observations).
+ * share in one `incrementMany` round trip per tick.
+ *
+ * One monitor per process, built where the process is composed (`cli/start.ts`) and handed to the API and
+ * the runtime alike, so a re-enable through the API is seen by the worker's gate at once and the API
+ * reports the state the runtime holds. The runtime starts its timers; a process without one (role `api`)
+ * never starts it: re-enabling reads the stored row and writes it back, and status falls back to the store.
  */
 import { uiUrls } from '../destinations/globals.js';
 import type { CounterValue, DestinationHealth, DestinationHealthChange, MetricIncrement, Store } from '../store/store.js';
@@ -56,8 +60,8 @@ export interface HealthMonitorOptions {
   fetch?: (request: HealthNotifyRequest) => Promise<{ status: number }>;
   /** Stores an internal event into the project (the intake's `captureInternal`). */
   capture?: (projectId: number, events: { event: string; distinct_id: string; properties: Record<string, unknown> }[]) => Promise<unknown>;
-  /** Base URL of the UI, for the destination's link in notifications. */
-  siteUrl?: string;
+  /** Base URL of the UI, for the destination's link in notifications (a function: known only once the server listens). */
+  siteUrl?: string | (() => string | undefined);
   logger?: WarnErrorLogger;
   /** How often temporary disables and recoveries without traffic are checked. Default 1 000 ms. */
   tickMs?: number;
@@ -392,7 +396,8 @@ export class HealthMonitor {
   private async notify(projectId: number, destinationId: string, change: HealthChange): Promise<void> {
     const destination = await this.store.getDestination(projectId, destinationId).catch(() => null);
     const name = typeof destination?.config.name === 'string' ? destination.config.name : destinationId;
-    const url = this.options.siteUrl ? uiUrls(this.options.siteUrl, projectId).destination(destinationId) : null;
+    const siteUrl = typeof this.options.siteUrl === 'function' ? this.options.siteUrl() : this.options.siteUrl;
+    const url = siteUrl ? uiUrls(siteUrl, projectId).destination(destinationId) : null;
     const properties = {
       destination_id: destinationId,
       destination_name: name,

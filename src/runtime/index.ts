@@ -10,7 +10,7 @@ import type { Store } from '../store/store.js';
 import { DestinationRegistry } from './destination-registry.js';
 import { InvocationExecutor, type CapturedEvent, type ExecutorLimits } from './executor.js';
 import { createFetchExecutor, type FetchExecutor, type FetchExecutorOptions } from './fetch.js';
-import { HealthMonitor, type HealthMonitorOptions } from './health-monitor.js';
+import type { HealthMonitor } from './health-monitor.js';
 import type { RuntimeLogger } from './logger.js';
 import { Matcher } from './matcher.js';
 import { RuntimeRecorder, type RecorderTap } from './recorder.js';
@@ -38,7 +38,7 @@ export interface RuntimeOptions {
   fetcher?: FetchExecutor;
   executorLimits?: Partial<ExecutorLimits>;
   worker?: { batchSize?: number; concurrency?: number; lockMs?: number; pollMs?: number; workerId?: string; maxPerDestination?: number };
-  matcher?: { batchSize?: number };
+  matcher?: { batchSize?: number; onLost?: (partition: number) => void };
   retention?: Partial<RetentionPeriods> & { intervalMs?: number };
   /** Destination version checks, ms. Default 200. */
   reloadCheckMs?: number;
@@ -47,8 +47,11 @@ export interface RuntimeOptions {
    * from the queue only, and starts `runtime.matcher` if it becomes the leader.
    */
   startMatcher?: boolean;
-  /** The health watcher's policy and clock (tests); see `health.ts` for the defaults. */
-  health?: Pick<HealthMonitorOptions, 'policy' | 'now' | 'tickMs' | 'persistMs'>;
+  /**
+   * The process's one health watcher, built by whoever composes the process and shared with the API
+   * (`cli/start.ts`). The runtime feeds it, gates on it, and runs its timers from start to stop.
+   */
+  health: HealthMonitor;
   /** Captured events allowed per original event, over all hops (`capture-budget.ts`). Default 100. */
   maxCaptureDescendants?: number;
   /** Start the retention job (default). */
@@ -101,8 +104,10 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
   const { store, logger } = options;
   // Masking windows live in the shared counters: the same for every process, across restarts.
   const masking = new SharedMaskingGate(store.counters);
+  const { health } = options;
   const registry = new DestinationRegistry({
     store,
+    health,
     ...(options.keyring ? { keyring: options.keyring } : {}),
     checkIntervalMs: options.reloadCheckMs ?? 200,
     // A changed destination starts with a fresh masking window (its new version keys new counters), and
@@ -113,20 +118,14 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     },
   });
   const workerLogger = childOf(logger, 'worker');
-  const recorder = new RuntimeRecorder({ store, tap: options.tap, ...(workerLogger ? { logger: workerLogger } : {}) });
+  const recorder = new RuntimeRecorder({
+    store,
+    tap: options.tap,
+    health: (projectId, destinationId, observation) => health.observe(projectId, destinationId, observation),
+    ...(workerLogger ? { logger: workerLogger } : {}),
+  });
   const fetcher = options.fetcher ?? createFetchExecutor(options.fetchOptions ?? {});
   const intake = options.intake;
-  const healthLogger = childOf(logger, 'health');
-  const health = new HealthMonitor({
-    store,
-    siteUrl: options.siteUrl,
-    fetch: (request) => fetcher.fetch(request),
-    ...(intake ? { capture: (projectId: number, events: CapturedEvent[]) => intake.captureInternal(projectId, events) } : {}),
-    ...(healthLogger ? { logger: healthLogger } : {}),
-    ...(options.health ?? {}),
-  });
-  registry.health = health;
-  recorder.healthObserver = (projectId, destinationId, observation) => health.observe(projectId, destinationId, observation);
   // What a run leaves behind is applied in this thread, wherever the run happened (effects.ts).
   const effects = directEffects(
     recorder,

@@ -2,10 +2,11 @@
  * The matcher: a consumer of enriched events (consumer name `destinations`, its own offset) that turns
  * each event × enabled destination of its project into invocations.
  *
- * Like person processing, it takes committed batches in memory (`pipeline.onEnriched`) while it is caught
- * up, and reads them back from the store (`readEnrichedEvents`) after a restart or when it falls behind.
- * Per batch it writes all new invocations together with its offset in one transaction, so a crash redoes a
- * whole batch and never skips or half-writes one.
+ * It is the second stage of the partitioned log (`src/pipeline/`): a function of one partition's batch of
+ * enriched events, taken in memory from person processing (`pipeline.onEnriched`) while caught up, or
+ * read back from the store (`readEnrichedPartition`). Per batch it writes all new invocations together
+ * with the partition's offset in one fenced transaction, so a crash redoes a whole batch and never skips
+ * or half-writes one.
  *
  * For each event and destination: globals → filters (exactly `true` matches) → masking →
  * mappings (each enabled, matching mapping is its own invocation). Metrics: `triggered` per invocation,
@@ -18,7 +19,10 @@ import { matchesFilters } from '../destinations/filters.js';
 import { computeMaskingKey, SharedMaskingGate, type MaskingCheck, type MaskingDecider } from '../destinations/masking.js';
 import type { EnrichedListener } from '../ingest/pipeline.js';
 import { uuidv7 } from '../ingest/uuid.js';
-import type { EnrichedEvent, JsonObject, NewInvocation, Project, Store } from '../store/store.js';
+import type { StageLogger } from '../pipeline/consumer.js';
+import { StageRunner } from '../pipeline/stage-runner.js';
+import { ownAllPartitions, releaseAll } from '../pipeline/standalone.js';
+import type { EnrichedEvent, JsonObject, LeaseFence, NewInvocation, PartitionOffsetWrite, Project, Store } from '../store/store.js';
 import type { CompiledDestination, DestinationRegistry } from './destination-registry.js';
 import type { HealthState } from './health.js';
 import type { RuntimeRecorder } from './recorder.js';
@@ -58,8 +62,14 @@ export interface MatcherOptions {
   masking?: MaskingDecider;
   /** Enriched events read or processed per batch. Default 2 000. */
   batchSize?: number;
-  /** Events kept in memory before falling back to reading the store. Default 100 000. */
+  /** Events kept in memory (per partition) before falling back to reading the store. Default 100 000. */
   maxQueuedEvents?: number;
+  /** Read enriched events back from the store instead of taking them in memory (other processes enrich). */
+  readFromStore?: boolean;
+  /** Idle poll interval with `readFromStore` (ms). Default 100. */
+  pollMs?: number;
+  /** Told when a partition's lease was found lost (the partition assigner gives it up). */
+  onLost?: (partition: number) => void;
   now?: () => number;
 }
 
@@ -121,31 +131,17 @@ function globalsJson(shared: SharedGlobals, globals: Globals): string {
 
 export class Matcher {
   readonly masking: MaskingDecider;
+  readonly runner: StageRunner<EnrichedEvent>;
   private readonly store: Store;
   private readonly registry: DestinationRegistry;
   private readonly recorder: RuntimeRecorder;
   private readonly sink: InvocationSink;
   private readonly siteUrl: string;
-  private readonly logger: WarnErrorLogger;
-  private readonly batchSize: number;
-  private readonly maxQueuedEvents: number;
   private readonly now: () => number;
   private readonly pipeline: MatcherOptions['pipeline'];
   private readonly projects = new Map<number, { info: ProjectInfo; until: number }>();
-
-  /** Highest seq whose invocations are stored. */
-  private offset = 0;
-  private queue: EnrichedEvent[] = [];
-  private queueHead = 0;
-  private memoryMode = false;
-  /** Highest seq announced live, so the catch-up knows when it may switch to memory. */
-  private highestSeen = 0;
   private unsubscribe: (() => void) | null = null;
-  private loop: Promise<void> | null = null;
-  private running = false;
-  private stopping = false;
-  private wakeLoop: (() => void) | null = null;
-  private waiters: { seq: number; resolve: () => void }[] = [];
+  private standaloneFences: LeaseFence[] = [];
   matchedInvocations = 0;
 
   constructor(options: MatcherOptions) {
@@ -155,29 +151,48 @@ export class Matcher {
     this.recorder = options.recorder;
     this.sink = options.sink;
     this.siteUrl = options.siteUrl;
-    this.logger = options.logger ?? silent;
     this.masking = options.masking ?? new SharedMaskingGate(options.store.counters);
-    this.batchSize = options.batchSize ?? 2_000;
-    this.maxQueuedEvents = options.maxQueuedEvents ?? 100_000;
     this.now = options.now ?? Date.now;
+    this.runner = new StageRunner<EnrichedEvent>(
+      {
+        name: MATCHER_CONSUMER,
+        read: (store, partition, after, limit) => store.readEnrichedPartition(partition, after, limit),
+        process: (batch, offset) => this.process(batch, offset),
+      },
+      {
+        store: options.store,
+        ...(options.logger ? { logger: stageLogger(options.logger) } : {}),
+        batchSize: options.batchSize ?? 2_000,
+        maxQueued: options.maxQueuedEvents ?? 100_000,
+        readFromStore: options.readFromStore ?? false,
+        pollMs: options.pollMs ?? 100,
+        ...(options.onLost ? { onLost: options.onLost } : {}),
+      },
+    );
   }
 
-  get processedSeq(): number {
-    return this.offset;
-  }
-
-  async start(): Promise<void> {
-    if (this.running) return;
-    this.offset = await this.store.getOffset(MATCHER_CONSUMER);
-    // A restart (after another process matched meanwhile) catches up from the store, never from memory.
-    this.memoryMode = false;
-    this.queue = [];
-    this.queueHead = 0;
+  /** Loads the destinations and listens to person processing; partitions come with `assign`. */
+  async attach(): Promise<void> {
+    if (this.unsubscribe) return;
     await this.registry.reload();
-    this.unsubscribe = this.pipeline.onEnriched((batch) => this.push(batch));
-    this.running = true;
-    this.stopping = false;
-    this.loop = this.run();
+    this.unsubscribe = this.pipeline.onEnriched((batch) => this.runner.push(batch));
+  }
+
+  /** Starts matching a partition this process leases (the partition assigner calls this). */
+  async assign(fence: LeaseFence): Promise<void> {
+    await this.attach();
+    await this.runner.assign(fence);
+  }
+
+  revoke(partition: number): Promise<void> {
+    return this.runner.revoke(partition);
+  }
+
+  /** Matches every partition in this process, leasing them all (one process on its own store). */
+  async start(): Promise<void> {
+    await this.attach();
+    this.standaloneFences = await ownAllPartitions(this.store);
+    for (const fence of this.standaloneFences) await this.runner.assign(fence);
   }
 
   /** Reloads the destinations now (the management API calls this after a change). */
@@ -187,106 +202,16 @@ export class Matcher {
 
   /** Resolves once invocations for every enriched event up to `seq` are stored. */
   waitFor(seq: number): Promise<void> {
-    if (this.offset >= seq) return Promise.resolve();
-    return new Promise((resolve) => this.waiters.push({ seq, resolve }));
+    return this.runner.waitFor(seq);
   }
 
   /** Matches everything handed over so far, then stops listening. */
   async stop(): Promise<void> {
-    if (!this.running) return;
-    this.stopping = true;
-    this.signal();
-    await this.loop;
+    await this.runner.stop();
     this.unsubscribe?.();
     this.unsubscribe = null;
-    this.running = false;
-  }
-
-  private push(batch: EnrichedEvent[]): void {
-    if (batch.length === 0) return;
-    const last = batch[batch.length - 1]!.seq;
-    if (this.memoryMode && this.queue.length - this.queueHead + batch.length <= this.maxQueuedEvents) {
-      for (const e of batch) this.queue.push(e);
-    } else if (this.memoryMode) {
-      this.logger.warn({ queued: this.queue.length - this.queueHead }, 'destination matching is behind; reading from the store');
-      this.memoryMode = false;
-      this.queue = [];
-      this.queueHead = 0;
-    }
-    if (last > this.highestSeen) this.highestSeen = last;
-    this.signal();
-  }
-
-  private signal(): void {
-    const wake = this.wakeLoop;
-    this.wakeLoop = null;
-    wake?.();
-  }
-
-  private sleep(ms: number): Promise<void> {
-    return new Promise((resolve) => {
-      const timer = setTimeout(() => {
-        this.wakeLoop = null;
-        resolve();
-      }, ms);
-      this.wakeLoop = () => {
-        clearTimeout(timer);
-        resolve();
-      };
-    });
-  }
-
-  private fullBatchWaiting(): boolean {
-    return this.memoryMode && this.queue.length - this.queueHead >= this.batchSize;
-  }
-
-  private async nextBatch(): Promise<EnrichedEvent[]> {
-    if (this.memoryMode) {
-      while (this.queueHead < this.queue.length && this.queue[this.queueHead]!.seq <= this.offset) this.queueHead++;
-      const batch = this.queue.slice(this.queueHead, this.queueHead + this.batchSize);
-      this.queueHead += batch.length;
-      if (this.queueHead >= this.queue.length) {
-        this.queue = [];
-        this.queueHead = 0;
-      }
-      return batch;
-    }
-    const batch = await this.store.readEnrichedEvents(this.offset, this.batchSize);
-    const lastRead = batch.length > 0 ? batch[batch.length - 1]!.seq : this.offset;
-    if (batch.length < this.batchSize && lastRead >= this.highestSeen) {
-      // Caught up with everything committed: later batches arrive in memory.
-      this.memoryMode = true;
-      this.queue = [];
-      this.queueHead = 0;
-    }
-    return batch;
-  }
-
-  private async run(): Promise<void> {
-    for (;;) {
-      let batch: EnrichedEvent[];
-      try {
-        batch = await this.nextBatch();
-      } catch (error) {
-        this.logger.error({ err: error }, 'reading enriched events for destinations failed');
-        await this.sleep(1_000);
-        continue;
-      }
-      if (batch.length === 0) {
-        if (this.stopping && (this.memoryMode || this.offset >= this.highestSeen)) return;
-        await this.sleep(1_000);
-        continue;
-      }
-      try {
-        await this.process(batch);
-      } catch (error) {
-        this.logger.error({ err: error, fromSeq: batch[0]!.seq }, 'matching a batch failed; retrying from the store');
-        this.memoryMode = false;
-        this.queue = [];
-        this.queueHead = 0;
-        await this.sleep(1_000);
-      }
-    }
+    await releaseAll(this.store, this.standaloneFences);
+    this.standaloneFences = [];
   }
 
   private async project(id: number): Promise<ProjectInfo> {
@@ -298,8 +223,8 @@ export class Matcher {
     return info;
   }
 
-  /** Matches one batch and stores its invocations with the new offset. */
-  private async process(batch: EnrichedEvent[]): Promise<void> {
+  /** Matches one batch (one partition) and stores its invocations with the partition's new offset. */
+  private async process(batch: EnrichedEvent[], offset: PartitionOffsetWrite): Promise<void> {
     await this.registry.refresh();
     const invocations: NewInvocation[] = [];
     const nowMs = this.now();
@@ -312,8 +237,7 @@ export class Matcher {
       // Let in-flight deliveries make progress while a large batch is matched — unless another full batch
       // is already waiting: then capture is outpacing matching, and yielding would let it pull further ahead
       // while the delivery side runs dry.
-      if (i % YIELD_EVERY === YIELD_EVERY - 1 && !this.fullBatchWaiting()) sliceStart = await yieldToEventLoop();
-      if (event.seq <= this.offset) continue;
+      if (i % YIELD_EVERY === YIELD_EVERY - 1 && !this.runner.backlogged(offset.partition)) sliceStart = await yieldToEventLoop();
       const destinations = this.registry.forProject(event.projectId);
       if (destinations.length === 0) continue;
       const base = this.eventGlobals(event, await this.project(event.projectId), destinations);
@@ -346,13 +270,9 @@ export class Matcher {
         this.failFiltering(candidate.destination, candidate.event.event.uuid, 'mappings', errorText(error));
       }
     }
-    const last = batch[batch.length - 1]!.seq;
-    const offset = { consumer: MATCHER_CONSUMER, seq: Math.max(last, this.offset) };
     const claim = invocations.length > 0 ? this.sink.reserve(invocations.length) : null;
-    if (invocations.length > 0 || offset.seq > this.offset) await this.store.enqueueInvocations(invocations, offset, claim ?? undefined);
-    this.offset = offset.seq;
+    await this.store.enqueueInvocations(invocations, offset, claim ?? undefined);
     this.matchedInvocations += invocations.length;
-    this.releaseWaiters();
     if (invocations.length === 0) return;
     if (claim) this.sink.accept(invocations);
     else this.sink.wake();
@@ -457,12 +377,6 @@ export class Matcher {
     };
   }
 
-  private releaseWaiters(): void {
-    if (this.waiters.length === 0) return;
-    const still: typeof this.waiters = [];
-    for (const w of this.waiters) (w.seq <= this.offset ? w.resolve() : still.push(w));
-    this.waiters = still;
-  }
 }
 
 /**
@@ -478,6 +392,15 @@ const EXPRESSION_MS_BY_HEALTH: Record<HealthState, number> = {
   disabled_temporarily: 10,
   disabled_permanently: 10,
 };
+
+/** The consumer's logger from the runtime's (which may be a pino instance: its methods live on the prototype). */
+function stageLogger(logger: WarnErrorLogger): StageLogger {
+  return {
+    info() {},
+    warn: (obj, msg) => logger.warn(obj, msg),
+    error: (obj, msg) => logger.error(obj, msg),
+  };
+}
 
 /** Lets I/O callbacks run; resolves with the time the next slice starts. */
 async function yieldToEventLoop(): Promise<number> {

@@ -20,6 +20,8 @@ export interface RecorderOptions {
   now?: () => number;
   /** Sees every metric, observation and finished run (the Prometheus metrics). */
   tap?: RecorderTap | undefined;
+  /** Where `observe` sends what the worker saw (the process's health monitor); none: observations only reach the tap. */
+  health?: HealthObserver | undefined;
 }
 
 export type RuntimeMetric =
@@ -33,7 +35,13 @@ export type RuntimeMetric =
   | 'fetch'
   | 'retried'
   | 'parked'
-  | 'replayed';
+  | 'replayed'
+  // Transformations (src/transformations/chain.ts): what each did to the events it ran on, and the
+  // microseconds it took (summed, so the hour's total divided by its runs is the time per event).
+  | 'transformed'
+  | 'unchanged'
+  | 'dropped'
+  | 'duration_us';
 
 /** Receives the worker's health observations (the health monitor, `health-monitor.ts`). */
 export type HealthObserver = (projectId: number, destinationId: string, observation: HealthObservation) => void;
@@ -76,14 +84,14 @@ export class RuntimeRecorder {
   private writing: Promise<void> = Promise.resolve();
   private lastHourMs = -1;
   private lastHour = '';
-  /** Set by the runtime: where `observe` sends what the worker saw. */
-  healthObserver: HealthObserver | null = null;
+  private readonly healthObserver: HealthObserver | null;
   /** Sees every metric, observation and finished run (Prometheus); null without metrics. */
   readonly tap: RecorderTap | null;
 
   constructor(options: RecorderOptions) {
     this.store = options.store;
     this.tap = options.tap ?? null;
+    this.healthObserver = options.health ?? null;
     this.logger = options.logger;
     this.flushDelayMs = options.flushDelayMs ?? 10;
     this.maxBuffered = options.maxBuffered ?? 2_000;

@@ -4,7 +4,7 @@
  * the answer it chose. Pure: nothing is stored here — the caller stores the captured events only when
  * the run succeeded, so a failing request leaves nothing half-stored.
  */
-import { exec, hogToJs, HogRuntimeError, UncaughtHogError, withSourceLine, type Bytecode } from '../hog/index.js';
+import { exec, hogErrorKind, hogToJs, UncaughtHogError, withSourceLine, type Bytecode } from '../hog/index.js';
 import type { InputSchemaItem, Inputs } from '../destinations/model.js';
 import { collectSecretValues, redactSecrets } from '../destinations/secrets.js';
 import { compiledInputsFromStored, evaluateInputs } from '../destinations/templating.js';
@@ -157,7 +157,9 @@ export function runSource(job: SourceJob, request: SourceRequestGlobals, context
     });
   } catch (error) {
     const text = errorText(error);
-    return fail(error instanceof HogRuntimeError && !(error instanceof UncaughtHogError) ? withSourceLine(text, error, job.lines) : text, 0);
+    const kind = hogErrorKind(error);
+    // Where the VM stopped helps with its own errors; a Hog `throw` says what it means.
+    return fail(kind === 'runtime' || kind === 'limit' ? withSourceLine(text, error, job.lines) : text, 0);
   }
   const vmMs = result.state.syncDuration;
   if (!result.finished) return fail(`${result.asyncFunctionName}() is not available in sources`, vmMs);

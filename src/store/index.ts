@@ -16,6 +16,12 @@ export interface OpenStoreOptions {
   poolSize?: number | undefined;
   /** Postgres schema (`search_path`), when not the user's default. */
   schema?: string | undefined;
+  /**
+   * P, the number of partitions of a new store (`SLUICE_PARTITIONS`). Default 16 on Postgres (room for up
+   * to 16 worker processes), 1 on SQLite (one process, one writer). An existing store keeps the P it was
+   * created with.
+   */
+  partitions?: number | undefined;
   /** `redis://…` (`SLUICE_REDIS_URL`): the shared counters (masking, health buckets) live in Redis. */
   redisUrl?: string | undefined;
   /** Prefix of the Redis keys. Default `sluice:counter:`. */
@@ -71,8 +77,13 @@ async function openDatabase(options: OpenStoreOptions): Promise<Store> {
   if (options.databaseUrl !== undefined && options.databaseUrl.trim() !== '') {
     if (!isPostgresUrl(options.databaseUrl)) throw new Error(`SLUICE_DATABASE_URL must be a postgres:// URL, not '${options.databaseUrl}'`);
     const { PostgresStore } = await import('./postgres/postgres-store.js');
-    return PostgresStore.open({ connectionString: options.databaseUrl.trim(), schema: options.schema, poolSize: options.poolSize });
+    return PostgresStore.open({ connectionString: options.databaseUrl.trim(), schema: options.schema, poolSize: options.poolSize, partitions: options.partitions ?? 16 });
   }
   const filename = options.dataDir === ':memory:' ? ':memory:' : join(options.dataDir, 'sluice.db');
-  return new SqliteStore({ filename, synchronous: options.synchronous ?? 'full', ...(options.backgroundCheckpoints === false ? { backgroundCheckpoints: false } : {}) });
+  return new SqliteStore({
+    filename,
+    synchronous: options.synchronous ?? 'full',
+    partitions: options.partitions ?? 1,
+    ...(options.backgroundCheckpoints === false ? { backgroundCheckpoints: false } : {}),
+  });
 }

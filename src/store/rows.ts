@@ -7,6 +7,8 @@
  */
 import type {
   ApiKey,
+  ClusterMember,
+  PartitionLease,
   DestinationHealth,
   DestinationHealthChange,
   DestinationHealthState,
@@ -18,6 +20,7 @@ import type {
   JsonObject,
   LogEntry,
   LogLevel,
+  LogPosition,
   MetricPoint,
   Person,
   PersonSnapshot,
@@ -94,14 +97,35 @@ export interface ApiKeyRow {
   label: string;
   mask_value: string;
   created_at: string;
+  /** JSON array of scope strings. */
+  scopes: string;
+  /** JSON array of project ids, or NULL for every project. */
+  scoped_projects: string | null;
+  last_used_at: string | null;
+  revoked_at: string | null;
 }
 
+/** Every column of `api_keys` but the secure value, for the queries that read keys. */
+export const API_KEY_COLUMNS = 'id, label, mask_value, created_at, scopes, scoped_projects, last_used_at, revoked_at';
+
 export function toApiKey(row: ApiKeyRow): ApiKey {
-  return { id: row.id, label: row.label, maskValue: row.mask_value, createdAt: row.created_at };
+  return {
+    id: row.id,
+    label: row.label,
+    maskValue: row.mask_value,
+    createdAt: row.created_at,
+    scopes: JSON.parse(row.scopes) as string[],
+    projects: row.scoped_projects === null ? null : (JSON.parse(row.scoped_projects) as number[]),
+    lastUsedAt: row.last_used_at,
+    revokedAt: row.revoked_at,
+  };
 }
 
 export interface EventRow {
   seq: number;
+  partition: number;
+  /** Postgres: the appending transaction's id (`xid8` as text); absent on SQLite (one writer: 0). */
+  tx?: string | number;
   project_id: number;
   uuid: string;
   event: string;
@@ -112,9 +136,15 @@ export interface EventRow {
   received_at: string;
 }
 
+function positionOf(row: EventRow): LogPosition {
+  return { tx: row.tx === undefined ? 0 : Number(row.tx), seq: row.seq };
+}
+
 export function toStoredEvent(row: EventRow): StoredEvent {
   const event: StoredEvent = {
     seq: row.seq,
+    partition: row.partition,
+    position: positionOf(row),
     projectId: row.project_id,
     uuid: row.uuid,
     event: row.event,
@@ -141,6 +171,8 @@ export function toEnrichedEvent(row: EnrichedEventRow): EnrichedEvent {
   if (row.elements_chain !== null) event.elements_chain = row.elements_chain;
   return {
     seq: row.seq,
+    partition: row.partition,
+    position: positionOf(row),
     projectId: row.project_id,
     event,
     person: JSON.parse(row.x_person) as PersonSnapshot,
@@ -228,10 +260,11 @@ export interface DestinationRow {
 
 /**
  * The `type` column of a function's config (destinations/model.ts `FUNCTION_TYPES`, kept in step):
- * anything but a source is a destination, as rows from before the column were.
+ * anything but a source or a transformation is a destination, as rows from before the column were. The
+ * column keeps transformations out of the matcher's list of destinations.
  */
-export function functionTypeColumn(config: JsonObject): 'destination' | 'source_webhook' {
-  return config.type === 'source_webhook' ? 'source_webhook' : 'destination';
+export function functionTypeColumn(config: JsonObject): 'destination' | 'source_webhook' | 'transformation' {
+  return config.type === 'source_webhook' || config.type === 'transformation' ? config.type : 'destination';
 }
 
 export function toDestination(row: DestinationRow): StoredDestination {
@@ -407,4 +440,30 @@ export function toHealthChange(row: HealthChangeRow): DestinationHealthChange {
     reason: row.reason,
     until: row.until,
   };
+}
+
+/** A `partition_leases` row. */
+export interface LeaseRow {
+  partition: number;
+  owner: string | null;
+  epoch: number;
+  expires_at: number;
+}
+
+/** A `cluster_members` row. */
+export interface MemberRow {
+  id: string;
+  role: string;
+  host: string;
+  pid: number;
+  started_at: number;
+  heartbeat_at: number;
+}
+
+export function toLease(row: LeaseRow): PartitionLease {
+  return { partition: row.partition, owner: row.owner, epoch: row.epoch, expiresAt: row.expires_at };
+}
+
+export function toMember(row: MemberRow): ClusterMember {
+  return { id: row.id, role: row.role, host: row.host, pid: row.pid, startedAt: row.started_at, heartbeatAt: row.heartbeat_at };
 }

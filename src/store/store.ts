@@ -22,6 +22,23 @@ export interface ApiKey {
   /** Last characters of the key, for display (`…a1b2`). Never the key itself. */
   maskValue: string;
   createdAt: string;
+  /** What the key may do: `group:read`/`group:write` strings, or `*` for everything (`src/api/scopes.ts`). */
+  scopes: string[];
+  /** The project ids the key may use; `null`: every project. */
+  projects: number[] | null;
+  /** When a request last authenticated with it (recorded at most once a minute); `null`: never. */
+  lastUsedAt: string | null;
+  /** When it was revoked; a revoked key authenticates nothing. */
+  revokedAt: string | null;
+}
+
+export interface NewApiKey {
+  label: string;
+  /** The hex sha256 of the key; the key itself is never stored. */
+  secureValue: string;
+  maskValue: string;
+  scopes: string[];
+  projects: number[] | null;
 }
 
 /** The normalized event, as intake hands it to the store. */
@@ -43,9 +60,97 @@ export interface NewEvent extends Event {
   propertiesJson?: string;
 }
 
-/** An event as stored: `seq` is its position in the one global intake order. */
+/**
+ * An event as stored. `seq` is unique and grows with each append; `partition` is
+ * `partitionOf(projectId, distinct_id, partitionCount)`; `position` orders it inside its partition.
+ */
 export interface StoredEvent extends NewEvent {
   seq: number;
+  partition: number;
+  position: LogPosition;
+}
+
+/**
+ * Where an event sits in its partition's order, and what a consumer's offset is made of. Compare with
+ * `comparePositions`. On SQLite (one writer) `tx` is always 0 and `seq` alone orders; on Postgres `tx` is
+ * the appending transaction's id (`xid8`) and a partition is read in `(tx, seq)` order, only below the
+ * oldest transaction still running, so a late commit can never land behind an offset (see
+ * postgres-store.ts). Kafka's single offset maps onto this pair.
+ */
+export interface LogPosition {
+  tx: number;
+  seq: number;
+}
+
+export const START_POSITION: LogPosition = Object.freeze({ tx: 0, seq: 0 });
+
+export function comparePositions(a: LogPosition, b: LogPosition): number {
+  return a.tx !== b.tx ? (a.tx < b.tx ? -1 : 1) : a.seq - b.seq;
+}
+
+/**
+ * A partition lease as its holder sees it: every write that moves one of the partition's offsets names
+ * it, and the store refuses the write (`LeaseLostError`) unless the lease still has this owner and epoch.
+ */
+export interface LeaseFence {
+  partition: number;
+  owner: string;
+  epoch: number;
+}
+
+/** A consumer's offset in one partition, moved atomically with the stage's output. */
+export interface PartitionOffsetWrite {
+  consumer: string;
+  partition: number;
+  position: LogPosition;
+  /** Omitted only by single-process callers that own every partition by construction (tests, tools). */
+  fence?: LeaseFence;
+}
+
+/** Thrown when a fenced write finds its lease taken over: the writer must stop consuming the partition. */
+export class LeaseLostError extends Error {
+  constructor(fence: LeaseFence) {
+    super(`partition ${fence.partition} is no longer leased to ${fence.owner} at epoch ${fence.epoch}: another process owns it now`);
+    this.name = 'LeaseLostError';
+  }
+}
+
+/**
+ * Thrown when a person-processing write finds persons, distinct ids or groups changed since it loaded
+ * them (another partition's batch merged or updated them): nothing was written; reload and redo.
+ */
+export class PersonConflictError extends Error {
+  constructor(detail: string) {
+    super(`persons changed concurrently: ${detail}`);
+    this.name = 'PersonConflictError';
+  }
+}
+
+export interface PartitionLease {
+  partition: number;
+  owner: string | null;
+  epoch: number;
+  /** Epoch ms (database clock) after which another process may take it. */
+  expiresAt: number;
+}
+
+/** A live Sluice process, as it announces itself (`store.heartbeat`). */
+export interface ClusterMember {
+  id: string;
+  role: string;
+  host: string;
+  pid: number;
+  startedAt: number;
+  /** Epoch ms of its last heartbeat (database clock). */
+  heartbeatAt: number;
+}
+
+/** How far one consumer is behind in one partition. */
+export interface PartitionLag {
+  consumer: string;
+  partition: number;
+  /** Events of the partition after the consumer's offset, counted up to `cap`. */
+  events: number;
 }
 
 export interface RecentEventsQuery {
@@ -64,6 +169,8 @@ export interface AppendResult {
   /** For each input event, in order: its `seq`, or `null` when an event with the same project and uuid
    *  was already stored (a client retry) and this copy was ignored. */
   seqs: (number | null)[];
+  /** The appending transaction's id (Postgres `xid8`; 0 on SQLite): the `tx` of every stored event's position. */
+  tx: number;
 }
 
 export interface Person {
@@ -116,6 +223,8 @@ export interface GroupSnapshot {
 
 export interface Enrichment {
   seq: number;
+  partition: number;
+  position: LogPosition;
   projectId: number;
   person: PersonSnapshot;
   groups: Record<string, GroupSnapshot>;
@@ -124,6 +233,8 @@ export interface Enrichment {
 /** An event together with the person and groups it was processed against. */
 export interface EnrichedEvent {
   seq: number;
+  partition: number;
+  position: LogPosition;
   projectId: number;
   event: Event;
   person: PersonSnapshot;
@@ -144,19 +255,20 @@ export interface PersonBatchWrite {
   upsertGroups: Group[];
   enrichments: Enrichment[];
   /**
-   * The new offset. With `from`, the write fails (and changes nothing) unless the stored offset is still
-   * `from`: a fence against a second process processing the same events after a lost leadership.
+   * What this batch read and relies on being unchanged (other partitions' batches may touch the same
+   * persons through merges): each person's `version` when loaded (`null`: it must not exist yet, i.e. it
+   * is new), each distinct id's person (`null`: it must have none), each group's version (`null`: new).
+   * Any mismatch fails the whole write with `PersonConflictError`.
    */
-  offset: { consumer: string; seq: number; from?: number };
+  expect: {
+    persons: { id: string; version: number | null }[];
+    distinctIds: { projectId: number; distinctId: string; personId: string | null }[];
+    groups: { projectId: number; groupTypeIndex: number; groupKey: string; version: number | null }[];
+  };
+  /** The partition's new offset, fenced by its lease. */
+  offset: PartitionOffsetWrite;
 }
 
-/** Thrown when a fenced offset write finds the offset moved by another process. */
-export class OffsetMovedError extends Error {
-  constructor(consumer: string, expected: number, found: number) {
-    super(`the '${consumer}' offset is at ${found}, not ${expected}: another process is consuming these events`);
-    this.name = 'OffsetMovedError';
-  }
-}
 
 export interface Store {
   readonly dialect: string;
@@ -170,14 +282,23 @@ export interface Store {
   /** Replaces the project's settings (the caller merges); `null` when there is no such project. */
   updateProjectSettings(id: number, settings: JsonObject): Promise<Project | null>;
   /** `secureValue` is the hex sha256 of the key; the key itself is never stored. */
-  createApiKey(input: { label: string; secureValue: string; maskValue: string }): Promise<ApiKey>;
+  createApiKey(input: NewApiKey): Promise<ApiKey>;
+  /** The key with this hash, revoked or not (the caller refuses revoked ones). */
   findApiKey(secureValue: string): Promise<ApiKey | null>;
+  /** Every key ever created, revoked ones included. */
   countApiKeys(): Promise<number>;
+  /** Every key, revoked ones included, oldest first. */
+  listApiKeys(): Promise<ApiKey[]>;
+  getApiKey(id: string): Promise<ApiKey | null>;
+  /** Marks the key revoked at `at` (a second revoke keeps the first time); `null` when there is no such key. */
+  revokeApiKey(id: string, at: string): Promise<ApiKey | null>;
+  /** Records a use at `at` unless one at or after `notBefore` is recorded already (cheap: one indexed update). */
+  touchApiKey(id: string, at: string, notBefore: string): Promise<void>;
 
   // events
   /** Stores all events durably in one atomic write (group commit). Resolves only once committed. */
   appendEvents(events: NewEvent[]): Promise<AppendResult>;
-  /** Events with `seq > afterSeq`, in `seq` order. */
+  /** Events with `seq > afterSeq`, in `seq` order, all partitions (inspection and tests; consumers read partitions). */
   readEvents(afterSeq: number, limit: number): Promise<StoredEvent[]>;
   countEvents(projectId?: number): Promise<number>;
   /**
@@ -189,14 +310,47 @@ export interface Store {
   lastEventSeq(): Promise<number>;
   listEventUuids(projectId: number): Promise<string[]>;
 
+  // the partitioned log (docs/ARCHITECTURE.md, "Partitions")
+  /** P, fixed when the store was created (`SLUICE_PARTITIONS`). */
+  readonly partitionCount: number;
+  /** A partition's events after `after`, in position order, only those no later commit can precede. */
+  readPartition(partition: number, after: LogPosition, limit: number): Promise<StoredEvent[]>;
+  /** A partition's enriched events after `after` (person processing's output), in position order. */
+  readEnrichedPartition(partition: number, after: LogPosition, limit: number): Promise<EnrichedEvent[]>;
+  /** A consumer's offset in every partition (index = partition). */
+  getPartitionOffsets(consumer: string): Promise<LogPosition[]>;
+  /** Moves offsets with no other output (a batch whose events produced nothing to write). */
+  commitOffsets(offsets: PartitionOffsetWrite[]): Promise<void>;
+  /** Whether any event with `seq <= seq` is still after the consumer's offset in its partition. */
+  hasUnprocessed(consumer: string, seq: number): Promise<boolean>;
+  /** Per partition and consumer, events after the offset, each count capped at `cap`. */
+  partitionLag(consumers: string[], cap: number): Promise<PartitionLag[]>;
+
+  // partition ownership (src/runtime/partition-assigner.ts)
+  /** Announces (or refreshes) a live process; returns the database clock (epoch ms). */
+  heartbeat(member: Omit<ClusterMember, 'heartbeatAt'>): Promise<number>;
+  /** Processes whose last heartbeat is within `withinMs` of the database clock. */
+  listMembers(withinMs: number): Promise<ClusterMember[]>;
+  /** Removes a process's announcement (clean shutdown). */
+  removeMember(id: string): Promise<void>;
+  listLeases(): Promise<PartitionLease[]>;
+  /**
+   * Takes the partition for `owner` if it is free, expired, or already `owner`'s; a new holder gets
+   * epoch + 1. Returns the fence, or null when another live holder has it.
+   */
+  acquireLease(partition: number, owner: string, ttlMs: number): Promise<LeaseFence | null>;
+  /** Extends `owner`'s leases; returns those still held (a missing one was taken over: stop it). */
+  renewLeases(owner: string, partitions: number[], ttlMs: number): Promise<LeaseFence[]>;
+  /** Gives a partition up (only if still held with this fence). */
+  releaseLease(fence: LeaseFence): Promise<void>;
+
   // person processing
-  getOffset(consumer: string): Promise<number>;
   /** Persons (with all their distinct ids) keyed by the requested distinct ids that have one. */
   loadPersons(projectId: number, distinctIds: string[]): Promise<Map<string, Person>>;
   listGroupTypes(): Promise<GroupType[]>;
   loadGroups(projectId: number, refs: GroupRef[]): Promise<Group[]>;
   commitPersonBatch(write: PersonBatchWrite): Promise<void>;
-  /** Enriched events with `seq > afterSeq`, in `seq` order: the destinations runtime's input. */
+  /** Enriched events with `seq > afterSeq`, in `seq` order, all partitions (inspection and tests). */
   readEnrichedEvents(afterSeq: number, limit: number): Promise<EnrichedEvent[]>;
 
   // management reads
@@ -226,7 +380,7 @@ export interface Store {
    */
   enqueueInvocations(
     invocations: NewInvocation[],
-    offset?: { consumer: string; seq: number },
+    offset?: PartitionOffsetWrite,
     claim?: { workerId: string; lockedUntil: number },
   ): Promise<void>;
   /**

@@ -11,6 +11,7 @@ import { DEVTOOLS_AND_ENGAGEMENT } from './registry-devtools.js';
 import { ADS_AND_DATA } from './registry-ads-data.js';
 import { MORE_POSTHOG } from './registry-posthog-more.js';
 import { WAREHOUSES_AND_MORE } from './registry-warehouses.js';
+import { TRANSFORMATION_TEMPLATE_MODULES } from './registry-transformations.js';
 import type { SourceTemplateModule, TemplateDefinition, TemplateModule } from './types.js';
 import * as sourceCalendly from './source-calendly/template.js';
 import * as sourceCalendlyFixtures from './source-calendly/fixtures.js';
@@ -54,7 +55,12 @@ export const SOURCE_TEMPLATE_MODULES: SourceTemplateModule[] = [
 
 export const SOURCE_TEMPLATES: TemplateDefinition[] = SOURCE_TEMPLATE_MODULES.map((m) => m.template);
 
-const byId = new Map([...TEMPLATES, ...SOURCE_TEMPLATES].map((t) => [t.id, t]));
+export { TRANSFORMATION_TEMPLATE_MODULES };
+
+/** Transformation templates (`type: 'transformation'`, docs/transformations.md). */
+export const TRANSFORMATION_TEMPLATES: TemplateDefinition[] = TRANSFORMATION_TEMPLATE_MODULES.map((m) => m.template);
+
+const byId = new Map([...TEMPLATES, ...SOURCE_TEMPLATES, ...TRANSFORMATION_TEMPLATES].map((t) => [t.id, t]));
 
 export function findTemplate(id: string): TemplateDefinition | undefined {
   return byId.get(id);

@@ -3,6 +3,9 @@
  * runtime path — validation and compilation, filters, templated inputs, mappings, the Hog code — with
  * every fetch intercepted, and compares the requests made with the ones the fixture expects.
  * Used by the template tests and by `sluice test DESTINATION.json`.
+ *
+ * `runTransformationFixture` does the same for a transformation: validation, then the real chain
+ * (`src/transformations/`), and the event that comes out compared with the expected one, or `dropped`.
  */
 import { isDeepStrictEqual } from 'node:util';
 import { globalsFromExample, type ExampleDefaults, type Globals } from '../destinations/globals.js';
@@ -11,7 +14,10 @@ import type { InputSchemaItem, Inputs } from '../destinations/model.js';
 import { validateDestination } from '../destinations/validation.js';
 import { type HttpRequest, InvocationExecutor, runToEnd, type RunToEndResult } from '../runtime/executor.js';
 import { invocationJobs } from '../runtime/jobs.js';
-import type { ExpectedRequest, TemplateFixture } from './types.js';
+import type { Event } from '../store/store.js';
+import { compileTransformationChain, type TransformationOutcome } from '../transformations/chain.js';
+import { transformationFunctionOf } from '../transformations/functions.js';
+import type { ExpectedRequest, TemplateFixture, TransformationFixture } from './types.js';
 
 /** A destination as the API takes it: code, schema, inputs (`{key: {value}}` or plain values), filters, … */
 export interface DestinationConfig {
@@ -153,5 +159,86 @@ function checkExpectations(fixture: TemplateFixture, result: FixtureResult): str
   for (const secret of fixture.expect.logsMustNotContain ?? []) {
     if (logs.includes(secret)) problems.push(`the logs contain ${JSON.stringify(secret)}`);
   }
+  return problems;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Transformations
+
+export interface TransformationFixtureResult {
+  fixture: string;
+  passed: boolean;
+  problems: string[];
+  /** The event that came out; null when dropped (or when the configuration did not validate). */
+  event: Event | null;
+  outcome?: TransformationOutcome;
+  logs: string[];
+}
+
+/** The fixture's event with the same fixed defaults as destination fixtures. */
+export function fixtureEvent(fixture: Pick<TransformationFixture, 'event'>): Event {
+  const e = fixture.event;
+  const event: Event = {
+    uuid: e.uuid ?? FIXTURE_DEFAULTS.uuid(),
+    event: e.event,
+    distinct_id: e.distinct_id ?? FIXTURE_DEFAULTS.distinctId,
+    properties: structuredClone(e.properties ?? {}),
+    timestamp: e.timestamp ?? FIXTURE_DEFAULTS.timestamp(),
+  };
+  if (e.elements_chain !== undefined) event.elements_chain = e.elements_chain;
+  return event;
+}
+
+/**
+ * Runs one transformation fixture. Limits are generous (1 s) so a loaded test machine cannot fail a
+ * fixture on time; the chain's own tests cover the real limits.
+ */
+export function runTransformationFixture(config: DestinationConfig & { allow_identity_changes?: boolean }, fixture: TransformationFixture): TransformationFixtureResult {
+  const schema = config.inputs_schema ?? [];
+  const validated = validateDestination({
+    type: 'transformation',
+    name: config.name ?? 'Transformation under test',
+    hog: config.hog,
+    inputs_schema: schema,
+    inputs: inputsFor(schema, { ...(config.inputs ?? {}), ...fixture.inputs }),
+    filters: fixture.filters ?? config.filters ?? {},
+    allow_identity_changes: fixture.allow_identity_changes ?? config.allow_identity_changes ?? false,
+  });
+  const result: TransformationFixtureResult = { fixture: fixture.name, passed: false, problems: [], event: null, logs: [] };
+  if (!validated.ok) {
+    result.problems = validated.errors.map((e) => `invalid configuration: ${e.path}: ${e.message}${e.line ? ` at ${e.line}:${e.column}` : ''}`);
+    return result;
+  }
+  const nowMs = Date.parse('2026-01-01T00:00:00.000Z');
+  const chain = compileTransformationChain([transformationFunctionOf(validated.destination)], { limits: { timeoutMs: 1000, warmUpRuns: 0 }, now: () => nowMs });
+  const input = fixtureEvent(fixture);
+  const run = chain.apply(input, { project: { id: 1, name: 'Test project' }, siteUrl: 'http://localhost:8040' });
+  result.event = run.event;
+  result.outcome = run.outcomes[0];
+  result.logs = run.logs.map((l) => `${l.level}: ${l.message}`);
+  result.problems = transformationProblems(fixture, input, result);
+  result.passed = result.problems.length === 0;
+  return result;
+}
+
+function transformationProblems(fixture: TransformationFixture, input: Event, result: TransformationFixtureResult): string[] {
+  const outcome = result.outcome;
+  if (outcome?.result === 'failed') return [`the transformation failed: ${outcome.error}`];
+  if ('dropped' in fixture.expect) {
+    return result.event === null ? [] : [`the event was kept (${outcome?.result}), expected it dropped: ${JSON.stringify(result.event)}`];
+  }
+  if (result.event === null) return ['the event was dropped, expected it kept'];
+  const problems: string[] = [];
+  const want = fixture.expect.event;
+  const expected: Event = {
+    uuid: want.uuid ?? input.uuid,
+    event: want.event ?? input.event,
+    distinct_id: want.distinct_id ?? input.distinct_id,
+    properties: want.properties,
+    timestamp: want.timestamp ?? input.timestamp,
+  };
+  if (input.elements_chain !== undefined) expected.elements_chain = input.elements_chain;
+  if (!isDeepStrictEqual(result.event, expected)) problems.push(`event ${JSON.stringify(result.event)}\n  expected ${JSON.stringify(expected)}`);
+  if (fixture.expect.result !== undefined && outcome?.result !== fixture.expect.result) problems.push(`result ${outcome?.result}, expected ${fixture.expect.result}`);
   return problems;
 }

@@ -18,6 +18,10 @@ export const TEMPLATE_CATEGORIES = [
   'Advertisement',
   'Productivity',
   'SMS & Push',
+  // Transformations (docs/transformations.md).
+  'Filtering',
+  'Privacy',
+  'Enrichment',
 ] as const;
 
 export type TemplateCategory = (typeof TEMPLATE_CATEGORIES)[number];
@@ -25,7 +29,10 @@ export type TemplateCategory = (typeof TEMPLATE_CATEGORIES)[number];
 export interface TemplateDefinition {
   /** `template-<slug>`, as PostHog names the same destination where it has one. */
   id: string;
-  /** Absent: a destination. `source_webhook` templates live in `SOURCE_TEMPLATE_MODULES` (docs/sources.md). */
+  /**
+   * Absent: a destination. `source_webhook` templates live in `SOURCE_TEMPLATE_MODULES` (docs/sources.md),
+   * `transformation` ones in `TRANSFORMATION_TEMPLATE_MODULES` (docs/transformations.md).
+   */
   type?: FunctionType;
   name: string;
   description: string;
@@ -122,4 +129,37 @@ export interface SourceFixture {
 export interface SourceTemplateModule {
   template: TemplateDefinition;
   fixtures: SourceFixture[];
+}
+
+/** The event a transformation fixture expects out; fields left out must equal the input's. */
+export interface ExpectedEvent {
+  event?: string;
+  distinct_id?: string;
+  uuid?: string;
+  timestamp?: string;
+  /** Compared exactly (the whole properties object). */
+  properties: Record<string, unknown>;
+}
+
+/** One example for a transformation: an event in, exactly this event out — or none (`dropped`). */
+export interface TransformationFixture {
+  name: string;
+  event: FixtureEvent;
+  /** Input values by key; schema defaults fill the rest. */
+  inputs: Record<string, unknown>;
+  /** Filters instead of the template's defaults (to show a configuration, e.g. internal users). */
+  filters?: Filters;
+  allow_identity_changes?: boolean;
+  expect:
+    | { dropped: true }
+    | {
+        event: ExpectedEvent;
+        /** Checked when given: `unchanged` and `skipped_by_filter` both leave the event as it was. */
+        result?: 'transformed' | 'unchanged' | 'skipped_by_filter';
+      };
+}
+
+export interface TransformationTemplateModule {
+  template: TemplateDefinition;
+  fixtures: TransformationFixture[];
 }

@@ -31,7 +31,8 @@ export function ensureBuilt(): void {
     built = 0;
   }
   const dirs = ['store', 'ingest', 'api', 'cli', 'runtime', 'destinations', 'hog', 'templates'];
-  if (built >= Math.max(...dirs.map((d) => newestSource(join(ROOT, 'src', d))))) return;
+  const configFiles = ['config.ts', 'config-docs.ts'].map((f) => statSync(join(ROOT, 'src', f)).mtimeMs);
+  if (built >= Math.max(...dirs.map((d) => newestSource(join(ROOT, 'src', d))), ...configFiles)) return;
   // Other areas may be mid-work and fail to type-check; tsc still emits, which is all this test needs.
   spawnSync('npx', ['tsc', '-p', 'tsconfig.build.json'], { cwd: ROOT, stdio: 'ignore' });
   spawnSync(process.execPath, ['scripts/copy-assets.mjs'], { cwd: ROOT, stdio: 'ignore' });

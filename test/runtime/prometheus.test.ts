@@ -219,8 +219,8 @@ describe('metrics settings', () => {
 describe('SluiceMetrics hooks', () => {
   it('count parked, skipped and retried runs, VM memory, and show the runtime health states', async () => {
     const store = {
-      lastEventSeq: async () => 120,
-      getOffset: async (consumer: string) => (consumer === 'persons' ? 100 : 90),
+      partitionLag: async (consumers: string[]) =>
+        consumers.flatMap((consumer) => [0, 1].map((partition) => ({ consumer, partition, events: (consumer === 'persons' ? 20 : 30) + partition }))),
       countInvocations: async ({ states }: { states: string[] }) => ({ queued: 7, running: 2, parked: 3 })[states[0]!] ?? 0,
       listDestinationHealth: async () => [{ destinationId: 'd-stored', state: 'disabled_permanently' }],
     } as unknown as Store;
@@ -258,8 +258,9 @@ describe('SluiceMetrics hooks', () => {
     expect(value(samples, 'sluice_vm_memory_bytes_bucket', { ...d, le: '4096' })).toBe(1);
     expect(value(samples, 'sluice_fetch_duration_seconds_bucket', { ...d, result: 'timeout', le: '10' })).toBe(0);
     expect(value(samples, 'sluice_events_captured_total', { endpoint: '/public/webhooks/:id' })).toBe(2);
-    expect(value(samples, 'sluice_pipeline_lag_events', { stage: 'persons' })).toBe(20);
-    expect(value(samples, 'sluice_pipeline_lag_events', { stage: 'matching' })).toBe(30);
+    expect(value(samples, 'sluice_pipeline_lag_events', { partition: '0', stage: 'persons' })).toBe(20);
+    expect(value(samples, 'sluice_pipeline_lag_events', { partition: '1', stage: 'persons' })).toBe(21);
+    expect(value(samples, 'sluice_pipeline_lag_events', { partition: '1', stage: 'matching' })).toBe(31);
     expect(value(samples, 'sluice_invocations', { state: 'queued' })).toBe(7);
     expect(value(samples, 'sluice_invocations', { state: 'parked' })).toBe(3);
     expect(value(samples, 'sluice_worker_queue_depth')).toBe(5);

@@ -113,3 +113,27 @@ export function errorMessage(error: unknown): string {
 }
 
 export const projectPath = (projectId: number) => `/api/projects/${projectId}`;
+
+/** A personal API key as the API shows it: never its value, except `value` once in the answer that creates it. */
+export interface PersonalApiKey {
+  id: string;
+  label: string;
+  mask_value: string;
+  scopes: string[];
+  /** Project ids, or `null` for every project. */
+  scoped_teams: number[] | null;
+  created_at: string;
+  last_used_at: string | null;
+  revoked_at: string | null;
+  value?: string;
+}
+
+const KEYS_PATH = '/api/personal_api_keys/';
+
+export const personalApiKeys = {
+  list: () => api<{ results: PersonalApiKey[] }>(KEYS_PATH).then((r) => r.results),
+  /** The key this browser is signed in with. */
+  current: () => api<PersonalApiKey>(`${KEYS_PATH}@current/`),
+  create: (body: { label: string; scopes: string[]; scoped_teams: number[] | null }) => api<PersonalApiKey & { value: string }>(KEYS_PATH, { method: 'POST', body }),
+  revoke: (id: string) => api<void>(`${KEYS_PATH}${encodeURIComponent(id)}/`, { method: 'DELETE' }),
+};

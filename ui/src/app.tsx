@@ -6,6 +6,7 @@ import { DestinationPage } from './pages/destination';
 import { TemplateGallery } from './pages/gallery';
 import { FunctionsList } from './pages/list';
 import { ImportPage } from './pages/import';
+import { ApiKeysPage } from './pages/api-keys';
 import { kindOfSegment } from './kinds';
 import { SignIn } from './pages/signin';
 import { Link, match, navigate, useLocation } from './router';
@@ -66,6 +67,7 @@ export function App() {
   if (error) page = <Empty title="Could not load projects">{error}</Empty>;
   else if (!projects || projectId === null) page = <Skeleton rows={6} />;
   else if (!project) page = <Empty title="Project not found" action={<Link class="btn btn-secondary" href="/">Go to your projects</Link>}>There is no project {projectId}, or this key cannot see it.</Empty>;
+  else if (match('/projects/:pid/api-keys', loc.path)) page = <ApiKeysPage projects={projects} />;
   else if ((m = match('/projects/:pid/:kind', loc.path)) && kindOfSegment(m.kind!)) page = <FunctionsList key={m.kind} projectId={projectId} kind={kindOfSegment(m.kind!)!} />;
   else if (match('/projects/:pid/destinations/import', loc.path)) page = <ImportPage projectId={projectId} />;
   else if ((m = match('/projects/:pid/:kind/new', loc.path)) && kindOfSegment(m.kind!)) page = <TemplateGallery key={m.kind} projectId={projectId} kind={kindOfSegment(m.kind!)!} />;
@@ -111,6 +113,12 @@ export function App() {
               </Link>
               <Link href={`/projects/${projectId}/sources`} class={loc.path.includes('/sources') ? 'active' : ''} data-testid="nav-sources">
                 Sources
+              </Link>
+              <Link href={`/projects/${projectId}/transformations`} class={loc.path.includes('/transformations') ? 'active' : ''} data-testid="nav-transformations">
+                Transformations
+              </Link>
+              <Link href={`/projects/${projectId}/api-keys`} class={loc.path.endsWith('/api-keys') ? 'active' : ''} data-testid="nav-api-keys">
+                API keys
               </Link>
             </>
           ) : null}

@@ -17,6 +17,8 @@ export interface Draft {
   mappings: unknown[] | null;
   template_id: string | null;
   icon_url: string | null;
+  /** Transformations: may change uuid, distinct_id and timestamp. */
+  allow_identity_changes: boolean;
 }
 
 export function isSecretMarker(entry: unknown): entry is { secret: true } {
@@ -57,10 +59,11 @@ export function draftFromTemplate(template: Template, type: FunctionType = 'dest
     inputs,
     jsonTexts: jsonTextsOf(template.inputs_schema, inputs),
     filters: cleanFilters(template.filters),
-    masking: template.masking ?? null,
+    masking: template.masking ? { ...template.masking, threshold: template.masking.threshold ?? null } : null,
     mappings: template.mappings ?? null,
     template_id: template.id,
     icon_url: template.icon_url,
+    allow_identity_changes: false,
   };
 }
 
@@ -68,7 +71,7 @@ export function draftFromDestination(d: Destination): Draft {
   const inputs: Record<string, InputEntry> = {};
   for (const [k, v] of Object.entries(d.inputs ?? {})) inputs[k] = isSecretMarker(v) ? { secret: true } : { value: (v as { value: unknown }).value };
   return {
-    type: d.type === 'source_webhook' ? 'source_webhook' : 'destination',
+    type: d.type === 'source_webhook' || d.type === 'transformation' ? d.type : 'destination',
     name: d.name,
     description: d.description ?? '',
     enabled: d.enabled,
@@ -81,6 +84,7 @@ export function draftFromDestination(d: Destination): Draft {
     mappings: d.mappings ?? null,
     template_id: d.template_id,
     icon_url: d.icon_url,
+    allow_identity_changes: d.allow_identity_changes === true,
   };
 }
 
@@ -96,7 +100,8 @@ function isEmpty(v: unknown): boolean {
 /** Checks the API would do anyway, done here so they show at once and on the right field. */
 export function clientErrors(draft: Draft): ClientError[] {
   const errors: ClientError[] = [];
-  if (!draft.name.trim()) errors.push({ field: 'name', message: `Give the ${draft.type === 'source_webhook' ? 'source' : 'destination'} a name.` });
+  const noun = draft.type === 'source_webhook' ? 'source' : draft.type === 'transformation' ? 'transformation' : 'destination';
+  if (!draft.name.trim()) errors.push({ field: 'name', message: `Give the ${noun} a name.` });
   for (const item of draft.inputs_schema) {
     if (item.hidden) continue;
     const entry = draft.inputs[item.key];
@@ -153,6 +158,10 @@ export function payloadOf(draft: Draft): Record<string, unknown> {
   };
   // Sources are not triggered by events: no filters, masking or mappings to send.
   if (draft.type === 'source_webhook') return { type: draft.type, ...common, template_id: draft.template_id, icon_url: draft.icon_url };
+  // Transformations have filters but no masking or mappings; they may be allowed to change the identity.
+  if (draft.type === 'transformation') {
+    return { type: draft.type, ...common, filters, allow_identity_changes: draft.allow_identity_changes, template_id: draft.template_id, icon_url: draft.icon_url };
+  }
   return {
     ...common,
     filters,

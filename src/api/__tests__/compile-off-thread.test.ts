@@ -15,6 +15,7 @@ import { openTestStore, type OpenedTestStore } from '../../store/__tests__/backe
 import { bootstrap } from '../bootstrap.js';
 import { closeCompilePool, CompileDeadlineError, CompilePool, compilePool, compileSource } from '../compile-pool.js';
 import { buildServer } from '../server.js';
+import { HealthMonitor } from '../../runtime/health-monitor.js';
 
 const AUTH = { authorization: 'Bearer phx_k', 'content-type': 'application/json' };
 
@@ -40,7 +41,13 @@ describe('compiling off the event loop', () => {
     opened = await openTestStore();
     await bootstrap(opened.store, { SLUICE_BOOTSTRAP_PROJECT_TOKEN: 'phc_t', SLUICE_BOOTSTRAP_API_KEY: 'phx_k' });
     writer = new GroupCommitWriter(opened.store, {});
-    app = await buildServer({ store: opened.store, intake: new Intake({ store: opened.store, writer }), logger: false, keyring: createKeyring([randomBytes(32)]) });
+    app = await buildServer({
+      store: opened.store,
+      intake: new Intake({ store: opened.store, writer }),
+      health: new HealthMonitor({ store: opened.store }),
+      logger: false,
+      keyring: createKeyring([randomBytes(32)]),
+    });
     base = await app.listen({ port: 0, host: '127.0.0.1' });
   });
   afterEach(async () => {

@@ -10,6 +10,7 @@ import type { Store } from '../../store/store.js';
 import { TEMPLATE_MODULES } from '../../templates/index.js';
 import { bootstrap } from '../bootstrap.js';
 import { buildServer } from '../server.js';
+import { HealthMonitor } from '../../runtime/health-monitor.js';
 
 const AUTH = { authorization: 'Bearer phx_k' };
 const BASE = '/api/projects/1/hog_functions/';
@@ -35,7 +36,7 @@ describe('secrets in test runs and destination saves', () => {
     store = opened.store;
     await bootstrap(store, { SLUICE_BOOTSTRAP_PROJECT_TOKEN: 'phc_t', SLUICE_BOOTSTRAP_API_KEY: 'phx_k' });
     writer = new GroupCommitWriter(store, {});
-    app = await buildServer({ store, intake: new Intake({ store, writer }), logger: false, keyring: createKeyring([randomBytes(32)]) });
+    app = await buildServer({ store, intake: new Intake({ store, writer }), health: new HealthMonitor({ store }), logger: false, keyring: createKeyring([randomBytes(32)]) });
   });
   afterEach(async () => {
     await app.close();

@@ -9,6 +9,7 @@ import type { Store } from '../../store/store.js';
 import { findTemplate } from '../../templates/index.js';
 import { bootstrap } from '../bootstrap.js';
 import { buildServer } from '../server.js';
+import { HealthMonitor } from '../../runtime/health-monitor.js';
 
 const AUTH = { authorization: 'Bearer phx_k' };
 const BASE = '/api/projects/1/hog_functions/';
@@ -44,6 +45,7 @@ describe('destinations API (hog_functions)', () => {
     app = await buildServer({
       store,
       intake: new Intake({ store, writer }),
+      health: new HealthMonitor({ store }),
       logger: false,
       keyring: createKeyring([randomBytes(32)]),
       onDestinationsChanged: () => changes++,

@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import { bootstrap } from '../bootstrap.js';
 import { buildServer } from '../server.js';
+import { HealthMonitor } from '../../runtime/health-monitor.js';
 import { GroupCommitWriter } from '../../ingest/group-commit.js';
 import { Intake } from '../../ingest/intake.js';
 import { PersonPipeline } from '../../ingest/pipeline.js';
@@ -27,7 +28,7 @@ describe('HTTP API on an in-memory store', () => {
     });
     writer = new GroupCommitWriter(store, { onCommitted: (e) => pipeline.push(e) });
     await pipeline.start();
-    app = await buildServer({ store, intake: new Intake({ store, writer }), logger: false });
+    app = await buildServer({ store, intake: new Intake({ store, writer }), health: new HealthMonitor({ store }), logger: false });
   });
   afterEach(async () => {
     await app.close();

@@ -1,15 +1,11 @@
 import type { FastifyError, FastifyInstance } from 'fastify';
+import { StoredDestinationError } from '../../destinations/config-schema.js';
 import { IngestError } from '../../ingest/errors.js';
 import { ApiError } from '../errors.js';
+import { ErrorBody as ErrorBodySchema, type ErrorBody } from '../schemas/errors.js';
 import { shared } from './shared.js';
 
-export interface ErrorBody {
-  type: string;
-  code: string;
-  detail: string;
-  attr: string | null;
-  [extra: string]: unknown;
-}
+export type { ErrorBody };
 
 /** Maps Sluice errors and Fastify's own (body too large, bad content type, 404) to PostHog's error body. */
 export function toErrorBody(error: unknown): { status: number; body: ErrorBody } {
@@ -18,6 +14,10 @@ export function toErrorBody(error: unknown): { status: number; body: ErrorBody }
   }
   if (error instanceof ApiError) {
     return { status: error.statusCode, body: { type: error.type, code: error.reason, detail: error.message, attr: error.attr, ...error.extra } };
+  }
+  if (error instanceof StoredDestinationError) {
+    // Names the destination and the fields, so it can be fixed or deleted; holds no stored values.
+    return { status: 500, body: { type: 'server_error', code: 'stored_configuration_invalid', detail: error.message, attr: null } };
   }
   const fe = error as Partial<FastifyError>;
   if (fe.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
@@ -37,6 +37,9 @@ export const errorHandler = shared(async function errorHandler(app: FastifyInsta
     const { status, body } = toErrorBody(error);
     if (status >= 500) request.log.error({ err: error }, 'request failed');
     else request.log.info({ code: body.code, detail: body.detail }, 'request refused');
+    // The response schema sends only the fields it lists: say so when an error carries one it does not.
+    const undeclared = Object.keys(body).filter((field) => !(field in ErrorBodySchema.properties));
+    if (undeclared.length > 0) request.log.warn({ fields: undeclared }, 'error fields missing from the Error schema (src/api/schemas/errors.ts) are not sent');
     return reply.code(status).send(body);
   });
   app.setNotFoundHandler((request, reply) =>

@@ -5,8 +5,5 @@ import type { FastifyPluginAsync } from 'fastify';
  * cross-cutting plugins; everything else stays encapsulated.
  */
 export function shared<T extends FastifyPluginAsync<never>>(plugin: T, name: string): T {
-  const target = plugin as unknown as Record<symbol | string, unknown>;
-  target[Symbol.for('skip-override')] = true;
-  target[Symbol.for('fastify.display-name')] = name;
-  return plugin;
+  return Object.assign(plugin, { [Symbol.for('skip-override')]: true, [Symbol.for('fastify.display-name')]: name });
 }

@@ -79,6 +79,8 @@ describe('buildGlobals with an enriched event from intake', () => {
   it('takes the store EnrichedEvent parts as they are', () => {
     const enriched: EnrichedEvent = {
       seq: 1,
+      partition: 0,
+      position: { tx: 0, seq: 1 },
       projectId: 3,
       event: { uuid: 'u1', event: 'signed_up', distinct_id: 'd1', properties: {}, timestamp: '2024-05-01T00:00:00.000Z' },
       person: { id: 'p1', properties: { name: 'Max' }, distinct_ids: ['d1'], is_identified: true, created_at: '', processed: true },

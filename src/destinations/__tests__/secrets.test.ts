@@ -173,7 +173,7 @@ describe('loadOrCreateKeyring', () => {
   it('generates a key file once with mode 0600 and a warning, then reuses it', () => {
     const dataDir = join(tempDir(), 'nested', 'data');
     const firstLog = recordingLog();
-    const first = loadOrCreateKeyring({ env: {}, dataDir, log: firstLog });
+    const first = loadOrCreateKeyring({ keys: null, dataDir, log: firstLog });
     const path = join(dataDir, 'encryption.key');
     expect(statSync(path).mode & 0o777).toBe(0o600);
     expect(firstLog.warnings).toHaveLength(1);
@@ -185,7 +185,7 @@ describe('loadOrCreateKeyring', () => {
     const stored = encryptSecret(first, 'kept across restarts');
 
     const secondLog = recordingLog();
-    const second = loadOrCreateKeyring({ env: {}, dataDir, log: secondLog });
+    const second = loadOrCreateKeyring({ keys: null, dataDir, log: secondLog });
     expect(readFileSync(path, 'utf8')).toBe(contents);
     expect(second.primaryId).toBe(first.primaryId);
     expect(second.source).toBe('file');
@@ -196,7 +196,7 @@ describe('loadOrCreateKeyring', () => {
   it('uses the environment keys and writes no file', () => {
     const dataDir = tempDir();
     const key = generateEncryptionKey();
-    const keyring = loadOrCreateKeyring({ env: { SLUICE_ENCRYPTION_KEYS: key }, dataDir, log: recordingLog() });
+    const keyring = loadOrCreateKeyring({ keys: parseEncryptionKeys(key), dataDir, log: recordingLog() });
     expect(keyring.source).toBe('env');
     expect(keyring.primaryId).toBe(keyIdOf(Buffer.from(key, 'base64')));
     expect(() => statSync(join(dataDir, 'encryption.key'))).toThrow();
@@ -204,10 +204,10 @@ describe('loadOrCreateKeyring', () => {
 
   it('keeps an earlier key file as a decrypt-only key once the environment takes over', () => {
     const dataDir = tempDir();
-    const fromFile = loadOrCreateKeyring({ env: {}, dataDir, log: recordingLog() });
+    const fromFile = loadOrCreateKeyring({ keys: null, dataDir, log: recordingLog() });
     const stored = encryptSecret(fromFile, 'before the switch');
     const log = recordingLog();
-    const fromEnv = loadOrCreateKeyring({ env: { SLUICE_ENCRYPTION_KEYS: generateEncryptionKey() }, dataDir, log });
+    const fromEnv = loadOrCreateKeyring({ keys: parseEncryptionKeys(generateEncryptionKey()), dataDir, log });
     expect(fromEnv.primaryId).not.toBe(fromFile.primaryId);
     expect(fromEnv.ids).toContain(fromFile.primaryId);
     expect(decryptSecret(fromEnv, stored)).toBe('before the switch');
@@ -220,11 +220,11 @@ describe('loadOrCreateKeyring', () => {
     writeFileSync(path, `${generateEncryptionKey()}\n`);
     chmodSync(path, 0o644);
     const log = recordingLog();
-    loadOrCreateKeyring({ env: {}, dataDir, log });
+    loadOrCreateKeyring({ keys: null, dataDir, log });
     expect(log.warnings.join('\n')).toMatch(/chmod 600/);
 
     writeFileSync(path, 'garbage');
-    expect(thrown(() => loadOrCreateKeyring({ env: {}, dataDir, log: recordingLog() })).code).toBe('SLUICE_ERR_SECRETS_BAD_KEY');
+    expect(thrown(() => loadOrCreateKeyring({ keys: null, dataDir, log: recordingLog() })).code).toBe('SLUICE_ERR_SECRETS_BAD_KEY');
   });
 });
 

@@ -326,7 +326,7 @@ describe('unknownFieldErrors', () => {
   });
 
   it('refuses another type and deleted true', () => {
-    expect(unknownFieldErrors({ type: 'transformation', deleted: true }).map((e) => e.path)).toEqual(['type', 'deleted']);
+    expect(unknownFieldErrors({ type: 'site_destination', deleted: true }).map((e) => e.path)).toEqual(['type', 'deleted']);
   });
 });
 

@@ -4,6 +4,7 @@
  */
 import { type HogValue, isHogDate, isHogDateTime } from '../values.js';
 import { jsNumber } from '../convert.js';
+import { limitError } from '../errors.js';
 import { beginWalk, endWalk, spend } from '../vm/meter.js';
 import { type StlTable, define, isNullish } from './define.js';
 import { toHogString } from './print.js';
@@ -73,7 +74,7 @@ export function hogRange(args: HogValue[]): HogValue[] {
   const [start, end] = args.length >= 2 && args[1] !== undefined ? [jsNumber(args[0]), jsNumber(args[1])] : [0, jsNumber(args[0])];
   const length = Math.floor(end - start);
   if (!(length > 0)) return [];
-  if (length > MAX_RANGE) throw new Error(`range() would create ${length} elements; the limit is ${MAX_RANGE}`);
+  if (length > MAX_RANGE) throw limitError(`range() would create ${length} elements; the limit is ${MAX_RANGE}`);
   spend(8 * (length + 1));
   return Array.from({ length }, (_, i) => start + i);
 }

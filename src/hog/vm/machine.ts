@@ -5,7 +5,7 @@
  */
 import type { Bytecode } from '../bytecode/opcodes.js';
 import { hogToJs, jsString, jsToHog, jsToHogTallied } from '../convert.js';
-import { HogVMError, UncaughtHogError } from '../errors.js';
+import { HogVMError, limitError, UncaughtHogError } from '../errors.js';
 import { ASYNC_STL, BYTECODE_STL, STL, jsonStringify } from '../stdlib/index.js';
 import type { StlContext, StlFunction } from '../stdlib/types.js';
 import {
@@ -333,7 +333,7 @@ export class Machine implements MeterOwner {
     this.tickCall();
     if (this.declaredCount > 0 && Object.hasOwn(this.declared, name)) return this.callDeclared(name, argc);
     if (argc > this.sp) throw new HogVMError('Not enough arguments on the stack');
-    if (argc > MAX_FUNCTION_ARGS_LENGTH) throw new HogVMError('Too many arguments');
+    if (argc > MAX_FUNCTION_ARGS_LENGTH) throw limitError('Too many arguments');
     const target = this.resolveGlobal(name);
     switch (target.kind) {
       case 'import':
@@ -389,7 +389,7 @@ export class Machine implements MeterOwner {
     const callable = value.callable;
     if (!isHogCallable(callable)) throw new HogVMError(`Invalid callable: ${valuePreview(callable)}`);
     if (argc > this.sp) throw new HogVMError('Not enough arguments on the stack');
-    if (argc > MAX_FUNCTION_ARGS_LENGTH) throw new HogVMError('Too many arguments');
+    if (argc > MAX_FUNCTION_ARGS_LENGTH) throw limitError('Too many arguments');
     const name = callable.name;
     if (callable.__hogCallable__ === 'local') return this.callLocal(value, argc);
     if (callable.__hogCallable__ === 'async') return this.suspend(name, this.takeArgs(argc, version === 0));
@@ -424,7 +424,7 @@ export class Machine implements MeterOwner {
     if (pc < 0) throw new HogVMError(`Invalid function ip ${ip} in chunk ${chunkName}`);
     this.frames.push(new Frame(pc, this.sp - argCount, closure, chunk, chunkName, argCount));
     if (this.frames.length > CALLSTACK_LENGTH) {
-      throw new HogVMError(`Call stack exceeded maximum length of ${CALLSTACK_LENGTH}`);
+      throw limitError(`Call stack exceeded maximum length of ${CALLSTACK_LENGTH}`);
     }
     return Flow.Jumped;
   }
@@ -508,7 +508,7 @@ export class Machine implements MeterOwner {
 
   checkTimeout(): void {
     if (performance.now() > this.deadline) {
-      throw new HogVMError(`Execution timed out after ${this.timeout / 1000} seconds. Performed ${this.ops} ops.`);
+      throw limitError(`Execution timed out after ${this.timeout / 1000} seconds. Performed ${this.ops} ops.`);
     }
   }
 
@@ -540,7 +540,7 @@ export class Machine implements MeterOwner {
     this.measuredBytes = total;
     this.allocSince = 0;
     if (total > this.memLimit) {
-      throw new HogVMError(`Memory limit of ${this.memLimit} bytes exceeded. Tried to allocate ${total} bytes.`);
+      throw limitError(`Memory limit of ${this.memLimit} bytes exceeded. Tried to allocate ${total} bytes.`);
     }
     this.allocBudget = Math.max(this.memLimit - total, this.memLimit / 64);
   }
@@ -563,7 +563,7 @@ export class Machine implements MeterOwner {
 
   private suspend(name: string, args: HogValue[]): Flow {
     if (this.asyncSteps >= this.maxAsyncSteps) {
-      throw new HogVMError(`Exceeded maximum number of async steps: ${this.maxAsyncSteps}`);
+      throw limitError(`Exceeded maximum number of async steps: ${this.maxAsyncSteps}`);
     }
     this.asyncSteps += 1;
     this.suspendedName = name;

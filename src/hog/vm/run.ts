@@ -615,11 +615,23 @@ export function run(m: Machine): ExecResult {
     }
   } catch (error) {
     m.ops = ops;
-    const vmError =
-      error instanceof HogRuntimeError
-        ? error
-        : new HogVMError(error instanceof Error ? error.message : String(error), { cause: error });
+    const vmError = error instanceof HogRuntimeError ? error : fromHostError(error);
     vmError.hogStack = hogStackTrace(frames, frame, pc);
     throw vmError;
   }
+}
+
+/** An error of the standard library, a host function or the engine, as the VM's own (message kept). */
+function fromHostError(error: unknown): HogVMError {
+  const message = error instanceof Error ? error.message : String(error);
+  return new HogVMError(message, { cause: error, kind: isEngineStackOverflow(error) ? 'limit' : 'runtime' });
+}
+
+/**
+ * Walking a value nested a few hundred thousand levels deep runs the engine out of its own stack: an
+ * execution limit like the VM's call stack. The engine says so only with this error class and fixed text
+ * (never text a program chose), so this is the one place a message is read.
+ */
+function isEngineStackOverflow(error: unknown): boolean {
+  return error instanceof RangeError && error.message === 'Maximum call stack size exceeded';
 }

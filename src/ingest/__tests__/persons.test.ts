@@ -22,7 +22,7 @@ function apply(m: ProjectModel, e: Event) {
 }
 
 function drain(m: ProjectModel): PersonBatchWrite {
-  const w: PersonBatchWrite = { upsertPersons: [], deletePersonIds: [], setDistinctIds: [], upsertGroupTypes: [], upsertGroups: [], enrichments: [], offset: { consumer: 'x', seq: 0 } };
+  const w: PersonBatchWrite = { upsertPersons: [], deletePersonIds: [], setDistinctIds: [], upsertGroupTypes: [], upsertGroups: [], enrichments: [], expect: { persons: [], distinctIds: [], groups: [] }, offset: { consumer: 'x', partition: 0, position: { tx: 0, seq: 0 } } };
   m.drainChanges(w);
   return w;
 }

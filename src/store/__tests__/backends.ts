@@ -61,14 +61,14 @@ export interface OpenedTestStore {
   dispose(): Promise<void>;
 }
 
-/** A fresh, empty store of the backend under test. */
-export async function openTestStore(backend: TestBackend = testBackend()): Promise<OpenedTestStore> {
+/** A fresh, empty store of the backend under test (with `partitions`: P for the new store). */
+export async function openTestStore(backend: TestBackend = testBackend(), options: { partitions?: number } = {}): Promise<OpenedTestStore> {
   if (backend === 'sqlite') {
-    const store = await openStore({ dataDir: ':memory:' });
+    const store = await openStore({ dataDir: ':memory:', partitions: options.partitions });
     return { store, backend, url: null, dispose: () => store.close() };
   }
   const schema = await createTestSchema();
-  const store = await openStore({ dataDir: ':memory:', databaseUrl: schema.url, poolSize: 4 });
+  const store = await openStore({ dataDir: ':memory:', databaseUrl: schema.url, poolSize: 4, partitions: options.partitions });
   return {
     store,
     backend,

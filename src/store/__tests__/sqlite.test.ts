@@ -17,8 +17,8 @@ afterEach(() => {
 });
 
 storeContract('SQLite', {
-  async open() {
-    const store = new SqliteStore({ filename: ':memory:' });
+  async open({ partitions }) {
+    const store = new SqliteStore({ filename: ':memory:', partitions });
     return { store, dispose: () => store.close() };
   },
 });
@@ -37,9 +37,35 @@ describe('SQLite store (dialect)', () => {
       { version: 4, name: 'destination_health' },
       { version: 5, name: 'function_type' },
       { version: 6, name: 'scrub_plaintext_suspensions' },
+      { version: 7, name: 'scoped_keys' },
+      { version: 8, name: 'partitions' },
     ]);
     expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
     db.close();
+  });
+
+  it('keeps a key made before scoped keys working as an admin key: every scope, every project', async () => {
+    const file = tempFile();
+    await new SqliteStore({ filename: file, backgroundCheckpoints: false }).close();
+    // The key table as an older Sluice left it: before migration 7, one key.
+    const db = new Database(file);
+    db.prepare('DELETE FROM schema_migrations WHERE version = 7').run();
+    for (const column of ['scopes', 'scoped_projects', 'last_used_at', 'revoked_at']) db.exec(`ALTER TABLE api_keys DROP COLUMN ${column}`);
+    db.prepare("INSERT INTO api_keys (id, label, secure_value, mask_value, created_at) VALUES ('old', 'admin', 'hash', '…abcd', '2025-01-01T00:00:00.000Z')").run();
+    db.close();
+
+    const store = new SqliteStore({ filename: file, backgroundCheckpoints: false });
+    expect(await store.findApiKey('hash')).toEqual({
+      id: 'old',
+      label: 'admin',
+      maskValue: '…abcd',
+      createdAt: '2025-01-01T00:00:00.000Z',
+      scopes: ['*'],
+      projects: null,
+      lastUsedAt: null,
+      revokedAt: null,
+    });
+    await store.close();
   });
 
   it('scrubs the plaintext suspensions an older Sluice stored, from the rows and from the file, and keeps sealed ones', async () => {

@@ -23,6 +23,7 @@ import type {
   MetricIncrement,
   MetricPoint,
   NewInvocation,
+  PartitionOffsetWrite,
   StoredDestination,
 } from '../store.js';
 import {
@@ -41,6 +42,7 @@ import {
   storableTextOrNull,
 } from '../rows.js';
 import type { PgDb, Queryable } from './db.js';
+import { writePartitionOffsets } from './partition-tables.js';
 
 /** The writable columns of an update, their SQL array types and how to read them from an update. */
 const UPDATE_COLUMNS: { column: string; type: string; field: keyof InvocationUpdate; value: (u: InvocationUpdate) => unknown }[] = [
@@ -179,15 +181,17 @@ export class PgDestinationTables {
 
   // ---- the queue ----------------------------------------------------------------------------------------
 
+  /** The offset's fence is checked first, in the same transaction: a stale matcher enqueues nothing. */
   async enqueueInvocations(
     invocations: NewInvocation[],
-    offset?: { consumer: string; seq: number },
+    offset?: PartitionOffsetWrite,
     claim?: { workerId: string; lockedUntil: number },
   ): Promise<void> {
     if (invocations.length === 0 && !offset) return;
     const now = Date.now();
     const globals = invocations.map((i) => i.globalsJson ?? JSON.stringify(i.globals));
     await this.db.tx(async (client) => {
+      if (offset) await writePartitionOffsets(client, [offset]);
       if (invocations.length > 0) {
         await client.query({
           name: 'enqueue-invocations',
@@ -211,13 +215,6 @@ export class PgDestinationTables {
             claim?.lockedUntil ?? null,
             now,
           ],
-        });
-      }
-      if (offset) {
-        await client.query({
-          name: 'set-offset',
-          text: 'INSERT INTO consumer_offsets (consumer, seq) VALUES ($1, $2) ON CONFLICT (consumer) DO UPDATE SET seq = excluded.seq',
-          values: [offset.consumer, offset.seq],
         });
       }
     });

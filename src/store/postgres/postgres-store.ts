@@ -3,12 +3,29 @@
  * Same tables, migrations numbers and behaviour as the SQLite store; the differences are how order and
  * exclusivity are kept when many processes write at once:
  *
- * - Event `seq`: every append transaction first locks the one `event_seq` row and takes its numbers from
- *   it; the lock holds until commit. Appends therefore commit one after another in seq order, so a
- *   consumer that read `seq > offset` can never later find a row below its offset (a Postgres sequence
- *   would allow that: numbers are handed out at insert, not at commit). Duplicates are found under the
- *   same lock before numbering, so seqs stay gap-free, and a rolled-back append gives its numbers back.
- *   The cost is that appends are serialized; group commit makes each one carry many events.
+ * - Appends take no shared lock. An append is one `INSERT … ON CONFLICT (project_id, uuid) DO NOTHING`:
+ *   `seq` comes from the `events_seq` sequence (unique and growing, but handed out at insert, so seqs
+ *   may commit out of order and a rolled-back or duplicate row leaves a gap), `partition` is
+ *   `partitionOf(project, distinct id, P)` computed here, and `tx` is the appending transaction's id
+ *   (`pg_current_xact_id()`, the column default). Two appends wait on each other only when they insert
+ *   the same (project, uuid); the later one then finds the row and reports `null` for it.
+ * - Reading a partition: events with `(tx, seq) > offset` and `tx < xmin`, in `(tx, seq)` order, where
+ *   xmin is `pg_snapshot_xmin(pg_current_snapshot())`, the oldest transaction still running when the
+ *   read's snapshot was taken. Every transaction with an id below xmin has finished, so the read sees
+ *   all its rows or none ever will; any transaction that commits later has an id ≥ xmin, so its rows sort
+ *   after every position the read returned, hence after any offset a consumer commits from it. A late
+ *   commit can therefore never land behind an offset. The cost: a long-running writing transaction
+ *   anywhere on the Postgres server (any database; a forgotten `BEGIN` in psql, a long migration, a
+ *   prepared transaction) holds xmin back, and consumers wait for it to end. They are delayed, never
+ *   wrong: nothing is lost or skipped.
+ * - Enriched events need no xmin bound: one lease holder writes a partition's enrichments, batch after
+ *   batch in position order, so a reader never finds a later batch committed before an earlier one.
+ * - Offsets and leases (`partition-tables.ts`): a write that moves an offset locks its partition's lease
+ *   row `FOR SHARE` and checks owner and epoch in the same transaction; a takeover's UPDATE waits for it.
+ * - Person batches of different partitions may touch the same persons (merges): each batch locks what it
+ *   read (persons, then distinct ids, then groups, each sorted: the same order in every transaction) and
+ *   compares it to what it loaded; any difference, or a deadlock, serialization failure or duplicate key
+ *   inside the batch, fails it with `PersonConflictError` and the caller reloads and redoes it.
  * - Leadership (`tryLead`) is a session advisory lock held on a dedicated connection: when the holder
  *   dies its connection closes and Postgres releases the lock at once.
  * - Destination writes bump a counter row and `NOTIFY` in the same transaction; `onDestinationsChanged`
@@ -20,7 +37,9 @@ import type {
   DestinationHealth,
   DestinationHealthChange,
   ApiKey,
+  NewApiKey,
   AppendResult,
+  ClusterMember,
   EnrichedEvent,
   Group,
   GroupRef,
@@ -31,12 +50,17 @@ import type {
   InvocationUpdate,
   JsonObject,
   Leadership,
+  LeaseFence,
   LogEntry,
+  LogPosition,
   LogQuery,
   MetricIncrement,
   MetricPoint,
   NewEvent,
   NewInvocation,
+  PartitionLag,
+  PartitionLease,
+  PartitionOffsetWrite,
   Person,
   PersonBatchWrite,
   Project,
@@ -46,22 +70,24 @@ import type {
   StoredEvent,
   RecentEventsQuery,
 } from '../store.js';
-import { OffsetMovedError } from '../store.js';
-import { PgDb, type PgConnectOptions } from './db.js';
+import { PersonConflictError } from '../store.js';
+import { partitionOf } from '../partitions.js';
+import { PgDb, type PgConnectOptions, type Queryable } from './db.js';
 import { PgDestinationTables } from './destination-tables.js';
 import { PgHealthTables } from './health-tables.js';
+import { PgKeyTables } from './key-tables.js';
 import { migratePostgres } from './migrator.js';
+import { PgPartitionTables, setUpPartitions, xid8Param } from './partition-tables.js';
+import { writePersonBatch, type PreparedPersonBatch } from './person-batch.js';
 import { PgCounters } from './shared-counters.js';
 import {
   SnapshotJson,
-  toApiKey,
   toEnrichedEvent,
   toGroup,
   toGroupType,
   toPerson,
   toProject,
   toStoredEvent,
-  type ApiKeyRow,
   type EnrichedEventRow,
   type EventRow,
   type GroupRow,
@@ -71,9 +97,68 @@ import {
   recentEventsWhere,
 } from '../rows.js';
 
-export type PostgresStoreOptions = PgConnectOptions;
+export interface PostgresStoreOptions extends PgConnectOptions {
+  /** P for a new store (`SLUICE_PARTITIONS`; default 16). A store that has its partitions keeps its own P. */
+  partitions?: number | undefined;
+}
 
-const EVENT_COLUMNS = 'seq, project_id, uuid, event, distinct_id, properties, timestamp, elements_chain, received_at';
+/** An event row as read back: `tx` as text (`xid8`), turned into a number by `toStoredEvent`. */
+const EVENT_COLUMNS = 'seq, partition, tx::text AS tx, project_id, uuid, event, distinct_id, properties, timestamp, elements_chain, received_at';
+
+/**
+ * A partition's events after ($2 tx, $3 seq), at most $4, below the oldest running transaction (file
+ * comment). `events.tx` in ORDER BY: a bare `tx` would name the selected text column and sort '10' < '9'.
+ */
+export const READ_PARTITION_SQL = `SELECT ${EVENT_COLUMNS} FROM events
+  WHERE partition = $1::smallint AND (tx, seq) > ($2::xid8, $3::bigint) AND tx < pg_snapshot_xmin(pg_current_snapshot())
+  ORDER BY events.tx, events.seq LIMIT $4`;
+
+/** SQLSTATEs that mean "another transaction got there first": deadlock, serialization failure, unique violation. */
+const CONFLICT_CODES = new Set(['40P01', '40001', '23505']);
+
+/**
+ * Appends events in one statement on `q` (the pool: its own transaction; a client inside BEGIN: that
+ * transaction, which tests use to hold an append open). Takes no lock beyond the rows it inserts.
+ * Duplicates — already stored, or repeated in the batch (first copy wins) — get `null`. `tx` is 0 when
+ * nothing was stored.
+ */
+export async function appendEventsOn(q: Queryable, events: NewEvent[], partitionCount: number): Promise<AppendResult> {
+  const keyOf = (projectId: number, uuid: string) => `${projectId}\u0000${uuid}`;
+  const firstIndex = new Map<string, number>();
+  events.forEach((e, i) => {
+    const key = keyOf(e.projectId, e.uuid);
+    if (!firstIndex.has(key)) firstIndex.set(key, i);
+  });
+  const unique = events.length === firstIndex.size ? events : [...firstIndex.values()].map((i) => events[i]!);
+  const seqs: (number | null)[] = new Array<number | null>(events.length).fill(null);
+  if (unique.length === 0) return { seqs, tx: 0 };
+  const { rows } = await q.query<{ seq: number | string; project_id: number; uuid: string; tx: string }>({
+    name: 'append-events',
+    // ORDER BY n: seqs grow in input order. A row whose (project, uuid) exists, or is being inserted by a
+    // concurrent append (we wait for it), is skipped and comes back missing from RETURNING.
+    text: `INSERT INTO events (project_id, uuid, event, distinct_id, properties, timestamp, elements_chain, received_at, partition)
+           SELECT project_id, uuid, event, distinct_id, properties, timestamp, elements_chain, received_at, partition
+           FROM unnest($1::int[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::smallint[])
+             WITH ORDINALITY AS i(project_id, uuid, event, distinct_id, properties, timestamp, elements_chain, received_at, partition, n)
+           ORDER BY n
+           ON CONFLICT (project_id, uuid) DO NOTHING
+           RETURNING seq, project_id, uuid, tx::text AS tx`,
+    values: [
+      unique.map((e) => e.projectId),
+      unique.map((e) => e.uuid),
+      unique.map((e) => e.event),
+      unique.map((e) => e.distinct_id),
+      unique.map((e) => e.propertiesJson ?? JSON.stringify(e.properties)),
+      unique.map((e) => e.timestamp),
+      unique.map((e) => e.elements_chain ?? null),
+      unique.map((e) => e.receivedAt),
+      unique.map((e) => partitionOf(e.projectId, e.distinct_id, partitionCount)),
+    ],
+  });
+  // Number(): `q` may be a connection without the store's BIGINT parser (tests holding an append open).
+  for (const row of rows) seqs[firstIndex.get(keyOf(row.project_id, row.uuid))!] = Number(row.seq);
+  return { seqs, tx: rows.length > 0 ? Number(rows[0]!.tx) : 0 };
+}
 
 /** The last entry per key wins, in the order of last appearance (what applying them one by one leaves). */
 function lastByKey<T>(items: T[], key: (item: T) => string): T[] {
@@ -93,6 +178,8 @@ export class PostgresStore implements Store {
   private readonly db: PgDb;
   private readonly runtime: PgDestinationTables;
   private readonly health: PgHealthTables;
+  private readonly keys: PgKeyTables;
+  private readonly partitions: PgPartitionTables;
   private readonly snapshotJson = new SnapshotJson();
   private readonly leases = new Set<pg.Client>();
   private readonly changeListeners = new Set<() => void>();
@@ -101,24 +188,28 @@ export class PostgresStore implements Store {
   private listenRetry: NodeJS.Timeout | null = null;
   private closed = false;
 
-  private constructor(db: PgDb) {
+  private constructor(db: PgDb, partitionCount: number) {
     this.db = db;
     this.runtime = new PgDestinationTables(db);
     this.health = new PgHealthTables(db);
+    this.keys = new PgKeyTables(db);
+    this.partitions = new PgPartitionTables(db, partitionCount);
     this.counters = new PgCounters(db);
   }
 
-  /** Connects, applies pending migrations and returns the store. */
+  /** Connects, applies pending migrations, sets the partitions up on first open and returns the store. */
   static async open(options: PostgresStoreOptions): Promise<PostgresStore> {
     const db = new PgDb(options);
+    let partitionCount: number;
     try {
       await db.init();
       await migratePostgres(db);
+      partitionCount = await setUpPartitions(db, options.partitions ?? 16);
     } catch (error) {
       await db.end().catch(() => {});
       throw error;
     }
-    return new PostgresStore(db);
+    return new PostgresStore(db, partitionCount);
   }
 
   /** The schema the tables live in. */
@@ -167,88 +258,41 @@ export class PostgresStore implements Store {
     return rows[0] ? toProject(rows[0]) : null;
   }
 
-  async createApiKey(input: { label: string; secureValue: string; maskValue: string }): Promise<ApiKey> {
-    const key: ApiKey = { id: randomUUID(), label: input.label, maskValue: input.maskValue, createdAt: new Date().toISOString() };
-    await this.db.query('INSERT INTO api_keys (id, label, secure_value, mask_value, created_at) VALUES ($1, $2, $3, $4, $5)', [
-      key.id,
-      key.label,
-      input.secureValue,
-      key.maskValue,
-      key.createdAt,
-    ]);
-    return key;
+  // personal API keys: ./key-tables.ts
+
+  createApiKey(input: NewApiKey): Promise<ApiKey> {
+    return this.keys.createApiKey(input);
   }
 
-  async findApiKey(secureValue: string): Promise<ApiKey | null> {
-    const { rows } = await this.db.query<ApiKeyRow>(
-      'SELECT id, label, mask_value, created_at FROM api_keys WHERE secure_value = $1',
-      [secureValue],
-      'key-by-secure',
-    );
-    return rows[0] ? toApiKey(rows[0]) : null;
+  findApiKey(secureValue: string): Promise<ApiKey | null> {
+    return this.keys.findApiKey(secureValue);
   }
 
-  async countApiKeys(): Promise<number> {
-    return (await this.db.query<{ n: number }>('SELECT count(*) AS n FROM api_keys')).rows[0]!.n;
+  countApiKeys(): Promise<number> {
+    return this.keys.countApiKeys();
+  }
+
+  listApiKeys(): Promise<ApiKey[]> {
+    return this.keys.listApiKeys();
+  }
+
+  getApiKey(id: string): Promise<ApiKey | null> {
+    return this.keys.getApiKey(id);
+  }
+
+  revokeApiKey(id: string, at: string): Promise<ApiKey | null> {
+    return this.keys.revokeApiKey(id, at);
+  }
+
+  touchApiKey(id: string, at: string, notBefore: string): Promise<void> {
+    return this.keys.touchApiKey(id, at, notBefore);
   }
 
   // ---- events -------------------------------------------------------------------------------------------
 
+  /** One statement, no shared lock (see the file comment and `appendEventsOn`). */
   async appendEvents(events: NewEvent[]): Promise<AppendResult> {
-    if (events.length === 0) return { seqs: [] };
-    const seqs = await this.db.tx(async (client) => {
-      // 1. The seq row lock: from here to COMMIT no other append runs (see the file comment).
-      const { rows } = await client.query<{ last: number }>({ name: 'seq-lock', text: 'SELECT last FROM event_seq WHERE id = 1 FOR UPDATE' });
-      let last = rows[0]!.last;
-
-      // 2. Duplicates (already stored, or twice in this batch) get no seq, as SQLite's INSERT OR IGNORE.
-      const stored = new Set<string>();
-      const existing = await client.query<{ project_id: number; uuid: string }>({
-        name: 'seq-existing',
-        text: `SELECT e.project_id, e.uuid FROM events e
-               JOIN unnest($1::int[], $2::text[]) AS n(project_id, uuid) ON e.project_id = n.project_id AND e.uuid = n.uuid`,
-        values: [events.map((e) => e.projectId), events.map((e) => e.uuid)],
-      });
-      for (const row of existing.rows) stored.add(`${row.project_id}\u0000${row.uuid}`);
-
-      const out: (number | null)[] = new Array(events.length);
-      const cols = { seq: [] as number[], project: [] as number[], uuid: [] as string[], event: [] as string[], distinct: [] as string[] };
-      const props: string[] = [];
-      const timestamps: string[] = [];
-      const chains: (string | null)[] = [];
-      const received: string[] = [];
-      for (let i = 0; i < events.length; i++) {
-        const e = events[i]!;
-        const key = `${e.projectId}\u0000${e.uuid}`;
-        if (stored.has(key)) {
-          out[i] = null;
-          continue;
-        }
-        stored.add(key);
-        last++;
-        out[i] = last;
-        cols.seq.push(last);
-        cols.project.push(e.projectId);
-        cols.uuid.push(e.uuid);
-        cols.event.push(e.event);
-        cols.distinct.push(e.distinct_id);
-        props.push(e.propertiesJson ?? JSON.stringify(e.properties));
-        timestamps.push(e.timestamp);
-        chains.push(e.elements_chain ?? null);
-        received.push(e.receivedAt);
-      }
-      if (cols.seq.length > 0) {
-        await client.query({
-          name: 'insert-events',
-          text: `INSERT INTO events (${EVENT_COLUMNS})
-                 SELECT * FROM unnest($1::bigint[], $2::int[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[])`,
-          values: [cols.seq, cols.project, cols.uuid, cols.event, cols.distinct, props, timestamps, chains, received],
-        });
-        await client.query({ name: 'seq-set', text: 'UPDATE event_seq SET last = $1 WHERE id = 1', values: [last] });
-      }
-      return out;
-    });
-    return { seqs };
+    return appendEventsOn(this.db.pool, events, this.partitions.partitionCount);
   }
 
   async readEvents(afterSeq: number, limit: number): Promise<StoredEvent[]> {
@@ -289,12 +333,83 @@ export class PostgresStore implements Store {
     return rows.map((r) => r.uuid);
   }
 
-  // ---- person processing --------------------------------------------------------------------------------
+  // ---- the partitioned log ------------------------------------------------------------------------------
 
-  async getOffset(consumer: string): Promise<number> {
-    const { rows } = await this.db.query<{ seq: number }>('SELECT seq FROM consumer_offsets WHERE consumer = $1', [consumer], 'get-offset');
-    return rows[0]?.seq ?? 0;
+  get partitionCount(): number {
+    return this.partitions.partitionCount;
   }
+
+  /**
+   * Only events of transactions below the snapshot's xmin (all finished): a transaction still running
+   * may commit rows that sort before later ones, so nothing at or after it is returned yet (file comment).
+   * The index (partition, tx, seq) serves the whole condition.
+   */
+  async readPartition(partition: number, after: LogPosition, limit: number): Promise<StoredEvent[]> {
+    const { rows } = await this.db.query<EventRow>(READ_PARTITION_SQL, [partition, xid8Param(after.tx), after.seq, limit], 'read-partition');
+    return rows.map(toStoredEvent);
+  }
+
+  /** No xmin bound: one lease holder writes a partition's enrichments, batch after batch in order. */
+  async readEnrichedPartition(partition: number, after: LogPosition, limit: number): Promise<EnrichedEvent[]> {
+    const { rows } = await this.db.query<EnrichedEventRow>(
+      `SELECT e.seq, x.partition, x.tx::text AS tx, e.project_id, e.uuid, e.event, e.distinct_id, e.properties, e.timestamp,
+              e.elements_chain, e.received_at, x.person AS x_person, x.groups AS x_groups
+       FROM enriched_events x JOIN events e ON e.seq = x.seq
+       WHERE x.partition = $1::smallint AND (x.tx, x.seq) > ($2::xid8, $3::bigint)
+       ORDER BY x.tx, x.seq LIMIT $4`,
+      [partition, xid8Param(after.tx), after.seq, limit],
+      'read-enriched-partition',
+    );
+    return rows.map(toEnrichedEvent);
+  }
+
+  getPartitionOffsets(consumer: string): Promise<LogPosition[]> {
+    return this.partitions.offsets(consumer);
+  }
+
+  commitOffsets(offsets: PartitionOffsetWrite[]): Promise<void> {
+    return this.partitions.commitOffsets(offsets);
+  }
+
+  hasUnprocessed(consumer: string, seq: number): Promise<boolean> {
+    return this.partitions.hasUnprocessed(consumer, seq);
+  }
+
+  partitionLag(consumers: string[], cap: number): Promise<PartitionLag[]> {
+    return this.partitions.lag(consumers, cap);
+  }
+
+  // ---- partition ownership: ./partition-tables.ts ---------------------------------------------------------
+
+  heartbeat(member: Omit<ClusterMember, 'heartbeatAt'>): Promise<number> {
+    return this.partitions.heartbeat(member);
+  }
+
+  listMembers(withinMs: number): Promise<ClusterMember[]> {
+    return this.partitions.members(withinMs);
+  }
+
+  removeMember(id: string): Promise<void> {
+    return this.partitions.removeMember(id);
+  }
+
+  listLeases(): Promise<PartitionLease[]> {
+    return this.partitions.leases();
+  }
+
+  acquireLease(partition: number, owner: string, ttlMs: number): Promise<LeaseFence | null> {
+    return this.partitions.acquire(partition, owner, ttlMs);
+  }
+
+  renewLeases(owner: string, partitions: number[], ttlMs: number): Promise<LeaseFence[]> {
+    return this.partitions.renew(owner, partitions, ttlMs);
+  }
+
+  releaseLease(fence: LeaseFence): Promise<void> {
+    return this.partitions.release(fence);
+  }
+
+  // ---- person processing --------------------------------------------------------------------------------
 
   /** Persons by id, each with its distinct ids in the order it gained them. */
   private async personsById(ids: string[]): Promise<Map<string, Person>> {
@@ -369,90 +484,24 @@ export class PostgresStore implements Store {
       enrichedGroups[i] = lastGroupsJson;
     });
 
+    const batch: PreparedPersonBatch = { write, persons, distinctIds: distinct, groups, enrichments, enrichedPersons, enrichedGroups };
     await this.db.tx(async (client) => {
-      const { consumer, seq, from } = write.offset;
-      if (from !== undefined) {
-        const { rows } = await client.query<{ seq: number }>('SELECT seq FROM consumer_offsets WHERE consumer = $1 FOR UPDATE', [consumer]);
-        const current = rows[0]?.seq ?? 0;
-        if (current !== from) throw new OffsetMovedError(consumer, from, current);
+      try {
+        await writePersonBatch(client, batch);
+      } catch (error) {
+        // Translated here, not left to `db.tx`'s retry: another batch changed these rows, so the caller
+        // must reload them before redoing the batch.
+        const code = (error as { code?: string }).code;
+        if (code !== undefined && CONFLICT_CODES.has(code)) throw new PersonConflictError(`${(error as Error).message} (SQLSTATE ${code})`);
+        throw error;
       }
-      if (write.deletePersonIds.length > 0) {
-        await client.query('DELETE FROM persons WHERE id = ANY($1::text[])', [write.deletePersonIds]);
-      }
-      if (persons.length > 0) {
-        await client.query({
-          name: 'upsert-persons',
-          text: `INSERT INTO persons (id, project_id, properties, is_identified, version, created_at)
-                 SELECT * FROM unnest($1::text[], $2::int[], $3::text[], $4::boolean[], $5::int[], $6::text[])
-                 ON CONFLICT (id) DO UPDATE SET properties = excluded.properties, is_identified = excluded.is_identified,
-                   version = excluded.version`,
-          values: [
-            persons.map((p) => p.id),
-            persons.map((p) => p.projectId),
-            persons.map((p) => JSON.stringify(p.properties)),
-            persons.map((p) => p.isIdentified),
-            persons.map((p) => p.version),
-            persons.map((p) => p.createdAt),
-          ],
-        });
-      }
-      if (distinct.length > 0) {
-        await client.query({
-          name: 'set-distinct-ids',
-          text: `INSERT INTO person_distinct_ids (project_id, distinct_id, person_id)
-                 SELECT project_id, distinct_id, person_id
-                 FROM unnest($1::int[], $2::text[], $3::text[]) WITH ORDINALITY AS d(project_id, distinct_id, person_id, n)
-                 ORDER BY n
-                 ON CONFLICT (project_id, distinct_id) DO UPDATE SET person_id = excluded.person_id`,
-          values: [distinct.map((d) => d.projectId), distinct.map((d) => d.distinctId), distinct.map((d) => d.personId)],
-        });
-      }
-      if (write.upsertGroupTypes.length > 0) {
-        const types = write.upsertGroupTypes;
-        await client.query(
-          `INSERT INTO group_types (project_id, group_type, group_type_index)
-           SELECT * FROM unnest($1::int[], $2::text[], $3::int[]) ON CONFLICT DO NOTHING`,
-          [types.map((t) => t.projectId), types.map((t) => t.groupType), types.map((t) => t.groupTypeIndex)],
-        );
-      }
-      if (groups.length > 0) {
-        await client.query({
-          name: 'upsert-groups',
-          text: `INSERT INTO groups (project_id, group_type_index, group_key, properties, version, created_at)
-                 SELECT * FROM unnest($1::int[], $2::int[], $3::text[], $4::text[], $5::int[], $6::text[])
-                 ON CONFLICT (project_id, group_type_index, group_key) DO UPDATE SET properties = excluded.properties,
-                   version = excluded.version`,
-          values: [
-            groups.map((g) => g.projectId),
-            groups.map((g) => g.groupTypeIndex),
-            groups.map((g) => g.groupKey),
-            groups.map((g) => JSON.stringify(g.properties)),
-            groups.map((g) => g.version),
-            groups.map((g) => g.createdAt),
-          ],
-        });
-      }
-      if (enrichments.length > 0) {
-        await client.query({
-          name: 'insert-enriched',
-          text: `INSERT INTO enriched_events (seq, project_id, person, groups)
-                 SELECT * FROM unnest($1::bigint[], $2::int[], $3::text[], $4::text[])
-                 ON CONFLICT (seq) DO UPDATE SET project_id = excluded.project_id, person = excluded.person, groups = excluded.groups`,
-          values: [enrichments.map((e) => e.seq), enrichments.map((e) => e.projectId), enrichedPersons, enrichedGroups],
-        });
-      }
-      await client.query({
-        name: 'set-offset',
-        text: 'INSERT INTO consumer_offsets (consumer, seq) VALUES ($1, $2) ON CONFLICT (consumer) DO UPDATE SET seq = excluded.seq',
-        values: [consumer, seq],
-      });
     });
   }
 
   async readEnrichedEvents(afterSeq: number, limit: number): Promise<EnrichedEvent[]> {
     const { rows } = await this.db.query<EnrichedEventRow>(
-      `SELECT e.seq, e.project_id, e.uuid, e.event, e.distinct_id, e.properties, e.timestamp, e.elements_chain, e.received_at,
-              x.person AS x_person, x.groups AS x_groups
+      `SELECT e.seq, x.partition, x.tx::text AS tx, e.project_id, e.uuid, e.event, e.distinct_id, e.properties, e.timestamp,
+              e.elements_chain, e.received_at, x.person AS x_person, x.groups AS x_groups
        FROM enriched_events x JOIN events e ON e.seq = x.seq
        WHERE x.seq > $1 ORDER BY x.seq LIMIT $2`,
       [afterSeq, limit],
@@ -522,7 +571,7 @@ export class PostgresStore implements Store {
 
   enqueueInvocations(
     invocations: NewInvocation[],
-    offset?: { consumer: string; seq: number },
+    offset?: PartitionOffsetWrite,
     claim?: { workerId: string; lockedUntil: number },
   ): Promise<void> {
     return this.runtime.enqueueInvocations(invocations, offset, claim);

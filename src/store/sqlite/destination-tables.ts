@@ -89,9 +89,6 @@ export class DestinationTables {
            state, attempts, locked_by, locked_until, created_at)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?)`,
       ),
-      setOffset: db.prepare(
-        'INSERT INTO consumer_offsets (consumer, seq) VALUES (?, ?) ON CONFLICT (consumer) DO UPDATE SET seq = excluded.seq',
-      ),
       claim: db.prepare(
         // A stalled invocation's run was cut short by a crash (of its process or thread): that counts as an
         // attempt, so an invocation that crashes whoever runs it ends \`failed\` instead of crash-looping.
@@ -192,9 +189,10 @@ export class DestinationTables {
 
   // ---- the queue ----------------------------------------------------------------------------------------
 
+  /** `writeOffset` runs inside the same transaction (the matcher's fenced partition offset). */
   enqueueInvocations(
     invocations: NewInvocation[],
-    offset?: { consumer: string; seq: number },
+    writeOffset?: () => void,
     claim?: { workerId: string; lockedUntil: number },
   ): void {
     const insert = this.q.insertInvocation;
@@ -217,7 +215,7 @@ export class DestinationTables {
           now,
         );
       }
-      if (offset) this.q.setOffset.run(offset.consumer, offset.seq);
+      writeOffset?.();
     });
   }
 

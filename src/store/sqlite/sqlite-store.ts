@@ -4,6 +4,7 @@ import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import type {
   ApiKey,
+  NewApiKey,
   AppendResult,
   DestinationHealth,
   DestinationHealthChange,
@@ -31,17 +32,25 @@ import type {
   Leadership,
   SharedCounters,
   RecentEventsQuery,
+  ClusterMember,
+  LeaseFence,
+  LogPosition,
+  PartitionLag,
+  PartitionLease,
+  PartitionOffsetWrite,
 } from '../store.js';
-import { OffsetMovedError } from '../store.js';
+import { PersonConflictError } from '../store.js';
+import { partitionOf } from '../partitions.js';
+import { SqlitePartitionTables } from './partition-tables.js';
 import { LocalCoordination } from '../local-coordination.js';
 import { BackgroundCheckpointer, SAFETY_NET_PAGES } from './checkpointer.js';
 import { SqliteCounters } from './shared-counters.js';
 import { DestinationTables } from './destination-tables.js';
 import { HealthTables } from './health-tables.js';
+import { SqliteKeyTables } from './key-tables.js';
 import { migrate } from './migrator.js';
 import {
   SnapshotJson,
-  toApiKey,
   toEnrichedEvent,
   toGroup,
   toGroupType,
@@ -49,7 +58,6 @@ import {
   toProject,
   recentEventsWhere,
   toStoredEvent,
-  type ApiKeyRow,
   type EnrichedEventRow,
   type EventRow,
   type GroupRow,
@@ -71,6 +79,8 @@ export interface SqliteStoreOptions {
    * this connection (`checkpointer.ts`). `false` for a second connection to a file another store owns.
    */
   backgroundCheckpoints?: boolean;
+  /** P for a new store (`SLUICE_PARTITIONS`; default 1: one process, one writer). An existing store keeps its own. */
+  partitions?: number;
 }
 
 /**
@@ -99,7 +109,9 @@ export class SqliteStore implements Store {
   private readonly q;
   private readonly runtime: DestinationTables;
   private readonly health: HealthTables;
+  private readonly keys: SqliteKeyTables;
   private readonly coordination = new LocalCoordination();
+  private readonly partitions: SqlitePartitionTables;
   readonly counters: SharedCounters;
   /** Runs the WAL checkpoints off this thread (files only). */
   readonly checkpointer: BackgroundCheckpointer | null = null;
@@ -120,7 +132,10 @@ export class SqliteStore implements Store {
     migrate(this.db);
     this.runtime = new DestinationTables(this.db, options.synchronous !== 'normal');
     this.health = new HealthTables(this.db);
+    this.keys = new SqliteKeyTables(this.db);
     this.counters = new SqliteCounters(this.db);
+    this.partitions = new SqlitePartitionTables(this.db, options.partitions ?? 1);
+    if (options.backgroundCheckpoints !== false) this.partitions.forgetEarlierProcesses();
     const db = this.db;
     this.q = {
       insertProject: db.prepare('INSERT INTO projects (name, api_token, created_at) VALUES (?, ?, ?)'),
@@ -128,24 +143,20 @@ export class SqliteStore implements Store {
       projectByToken: db.prepare('SELECT * FROM projects WHERE api_token = ?'),
       updateProjectSettings: db.prepare('UPDATE projects SET settings = ? WHERE id = ?'),
       projects: db.prepare('SELECT * FROM projects ORDER BY id'),
-      insertKey: db.prepare('INSERT INTO api_keys (id, label, secure_value, mask_value, created_at) VALUES (?, ?, ?, ?, ?)'),
-      keyBySecure: db.prepare('SELECT id, label, mask_value, created_at FROM api_keys WHERE secure_value = ?'),
-      countKeys: db.prepare('SELECT count(*) AS n FROM api_keys'),
       insertEvent: db.prepare(
-        `INSERT OR IGNORE INTO events (project_id, uuid, event, distinct_id, properties, timestamp, elements_chain, received_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+        `INSERT OR IGNORE INTO events (project_id, uuid, event, distinct_id, properties, timestamp, elements_chain, received_at, partition)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       ),
       readEvents: db.prepare('SELECT * FROM events WHERE seq > ? ORDER BY seq LIMIT ?'),
+      readPartition: db.prepare('SELECT * FROM events WHERE partition = ? AND seq > ? ORDER BY seq LIMIT ?'),
       countEvents: db.prepare('SELECT count(*) AS n FROM events'),
       countProjectEvents: db.prepare('SELECT count(*) AS n FROM events WHERE project_id = ?'),
       lastSeq: db.prepare('SELECT coalesce(max(seq), 0) AS n FROM events'),
       eventUuids: db.prepare('SELECT uuid FROM events WHERE project_id = ? ORDER BY seq'),
-      getOffset: db.prepare('SELECT seq FROM consumer_offsets WHERE consumer = ?'),
-      setOffset: db.prepare(
-        'INSERT INTO consumer_offsets (consumer, seq) VALUES (?, ?) ON CONFLICT (consumer) DO UPDATE SET seq = excluded.seq',
-      ),
       personIdByDistinctId: db.prepare('SELECT person_id FROM person_distinct_ids WHERE project_id = ? AND distinct_id = ?'),
       personById: db.prepare('SELECT * FROM persons WHERE id = ?'),
+      personVersion: db.prepare('SELECT version FROM persons WHERE id = ?'),
+      groupVersion: db.prepare('SELECT version FROM groups WHERE project_id = ? AND group_type_index = ? AND group_key = ?'),
       distinctIdsOfPerson: db.prepare('SELECT distinct_id FROM person_distinct_ids WHERE person_id = ? ORDER BY rowid'),
       listPersons: db.prepare('SELECT * FROM persons WHERE project_id = ? ORDER BY created_at, id LIMIT ? OFFSET ?'),
       upsertPerson: db.prepare(
@@ -162,6 +173,7 @@ export class SqliteStore implements Store {
         'INSERT INTO group_types (project_id, group_type, group_type_index) VALUES (?, ?, ?) ON CONFLICT DO NOTHING',
       ),
       group: db.prepare('SELECT * FROM groups WHERE project_id = ? AND group_type_index = ? AND group_key = ?'),
+      groupTypeIndex: db.prepare('SELECT group_type_index FROM group_types WHERE project_id = ? AND group_type = ?'),
       listGroups: db.prepare('SELECT * FROM groups WHERE project_id = ? ORDER BY group_type_index, group_key LIMIT ? OFFSET ?'),
       listGroupsOfType: db.prepare(
         'SELECT * FROM groups WHERE project_id = ? AND group_type_index = ? ORDER BY group_key LIMIT ? OFFSET ?',
@@ -170,10 +182,14 @@ export class SqliteStore implements Store {
         `INSERT INTO groups (project_id, group_type_index, group_key, properties, version, created_at) VALUES (?, ?, ?, ?, ?, ?)
          ON CONFLICT (project_id, group_type_index, group_key) DO UPDATE SET properties = excluded.properties, version = excluded.version`,
       ),
-      insertEnriched: db.prepare('INSERT OR REPLACE INTO enriched_events (seq, project_id, person, groups) VALUES (?, ?, ?, ?)'),
+      insertEnriched: db.prepare('INSERT OR REPLACE INTO enriched_events (seq, project_id, person, groups, partition) VALUES (?, ?, ?, ?, ?)'),
       readEnriched: db.prepare(
         `SELECT e.*, x.person AS x_person, x.groups AS x_groups FROM enriched_events x JOIN events e ON e.seq = x.seq
          WHERE x.seq > ? ORDER BY x.seq LIMIT ?`,
+      ),
+      readEnrichedPartition: db.prepare(
+        `SELECT e.*, x.person AS x_person, x.groups AS x_groups FROM enriched_events x JOIN events e ON e.seq = x.seq
+         WHERE x.partition = ? AND x.seq > ? ORDER BY x.seq LIMIT ?`,
       ),
     };
   }
@@ -212,24 +228,40 @@ export class SqliteStore implements Store {
     return row ? toProject(row) : null;
   }
 
-  async createApiKey(input: { label: string; secureValue: string; maskValue: string }): Promise<ApiKey> {
-    const key: ApiKey = { id: randomUUID(), label: input.label, maskValue: input.maskValue, createdAt: new Date().toISOString() };
-    this.q.insertKey.run(key.id, key.label, input.secureValue, key.maskValue, key.createdAt);
-    return key;
+  // ---- personal API keys: ./key-tables.ts ----
+
+  async createApiKey(input: NewApiKey): Promise<ApiKey> {
+    return this.keys.createApiKey(input);
   }
 
   async findApiKey(secureValue: string): Promise<ApiKey | null> {
-    const row = this.q.keyBySecure.get(secureValue) as ApiKeyRow | undefined;
-    return row ? toApiKey(row) : null;
+    return this.keys.findApiKey(secureValue);
   }
 
   async countApiKeys(): Promise<number> {
-    return (this.q.countKeys.get() as { n: number }).n;
+    return this.keys.countApiKeys();
+  }
+
+  async listApiKeys(): Promise<ApiKey[]> {
+    return this.keys.listApiKeys();
+  }
+
+  async getApiKey(id: string): Promise<ApiKey | null> {
+    return this.keys.getApiKey(id);
+  }
+
+  async revokeApiKey(id: string, at: string): Promise<ApiKey | null> {
+    return this.keys.revokeApiKey(id, at);
+  }
+
+  async touchApiKey(id: string, at: string, notBefore: string): Promise<void> {
+    this.keys.touchApiKey(id, at, notBefore);
   }
 
   /** One transaction for the whole group commit; the promise resolves after the (fsynced) commit. */
   private readonly appendTx = (events: NewEvent[]): (number | null)[] => {
     const insert = this.q.insertEvent;
+    const count = this.partitions.partitionCount;
     const seqs: (number | null)[] = new Array(events.length);
     this.db.transaction(() => {
       for (let i = 0; i < events.length; i++) {
@@ -243,6 +275,7 @@ export class SqliteStore implements Store {
           e.timestamp,
           e.elements_chain ?? null,
           e.receivedAt,
+          partitionOf(e.projectId, e.distinct_id, count),
         );
         seqs[i] = info.changes === 1 ? Number(info.lastInsertRowid) : null;
       }
@@ -251,7 +284,67 @@ export class SqliteStore implements Store {
   };
 
   async appendEvents(events: NewEvent[]): Promise<AppendResult> {
-    return { seqs: this.appendTx(events) };
+    return { seqs: this.appendTx(events), tx: 0 };
+  }
+
+  // ---- the partitioned log ------------------------------------------------------------------------------
+
+  get partitionCount(): number {
+    return this.partitions.partitionCount;
+  }
+
+  async readPartition(partition: number, after: LogPosition, limit: number): Promise<StoredEvent[]> {
+    return (this.q.readPartition.all(partition, after.seq, limit) as EventRow[]).map(toStoredEvent);
+  }
+
+  async readEnrichedPartition(partition: number, after: LogPosition, limit: number): Promise<EnrichedEvent[]> {
+    return (this.q.readEnrichedPartition.all(partition, after.seq, limit) as EnrichedEventRow[]).map(toEnrichedEvent);
+  }
+
+  async getPartitionOffsets(consumer: string): Promise<LogPosition[]> {
+    return this.partitions.offsets(consumer);
+  }
+
+  async commitOffsets(offsets: PartitionOffsetWrite[]): Promise<void> {
+    this.db.transaction(() => {
+      for (const offset of offsets) this.partitions.writeOffset(offset);
+    })();
+  }
+
+  async hasUnprocessed(consumer: string, seq: number): Promise<boolean> {
+    return this.partitions.hasUnprocessed(consumer, seq);
+  }
+
+  async partitionLag(consumers: string[], cap: number): Promise<PartitionLag[]> {
+    return this.partitions.lag(consumers, cap);
+  }
+
+  async heartbeat(member: Omit<ClusterMember, 'heartbeatAt'>): Promise<number> {
+    return this.partitions.heartbeat(member);
+  }
+
+  async listMembers(withinMs: number): Promise<ClusterMember[]> {
+    return this.partitions.members(withinMs);
+  }
+
+  async removeMember(id: string): Promise<void> {
+    this.partitions.removeMember(id);
+  }
+
+  async listLeases(): Promise<PartitionLease[]> {
+    return this.partitions.leases();
+  }
+
+  async acquireLease(partition: number, owner: string, ttlMs: number): Promise<LeaseFence | null> {
+    return this.partitions.acquire(partition, owner, ttlMs);
+  }
+
+  async renewLeases(owner: string, partitions: number[], ttlMs: number): Promise<LeaseFence[]> {
+    return this.partitions.renew(owner, partitions, ttlMs);
+  }
+
+  async releaseLease(fence: LeaseFence): Promise<void> {
+    this.partitions.release(fence);
   }
 
   async readEvents(afterSeq: number, limit: number): Promise<StoredEvent[]> {
@@ -276,11 +369,6 @@ export class SqliteStore implements Store {
 
   async listEventUuids(projectId: number): Promise<string[]> {
     return (this.q.eventUuids.all(projectId) as { uuid: string }[]).map((r) => r.uuid);
-  }
-
-  async getOffset(consumer: string): Promise<number> {
-    const row = this.q.getOffset.get(consumer) as { seq: number } | undefined;
-    return row?.seq ?? 0;
   }
 
   private personById(id: string): Person | null {
@@ -322,31 +410,50 @@ export class SqliteStore implements Store {
   private readonly commitPersonTx = (write: PersonBatchWrite): void => {
     const q = this.q;
     this.db.transaction(() => {
+      this.checkPersonExpectations(write.expect);
       for (const id of write.deletePersonIds) q.deletePerson.run(id);
       for (const p of write.upsertPersons) {
         q.upsertPerson.run(p.id, p.projectId, JSON.stringify(p.properties), p.isIdentified ? 1 : 0, p.version, p.createdAt);
       }
       for (const d of write.setDistinctIds) q.setDistinctId.run(d.projectId, d.distinctId, d.personId);
-      for (const t of write.upsertGroupTypes) q.upsertGroupType.run(t.projectId, t.groupType, t.groupTypeIndex);
+      for (const t of write.upsertGroupTypes) {
+        q.upsertGroupType.run(t.projectId, t.groupType, t.groupTypeIndex);
+        // Another partition's batch may have given the type, or the index, to something else first.
+        const stored = q.groupTypeIndex.get(t.projectId, t.groupType) as { group_type_index: number } | undefined;
+        if (stored?.group_type_index !== t.groupTypeIndex) throw new PersonConflictError(`group type '${t.groupType}' was assigned concurrently`);
+      }
       for (const g of write.upsertGroups) {
         q.upsertGroup.run(g.projectId, g.groupTypeIndex, g.groupKey, JSON.stringify(g.properties), g.version, g.createdAt);
       }
       let lastGroups: object | undefined;
       let lastGroupsJson = '{}';
-      if (write.offset.from !== undefined) {
-        const current = (q.getOffset.get(write.offset.consumer) as { seq: number } | undefined)?.seq ?? 0;
-        if (current !== write.offset.from) throw new OffsetMovedError(write.offset.consumer, write.offset.from, current);
-      }
       for (const e of write.enrichments) {
         if (e.groups !== lastGroups) {
           lastGroups = e.groups;
           lastGroupsJson = JSON.stringify(e.groups);
         }
-        q.insertEnriched.run(e.seq, e.projectId, this.snapshotJson.of(e.person), lastGroupsJson);
+        q.insertEnriched.run(e.seq, e.projectId, this.snapshotJson.of(e.person), lastGroupsJson, e.partition);
       }
-      q.setOffset.run(write.offset.consumer, write.offset.seq);
+      this.partitions.writeOffset(write.offset);
     })();
   };
+
+  /** Inside the batch's transaction: what it loaded is still what the store holds (see `PersonBatchWrite`). */
+  private checkPersonExpectations(expect: PersonBatchWrite['expect']): void {
+    const q = this.q;
+    for (const p of expect.persons) {
+      const row = q.personVersion.get(p.id) as { version: number } | undefined;
+      if ((row?.version ?? null) !== p.version) throw new PersonConflictError(`person ${p.id} is at version ${row?.version ?? 'none'}, expected ${p.version ?? 'none'}`);
+    }
+    for (const d of expect.distinctIds) {
+      const row = q.personIdByDistinctId.get(d.projectId, d.distinctId) as { person_id: string } | undefined;
+      if ((row?.person_id ?? null) !== d.personId) throw new PersonConflictError(`distinct id '${d.distinctId}' changed person`);
+    }
+    for (const g of expect.groups) {
+      const row = q.groupVersion.get(g.projectId, g.groupTypeIndex, g.groupKey) as { version: number } | undefined;
+      if ((row?.version ?? null) !== g.version) throw new PersonConflictError(`group '${g.groupKey}' changed`);
+    }
+  }
 
   async commitPersonBatch(write: PersonBatchWrite): Promise<void> {
     this.commitPersonTx(write);
@@ -410,10 +517,10 @@ export class SqliteStore implements Store {
 
   async enqueueInvocations(
     invocations: NewInvocation[],
-    offset?: { consumer: string; seq: number },
+    offset?: PartitionOffsetWrite,
     claim?: { workerId: string; lockedUntil: number },
   ): Promise<void> {
-    this.runtime.enqueueInvocations(invocations, offset, claim);
+    this.runtime.enqueueInvocations(invocations, offset ? () => this.partitions.writeOffset(offset) : undefined, claim);
   }
 
   async claimInvocations(input: { workerId: string; limit: number; now: number; lockMs: number }): Promise<Invocation[]> {

@@ -3,7 +3,7 @@ import { useCompile } from '../compile';
 import type { EventFilter, Filters, Masking, PropertyFilter } from '../types';
 import { Button, Switch } from './ui';
 
-const OPERATORS: [string, string][] = [
+const OPERATORS: [NonNullable<PropertyFilter['operator']>, string][] = [
   ['exact', 'equals'],
   ['is_not', 'does not equal'],
   ['icontains', 'contains'],
@@ -33,7 +33,7 @@ function PropertyRows({ rows, onChange, idPrefix }: { rows: PropertyFilter[]; on
               <option value="person">Person property</option>
             </select>
             <input id={`${idPrefix}-key-${i}`} class="input input-sm" aria-label="Property name" placeholder="property, e.g. $current_url" value={r.key} onInput={(e) => update(i, { key: (e.currentTarget as HTMLInputElement).value })} />
-            <select class="input input-sm" aria-label="Operator" value={r.operator ?? 'exact'} onChange={(e) => update(i, { operator: (e.currentTarget as HTMLSelectElement).value })}>
+            <select class="input input-sm" aria-label="Operator" value={r.operator ?? 'exact'} onChange={(e) => update(i, { operator: (e.currentTarget as HTMLSelectElement).value as PropertyFilter['operator'] })}>
               {OPERATORS.map(([v, l]) => (
                 <option key={v} value={v}>
                   {l}

@@ -6,6 +6,7 @@
 import type { FunctionKind } from '../kinds';
 import type { TestRequest, TestResult } from '../types';
 import { CodeEditor } from './editor';
+import { EventDiff } from './event-diff';
 import { Banner, Button, Switch } from './ui';
 
 export interface TestState {
@@ -14,6 +15,8 @@ export interface TestState {
   bodyText: string | null;
   headersText: string | null;
   mock: boolean;
+  /** Transformations: run the project's whole chain with this configuration in its place. */
+  chain: boolean;
   running: boolean;
   result: TestResult | null;
   error: string | null;
@@ -95,6 +98,34 @@ function CapturedView({ events }: { events: unknown[] }) {
   );
 }
 
+const RESULT_LABEL: Record<string, string> = {
+  transformed: 'changed the event',
+  unchanged: 'left it unchanged',
+  dropped: 'dropped it',
+  failed: 'failed (the event passes on unchanged)',
+  skipped_by_filter: 'skipped: the filters do not match',
+  skipped_disabled: 'skipped: disabled by its health',
+};
+
+/** The event before and after, and what each transformation did. */
+function TransformationView({ run }: { run: NonNullable<TestResult['transformation']> }) {
+  return (
+    <div data-testid="transformation-result">
+      <h3>{run.chain ? 'Before and after the whole chain' : 'Before and after'}</h3>
+      <EventDiff before={run.before} after={run.after} dropped={run.dropped} />
+      {run.chain ? (
+        <ol class="outcomes small" data-testid="chain-outcomes">
+          {run.outcomes.map((o) => (
+            <li key={o.id} data-result={o.result}>
+              <strong>{o.name}</strong> {RESULT_LABEL[o.result] ?? o.result} <span class="muted">({o.duration_ms.toFixed(2)} ms)</span>
+            </li>
+          ))}
+        </ol>
+      ) : null}
+    </div>
+  );
+}
+
 export interface SourceExample {
   body: string;
   headers: string;
@@ -113,6 +144,7 @@ export function TestPanel({ state, onChange, onRun, onLatestEvent, eventError, k
   const r = state.result;
   const requests = r?.requests ?? [];
   const isSource = !kind.hasTrigger;
+  const isTransformation = kind.type === 'transformation';
   return (
     <section class="test-panel card" aria-labelledby="test-title" data-testid="test-panel">
       <div class="card-head">
@@ -150,7 +182,12 @@ export function TestPanel({ state, onChange, onRun, onLatestEvent, eventError, k
         </>
       )}
       {eventError ? <div class="field-error" role="alert">{eventError}</div> : null}
-      {isSource ? null : (
+      {isTransformation ? (
+        <div class="test-options">
+          <Switch id="test-chain" testId="chain-switch" checked={state.chain} onChange={(v) => onChange({ chain: v })} label="Run the whole chain (every enabled transformation, in order)" />
+        </div>
+      ) : null}
+      {isSource || isTransformation ? null : (
         <>
           <div class="test-options">
             <Switch id="mock-http" testId="mock-switch" checked={state.mock} onChange={(v) => onChange({ mock: v })} label="Mock HTTP calls" />
@@ -174,7 +211,7 @@ export function TestPanel({ state, onChange, onRun, onLatestEvent, eventError, k
               <span class="dot" aria-hidden="true" />
               {r.status === 'success' ? 'Success' : r.status === 'error' ? 'Error' : 'Skipped'}
             </span>
-            {isSource ? (
+            {isTransformation ? null : isSource ? (
               <span class="muted small" data-testid="captured-count">{`${r.captured?.length ?? 0} event${r.captured?.length === 1 ? '' : 's'} would be captured`}</span>
             ) : (
               <span class="muted small">{state.mock ? `Mocked: nothing sent · ${requests.length} request${requests.length === 1 ? '' : 's'} would be made` : `Live: ${requests.length} request${requests.length === 1 ? '' : 's'} sent`}</span>
@@ -196,6 +233,7 @@ export function TestPanel({ state, onChange, onRun, onLatestEvent, eventError, k
             </ul>
           ) : null}
           {isSource ? <CapturedView events={r.captured ?? []} /> : null}
+          {r.transformation ? <TransformationView run={r.transformation} /> : null}
           {isSource && responseOf(r) ? (
             <div data-testid="test-response">
               <h3>Response</h3>
@@ -223,7 +261,7 @@ export function TestPanel({ state, onChange, onRun, onLatestEvent, eventError, k
               </li>
             ))}
           </ol>
-          {r.result !== null && r.result !== undefined && !(isSource && responseOf(r)) ? (
+          {r.result !== null && r.result !== undefined && !(isSource && responseOf(r)) && !r.transformation ? (
             <>
               <h3>Returned</h3>
               <pre class="code-block">{JSON.stringify(r.result, null, 2)}</pre>
@@ -231,7 +269,7 @@ export function TestPanel({ state, onChange, onRun, onLatestEvent, eventError, k
           ) : null}
         </div>
       ) : (
-        <p class="muted small empty-inline">Nothing run yet. Press “Run test” (Ctrl+Enter) to see {isSource ? 'the events this source would capture' : 'the requests this destination would make'}.</p>
+        <p class="muted small empty-inline">Nothing run yet. Press “Run test” (Ctrl+Enter) to see {isSource ? 'the events this source would capture' : isTransformation ? 'the event before and after' : 'the requests this destination would make'}.</p>
       )}
     </section>
   );

@@ -46,7 +46,7 @@ export function DestinationPage({ projectId, kind, id, templateId, tab: rawTab }
   const [submitted, setSubmitted] = useState(false);
   const [saving, setSaving] = useState(false);
   const [notice, setNotice] = useState<string | null>(null);
-  const [test, setTest] = useState<TestState>({ globalsText: JSON.stringify(SAMPLE_GLOBALS, null, 2), bodyText: null, headersText: null, mock: true, running: false, result: null, error: null });
+  const [test, setTest] = useState<TestState>({ globalsText: JSON.stringify(SAMPLE_GLOBALS, null, 2), bodyText: null, headersText: null, mock: true, chain: false, running: false, result: null, error: null });
   const [schemaText, setSchemaText] = useState<string | null>(null);
   const base = `/projects/${projectId}/${kind.segment}`;
   const isSource = !kind.hasTrigger;
@@ -243,6 +243,8 @@ export function DestinationPage({ projectId, kind, id, templateId, tab: rawTab }
       const result = await api<TestResult>(`/api/projects/${projectId}/hog_functions/${isNew ? 'new' : encodeURIComponent(id)}/invocations/`, {
         method: 'POST',
         body: { configuration: payloadOf(draft), globals: looksLikeEvent ? { event: g } : g, mock_async_functions: test.mock },
+        // Transformations: the project's whole chain, this configuration in its place.
+        query: { chain: kind.ordered && test.chain ? 'true' : undefined },
       });
       setTest((t) => ({ ...t, running: false, result }));
     } catch (error) {
@@ -338,13 +340,26 @@ export function DestinationPage({ projectId, kind, id, templateId, tab: rawTab }
             <FiltersBuilder projectId={projectId} filters={draft.filters} onChange={(filters) => update({ filters }, 'filters')} error={fieldError('filters')} />
           </section>
         ) : null}
-        {kind.hasTrigger ? (
+        {kind.ordered ? (
+          <section class="card" aria-labelledby="identity-title" data-field="allow_identity_changes">
+            <h2 id="identity-title">Identity</h2>
+            <Switch
+              id="allow-identity-changes"
+              testId="allow-identity-changes"
+              checked={draft.allow_identity_changes}
+              onChange={(allow) => update({ allow_identity_changes: allow }, 'allow_identity_changes')}
+              label="May change uuid, distinct_id and timestamp"
+            />
+            <p class="muted small">Off: a change to any of them fails the transformation and the event passes on unchanged.</p>
+          </section>
+        ) : null}
+        {kind.hasDeliveryOptions ? (
           <section class="card" aria-labelledby="masking-title">
             <h2 id="masking-title">Trigger options</h2>
             <MaskingOptions masking={draft.masking} onChange={(masking) => update({ masking }, 'masking')} error={fieldError('masking')} />
           </section>
         ) : null}
-        {kind.hasTrigger && draft.mappings && draft.mappings.length > 0 ? (
+        {kind.hasDeliveryOptions && draft.mappings && draft.mappings.length > 0 ? (
           <section class="card" aria-labelledby="mappings-title" data-field="mappings">
             <h2 id="mappings-title">Mappings</h2>
             <ul class="plain">

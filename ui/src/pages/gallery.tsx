@@ -66,7 +66,7 @@ export function TemplateGallery({ projectId, kind }: { projectId: number; kind: 
       {all === null && !error ? <Skeleton rows={4} /> : null}
       {all && shown.length === 0 ? (
         <Empty title="No templates match" action={<Button onClick={() => { setText(''); setQuery({ search: null, category: null }); }}>Clear filters</Button>}>
-          Nothing matches {search ? `“${search}”` : ''}{category ? ` in ${category}` : ''}.{kind.hasTrigger ? ' The HTTP Webhook template reaches any API.' : ' The generic JSON webhook template accepts any JSON.'}
+          Nothing matches {search ? `“${search}”` : ''}{category ? ` in ${category}` : ''}.{kind.type === 'transformation' ? ' “Add derived properties” computes any property from the event.' : kind.hasTrigger ? ' The HTTP Webhook template reaches any API.' : ' The generic JSON webhook template accepts any JSON.'}
         </Empty>
       ) : null}
       <div class="gallery" data-testid="gallery">

@@ -20,18 +20,20 @@ const STATUS_FILTERS = [
 
 type Spark = { succeeded: number[]; failed: number[] };
 
-async function sparkOf(projectId: number, id: string): Promise<Spark> {
+/** The last 24 hours: what counts as handled for the kind (`okMetrics`), against `failed`. */
+async function sparkOf(projectId: number, id: string, okMetrics: string[]): Promise<Spark> {
   const now = Date.now();
   const start = Math.floor((now - 23 * 3600_000) / 3600_000) * 3600_000;
   const m = await api<Metrics>(`/api/projects/${projectId}/hog_functions/${id}/metrics/`, {
-    query: { interval: 'hour', after: new Date(start).toISOString(), before: new Date(now + 3600_000).toISOString(), name: 'succeeded,failed' },
+    query: { interval: 'hour', after: new Date(start).toISOString(), before: new Date(now + 3600_000).toISOString(), name: [...okMetrics, 'failed'].join(',') },
   });
   const out: Spark = { succeeded: Array(24).fill(0), failed: Array(24).fill(0) };
   for (const s of m.series) {
-    if (s.name !== 'succeeded' && s.name !== 'failed') continue;
+    const into = s.name === 'failed' ? out.failed : okMetrics.includes(s.name) ? out.succeeded : null;
+    if (into === null) continue;
     s.values.forEach((v, i) => {
       const at = Math.floor((Date.parse(m.labels[i] ?? '') - start) / 3600_000);
-      if (at >= 0 && at < 24) out[s.name as 'succeeded' | 'failed'][at]! += v;
+      if (at >= 0 && at < 24) into[at]! += v;
     });
   }
   return out;
@@ -53,7 +55,7 @@ export function FunctionsList({ projectId, kind }: { projectId: number; kind: Fu
       (r) => {
         setRows(r.results);
         setError(null);
-        for (const d of r.results) sparkOf(projectId, d.id).then((s) => setSparks((all) => ({ ...all, [d.id]: s })), () => undefined);
+        for (const d of r.results) sparkOf(projectId, d.id, kind.okMetrics).then((s) => setSparks((all) => ({ ...all, [d.id]: s })), () => undefined);
       },
       (e) => setError(errorMessage(e)),
     );
@@ -80,6 +82,22 @@ export function FunctionsList({ projectId, kind }: { projectId: number; kind: Fu
     void load();
   }
 
+  /** Moves a transformation one place up or down: the whole order is sent, as positions 0, 1, 2, …. */
+  async function move(d: Destination, by: -1 | 1) {
+    const order = [...(rows ?? [])];
+    const from = order.findIndex((x) => x.id === d.id);
+    const to = from + by;
+    if (from < 0 || to < 0 || to >= order.length) return;
+    [order[from], order[to]] = [order[to]!, order[from]!];
+    setRows(order);
+    try {
+      await api(`/api/projects/${projectId}/hog_functions/rearrange/`, { method: 'POST', body: { orders: Object.fromEntries(order.map((x, i) => [x.id, i])) } });
+    } catch (e) {
+      setError(`Could not move ${d.name}: ${errorMessage(e)}`);
+    }
+    void load();
+  }
+
   async function remove(d: Destination) {
     if (!window.confirm(`Delete “${d.name}”? Its logs and metrics go with it.`)) return;
     try {
@@ -99,7 +117,9 @@ export function FunctionsList({ projectId, kind }: { projectId: number; kind: Fu
       if (status === 'paused') return h === 'paused';
       return true;
     })
-    .sort((a, b) => (RANK[healthOf(a).state] ?? 9) - (RANK[healthOf(b).state] ?? 9) || a.name.localeCompare(b.name));
+    // Transformations keep the order they run in (the API lists them so); the rest go by health, then name.
+    .sort((a, b) => (kind.ordered ? 0 : (RANK[healthOf(a).state] ?? 9) - (RANK[healthOf(b).state] ?? 9) || a.name.localeCompare(b.name)));
+  const canMove = kind.ordered && !search && status === 'all';
 
   return (
     <div class="page">
@@ -109,7 +129,7 @@ export function FunctionsList({ projectId, kind }: { projectId: number; kind: Fu
           <p class="muted">{kind.listIntro}</p>
         </div>
         <div class="head-actions">
-          {kind.hasTrigger ? (
+          {kind.type === 'destination' ? (
             <Link class="btn btn-secondary" href={`${base}/import`} data-testid="import-from-posthog">
               Import from PostHog
             </Link>
@@ -176,6 +196,7 @@ export function FunctionsList({ projectId, kind }: { projectId: number; kind: Fu
           <table class="table dest-table" data-testid={`${kind.plural}-table`}>
             <thead>
               <tr>
+                {kind.ordered ? <th scope="col">Order</th> : null}
                 <th scope="col">{kind.Singular}</th>
                 <th scope="col">Status</th>
                 {kind.hasTrigger ? null : <th scope="col">Webhook URL</th>}
@@ -195,6 +216,21 @@ export function FunctionsList({ projectId, kind }: { projectId: number; kind: Fu
                 const bad = s?.failed.reduce((a, b) => a + b, 0) ?? 0;
                 return (
                   <tr key={d.id} class={`ribbon-${h.tone}`} data-testid={`${kind.singular}-row`}>
+                    {kind.ordered ? (
+                      <td class="order-cell">
+                        <span class="mono small" data-testid="order">{filtered.indexOf(d) + 1}</span>
+                        {canMove ? (
+                          <>
+                            <Button small variant="ghost" aria-label={`Move ${d.name} up`} disabled={filtered.indexOf(d) === 0} onClick={() => void move(d, -1)} data-testid="move-up">
+                              ↑
+                            </Button>
+                            <Button small variant="ghost" aria-label={`Move ${d.name} down`} disabled={filtered.indexOf(d) === filtered.length - 1} onClick={() => void move(d, 1)} data-testid="move-down">
+                              ↓
+                            </Button>
+                          </>
+                        ) : null}
+                      </td>
+                    ) : null}
                     <td>
                       <div class="dest-cell">
                         <Icon src={d.icon_url} name={d.name} />

@@ -142,6 +142,11 @@ const METRIC_INFO: Record<string, { label: string; tone: 'ok' | 'bad' | 'neutral
   replayed: { label: 'Replayed', tone: 'neutral', help: 'Parked or failed invocations queued again by a replay.' },
   fetch: { label: 'HTTP requests', tone: 'neutral', help: 'Requests made by the code.' },
   retried: { label: 'Retried', tone: 'warn', help: 'Requests retried after a failure.' },
+  // Transformations (docs/transformations.md).
+  transformed: { label: 'Transformed', tone: 'ok', help: 'Events the transformation changed.' },
+  unchanged: { label: 'Unchanged', tone: 'neutral', help: 'Events it ran on and returned unchanged.' },
+  dropped: { label: 'Dropped', tone: 'neutral', help: 'Events it dropped (return null).' },
+  duration_us: { label: 'Time (µs, total)', tone: 'neutral', help: 'Microseconds spent, summed; divided by the events it ran on, the time per event.' },
 };
 const ORDER = Object.keys(METRIC_INFO);
 

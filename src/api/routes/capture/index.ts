@@ -2,6 +2,8 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { IngestError } from '../../../ingest/errors.js';
 import type { CaptureRequest, CaptureResult, Intake } from '../../../ingest/intake.js';
 import { corsHooks, preflight } from '../../plugins/cors.js';
+import { CaptureAccepted, captureResponses, CaptureV1Result, preflightResponses } from '../../schemas/capture.js';
+import { ref } from '../../schemas/common.js';
 import { segmentRoutes } from './segment.js';
 
 /** PostHog's capture paths (v0), answered identically. Trailing slashes are ignored by the router. */
@@ -72,12 +74,13 @@ export async function captureRoutes(app: FastifyInstance, opts: { intake: Intake
     return { results };
   };
 
+  const v0Responses = captureResponses(ref(CaptureAccepted));
   for (const path of CAPTURE_PATHS) {
-    app.post(path, v0);
-    app.get(path, v0);
-    app.options(path, async (request, reply) => preflight(request, reply));
+    app.post(path, v0Responses, v0);
+    app.get(path, v0Responses, v0);
+    app.options(path, preflightResponses, async (request, reply) => preflight(request, reply));
   }
-  app.post(CAPTURE_V1_PATH, v1);
-  app.options(CAPTURE_V1_PATH, async (request, reply) => preflight(request, reply));
+  app.post(CAPTURE_V1_PATH, captureResponses(ref(CaptureV1Result)), v1);
+  app.options(CAPTURE_V1_PATH, preflightResponses, async (request, reply) => preflight(request, reply));
   await app.register(segmentRoutes, { intake });
 }

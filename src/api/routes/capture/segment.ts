@@ -3,6 +3,8 @@ import { IngestError } from '../../../ingest/errors.js';
 import type { Intake } from '../../../ingest/intake.js';
 import { basicAuthUser, SEGMENT_TYPES, segmentFormat, type SegmentType } from '../../../ingest/segment.js';
 import { preflight } from '../../plugins/cors.js';
+import { captureResponses, preflightResponses, SegmentAccepted } from '../../schemas/capture.js';
+import { ref } from '../../schemas/common.js';
 
 /**
  * `/v1/batch` (Segment's and RudderStack's server SDKs post here) and one path per call type, plus the
@@ -80,8 +82,9 @@ export async function segmentRoutes(app: FastifyInstance, opts: { intake: Intake
     }
   };
   const routes: [string, SegmentType | undefined][] = [...SEGMENT_BATCH_PATHS.map((path): [string, undefined] => [path, undefined]), ...SEGMENT_CALL_PATHS];
+  const responses = captureResponses(ref(SegmentAccepted));
   for (const [path, type] of routes) {
-    app.post(path, handle(type));
-    app.options(path, async (request, reply) => preflight(request, reply));
+    app.post(path, responses, handle(type));
+    app.options(path, preflightResponses, async (request, reply) => preflight(request, reply));
   }
 }

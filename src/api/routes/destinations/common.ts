@@ -1,25 +1,13 @@
 /** Helpers shared by the destination routes: parameters, lookups, validation for a project. */
 import type { Destination } from '../../../destinations/model.js';
 import type { ValidationError } from '../../../destinations/validation.js';
+import { MAX_IMPORT_DEPTH } from '../../../importer/posthog.js';
+import { findTooDeep } from '../../../ingest/depth.js';
 import type { Project, Store } from '../../../store/store.js';
 import { validateDestinationOffThread } from '../../compile-pool.js';
 import { ApiError } from '../../errors.js';
 import { normalizeSecretMarkers, secretFlagChangeErrors } from './secrets.js';
 import { destinationOf } from './views.js';
-
-export const projectParams = {
-  type: 'object',
-  properties: { project_id: { type: 'integer', minimum: 1 } },
-  required: ['project_id'],
-} as const;
-
-export const destinationParams = {
-  type: 'object',
-  properties: { project_id: { type: 'integer', minimum: 1 }, id: { type: 'string', minLength: 1 } },
-  required: ['project_id', 'id'],
-} as const;
-
-export const destinationBody = { type: 'object', additionalProperties: true } as const;
 
 export class ValidationFailed extends ApiError {
   constructor(readonly errors: ValidationError[]) {
@@ -48,8 +36,18 @@ function testAccountFiltersOf(project: Project) {
   return Array.isArray(filters) ? filters : [];
 }
 
+/**
+ * How deep a destination body may nest: as deep as an import may (a PostHog function nests far less). The
+ * validator and the filter compiler recurse, so deeper bodies are refused before they reach them.
+ */
+export const MAX_BODY_DEPTH = MAX_IMPORT_DEPTH;
+
 /** Validate and compile a destination, in the compile thread when it has much code (`compile-pool.ts`). */
 export async function validateForProject(body: unknown, project: Project, existing?: Destination) {
+  const tooDeep = findTooDeep(body, MAX_BODY_DEPTH);
+  if (tooDeep !== null) {
+    return { ok: false as const, errors: [{ path: tooDeep.path, message: `nested deeper than ${MAX_BODY_DEPTH} levels here; a destination needs far fewer` }] };
+  }
   const normalized = typeof body === 'object' && body !== null && !Array.isArray(body) ? normalizeSecretMarkers(body as Record<string, unknown>) : body;
   const result = await validateDestinationOffThread(normalized, { existing, testAccountFilters: testAccountFiltersOf(project) });
   if (!result.ok || !existing) return result;

@@ -7,17 +7,22 @@
  * - `POST …/hog_functions/:id/replay/`: re-queues parked and failed invocations by creation time;
  *   `dry_run` returns the count first.
  */
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
 import type { HealthMonitor } from '../../../runtime/health-monitor.js';
-import { statusView } from '../../../runtime/health-monitor.js';
 import { replayInvocations, type ReplayableState } from '../../../runtime/replay.js';
 import type { Store } from '../../../store/store.js';
 import { ApiError } from '../../errors.js';
-import { destinationOr404, destinationParams, projectOr404 } from './common.js';
+import { FunctionParams, ref } from '../../schemas/common.js';
+import { Destination as DestinationView } from '../../schemas/destinations.js';
+import { AUTH_ERRORS, errorResponses } from '../../schemas/errors.js';
+import { HEALTH_CHANGES_DEFAULT, HealthHistory, HealthQuery, ReplayRequest, ReplayResult } from '../../schemas/health.js';
+import { destinationOr404, projectOr404 } from './common.js';
 import { destinationView } from './views.js';
 
 export interface HealthRoutesOptions {
   store: Store;
+  /** The process's health monitor, shared with the runtime: its state is what the worker gates on. */
   health: HealthMonitor;
   /** Saves the destination with `enabled: true` (and tells the runtime). */
   saveEnabled: (projectId: number, id: string) => Promise<void>;
@@ -26,26 +31,6 @@ export interface HealthRoutesOptions {
 }
 
 const REPLAYABLE: ReplayableState[] = ['parked', 'failed'];
-
-const replayBody = {
-  type: 'object',
-  properties: {
-    after: { anyOf: [{ type: 'string', minLength: 1 }, { type: 'integer', minimum: 0 }] },
-    before: { anyOf: [{ type: 'string', minLength: 1 }, { type: 'integer', minimum: 0 }] },
-    states: { type: 'array', items: { type: 'string', enum: REPLAYABLE }, minItems: 1, uniqueItems: true },
-    state: { type: 'string', enum: REPLAYABLE },
-    dry_run: { type: 'boolean', default: false },
-  },
-  additionalProperties: false,
-} as const;
-
-interface ReplayBody {
-  after?: string | number;
-  before?: string | number;
-  states?: ReplayableState[];
-  state?: ReplayableState;
-  dry_run: boolean;
-}
 
 function timeOf(value: string | number | undefined, field: string): number | undefined {
   if (value === undefined) return undefined;
@@ -57,10 +42,11 @@ function timeOf(value: string | number | undefined, field: string): number | und
 
 export async function healthRoutes(app: FastifyInstance, opts: HealthRoutesOptions): Promise<void> {
   const { store, health } = opts;
+  const api = app.withTypeProvider<TypeBoxTypeProvider>();
 
-  app.post<{ Params: { project_id: number; id: string } }>(
+  api.post(
     '/api/projects/:project_id/hog_functions/:id/enable/',
-    { schema: { params: destinationParams } },
+    { schema: { params: FunctionParams, response: { 200: ref(DestinationView), ...errorResponses(400, ...AUTH_ERRORS, 404) } } },
     async (request) => {
       const project = await projectOr404(store, request.params.project_id);
       await destinationOr404(store, project.id, request.params.id);
@@ -72,18 +58,13 @@ export async function healthRoutes(app: FastifyInstance, opts: HealthRoutesOptio
     },
   );
 
-  app.get<{ Params: { project_id: number; id: string }; Querystring: { limit: number } }>(
+  api.get(
     '/api/projects/:project_id/hog_functions/:id/health/',
-    {
-      schema: {
-        params: destinationParams,
-        querystring: { type: 'object', properties: { limit: { type: 'integer', minimum: 1, maximum: 1000, default: 100 } } },
-      },
-    },
+    { schema: { params: FunctionParams, querystring: HealthQuery, response: { 200: ref(HealthHistory), ...errorResponses(400, ...AUTH_ERRORS, 404) } } },
     async (request) => {
       const project = await projectOr404(store, request.params.project_id);
       const destination = await destinationOr404(store, project.id, request.params.id);
-      const changes = await store.listDestinationHealthChanges(project.id, destination.id, request.query.limit);
+      const changes = await store.listDestinationHealthChanges(project.id, destination.id, request.query.limit ?? HEALTH_CHANGES_DEFAULT);
       return {
         status: await health.status(project.id, destination.id),
         changes: changes.map((c) => ({
@@ -97,13 +78,14 @@ export async function healthRoutes(app: FastifyInstance, opts: HealthRoutesOptio
     },
   );
 
-  app.post<{ Params: { project_id: number; id: string }; Body: ReplayBody }>(
+  api.post(
     '/api/projects/:project_id/hog_functions/:id/replay/',
-    { schema: { params: destinationParams, body: replayBody } },
+    { schema: { params: FunctionParams, body: ReplayRequest, response: { 200: ref(ReplayResult), ...errorResponses(400, ...AUTH_ERRORS, 404) } } },
     async (request) => {
       const project = await projectOr404(store, request.params.project_id);
       const destination = await destinationOr404(store, project.id, request.params.id);
-      const body = request.body ?? { dry_run: false };
+      const body = request.body ?? {};
+      const dryRun = body.dry_run === true;
       const after = timeOf(body.after, 'after');
       const before = timeOf(body.before, 'before');
       if (after !== undefined && before !== undefined && after >= before) {
@@ -116,11 +98,11 @@ export async function healthRoutes(app: FastifyInstance, opts: HealthRoutesOptio
         states,
         ...(after !== undefined ? { after } : {}),
         ...(before !== undefined ? { before } : {}),
-        dryRun: body.dry_run,
+        dryRun,
         now: Date.now(),
         ...(opts.replay ?? {}),
       });
-      if (body.dry_run) return { dry_run: true, count: result.count, states };
+      if (dryRun) return { dry_run: true, count: result.count, states };
       return {
         dry_run: false,
         count: result.count,
@@ -128,7 +110,7 @@ export async function healthRoutes(app: FastifyInstance, opts: HealthRoutesOptio
         remaining: result.remaining,
         states,
         due_by: result.lastDueAt === null ? null : new Date(result.lastDueAt).toISOString(),
-        status: statusView(await store.getDestinationHealth(project.id, destination.id)),
+        status: await health.status(project.id, destination.id),
       };
     },
   );

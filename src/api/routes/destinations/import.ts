@@ -5,6 +5,7 @@
  * object body) reports what would change and writes nothing. One function's errors are reported with
  * it and do not stop the others.
  */
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
 import type { Destination } from '../../../destinations/model.js';
 import type { Keyring } from '../../../destinations/secrets.js';
@@ -15,10 +16,12 @@ import {
   prepareFunction,
   sameImportedFields,
   type ImportItem,
-  type ImportReport,
 } from '../../../importer/posthog.js';
 import type { Project, Store } from '../../../store/store.js';
 import { ApiError } from '../../errors.js';
+import { ProjectIdParams, ref } from '../../schemas/common.js';
+import { AUTH_ERRORS, errorResponses } from '../../schemas/errors.js';
+import { ImportBody, ImportQuery, ImportReport } from '../../schemas/imports.js';
 import { projectOr404, validateForProject } from './common.js';
 import { encryptSecretInputs } from './secrets.js';
 import { destinationOf } from './views.js';
@@ -33,13 +36,15 @@ export interface ImportRoutesOptions {
 const IMPORT_BODY_LIMIT = 20 * 1024 * 1024;
 
 export async function importRoutes(app: FastifyInstance, opts: ImportRoutesOptions): Promise<void> {
-  app.post<{ Params: { project_id: number }; Querystring: { dry_run?: boolean }; Body: unknown }>(
+  app.withTypeProvider<TypeBoxTypeProvider>().post(
     '/api/projects/:project_id/hog_functions/import/',
     {
       bodyLimit: IMPORT_BODY_LIMIT,
       schema: {
-        params: { type: 'object', properties: { project_id: { type: 'integer', minimum: 1 } }, required: ['project_id'] },
-        querystring: { type: 'object', properties: { dry_run: { type: 'boolean' } } },
+        params: ProjectIdParams,
+        querystring: ImportQuery,
+        body: ImportBody,
+        response: { 200: ref(ImportReport), ...errorResponses(400, ...AUTH_ERRORS, 404, 413) },
       },
     },
     async (request) => {
@@ -90,7 +95,7 @@ async function importOne(opts: ImportRoutesOptions, project: Project, fn: unknow
 }
 
 async function save(store: Store, project: Project, destination: Destination): Promise<void> {
-  await store.saveDestination({ id: destination.id, projectId: project.id, enabled: destination.enabled, config: destination as unknown as Record<string, unknown> });
+  await store.saveDestination({ id: destination.id, projectId: project.id, enabled: destination.enabled, config: { ...destination } });
 }
 
 function failed(posthogId: string | null, name: string, attr: string, detail: string): ImportItem {

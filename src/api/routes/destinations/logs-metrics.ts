@@ -1,12 +1,20 @@
 /** `…/hog_functions/:id/logs/`, `…/metrics/` and `…/invocations/` (listing): what a destination did. */
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
 import type { InvocationState, LogLevel, Store } from '../../../store/store.js';
 import { ApiError, isoTimeParam } from '../../errors.js';
-import { destinationOr404, destinationParams, projectOr404 } from './common.js';
+import { FunctionParams, ref } from '../../schemas/common.js';
+import { AUTH_ERRORS, errorResponses } from '../../schemas/errors.js';
+import { INVOCATIONS_DEFAULT_LIMIT, InvocationList, InvocationQuery } from '../../schemas/invocations.js';
+import { LogList, LOGS_DEFAULT_LIMIT, LogQuery, type LogEntry } from '../../schemas/logs.js';
+import { Metrics, MetricsQuery } from '../../schemas/metrics.js';
+import { destinationOr404, projectOr404 } from './common.js';
 
 const LEVELS: LogLevel[] = ['debug', 'info', 'warn', 'error'];
 const STATES: InvocationState[] = ['queued', 'running', 'succeeded', 'failed', 'skipped', 'parked'];
 const HOUR = 3600_000;
+const LEVEL_NAMES: Record<LogLevel, LogEntry['level']> = { debug: 'DEBUG', info: 'INFO', warn: 'WARN', error: 'ERROR' };
+const responses = <T>(ok: T) => ({ 200: ok, ...errorResponses(400, ...AUTH_ERRORS, 404) });
 
 function csv<T extends string>(value: string | undefined, allowed: readonly T[], field: string): T[] | undefined {
   if (value === undefined || value === '') return undefined;
@@ -23,25 +31,11 @@ function isoOr(value: string | undefined, fallback: Date, field: string): string
 
 export async function logAndMetricRoutes(app: FastifyInstance, opts: { store: Store }): Promise<void> {
   const { store } = opts;
+  const api = app.withTypeProvider<TypeBoxTypeProvider>();
 
-  app.get<{ Params: { project_id: number; id: string }; Querystring: { level?: string; search?: string; instance_id?: string; after?: string; before?: string; limit: number } }>(
+  api.get(
     '/api/projects/:project_id/hog_functions/:id/logs/',
-    {
-      schema: {
-        params: destinationParams,
-        querystring: {
-          type: 'object',
-          properties: {
-            level: { type: 'string' },
-            search: { type: 'string' },
-            instance_id: { type: 'string' },
-            after: { type: 'string' },
-            before: { type: 'string' },
-            limit: { type: 'integer', minimum: 1, maximum: 1000, default: 100 },
-          },
-        },
-      },
-    },
+    { schema: { params: FunctionParams, querystring: LogQuery, response: responses(ref(LogList)) } },
     async (request) => {
       const project = await projectOr404(store, request.params.project_id);
       const destination = await destinationOr404(store, project.id, request.params.id);
@@ -52,30 +46,17 @@ export async function logAndMetricRoutes(app: FastifyInstance, opts: { store: St
         invocationId: q.instance_id,
         after: q.after === undefined ? undefined : isoOr(q.after, new Date(), 'after'),
         before: q.before === undefined ? undefined : isoOr(q.before, new Date(), 'before'),
-        limit: q.limit,
+        limit: q.limit ?? LOGS_DEFAULT_LIMIT,
       });
       return {
-        results: logs.map((l) => ({ timestamp: l.timestamp, level: l.level.toUpperCase(), message: l.message, instance_id: l.invocationId })),
+        results: logs.map((l) => ({ timestamp: l.timestamp, level: LEVEL_NAMES[l.level], message: l.message, instance_id: l.invocationId })),
       };
     },
   );
 
-  app.get<{ Params: { project_id: number; id: string }; Querystring: { after?: string; before?: string; interval: 'hour' | 'day'; name?: string } }>(
+  api.get(
     '/api/projects/:project_id/hog_functions/:id/metrics/',
-    {
-      schema: {
-        params: destinationParams,
-        querystring: {
-          type: 'object',
-          properties: {
-            after: { type: 'string' },
-            before: { type: 'string' },
-            interval: { type: 'string', enum: ['hour', 'day'], default: 'hour' },
-            name: { type: 'string' },
-          },
-        },
-      },
-    },
+    { schema: { params: FunctionParams, querystring: MetricsQuery, response: responses(ref(Metrics)) } },
     async (request) => {
       const project = await projectOr404(store, request.params.project_id);
       const destination = await destinationOr404(store, project.id, request.params.id);
@@ -83,7 +64,8 @@ export async function logAndMetricRoutes(app: FastifyInstance, opts: { store: St
       const before = isoOr(q.before, new Date(Date.now() + HOUR), 'before');
       const after = isoOr(q.after, new Date(Date.parse(before) - 7 * 24 * HOUR), 'after');
       const names = q.name ? q.name.split(',').map((n) => n.trim()) : undefined;
-      const points = await store.queryMetrics(project.id, destination.id, { after, before, interval: q.interval, names });
+      const interval = q.interval ?? 'hour';
+      const points = await store.queryMetrics(project.id, destination.id, { after, before, interval, names });
       const labels = [...new Set(points.map((p) => p.bucket))].sort();
       const seriesNames = [...new Set(points.map((p) => p.name))].sort();
       const index = new Map(labels.map((l, i) => [l, i]));
@@ -93,31 +75,19 @@ export async function logAndMetricRoutes(app: FastifyInstance, opts: { store: St
         return { name, values };
       });
       const totals = Object.fromEntries(series.map((s) => [s.name, s.values.reduce((a, b) => a + b, 0)]));
-      return { interval: q.interval, labels, series, totals };
+      return { interval, labels, series, totals };
     },
   );
 
-  app.get<{ Params: { project_id: number; id: string }; Querystring: { state?: string; limit: number; before?: number } }>(
+  api.get(
     '/api/projects/:project_id/hog_functions/:id/invocations/',
-    {
-      schema: {
-        params: destinationParams,
-        querystring: {
-          type: 'object',
-          properties: {
-            state: { type: 'string' },
-            limit: { type: 'integer', minimum: 1, maximum: 1000, default: 100 },
-            before: { type: 'integer' },
-          },
-        },
-      },
-    },
+    { schema: { params: FunctionParams, querystring: InvocationQuery, response: responses(ref(InvocationList)) } },
     async (request) => {
       const project = await projectOr404(store, request.params.project_id);
       const destination = await destinationOr404(store, project.id, request.params.id);
       const invocations = await store.listInvocations(project.id, destination.id, {
         states: csv(request.query.state, STATES, 'state'),
-        limit: request.query.limit,
+        limit: request.query.limit ?? INVOCATIONS_DEFAULT_LIMIT,
         before: request.query.before,
       });
       return {

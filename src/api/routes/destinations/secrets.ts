@@ -7,6 +7,7 @@
 import type { Destination, InputSchemaItem, Inputs } from '../../../destinations/model.js';
 import type { ValidationError } from '../../../destinations/validation.js';
 import { decryptSecretInputValues, encryptSecret, isEncryptedSecret, isSecretMarker, type Keyring } from '../../../destinations/secrets.js';
+import type { InputEntry } from '../../schemas/destinations.js';
 
 function secretKeys(schema: InputSchemaItem[]): Set<string> {
   return new Set(schema.filter((item) => item.secret === true).map((item) => item.key));
@@ -53,9 +54,9 @@ export function decryptSecretInputs(destination: Destination, keyring: Keyring, 
 }
 
 /** Inputs as the API shows them: compiled trees dropped, secrets replaced by `{"secret": true}`. */
-export function publicInputs(inputs: Inputs, schema: InputSchemaItem[]): Record<string, unknown> {
+export function publicInputs(inputs: Inputs, schema: InputSchemaItem[]): Record<string, InputEntry> {
   const secrets = secretKeys(schema);
-  const out: Record<string, unknown> = {};
+  const out: Record<string, InputEntry> = {};
   for (const [key, input] of Object.entries(inputs)) {
     out[key] = secrets.has(key) ? { secret: true } : { value: input.value };
   }

@@ -8,6 +8,8 @@
  * the requests, logs, errors and result.
  */
 import { randomUUID } from 'node:crypto';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import type { Static } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import { matchesFilters } from '../../../destinations/filters.js';
 import { computeMaskingKey } from '../../../destinations/masking.js';
@@ -27,8 +29,12 @@ import {
 } from '../../../runtime/executor.js';
 import { invocationJobs } from '../../../runtime/jobs.js';
 import type { Project, Store } from '../../../store/store.js';
+import { FunctionParams, ref } from '../../schemas/common.js';
+import { AUTH_ERRORS, errorResponses } from '../../schemas/errors.js';
+import { TestRunQuery, TestRunRequest, TestRunResult } from '../../schemas/invocations.js';
 import { destinationOr404, projectOr404, ValidationFailed, validateForProject } from './common.js';
 import { decryptSecretInputs } from './secrets.js';
+import { testRunTransformation } from './transformations.js';
 
 export interface TestRunOptions {
   store: Store;
@@ -41,17 +47,7 @@ export interface TestRunOptions {
   executorLimits?: Partial<ExecutorLimits>;
 }
 
-interface TestRunBody {
-  configuration?: Record<string, unknown>;
-  globals?: {
-    event?: Record<string, unknown>;
-    person?: Record<string, unknown> | null;
-    groups?: Record<string, unknown>;
-    /** For a source: the example request (`body` as JSON or text, `headers`, `query`, `method`, `ip`). */
-    request?: Record<string, unknown>;
-  };
-  mock_async_functions?: boolean;
-}
+type TestRunBody = Static<typeof TestRunRequest>;
 
 const SAMPLE_EVENT = {
   event: '$pageview',
@@ -86,26 +82,12 @@ export async function testRunRoutes(app: FastifyInstance, opts: TestRunOptions):
   const { store, keyring } = opts;
   const executor = new InvocationExecutor(opts.executorLimits ?? {});
 
-  app.post<{ Params: { project_id: number; id: string }; Body: TestRunBody }>(
+  const api = app.withTypeProvider<TypeBoxTypeProvider>();
+
+  api.post(
     '/api/projects/:project_id/hog_functions/:id/invocations/',
-    {
-      schema: {
-        params: {
-          type: 'object',
-          properties: { project_id: { type: 'integer', minimum: 1 }, id: { type: 'string', minLength: 1 } },
-          required: ['project_id', 'id'],
-        },
-        body: {
-          type: 'object',
-          properties: {
-            configuration: { type: 'object', additionalProperties: true },
-            globals: { type: 'object', additionalProperties: true },
-            mock_async_functions: { type: 'boolean', default: true },
-          },
-        },
-      },
-    },
-    async (request) => {
+    { schema: { params: FunctionParams, querystring: TestRunQuery, body: TestRunRequest, response: { 200: ref(TestRunResult), ...errorResponses(400, ...AUTH_ERRORS, 404) } } },
+    async (request): Promise<TestRunResult> => {
       const project = await projectOr404(store, request.params.project_id);
       const existing = request.params.id === 'new' ? undefined : await destinationOr404(store, project.id, request.params.id);
       const validated = await validateForProject(request.body.configuration ?? {}, project, existing);
@@ -117,6 +99,10 @@ export async function testRunRoutes(app: FastifyInstance, opts: TestRunOptions):
       const shown = (req: HttpRequest) => shownRequest(req, secrets, secretHeaders);
       if (functionTypeOf(destination) === 'source_webhook') {
         return testRunSource(request.body, project, destination, opts.siteUrl ?? 'http://localhost:8040', secrets);
+      }
+      if (functionTypeOf(destination) === 'transformation') {
+        const siteUrl = opts.siteUrl ?? 'http://localhost:8040';
+        return testRunTransformation({ globals: request.body.globals, project, destination, chain: request.query.chain === true, store, keyring, siteUrl });
       }
       const globals = globalsForTest(request.body, project, destination, opts.siteUrl ?? 'http://localhost:8040');
 
@@ -132,7 +118,7 @@ export async function testRunRoutes(app: FastifyInstance, opts: TestRunOptions):
       // The masking hash is computed (not applied: a test run always runs), so a hash that fails — and in
       // delivery would skip every event for this destination — shows here.
       if (destination.masking?.bytecode) {
-        const masking = computeMaskingKey(destination.masking, globals as unknown as Record<string, unknown>);
+        const masking = computeMaskingKey(destination.masking, { ...globals });
         if (!masking.ok) {
           return { status: 'skipped', result: null, errors: [redact(masking.error)], logs: [logLine('error', redact(`Masking failed: ${masking.error}`))], requests: [] };
         }
@@ -191,7 +177,7 @@ function logLine(level: InvocationLog['level'], message: string): InvocationLog 
  * A source's test run: the example request through the real code, nothing stored. It answers what
  * the public URL would: the `captured` events, the `response`, and the logs and errors.
  */
-function testRunSource(body: TestRunBody, project: Project, destination: Destination, siteUrl: string, secrets: string[]) {
+function testRunSource(body: TestRunBody, project: Project, destination: Destination, siteUrl: string, secrets: string[]): TestRunResult {
   const given = looseRecord(body.globals?.request);
   const rawBody = typeof given.body === 'string' ? given.body : given.body === undefined ? '' : JSON.stringify(given.body);
   const headers = { 'content-type': 'application/json', ...stringRecord(given.headers) };
@@ -212,8 +198,8 @@ function testRunSource(body: TestRunBody, project: Project, destination: Destina
   return {
     status: run.status === 'failed' ? 'error' : 'success',
     result: redactDeep(response.body, secrets),
-    response: redactDeep(response, secrets),
-    captured: redactDeep(run.captured, secrets),
+    response: { status: response.status, body: redactDeep(response.body, secrets) },
+    captured: run.captured.map((event) => redactDeep(event, secrets)),
     errors: run.error ? [redactSecrets(run.error, secrets)] : [],
     logs: run.logs.map((l) => ({ ...l, message: redactSecrets(l.message, secrets) })),
     requests: [],

@@ -6,12 +6,18 @@
  * Only the newest events of the log are looked through (`SCAN_EVENTS`): capture adds no index for this
  * (it would slow every append), so the endpoint answers for recent traffic, which is what a test needs.
  */
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
+import { destinationFromStored } from '../../../destinations/config-schema.js';
 import type { Destination } from '../../../destinations/model.js';
 import { matchesFilters } from '../../../destinations/filters.js';
 import { buildGlobals, type Globals } from '../../../destinations/globals.js';
 import type { Person, Project, Store, StoredEvent } from '../../../store/store.js';
 import { ApiError, isoTimeParam } from '../../errors.js';
+import { ref } from '../../schemas/common.js';
+import { AUTH_ERRORS, errorResponses } from '../../schemas/errors.js';
+import { EventList, EVENTS_DEFAULT_LIMIT, EventsQuery, type Event } from '../../schemas/events.js';
+import { ProjectParams } from '../../schemas/projects.js';
 
 /** Events of the whole log looked through per request. */
 const SCAN_EVENTS = 100_000;
@@ -21,30 +27,8 @@ const FILTER_TIMEOUT_MS = 25;
 const SEARCH_BUDGET_MS = 1_000;
 const MAX_EVENT_NAMES = 50;
 
-interface EventsQuery {
-  event?: string;
-  distinct_id?: string;
-  after?: string;
-  before?: string;
-  limit: number;
-  hog_function?: string;
-}
-
-const eventsQuery = {
-  type: 'object',
-  properties: {
-    event: { type: 'string', minLength: 1, maxLength: 10_000, description: 'Event names, comma-separated (any of them)' },
-    distinct_id: { type: 'string', minLength: 1, maxLength: 400 },
-    after: { type: 'string', format: 'date-time', description: 'Events at or after this time (ISO-8601)' },
-    before: { type: 'string', format: 'date-time', description: 'Events before this time (ISO-8601)' },
-    limit: { type: 'integer', minimum: 1, maximum: 100, default: 20 },
-    hog_function: { type: 'string', minLength: 1, maxLength: 100, description: "Only events this function's filters match, each with its person" },
-  },
-  additionalProperties: false,
-} as const;
-
-function eventView(e: StoredEvent, person?: Person | null) {
-  const view: Record<string, unknown> = {
+function eventView(e: StoredEvent, person?: Person | null): Event {
+  const view: Event = {
     uuid: e.uuid,
     event: e.event,
     distinct_id: e.distinct_id,
@@ -76,24 +60,24 @@ function globalsOf(project: Project, destination: Destination, event: StoredEven
 }
 
 export function eventRoutes(app: FastifyInstance, store: Store, projectOr404: (id: number) => Promise<Project>): void {
-  app.get<{ Params: { id: number }; Querystring: EventsQuery }>(
+  app.withTypeProvider<TypeBoxTypeProvider>().get(
     '/api/projects/:id/events/',
-    { schema: { params: { type: 'object', properties: { id: { type: 'integer', minimum: 1 } }, required: ['id'] }, querystring: eventsQuery } },
+    { schema: { params: ProjectParams, querystring: EventsQuery, response: { 200: ref(EventList), ...errorResponses(400, ...AUTH_ERRORS, 404) } } },
     async (request) => {
       const project = await projectOr404(request.params.id);
       const q = request.query;
+      const limit = q.limit ?? EVENTS_DEFAULT_LIMIT;
       const after = q.after === undefined ? undefined : isoTimeParam(q.after, 'after');
       const before = q.before === undefined ? undefined : isoTimeParam(q.before, 'before');
       const base = { scan: SCAN_EVENTS, ...(q.distinct_id !== undefined ? { distinctId: q.distinct_id } : {}), ...(after ? { after } : {}), ...(before ? { before } : {}) };
       const events = eventNames(q.event);
       if (q.hog_function === undefined) {
-        const found = await store.listRecentEvents(project.id, { ...base, ...(events ? { events } : {}), limit: q.limit });
+        const found = await store.listRecentEvents(project.id, { ...base, ...(events ? { events } : {}), limit });
         return { next: null, results: found.map((e) => eventView(e)) };
       }
       const stored = await store.getDestination(project.id, q.hog_function);
       if (stored === null) throw new ApiError('SLUICE_ERR_API_NOT_FOUND', `hog function ${q.hog_function} does not exist in project ${project.id}`, 'hog_function');
-      // Stored configuration is the validated `Destination` written by the API.
-      const destination = stored.config as unknown as Destination;
+      const destination = destinationFromStored(stored);
       // The filters' own event names narrow the scan; their property filters run on each candidate.
       const filterNames = (destination.filters.events ?? []).map((e) => e.id);
       const names = events ?? (filterNames.length > 0 && !filterNames.includes(null) ? (filterNames as string[]) : undefined);
@@ -109,7 +93,7 @@ export function eventRoutes(app: FastifyInstance, store: Store, projectOr404: (i
         if (person === undefined) persons.set(event.distinct_id, (person = await store.getPersonByDistinctId(project.id, event.distinct_id)));
         if (bytecode && !matchesFilters(bytecode, globalsOf(project, destination, event, person), { timeoutMs: FILTER_TIMEOUT_MS }).matched) continue;
         results.push(eventView(event, person));
-        if (results.length >= q.limit) break;
+        if (results.length >= limit) break;
       }
       return { next: null, results };
     },

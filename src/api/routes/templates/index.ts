@@ -1,13 +1,16 @@
 /** `/api/projects/:project_id/hog_function_templates/`: the template gallery, with search and category filter. */
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
 import type { Store } from '../../../store/store.js';
-import { SOURCE_TEMPLATES, TEMPLATES, exampleRequestOf, findTemplate } from '../../../templates/index.js';
-import { FUNCTION_TYPES, type FunctionType } from '../../../destinations/model.js';
+import { SOURCE_TEMPLATES, TEMPLATES, TRANSFORMATION_TEMPLATES, exampleRequestOf, findTemplate } from '../../../templates/index.js';
 import type { TemplateDefinition } from '../../../templates/types.js';
 import { ApiError } from '../../errors.js';
 import { apiKeyAuth } from '../../plugins/auth.js';
+import { ProjectIdParams, ref } from '../../schemas/common.js';
+import { AUTH_ERRORS, errorResponses } from '../../schemas/errors.js';
+import { Template, TemplateList, TemplateListQuery, TemplateParams } from '../../schemas/templates.js';
 
-function templateView(t: TemplateDefinition) {
+function templateView(t: TemplateDefinition): Template {
   return {
     id: t.id,
     type: t.type ?? 'destination',
@@ -43,29 +46,16 @@ function matchesSearch(t: TemplateDefinition, search: string): boolean {
 
 export async function templateRoutes(app: FastifyInstance, opts: { store: Store }): Promise<void> {
   await app.register(apiKeyAuth, { store: opts.store });
-  const projectParams = { type: 'object', properties: { project_id: { type: 'integer', minimum: 1 } }, required: ['project_id'] } as const;
+  const api = app.withTypeProvider<TypeBoxTypeProvider>();
 
-  app.get<{ Params: { project_id: number }; Querystring: { search?: string; category?: string; include_deprecated?: boolean; type?: FunctionType } }>(
+  api.get(
     '/api/projects/:project_id/hog_function_templates/',
-    {
-      schema: {
-        params: projectParams,
-        querystring: {
-          type: 'object',
-          properties: {
-            search: { type: 'string' },
-            category: { type: 'string' },
-            include_deprecated: { type: 'boolean', default: false },
-            // Without it: destinations only, as before sources existed.
-            type: { type: 'string', enum: [...FUNCTION_TYPES], default: 'destination' },
-          },
-        },
-      },
-    },
+    { schema: { params: ProjectIdParams, querystring: TemplateListQuery, response: { 200: ref(TemplateList), ...errorResponses(400, ...AUTH_ERRORS) } } },
     async (request) => {
       const { search, category, include_deprecated: includeDeprecated } = request.query;
       const wanted = category?.toLowerCase();
-      const listed = request.query.type === 'source_webhook' ? SOURCE_TEMPLATES : TEMPLATES;
+      // Without `type`: destinations only, as before sources existed.
+      const listed = request.query.type === 'source_webhook' ? SOURCE_TEMPLATES : request.query.type === 'transformation' ? TRANSFORMATION_TEMPLATES : TEMPLATES;
       const results = listed.filter((t) => includeDeprecated || t.status !== 'deprecated')
         .filter((t) => !wanted || t.category.some((c) => c.toLowerCase() === wanted))
         .filter((t) => !search || matchesSearch(t, search))
@@ -75,9 +65,9 @@ export async function templateRoutes(app: FastifyInstance, opts: { store: Store 
     },
   );
 
-  app.get<{ Params: { project_id: number; id: string } }>(
+  api.get(
     '/api/projects/:project_id/hog_function_templates/:id/',
-    { schema: { params: { ...projectParams, properties: { ...projectParams.properties, id: { type: 'string' } }, required: ['project_id', 'id'] } } },
+    { schema: { params: TemplateParams, response: { 200: ref(Template), ...errorResponses(400, ...AUTH_ERRORS, 404) } } },
     async (request) => {
       const template = findTemplate(request.params.id);
       if (!template) throw new ApiError('SLUICE_ERR_API_NOT_FOUND', `template ${request.params.id} does not exist`);

@@ -11,6 +11,8 @@ import { fileURLToPath } from 'node:url';
 import fastifyStatic from '@fastify/static';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { uiContentSecurityPolicy } from '../../plugins/security-headers.js';
+import { ref } from '../../schemas/common.js';
+import { ErrorBody } from '../../schemas/errors.js';
 
 export interface UiRoutesOptions {
   /** The built UI (with `index.html` and `assets/`). Default: `dist/ui/` of this package. */
@@ -80,17 +82,20 @@ export async function uiRoutes(app: FastifyInstance, opts: UiRoutesOptions): Pro
     return reply.header('cache-control', 'no-cache').send(readFileSync(indexPath, 'utf8').replace(NONCE_PLACEHOLDER, nonce));
   };
 
-  const hide = { schema: { hide: true } };
+  // Not API routes, so not in the OpenAPI document; their answers are still declared.
+  const text = (type: string, description: string) => ({ content: { [type]: { schema: { type: 'string', description } } } });
+  const hide = { schema: { hide: true, response: { 200: text('text/html', 'The web UI') } } };
+  const svg = { schema: { hide: true, response: { 200: text('image/svg+xml', 'A letter avatar'), 404: ref(ErrorBody) } } };
   app.get('/', hide, async (_request, reply) => sendIndex(reply));
   app.get('/signin', hide, async (_request, reply) => sendIndex(reply));
   app.get('/projects', hide, async (_request, reply) => sendIndex(reply));
   app.get('/projects/*', hide, async (_request, reply) => sendIndex(reply));
 
-  app.get('/favicon.svg', hide, async (_request, reply) =>
+  app.get('/favicon.svg', svg, async (_request, reply) =>
     reply.header('cache-control', 'public, max-age=86400').type('image/svg+xml').send(letterAvatarSvg('sluice')),
   );
 
-  app.get<{ Params: { slug: string } }>('/static/icons/:slug', hide, async (request, reply) => {
+  app.get<{ Params: { slug: string } }>('/static/icons/:slug', svg, async (request, reply) => {
     const slug = request.params.slug.replace(/\.svg$/i, '');
     if (!/^[a-z0-9][a-z0-9._-]{0,63}$/i.test(slug)) return reply.code(404).send({ type: 'invalid_request', code: 'not_found', detail: 'no such icon', attr: null });
     return reply.header('cache-control', 'public, max-age=86400').type('image/svg+xml').send(letterAvatarSvg(slug));
