@@ -288,7 +288,7 @@ async function throughput(
     }
 
     // b. The runtime alone: the same events captured and person-processed first, then matched and delivered.
-    await sluice.runtime.matcher.stop();
+    await sluice.runtime.matcher.pause();
     await sluice.runtime.worker.stop();
     await harness.ask({ cmd: 'reset' });
     await harness.ask({ cmd: 'burst', url: sluice.url, events, connections: 16 });
@@ -296,7 +296,7 @@ async function throughput(
     await sluice.pipeline.waitFor(await sluice.store.lastEventSeq());
     const drainStart = Date.now();
     sluice.runtime.worker.start();
-    await sluice.runtime.matcher.start();
+    await sluice.runtime.matcher.resume();
     const drained = await waitForDeliveries(harness, expected, 120_000);
     const drainSeconds = (drained.lastAt - drainStart) / 1000;
     const drain = drained.deliveries / drainSeconds;

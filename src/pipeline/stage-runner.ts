@@ -5,6 +5,7 @@
  */
 import type { LeaseFence, Store } from '../store/store.js';
 import { PartitionConsumer, type ConsumerOptions, type LogItem, type Stage, type StageLogger } from './consumer.js';
+import { measuredStage } from './stage-cpu.js';
 
 export type CommitListener<T> = (batch: T[]) => void | Promise<void>;
 
@@ -26,6 +27,8 @@ export class StageRunner<T extends LogItem> {
   private readonly waiters = new Set<() => void>();
   private readonly consumerOptions: ConsumerOptions;
   private readonly onLost: ((partition: number) => void) | undefined;
+  /** The stage as the consumers run it: its CPU time and events counted (`stage-cpu.ts`). */
+  private readonly measured: Stage<T>;
   processed = 0;
 
   constructor(
@@ -33,6 +36,7 @@ export class StageRunner<T extends LogItem> {
     options: StageRunnerOptions,
   ) {
     this.onLost = options.onLost;
+    this.measured = measuredStage(stage);
     this.consumerOptions = {
       store: options.store,
       ...(options.logger ? { logger: options.logger } : {}),
@@ -48,6 +52,11 @@ export class StageRunner<T extends LogItem> {
     return this.stage.name;
   }
 
+  /** The leases of the partitions being consumed now. */
+  get fences(): LeaseFence[] {
+    return [...this.consumers.values()].map((c) => c.fence);
+  }
+
   get partitions(): number[] {
     return [...this.consumers.keys()].sort((a, b) => a - b);
   }
@@ -58,7 +67,7 @@ export class StageRunner<T extends LogItem> {
     if (current && current.fence.epoch === fence.epoch && !current.lost) return;
     if (current) await this.revoke(fence.partition);
     const consumer = new PartitionConsumer<T>(
-      this.stage,
+      this.measured,
       fence,
       this.consumerOptions,
       (batch) => this.afterCommit(batch),

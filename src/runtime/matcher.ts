@@ -142,6 +142,7 @@ export class Matcher {
   private readonly projects = new Map<number, { info: ProjectInfo; until: number }>();
   private unsubscribe: (() => void) | null = null;
   private standaloneFences: LeaseFence[] = [];
+  private paused: LeaseFence[] = [];
   matchedInvocations = 0;
 
   constructor(options: MatcherOptions) {
@@ -193,6 +194,21 @@ export class Matcher {
     await this.attach();
     this.standaloneFences = await ownAllPartitions(this.store);
     for (const fence of this.standaloneFences) await this.runner.assign(fence);
+  }
+
+  /**
+   * Stops matching while keeping this process's partitions (a benchmark lets a backlog build up, then
+   * `resume`s); enriched events meanwhile are read back from the store.
+   */
+  async pause(): Promise<void> {
+    this.paused = this.runner.fences;
+    await this.runner.stop();
+  }
+
+  async resume(): Promise<void> {
+    const fences = this.paused;
+    this.paused = [];
+    for (const fence of fences) await this.runner.assign(fence);
   }
 
   /** Reloads the destinations now (the management API calls this after a change). */

@@ -12,13 +12,21 @@ import { toLease, toMember, type LeaseRow, type MemberRow } from '../rows.js';
 
 
 
+/** An `events` row (`events` unaliased) that no transformation dropped (migration 0009). */
+const NOT_DROPPED = 'NOT EXISTS (SELECT 1 FROM enriched_events d WHERE d.seq = events.seq AND d.dropped = 1)';
+
 export class SqlitePartitionTables {
   readonly partitionCount: number;
   private readonly q;
 
+  /**
+   * @param relaxed runs a transaction without an fsync: heartbeats and leases are renewed every half
+   *   second and mean nothing after a restart, so they must not cost the main thread an fsync each.
+   */
   constructor(
     private readonly db: Database.Database,
     requestedCount: number,
+    private readonly relaxed: <T>(fn: () => T) => T = (fn) => db.transaction(fn)(),
     private readonly now: () => number = Date.now,
   ) {
     this.partitionCount = this.setUp(requestedCount);
@@ -41,8 +49,9 @@ export class SqlitePartitionTables {
       members: db.prepare('SELECT * FROM cluster_members WHERE heartbeat_at >= ? ORDER BY id'),
       removeMember: db.prepare('DELETE FROM cluster_members WHERE id = ?'),
       pruneMembers: db.prepare('DELETE FROM cluster_members WHERE heartbeat_at < ?'),
-      unprocessed: db.prepare('SELECT 1 FROM events WHERE partition = ? AND seq > ? AND seq <= ? LIMIT 1'),
-      lag: db.prepare('SELECT count(*) AS n FROM (SELECT 1 FROM events WHERE partition = ? AND seq > ? LIMIT ?)'),
+      // Events a transformation dropped are never read after person processing: not waiting for anyone.
+      unprocessed: db.prepare(`SELECT 1 FROM events WHERE partition = ? AND seq > ? AND seq <= ? AND ${NOT_DROPPED} LIMIT 1`),
+      lag: db.prepare(`SELECT count(*) AS n FROM (SELECT 1 FROM events WHERE partition = ? AND seq > ? AND ${NOT_DROPPED} LIMIT ?)`),
     };
   }
 
@@ -106,14 +115,14 @@ export class SqlitePartitionTables {
 
   heartbeat(member: Omit<ClusterMember, 'heartbeatAt'>): number {
     const now = this.now();
-    this.q.heartbeat.run(member.id, member.role, member.host, member.pid, member.startedAt, now);
+    this.relaxed(() => this.q.heartbeat.run(member.id, member.role, member.host, member.pid, member.startedAt, now));
     return now;
   }
 
   members(withinMs: number): ClusterMember[] {
     const since = this.now() - withinMs;
     // Announcements of processes gone for an hour are only clutter.
-    this.q.pruneMembers.run(since - 3_600_000);
+    this.relaxed(() => this.q.pruneMembers.run(since - 3_600_000));
     return (this.q.members.all(since) as MemberRow[]).map(toMember);
   }
 
@@ -126,7 +135,7 @@ export class SqlitePartitionTables {
   }
 
   acquire(partition: number, owner: string, ttlMs: number): LeaseFence | null {
-    return this.db.transaction((): LeaseFence | null => {
+    return this.relaxed((): LeaseFence | null => {
       const row = this.q.lease.get(partition) as LeaseRow | undefined;
       if (!row) throw new Error(`no partition ${partition}: this store has ${this.partitionCount} partitions`);
       const now = this.now();
@@ -137,22 +146,22 @@ export class SqlitePartitionTables {
       if (row.owner !== null && row.expires_at > now) return null;
       this.q.takeLease.run(owner, row.epoch + 1, now + ttlMs, partition);
       return { partition, owner, epoch: row.epoch + 1 };
-    })();
+    });
   }
 
   renew(owner: string, partitions: number[], ttlMs: number): LeaseFence[] {
     const until = this.now() + ttlMs;
-    return this.db.transaction(() => {
+    return this.relaxed(() => {
       const held: LeaseFence[] = [];
       for (const partition of partitions) {
         const row = this.q.renewLease.get(until, partition, owner) as { epoch: number } | undefined;
         if (row) held.push({ partition, owner, epoch: row.epoch });
       }
       return held;
-    })();
+    });
   }
 
   release(fence: LeaseFence): void {
-    this.q.releaseLease.run(fence.partition, fence.owner, fence.epoch);
+    this.relaxed(() => this.q.releaseLease.run(fence.partition, fence.owner, fence.epoch));
   }
 }

@@ -52,6 +52,7 @@ import { migrate } from './migrator.js';
 import {
   SnapshotJson,
   toEnrichedEvent,
+  transformedEventJson,
   toGroup,
   toGroupType,
   toPerson,
@@ -112,6 +113,7 @@ export class SqliteStore implements Store {
   private readonly keys: SqliteKeyTables;
   private readonly coordination = new LocalCoordination();
   private readonly partitions: SqlitePartitionTables;
+  private readonly fsyncEveryCommit: boolean;
   readonly counters: SharedCounters;
   /** Runs the WAL checkpoints off this thread (files only). */
   readonly checkpointer: BackgroundCheckpointer | null = null;
@@ -134,7 +136,8 @@ export class SqliteStore implements Store {
     this.health = new HealthTables(this.db);
     this.keys = new SqliteKeyTables(this.db);
     this.counters = new SqliteCounters(this.db);
-    this.partitions = new SqlitePartitionTables(this.db, options.partitions ?? 1);
+    this.fsyncEveryCommit = options.synchronous !== 'normal';
+    this.partitions = new SqlitePartitionTables(this.db, options.partitions ?? 1, (fn) => this.relaxed(fn));
     if (options.backgroundCheckpoints !== false) this.partitions.forgetEarlierProcesses();
     const db = this.db;
     this.q = {
@@ -182,14 +185,20 @@ export class SqliteStore implements Store {
         `INSERT INTO groups (project_id, group_type_index, group_key, properties, version, created_at) VALUES (?, ?, ?, ?, ?, ?)
          ON CONFLICT (project_id, group_type_index, group_key) DO UPDATE SET properties = excluded.properties, version = excluded.version`,
       ),
-      insertEnriched: db.prepare('INSERT OR REPLACE INTO enriched_events (seq, project_id, person, groups, partition) VALUES (?, ?, ?, ?, ?)'),
+      insertEnriched: db.prepare(
+        'INSERT OR REPLACE INTO enriched_events (seq, project_id, person, groups, partition, event_json, dropped) VALUES (?, ?, ?, ?, ?, ?, 0)',
+      ),
+      // A dropped event keeps a row (person processing passed it) without a person: destinations never read it.
+      insertDropped: db.prepare(
+        "INSERT OR REPLACE INTO enriched_events (seq, project_id, person, groups, partition, event_json, dropped) VALUES (?, ?, 'null', '{}', ?, NULL, 1)",
+      ),
       readEnriched: db.prepare(
-        `SELECT e.*, x.person AS x_person, x.groups AS x_groups FROM enriched_events x JOIN events e ON e.seq = x.seq
-         WHERE x.seq > ? ORDER BY x.seq LIMIT ?`,
+        `SELECT e.*, x.person AS x_person, x.groups AS x_groups, x.event_json AS x_event FROM enriched_events x JOIN events e ON e.seq = x.seq
+         WHERE x.seq > ? AND x.dropped = 0 ORDER BY x.seq LIMIT ?`,
       ),
       readEnrichedPartition: db.prepare(
-        `SELECT e.*, x.person AS x_person, x.groups AS x_groups FROM enriched_events x JOIN events e ON e.seq = x.seq
-         WHERE x.partition = ? AND x.seq > ? ORDER BY x.seq LIMIT ?`,
+        `SELECT e.*, x.person AS x_person, x.groups AS x_groups, x.event_json AS x_event FROM enriched_events x JOIN events e ON e.seq = x.seq
+         WHERE x.partition = ? AND x.seq > ? AND x.dropped = 0 ORDER BY x.seq LIMIT ?`,
       ),
     };
   }
@@ -306,9 +315,9 @@ export class SqliteStore implements Store {
   }
 
   async commitOffsets(offsets: PartitionOffsetWrite[]): Promise<void> {
-    this.db.transaction(() => {
+    this.relaxed(() => {
       for (const offset of offsets) this.partitions.writeOffset(offset);
-    })();
+    });
   }
 
   async hasUnprocessed(consumer: string, seq: number): Promise<boolean> {
@@ -407,9 +416,27 @@ export class SqliteStore implements Store {
     return out;
   }
 
+  /**
+   * Runs `fn` in a transaction committed without an fsync (`synchronous=NORMAL` for this commit) when the
+   * store fsyncs every commit otherwise. For what can be derived again from fsynced data: person batches
+   * and the queue are computed from stored events, and their offsets move in the same transaction, so
+   * after a power loss the last of them are simply redone (at-least-once); capture's appends stay
+   * fsynced. A killed process loses nothing either way (WAL).
+   */
+  private relaxed<T>(fn: () => T): T {
+    const tx = this.db.transaction(fn);
+    if (!this.fsyncEveryCommit) return tx();
+    this.db.pragma('synchronous = NORMAL');
+    try {
+      return tx();
+    } finally {
+      this.db.pragma('synchronous = FULL');
+    }
+  }
+
   private readonly commitPersonTx = (write: PersonBatchWrite): void => {
     const q = this.q;
-    this.db.transaction(() => {
+    this.relaxed(() => {
       this.checkPersonExpectations(write.expect);
       for (const id of write.deletePersonIds) q.deletePerson.run(id);
       for (const p of write.upsertPersons) {
@@ -432,10 +459,11 @@ export class SqliteStore implements Store {
           lastGroups = e.groups;
           lastGroupsJson = JSON.stringify(e.groups);
         }
-        q.insertEnriched.run(e.seq, e.projectId, this.snapshotJson.of(e.person), lastGroupsJson, e.partition);
+        q.insertEnriched.run(e.seq, e.projectId, this.snapshotJson.of(e.person), lastGroupsJson, e.partition, e.event ? transformedEventJson(e.event) : null);
       }
+      for (const d of write.dropped ?? []) q.insertDropped.run(d.seq, d.projectId, d.partition);
       this.partitions.writeOffset(write.offset);
-    })();
+    });
   };
 
   /** Inside the batch's transaction: what it loaded is still what the store holds (see `PersonBatchWrite`). */
