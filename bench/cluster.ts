@@ -6,12 +6,15 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
+import { createInterface } from 'node:readline';
 
 export interface ClusterProcess {
   role: string;
   port: number;
   child: ChildProcess;
   exited: Promise<number | null>;
+  /** The last few KB the process wrote to stderr (an uncaught error, a crash). */
+  stderrTail(): string;
 }
 
 export function freePort(): Promise<number> {
@@ -25,13 +28,24 @@ export function freePort(): Promise<number> {
   });
 }
 
-/** Starts one process and resolves when its `/_health` answers. */
-export async function startProcess(root: string, role: string, port: number, env: Record<string, string>, timeoutMs = 30_000): Promise<ClusterProcess> {
+/**
+ * Starts one process and resolves when its `/_health` answers. With `onStdoutLine`, each line the process
+ * writes to stdout (its log, one JSON object a line) is handed to it; otherwise stdout is discarded.
+ */
+export async function startProcess(
+  root: string,
+  role: string,
+  port: number,
+  env: Record<string, string>,
+  timeoutMs = 30_000,
+  onStdoutLine?: (line: string) => void,
+): Promise<ClusterProcess> {
   const child = spawn(process.execPath, [join(root, 'dist', 'src', 'cli', 'index.js'), 'start', '--role', role], {
     cwd: root,
     env: { ...process.env, ...env, SLUICE_PORT: String(port), SLUICE_HOST: '127.0.0.1' },
-    stdio: ['ignore', 'ignore', 'pipe'],
+    stdio: ['ignore', onStdoutLine ? 'pipe' : 'ignore', 'pipe'],
   });
+  if (onStdoutLine) createInterface({ input: child.stdout!, crlfDelay: Infinity }).on('line', onStdoutLine);
   let stderr = '';
   child.stderr!.on('data', (chunk: Buffer) => {
     stderr = (stderr + chunk.toString()).slice(-4_000);
@@ -52,7 +66,7 @@ export async function startProcess(root: string, role: string, port: number, env
     }
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
-  return { role, port, child, exited };
+  return { role, port, child, exited, stderrTail: () => stderr };
 }
 
 export async function stopProcess(p: ClusterProcess, signal: NodeJS.Signals = 'SIGTERM', timeoutMs = 15_000): Promise<void> {
@@ -67,22 +81,28 @@ export interface CountingSink {
   url: string;
   /** Deliveries per event number (`n` in the body). */
   counts: Map<number, number>;
+  /** Deliveries per event uuid (`uuid` in the body, when the destination sends one). */
+  uuids: Map<string, number>;
   requests: number;
   close(): Promise<void>;
 }
 
-/** A bare HTTP server answering 200 and counting the `n` of each JSON body it receives. */
+/** A bare HTTP server answering 200 and counting the `n` (and `uuid`) of each JSON body it receives. */
 export async function startCountingSink(): Promise<CountingSink> {
   const counts = new Map<number, number>();
-  const sink = { counts, requests: 0 } as CountingSink;
+  const uuids = new Map<string, number>();
+  const sink = { counts, uuids, requests: 0 } as CountingSink;
   const server: Server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
       sink.requests++;
       try {
-        const n = Number((JSON.parse(Buffer.concat(chunks).toString('utf8')) as { n: unknown }).n);
+        const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as { n: unknown; uuid?: unknown };
+        // A body without a number (null, '') must not count as event 0.
+        const n = typeof body.n === 'number' || (typeof body.n === 'string' && body.n.trim() !== '') ? Number(body.n) : NaN;
         if (Number.isInteger(n)) counts.set(n, (counts.get(n) ?? 0) + 1);
+        if (typeof body.uuid === 'string') uuids.set(body.uuid, (uuids.get(body.uuid) ?? 0) + 1);
       } catch {
         // not ours
       }

@@ -4,9 +4,15 @@
  * bounded time. Prints events/s accepted, events/s person-processed, p50/p99 request latency, and the
  * same load against a bare `node:http` server that only reads and parses the bodies, as a ratio. The same
  * events are then sent as Segment-spec `/v1/batch` requests to a fresh server, and compared to `/batch`.
+ * Last, end-to-end processing (capture → transformations → persons → matching, one destination) with
+ * three transformations from the templates against none, in the same run (docs/transformations.md).
+ *
+ * `SLUICE_BENCH_INTAKE_CASES` (comma-separated: posthog, segment, baseline, transformations) picks cases;
+ * default all. Segment's ratio needs posthog; baseline's ratio does too. The transformations case sends
+ * `SLUICE_BENCH_TRANSFORM_EVENTS` (100 000) events each way, `SLUICE_BENCH_TRANSFORM_ROUNDS` (2) times.
  */
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -27,6 +33,8 @@ interface LoadConfig {
   seconds: number;
   connections: number;
   persons: number;
+  /** Stop after this many requests (whichever comes first, this or `seconds`). */
+  maxRequests?: number;
 }
 
 interface LoadResult {
@@ -39,7 +47,8 @@ interface LoadResult {
 
 // ---- request bodies ---------------------------------------------------------------------------------
 
-const URLS = ['https://shop.example/', 'https://shop.example/cart', 'https://shop.example/p/42', 'https://blog.example/post'];
+// One page in four carries a query string, so the URL-stripping transformation has work to do.
+const URLS = ['https://shop.example/', 'https://shop.example/cart?utm_source=newsletter&utm_medium=email', 'https://shop.example/p/42', 'https://blog.example/post'];
 
 let lastV7Ms = 0;
 let v7Counter = 0;
@@ -161,7 +170,7 @@ async function runLoad(config: LoadConfig): Promise<LoadResult> {
   const start = performance.now();
   const end = start + config.seconds * 1000;
   const loop = async () => {
-    while (performance.now() < end) {
+    while (performance.now() < end && seq < (config.maxRequests ?? Infinity)) {
       const body = makeBody(seq++, config.persons, config.format);
       const t0 = performance.now();
       try {
@@ -264,19 +273,158 @@ async function measureSluice(format: BodyFormat, seconds: number, persons: numbe
   }
 }
 
+// ---- transformations: end-to-end processing with a chain vs without --------------------------------
+
+const BENCH_API_KEY = 'phx_bench_admin_key';
+const SALT = 'bench-salt';
+
+/** The chain of the transformation docs: drop bots, hash emails (HMAC-SHA-256, salted), strip URL queries. */
+const CHAIN = [
+  { template_id: 'template-drop-events', execution_order: 0, filters: { properties: [{ key: 'is_bot', type: 'event', operator: 'exact', value: [true] }] } },
+  { template_id: 'template-pii-hashing', execution_order: 1, inputs: { salt: { value: SALT } } },
+  { template_id: 'template-url-parameters', execution_order: 2 },
+];
+
+/**
+ * This thread's CPU seconds: the first field of `/proc/thread-self/schedstat` (nanoseconds on the CPU),
+ * else the whole process's CPU time. Capture, transformations, persons and matching all run in the main
+ * thread, so events per main-thread CPU second is the pipeline's bound, and unlike wall time it does not
+ * count the time a busy machine gives the core to other processes.
+ */
+function threadCpuSeconds(): number {
+  try {
+    return Number(readFileSync('/proc/thread-self/schedstat', 'latin1').split(' ')[0]) / 1e9;
+  } catch {
+    const usage = process.cpuUsage();
+    return (usage.user + usage.system) / 1e6;
+  }
+}
+
+interface ProcessingRate {
+  /** Events through capture, persons and matching per second of wall time. */
+  wall: number;
+  /** The same events per second of main-thread CPU time. */
+  cpu: number;
+}
+
+async function createFunction(url: string, body: Record<string, unknown>): Promise<void> {
+  const res = await fetch(`${url}/api/projects/1/hog_functions/`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${BENCH_API_KEY}`, 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+  if (res.status !== 201) throw new Error(`creating ${String(body.template_id)} failed (${res.status}): ${await res.text()}`);
+}
+
+/** The webhook's receiver, in a thread of its own: its HTTP work is not Sluice's and must not be counted. */
+async function startSinkThread(): Promise<{ url: string; close(): Promise<void> }> {
+  const code = `
+    const { createServer } = require('node:http');
+    const { parentPort } = require('node:worker_threads');
+    const server = createServer((req, res) => {
+      req.resume();
+      req.on('end', () => res.writeHead(200, { 'content-type': 'application/json' }).end('{}'));
+    });
+    server.listen(0, '127.0.0.1', () => parentPort.postMessage(server.address().port));`;
+  const worker = new Worker(code, { eval: true });
+  const port = await new Promise<number>((resolve, reject) => {
+    worker.once('message', resolve);
+    worker.once('error', reject);
+  });
+  return { url: `http://127.0.0.1:${port}`, close: async () => void (await worker.terminate()) };
+}
+
+/**
+ * Sends `events` events (in requests of 100, 32 at a time, as fast as they are taken) to a fresh durable
+ * Sluice and waits until matching has caught up; returns the events carried through capture, persons and
+ * matching per second, from the load's start to the catch-up, of wall time and of main-thread CPU time.
+ * Both runs get the same events, so a run that falls behind does not simply get fewer. One webhook
+ * destination receives every event (a local sink in a thread of its own); its deliveries run meanwhile,
+ * as they would, but the measure ends when matching is done. `chain`: the three transformations.
+ */
+async function measureProcessing(chain: boolean, events: number, persons: number): Promise<ProcessingRate> {
+  const { startSluice } = await import('../src/cli/start.js');
+  const sink = await startSinkThread();
+  const dataDir = mkdtempSync(join(tmpdir(), 'sluice-bench-'));
+  const sluice = await startSluice({
+    dataDir,
+    port: 0,
+    host: '127.0.0.1',
+    env: { SLUICE_BOOTSTRAP_PROJECT_TOKEN: TOKEN, SLUICE_BOOTSTRAP_API_KEY: BENCH_API_KEY, SLUICE_FETCH_ALLOW_HOSTS: '127.0.0.1' },
+    logger: false,
+    synchronous: 'full',
+  });
+  try {
+    await createFunction(sluice.url, {
+      template_id: 'template-webhook',
+      inputs: { url: { value: `${sink.url}/hook` } },
+      filters: {},
+    });
+    if (chain) for (const body of CHAIN) await createFunction(sluice.url, { type: 'transformation', ...body });
+    const processedBefore = sluice.pipeline.processedEvents;
+    const t0 = performance.now();
+    const cpu0 = threadCpuSeconds();
+    const load = await loadInWorker({ url: sluice.url, format: 'posthog', seconds: 600, connections: CONNECTIONS, persons, maxRequests: Math.ceil(events / EVENTS_PER_REQUEST) });
+    await sluice.writer.drain();
+    const last = await sluice.store.lastEventSeq();
+    await sluice.pipeline.waitFor(last);
+    await sluice.runtime.matcher.waitFor(last);
+    const elapsed = (performance.now() - t0) / 1000;
+    const cpu = threadCpuSeconds() - cpu0;
+    const processed = sluice.pipeline.processedEvents - processedBefore;
+    const rate = { wall: processed / elapsed, cpu: processed / cpu };
+    const label = chain ? 'with the 3 transformations' : 'without transformations  ';
+    console.log(
+      `${label}: ${fmt(rate.wall)} events/s through capture, persons and matching; ${fmt(rate.cpu)} events per main-thread CPU second (${fmt(processed)} events, ${load.failures} failed requests, ${elapsed.toFixed(1)} s, ${cpu.toFixed(1)} CPU s)`,
+    );
+    return rate;
+  } finally {
+    await sluice.close();
+    await sink.close();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+/** Without, then with the chain, `rounds` times each (alternating, best of each): a busy machine hurts both alike. */
+async function measureTransformations(persons: number): Promise<void> {
+  const rounds = Number(process.env.SLUICE_BENCH_TRANSFORM_ROUNDS ?? 2);
+  const events = Number(process.env.SLUICE_BENCH_TRANSFORM_EVENTS ?? 100_000);
+  console.log(`transformations: ${rounds} rounds of ${fmt(events)} events each way; the chain: drop is_bot = true, hash email (HMAC-SHA-256), strip URL queries`);
+  const without: ProcessingRate = { wall: 0, cpu: 0 };
+  const withChain: ProcessingRate = { wall: 0, cpu: 0 };
+  const best = (into: ProcessingRate, rate: ProcessingRate) => {
+    into.wall = Math.max(into.wall, rate.wall);
+    into.cpu = Math.max(into.cpu, rate.cpu);
+  };
+  for (let round = 0; round < rounds; round++) {
+    best(without, await measureProcessing(false, events, persons));
+    best(withChain, await measureProcessing(true, events, persons));
+  }
+  console.log(
+    `transformations ratio: ${(withChain.cpu / without.cpu).toFixed(2)}x the events per main-thread CPU second without transformations (best of ${rounds}: ${fmt(withChain.cpu)} vs ${fmt(without.cpu)}); wall clock ${(withChain.wall / without.wall).toFixed(2)}x (${fmt(withChain.wall)} vs ${fmt(without.wall)} events/s)`,
+  );
+}
+
 export async function runIntakeBench(): Promise<void> {
   const seconds = Number(process.env.SLUICE_BENCH_SECONDS ?? 10);
   const persons = Number(process.env.SLUICE_BENCH_PERSONS ?? 20_000);
-  const accepted = await measureSluice('posthog', seconds, persons);
-  const segment = await measureSluice('segment', seconds, persons);
-  console.log(`segment ratio: /v1/batch accepts at ${(segment / accepted).toFixed(2)}x the rate of PostHog-format /batch`);
-
-  const baseline = await startBaseline();
-  try {
-    const base = summarize(await loadInWorker({ url: baseline.url, format: 'posthog', seconds: Math.min(seconds, 5), connections: CONNECTIONS, persons }));
-    console.log(`baseline (bare node:http, read + JSON.parse): ${fmt(base.eventsPerSec)} events/s, p50 ${base.p50.toFixed(1)} ms, p99 ${base.p99.toFixed(1)} ms`);
-    console.log(`ratio: Sluice accepts at ${(accepted / base.eventsPerSec).toFixed(2)}x the bare server's rate`);
-  } finally {
-    await new Promise((r) => baseline.server.close(r));
+  const cases = new Set((process.env.SLUICE_BENCH_INTAKE_CASES ?? 'posthog,segment,baseline,transformations').split(',').map((c) => c.trim()));
+  const accepted = cases.has('posthog') ? await measureSluice('posthog', seconds, persons) : NaN;
+  if (cases.has('segment')) {
+    const segment = await measureSluice('segment', seconds, persons);
+    console.log(`segment ratio: /v1/batch accepts at ${(segment / accepted).toFixed(2)}x the rate of PostHog-format /batch`);
   }
+
+  if (cases.has('baseline')) {
+    const baseline = await startBaseline();
+    try {
+      const base = summarize(await loadInWorker({ url: baseline.url, format: 'posthog', seconds: Math.min(seconds, 5), connections: CONNECTIONS, persons }));
+      console.log(`baseline (bare node:http, read + JSON.parse): ${fmt(base.eventsPerSec)} events/s, p50 ${base.p50.toFixed(1)} ms, p99 ${base.p99.toFixed(1)} ms`);
+      console.log(`ratio: Sluice accepts at ${(accepted / base.eventsPerSec).toFixed(2)}x the bare server's rate`);
+    } finally {
+      await new Promise((r) => baseline.server.close(r));
+    }
+  }
+
+  if (cases.has('transformations')) await measureTransformations(persons);
 }

@@ -25,7 +25,10 @@ interface ImportArgs {
   sluiceKey?: string;
 }
 
-const VALUE_FLAGS: Record<string, keyof ImportArgs> = {
+/** The options that take a value: each sets one string field. */
+type ValueField = { [K in keyof ImportArgs]-?: ImportArgs[K] extends boolean ? never : K }[keyof ImportArgs];
+
+const VALUE_FLAGS: Record<string, ValueField> = {
   '--file': 'file',
   '--host': 'host',
   '--api-key': 'apiKey',
@@ -47,7 +50,7 @@ function parseArgs(args: string[], env: NodeJS.ProcessEnv): ImportArgs {
     const field = VALUE_FLAGS[flag];
     const value = args[i + 1];
     if (!field || value === undefined) throw new Error(`${field ? `${flag} needs a value` : `unknown option '${flag}'`}\n${USAGE}`);
-    (parsed as unknown as Record<string, string>)[field] = value;
+    parsed[field] = value;
     i++;
   }
   if (!parsed.file === !parsed.host) throw new Error(`give either --file or --host\n${USAGE}`);

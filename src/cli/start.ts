@@ -11,10 +11,11 @@ import { GroupCommitWriter } from '../ingest/group-commit.js';
 import { Intake } from '../ingest/intake.js';
 import type { IngestLimits } from '../ingest/limits.js';
 import { PersonPipeline } from '../ingest/pipeline.js';
+import { PipelineTransformations } from '../transformations/index.js';
 import type { ExecutorLimits, HttpRequest, HttpResponse } from '../runtime/executor.js';
 import { createFetchExecutor, type FetchExecutor } from '../runtime/fetch.js';
 import { HealthMonitor, type HealthMonitorOptions } from '../runtime/health-monitor.js';
-import { startRuntime, type Runtime, type RuntimeOptions } from '../runtime/index.js';
+import { MATCHER_CONSUMER, startRuntime, type Runtime, type RuntimeOptions } from '../runtime/index.js';
 import { CAPTURE_PATHS, CAPTURE_V1_PATH } from '../api/routes/capture/index.js';
 import { openStore, type OpenStoreOptions } from '../store/index.js';
 import { installMetrics, METRICS_PATH, metricsEnabled, SluiceMetrics, startMetricsServer, type MetricsServer } from '../observability/prometheus.js';
@@ -257,10 +258,14 @@ async function startConfigured(config: SluiceConfig, parts: SluiceParts): Promis
   // the stages, and it exists before any stage holds a partition.
   let assigner: PartitionAssigner | null = null;
   const onLost = (partition: number): void => assigner?.lost(partition);
+  // Transformations are the first step of person processing (docs/transformations.md); they are built
+  // below, once the health watcher exists, and run only once partitions are assigned.
   const pipeline = new PersonPipeline({
     store,
     readFromStore: postgres,
     onLost,
+    transform: (projectId, events) => transformations.transform(projectId, events),
+    downstream: MATCHER_CONSUMER,
     ...(logger ? { logger: logger.child({ component: 'persons' }) } : {}),
   });
   const writer = new GroupCommitWriter(store, processes ? { onCommitted: (events) => pipeline.push(events) } : {});
@@ -270,13 +275,25 @@ async function startConfigured(config: SluiceConfig, parts: SluiceParts): Promis
   // The UI's base URL (globals, health notifications): configured, else this process's port once it listens.
   let siteUrl = config.server.siteUrl ?? undefined;
   const health = healthMonitorFor({ store, intake, fetcher: deliveryFetcher, logger, siteUrl: () => siteUrl, settings: tuning.health });
+  // Their recorder is the runtime's, attached once it exists (before any partition is processed).
+  const transformations = new PipelineTransformations({
+    store,
+    keyring,
+    health,
+    siteUrl: () => siteUrl,
+    ...(tuning.reloadCheckMs !== undefined ? { checkIntervalMs: tuning.reloadCheckMs } : {}),
+    ...(logger ? { logger: logger.child({ component: 'transformations' }) } : {}),
+  });
   const app = await buildServer({
     store,
     intake,
     logger,
     keyring,
     health,
-    onDestinationsChanged: () => void runtime?.reload(),
+    onDestinationsChanged: () => {
+      transformations.invalidate();
+      void runtime?.reload();
+    },
     sourceHealth: () => runtime?.health ?? null,
     fetch: fetchForTestRuns(fetcher),
     executorLimits,
@@ -339,7 +356,10 @@ async function startConfigured(config: SluiceConfig, parts: SluiceParts): Promis
         : {}),
     }).catch(abandon);
     await runtime.matcher.attach().catch(abandon);
+    transformations.attach(runtime.recorder);
   }
+  // A function saved by any process (Postgres: NOTIFY) recompiles the chains at the next batch.
+  const unwatchTransformations = processes ? store.onDestinationsChanged(() => transformations.invalidate()) : () => {};
   // Every process announces itself; `all` and `worker` processes also lease partitions and run person
   // processing and matching for them (downstream first, so matching listens before persons emit).
   const started = runtime as Runtime | null;
@@ -386,6 +406,7 @@ async function startConfigured(config: SluiceConfig, parts: SluiceParts): Promis
           await pipeline.stop();
           await started?.matcher.stop();
         });
+        unwatchTransformations();
         await started?.stop();
         await fetcher.close();
         await store.close();

@@ -11,10 +11,11 @@
  * `template_id` and no `fixtures`, the template's own fixtures run.
  */
 import { readFileSync } from 'node:fs';
-import { validateDestination, type ValidationError } from '../destinations/validation.js';
+import { validateDestination, validateInputsSchema, type ValidationError } from '../destinations/validation.js';
 import { findTemplate, TEMPLATE_MODULES, TEMPLATES } from '../templates/index.js';
 import { runFixture, type DestinationConfig, type FixtureResult } from '../templates/runner.js';
 import type { TemplateFixture } from '../templates/types.js';
+import { isObject, readFixtures } from './fixture-file.js';
 
 const USAGE = 'Usage: sluice test DESTINATION.json';
 
@@ -22,10 +23,6 @@ const USAGE = 'Usage: sluice test DESTINATION.json';
 class TestFileError extends Error {}
 
 type Json = Record<string, unknown>;
-
-function isObject(value: unknown): value is Json {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 /**
  * The offset of the first JSON syntax error in `text` (Node 20's JSON.parse does not always say where).
@@ -151,8 +148,8 @@ function readDestinationFile(path: string): Json {
 
 const CONFIG_FIELDS = ['name', 'hog', 'inputs_schema', 'inputs', 'filters', 'masking', 'mappings'] as const;
 
-/** The configuration to test: the template's fields (with `template_id`), overridden by the file's. */
-function configFrom(file: Json, path: string): { config: DestinationConfig; templateFixtures?: TemplateFixture[] } {
+/** The configuration's fields, unchecked: the template's (with `template_id`), overridden by the file's. */
+function fieldsFrom(file: Json, path: string): { fields: Json; templateFixtures?: TemplateFixture[] } {
   const merged: Json = {};
   let templateFixtures: TemplateFixture[] | undefined;
   if (file.template_id !== undefined) {
@@ -173,41 +170,29 @@ function configFrom(file: Json, path: string): { config: DestinationConfig; temp
   if (merged.inputs !== undefined && !isObject(merged.inputs)) {
     throw new TestFileError(`${path}: inputs: must be an object of {key: value} or {key: {value}}`);
   }
-  return { config: merged as unknown as DestinationConfig, templateFixtures };
+  return { fields: merged, ...(templateFixtures ? { templateFixtures } : {}) };
+}
+
+/** The fields as the fixture runner takes them, once `validateConfig` found nothing wrong with them. */
+function configOf(fields: Json, hog: string, path: string): DestinationConfig {
+  const schema = validateInputsSchema(fields.inputs_schema ?? []);
+  if (!schema.ok) throw new TestFileError(`${path}: invalid configuration:\n${schema.errors.map((e) => `  ${describeError(e)}`).join('\n')}`);
+  return {
+    hog,
+    ...(typeof fields.name === 'string' ? { name: fields.name } : {}),
+    inputs_schema: schema.schema,
+    ...(isObject(fields.inputs) ? { inputs: fields.inputs } : {}),
+    filters: fields.filters,
+    masking: fields.masking,
+    mappings: fields.mappings,
+  };
 }
 
 function checkFixtures(raw: unknown, path: string): TemplateFixture[] {
-  if (!Array.isArray(raw)) throw new TestFileError(`${path}: fixtures: must be a list of fixtures ({name, event, inputs, expect})`);
-  const problems: string[] = [];
-  raw.forEach((f, i) => {
-    const at = `fixtures[${i}]`;
-    if (!isObject(f)) {
-      problems.push(`${at}: must be an object`);
-      return;
-    }
-    if (typeof f.name !== 'string' || f.name === '') problems.push(`${at}.name: must be a non-empty string`);
-    if (!isObject(f.event) || typeof f.event.event !== 'string') problems.push(`${at}.event: must be an object with an "event" name`);
-    if (f.inputs !== undefined && !isObject(f.inputs)) problems.push(`${at}.inputs: must be an object`);
-    if (f.responses !== undefined && !(Array.isArray(f.responses) && f.responses.every((r) => isObject(r) && typeof r.status === 'number'))) {
-      problems.push(`${at}.responses: must be a list of {status, body?}`);
-    }
-    if (!isObject(f.expect)) problems.push(`${at}.expect: must be an object {status?, requests, error?, logsMustNotContain?}`);
-    else {
-      if (!Array.isArray(f.expect.requests)) problems.push(`${at}.expect.requests: must be a list of {method, url, headers?, body?}`);
-      else {
-        f.expect.requests.forEach((r, j) => {
-          if (!isObject(r) || typeof r.method !== 'string' || typeof r.url !== 'string') {
-            problems.push(`${at}.expect.requests[${j}]: must be an object with "method" and "url"`);
-          }
-        });
-      }
-      if (f.expect.status !== undefined && !['succeeded', 'failed', 'skipped'].includes(f.expect.status as string)) {
-        problems.push(`${at}.expect.status: must be succeeded, failed or skipped`);
-      }
-    }
-  });
-  if (problems.length > 0) throw new TestFileError(`${path}: invalid fixtures:\n${problems.map((p) => `  ${p}`).join('\n')}`);
-  return raw.map((f: Json) => ({ ...f, inputs: f.inputs ?? {} }) as unknown as TemplateFixture);
+  const read = readFixtures(raw);
+  if (read.ok) return read.fixtures;
+  if (!Array.isArray(raw)) throw new TestFileError(`${path}: ${read.problems[0]}`);
+  throw new TestFileError(`${path}: invalid fixtures:\n${read.problems.map((p) => `  ${p}`).join('\n')}`);
 }
 
 function describeError(e: ValidationError): string {
@@ -218,13 +203,13 @@ function describeError(e: ValidationError): string {
  * Validate the configuration once, before the fixtures: code, schema, filters, masking, mappings and the
  * inputs it sets. Required inputs it leaves out are not an error here: fixtures may set them.
  */
-function validateConfig(config: DestinationConfig): ValidationError[] {
+function validateConfig(fields: Json): ValidationError[] {
   const inputs: Record<string, { value: unknown }> = {};
-  for (const [key, value] of Object.entries(config.inputs ?? {})) {
+  for (const [key, value] of Object.entries(isObject(fields.inputs) ? fields.inputs : {})) {
     const wrapped = isObject(value) && 'value' in value && Object.keys(value).length === 1;
-    inputs[key] = wrapped ? (value as { value: unknown }) : { value };
+    inputs[key] = wrapped ? { value: value.value } : { value };
   }
-  const result = validateDestination({ ...config, name: config.name ?? 'Destination under test', inputs });
+  const result = validateDestination({ ...fields, name: fields.name ?? 'Destination under test', inputs });
   if (result.ok) return [];
   return result.errors.filter((e) => !(e.message === 'this input is required' && /^inputs\.[^.]+\.value$/.test(e.path)));
 }
@@ -248,13 +233,15 @@ export async function testCommand(args: string[]): Promise<number> {
   const path = args[0]!;
   try {
     const file = readDestinationFile(path);
-    const { config, templateFixtures } = configFrom(file, path);
+    const { fields, templateFixtures } = fieldsFrom(file, path);
     const fixtures = file.fixtures === undefined && templateFixtures ? templateFixtures : checkFixtures(file.fixtures, path);
-    if (typeof config.hog !== 'string') throw new TestFileError(`${path}: hog: a destination needs Hog code (or a template_id)`);
-    const errors = validateConfig(config);
+    const hog = fields.hog;
+    if (typeof hog !== 'string') throw new TestFileError(`${path}: hog: a destination needs Hog code (or a template_id)`);
+    const errors = validateConfig(fields);
     if (errors.length > 0) {
       throw new TestFileError(`${path}: invalid configuration:\n${errors.map((e) => `  ${describeError(e)}`).join('\n')}`);
     }
+    const config = configOf(fields, hog, path);
     if (fixtures.length === 0) throw new TestFileError(`${path}: fixtures: the list is empty, nothing to test`);
 
     const out: string[] = [];

@@ -91,7 +91,11 @@ export interface GroupGlobals {
   properties: Record<string, unknown>;
 }
 
-export interface Globals {
+/**
+ * The globals a destination's filters, inputs and code see. A type alias, not an interface: it then fits `Record<string, unknown>`, the VM's globals and the
+ * stored invocation's JSON object, with no cast.
+ */
+export type Globals = {
   event: EventGlobals;
   person: PersonGlobals | null;
   groups: Record<string, GroupGlobals>;
@@ -99,6 +103,39 @@ export interface Globals {
   source: { name: string; url: string };
   /** Present while inputs are evaluated and when the destination's code runs. */
   inputs?: Record<string, unknown>;
+};
+
+const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+const hasStrings = (record: Record<string, unknown>, keys: readonly string[]) => keys.every((key) => typeof record[key] === 'string');
+
+const EVENT_STRINGS = ['uuid', 'event', 'name', 'distinct_id', 'timestamp', 'elements_chain', 'url'] as const;
+const PERSON_STRINGS = ['id', 'uuid', 'name', 'url'] as const;
+
+function isGroupGlobals(value: unknown): boolean {
+  return isRecord(value) && hasStrings(value, ['id', 'type', 'url']) && typeof value.index === 'number' && isRecord(value.properties);
+}
+
+/**
+ * Where `value` (an invocation's globals read back from the store or a delivery thread's message) differs
+ * from the shape `buildGlobals` gives; null when it fits. A few type checks, nothing copied.
+ */
+export function globalsProblem(value: unknown): string | null {
+  if (!isRecord(value)) return 'globals: not an object';
+  const { event, person, groups, project, source } = value;
+  if (!isRecord(event) || !hasStrings(event, EVENT_STRINGS) || !isRecord(event.properties)) {
+    return `globals.event: expected an object with the strings ${EVENT_STRINGS.join(', ')} and the object properties`;
+  }
+  if (person !== null && !(isRecord(person) && hasStrings(person, PERSON_STRINGS) && isRecord(person.properties))) {
+    return `globals.person: expected null or an object with the strings ${PERSON_STRINGS.join(', ')} and the object properties`;
+  }
+  if (!isRecord(groups) || !Object.values(groups).every(isGroupGlobals)) return 'globals.groups: expected an object of groups {id, type, index, url, properties}';
+  if (!isRecord(project) || typeof project.id !== 'number' || !hasStrings(project, ['name', 'url'])) return 'globals.project: expected {id, name, url}';
+  if (!isRecord(source) || !hasStrings(source, ['name', 'url'])) return 'globals.source: expected {name, url}';
+  return null;
+}
+
+export function isGlobals(value: unknown): value is Globals {
+  return globalsProblem(value) === null;
 }
 
 /** PostHog's default person display-name properties. */

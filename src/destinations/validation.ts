@@ -33,6 +33,7 @@ import {
   type Destination,
   type Filters,
   type InputSchemaItem,
+  type InputType,
   type Inputs,
   type Mapping,
   type Masking,
@@ -180,6 +181,17 @@ function iconUrlProblem(url: string): string | null {
 // ---------------------------------------------------------------------------------------------
 // inputs_schema
 
+/** An `inputs_schema` checked on its own, as `validateDestination` checks it: the typed items, or every problem. */
+export function validateInputsSchema(raw: unknown): { ok: true; schema: InputSchemaItem[] } | { ok: false; errors: ValidationError[] } {
+  const errors = new Collector();
+  const schema = validateSchema(raw, 'inputs_schema', errors);
+  return errors.errors.length === 0 ? { ok: true, schema } : { ok: false, errors: errors.errors };
+}
+
+function isInputType(value: unknown): value is InputType {
+  return typeof value === 'string' && (INPUT_TYPES as readonly string[]).includes(value);
+}
+
 function validateSchema(raw: unknown, path: string, errors: Collector): InputSchemaItem[] {
   if (!Array.isArray(raw)) {
     errors.add(path, 'must be a list of input definitions');
@@ -194,14 +206,15 @@ function validateSchema(raw: unknown, path: string, errors: Collector): InputSch
       return;
     }
     let ok = true;
-    if (typeof item.key !== 'string' || !INPUT_KEY.test(item.key)) {
+    const { key, type } = item;
+    if (typeof key !== 'string' || !INPUT_KEY.test(key)) {
       errors.add(`${at}.key`, 'must be a name of letters, digits, _ or $, not starting with a digit');
       ok = false;
-    } else if (seen.has(item.key)) {
-      errors.add(`${at}.key`, `duplicate input key '${item.key}'`);
+    } else if (seen.has(key)) {
+      errors.add(`${at}.key`, `duplicate input key '${key}'`);
       ok = false;
     }
-    if (typeof item.type !== 'string' || !(INPUT_TYPES as readonly string[]).includes(item.type)) {
+    if (!isInputType(type)) {
       errors.add(`${at}.type`, `unknown input type '${String(item.type)}'; expected one of ${INPUT_TYPES.join(', ')}`);
       ok = false;
     }
@@ -224,9 +237,10 @@ function validateSchema(raw: unknown, path: string, errors: Collector): InputSch
         ok = false;
       }
     }
-    if (ok) {
-      seen.add(item.key as string);
-      schema.push(item as unknown as InputSchemaItem);
+    if (ok && typeof key === 'string' && isInputType(type)) {
+      seen.add(key);
+      // Fields the model does not check here (choices' labels, integration names, …) are kept as given.
+      schema.push({ ...item, key, type });
     }
   });
   return schema;

@@ -7,6 +7,9 @@
  *   HogValue[]                          — an array; a tuple is an array with `__isHogTuple = true`
  *   Map<HogValue, HogValue>             — a dict, insertion-ordered, any key type
  *   HogError, HogClosure, HogCallable, HogDate, HogDateTime, HogInterval — tagged plain objects
+ *
+ * The tagged objects are type aliases, not interfaces, and every field of each is itself a Hog value:
+ * so each fits `HogFields`, and `obj.field` reads in Hog are typed without casts.
  */
 
 export type HogValue =
@@ -24,16 +27,18 @@ export type HogValue =
   | HogInterval;
 
 export type HogArray = HogValue[] & { __isHogTuple?: boolean };
+/** The fields of a tagged object, read by name (`err.message`, `date.year`). */
+export type HogFields = Readonly<Record<string, HogValue | undefined>>;
 export type HogDict = Map<HogValue, HogValue>;
 
-export interface HogError {
+export type HogError = {
   __hogError__: true;
   type: string;
   message: string;
   payload?: HogValue;
-}
+};
 
-export interface HogCallable {
+export type HogCallable = {
   __hogCallable__: 'local' | 'stl' | 'async';
   name: string;
   argCount: number;
@@ -42,34 +47,34 @@ export interface HogCallable {
   ip: number;
   /** `root`, an imported chunk's name, or `stl/<name>` for bytecode STL functions. */
   chunk: string;
-}
+};
 
-export interface HogClosure {
+export type HogClosure = {
   __hogClosure__: true;
   callable: HogCallable;
   /** Upvalue ids (not references), so closures survive JSON serialization. */
   upvalues: number[];
-}
+};
 
-export interface HogDate {
+export type HogDate = {
   __hogDate__: true;
   year: number;
   month: number;
   day: number;
-}
+};
 
-export interface HogDateTime {
+export type HogDateTime = {
   __hogDateTime__: true;
   /** Epoch seconds, fractional. */
   dt: number;
   zone: string;
-}
+};
 
-export interface HogInterval {
+export type HogInterval = {
   __hogInterval__: true;
   value: number;
   unit: string;
-}
+};
 
 export function isHogArray(v: unknown): v is HogArray {
   return Array.isArray(v);

@@ -1,4 +1,4 @@
-import type { EnrichedEvent, Enrichment, LeaseFence, PartitionOffsetWrite, PersonBatchWrite, Store, StoredEvent } from '../store/store.js';
+import type { DroppedEvent, EnrichedEvent, Enrichment, LeaseFence, PartitionOffsetWrite, PersonBatchWrite, Store, StoredEvent } from '../store/store.js';
 import type { StageLogger } from '../pipeline/consumer.js';
 import { StageRunner } from '../pipeline/stage-runner.js';
 import { ownAllPartitions, releaseAll } from '../pipeline/standalone.js';
@@ -8,6 +8,22 @@ import { ProjectModel } from './persons.js';
 export type EnrichedListener = (batch: EnrichedEvent[]) => void | Promise<void>;
 
 export type PipelineLogger = StageLogger;
+
+/**
+ * What a project's transformations made of some of its events (docs/transformations.md), in order: the
+ * event to keep — the very object when nothing changed it — or null when a transformation dropped it.
+ */
+export interface TransformedEvents {
+  events: (StoredEvent | null)[];
+  /**
+   * Called once the batch is committed: what the transformations produced (metrics, log lines) is
+   * recorded only then, so a batch redone after a conflict counts once.
+   */
+  committed(): void;
+}
+
+/** Runs a project's transformations on its events of one batch. A rejection fails (and retries) the batch. */
+export type EventTransformer = (projectId: number, events: StoredEvent[]) => Promise<TransformedEvents>;
 
 export interface PersonPipelineOptions {
   store: Store;
@@ -30,6 +46,16 @@ export interface PersonPipelineOptions {
   pollMs?: number;
   /** Told when a partition's lease was found lost (the partition assigner gives it up). */
   onLost?: (partition: number) => void;
+  /**
+   * The project's transformations, run on every event as the first step of each batch (absent: none).
+   * Persons and destinations see what they return; the stored event is never changed.
+   */
+  transform?: EventTransformer;
+  /**
+   * The consumer of the enriched events (the matcher's `destinations`): a batch whose events were all
+   * dropped moves its offset along when it has nothing else to read (`PersonBatchWrite.downstream`).
+   */
+  downstream?: string;
   now?: () => number;
 }
 
@@ -37,13 +63,26 @@ export interface PersonPipelineOptions {
 export const PERSONS_CONSUMER = 'persons';
 const silent: PipelineLogger = { info() {}, warn() {}, error() {} };
 
+/** A batch after its transformations: the events kept (in order), whether each was changed, and the dropped. */
+interface TransformedBatch {
+  kept: StoredEvent[];
+  changed: boolean[];
+  dropped: DroppedEvent[];
+  committed: (() => void)[];
+}
+
 /**
  * Person processing, the first stage of the partitioned log: for each batch of one partition's events it
- * applies `$set`, `$identify`, merges and groups to a cached model of the persons and groups involved,
- * and writes the changes, the enriched events and the partition's offset in one transaction. Partitions
- * are processed concurrently (here and in other processes); a merge can join distinct ids of different
- * partitions, so every write states the versions it read, and a batch that finds them changed is
- * redone from fresh state (`PersonConflictError`): the outcome is the same as processing one at a time.
+ * first runs the projects' transformations (which may change or drop each event), then applies `$set`,
+ * `$identify`, merges and groups to a cached model of the persons and groups involved, and writes the
+ * changes, the enriched events (with the transformed event where it changed) and the partition's offset
+ * in one transaction. Transformations run here, inside the first stage, rather than as a stage of their
+ * own: a stage of their own would write every event once more, with an offset of its own, before persons
+ * could start.
+ *
+ * Partitions are processed concurrently (here and in other processes); a merge can join distinct ids of
+ * different partitions, so every write states the versions it read, and a batch that finds them changed
+ * is redone from fresh state (`PersonConflictError`): the outcome is the same as processing one at a time.
  */
 export class PersonPipeline {
   readonly runner: StageRunner<StoredEvent>;
@@ -52,6 +91,8 @@ export class PersonPipeline {
   private readonly maxCachedEntries: number;
   private readonly now: () => number;
   private readonly listeners = new Set<EnrichedListener>();
+  private readonly transform: EventTransformer | undefined;
+  private readonly downstream: string | undefined;
   /** Per partition: the cached models of the projects it has seen. */
   private readonly models = new Map<number, Map<number, ProjectModel>>();
   private standaloneFences: LeaseFence[] = [];
@@ -61,6 +102,8 @@ export class PersonPipeline {
     this.logger = options.logger ?? silent;
     this.maxCachedEntries = options.maxCachedEntries ?? 500_000;
     this.now = options.now ?? Date.now;
+    this.transform = options.transform;
+    this.downstream = options.downstream;
     this.runner = new StageRunner<StoredEvent>(
       {
         name: PERSONS_CONSUMER,
@@ -139,21 +182,25 @@ export class PersonPipeline {
   }
 
   private async process(batch: StoredEvent[], offset: PartitionOffsetWrite): Promise<void> {
+    // Transformations first: persons and destinations see the events they return.
+    const { kept, changed, dropped, committed } = await this.transformBatch(batch);
     const models = await this.modelsOf(offset.partition);
     const modelOf = (projectId: number): ProjectModel => {
       let model = models.get(projectId);
       if (!model) models.set(projectId, (model = new ProjectModel(projectId, [])));
       return model;
     };
-    await this.load(batch, modelOf);
+    await this.load(kept, modelOf);
 
     // Apply every event in order.
     const nowIso = new Date(this.now()).toISOString();
-    const enrichments: Enrichment[] = new Array(batch.length);
-    for (let i = 0; i < batch.length; i++) {
-      const e = batch[i]!;
+    const enrichments: Enrichment[] = new Array(kept.length);
+    for (let i = 0; i < kept.length; i++) {
+      const e = kept[i]!;
       const { person, groups } = modelOf(e.projectId).apply(e, nowIso);
-      enrichments[i] = { seq: e.seq, partition: e.partition, position: e.position, projectId: e.projectId, person, groups };
+      const enrichment: Enrichment = { seq: e.seq, partition: e.partition, position: e.position, projectId: e.projectId, person, groups };
+      if (changed[i]) enrichment.event = e;
+      enrichments[i] = enrichment;
     }
 
     // Write the changes, the enrichments and the offset in one transaction (fenced, version-checked).
@@ -164,6 +211,8 @@ export class PersonPipeline {
       upsertGroupTypes: [],
       upsertGroups: [],
       enrichments,
+      dropped,
+      ...(this.downstream !== undefined ? { downstream: this.downstream } : {}),
       expect: { persons: [], distinctIds: [], groups: [] },
       offset,
     };
@@ -172,12 +221,42 @@ export class PersonPipeline {
       model.drainChanges(write);
     }
     await this.store.commitPersonBatch(write);
+    for (const done of committed) done();
 
     let cached = 0;
     for (const partitionModels of this.models.values()) for (const model of partitionModels.values()) cached += model.size;
     if (cached > this.maxCachedEntries) this.models.clear();
 
-    if (this.listeners.size > 0) await this.emit(batch, enrichments);
+    if (this.listeners.size > 0 && kept.length > 0) await this.emit(kept, enrichments);
+  }
+
+  /** Runs each project's transformations on its events of the batch; without any, the batch as it is. */
+  private async transformBatch(batch: StoredEvent[]): Promise<TransformedBatch> {
+    const transform = this.transform;
+    if (transform === undefined) return { kept: batch, changed: [], dropped: [], committed: [] };
+    const results: (StoredEvent | null)[] = new Array(batch.length);
+    const committed: (() => void)[] = [];
+    for (const [projectId, indexes] of indexesByProject(batch)) {
+      const events = indexes.length === batch.length ? batch : indexes.map((i) => batch[i]!);
+      const result = await transform(projectId, events);
+      if (result.events.length !== events.length) throw new Error(`transformations returned ${result.events.length} events for ${events.length}`);
+      indexes.forEach((index, k) => (results[index] = result.events[k] ?? null));
+      committed.push(result.committed);
+    }
+    const kept: StoredEvent[] = [];
+    const changed: boolean[] = [];
+    const dropped: DroppedEvent[] = [];
+    for (let i = 0; i < batch.length; i++) {
+      const original = batch[i]!;
+      const result = results[i] ?? null;
+      if (result === null) {
+        dropped.push({ seq: original.seq, partition: original.partition, position: original.position, projectId: original.projectId });
+      } else {
+        kept.push(result);
+        changed.push(result !== original);
+      }
+    }
+    return { kept, changed, dropped, committed };
   }
 
   /** Loads what the batch needs into the models, per project, in as few store calls as possible. */
@@ -222,4 +301,16 @@ export class PersonPipeline {
       }
     }
   }
+}
+
+/** The batch's positions of each project's events, in order (one project: every position, no copy). */
+function indexesByProject(batch: StoredEvent[]): Map<number, number[]> {
+  const byProject = new Map<number, number[]>();
+  for (let i = 0; i < batch.length; i++) {
+    const projectId = batch[i]!.projectId;
+    let indexes = byProject.get(projectId);
+    if (indexes === undefined) byProject.set(projectId, (indexes = []));
+    indexes.push(i);
+  }
+  return byProject;
 }

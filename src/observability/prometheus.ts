@@ -20,6 +20,7 @@ import { CAPTURE_PATHS, CAPTURE_V1_PATH } from '../api/routes/capture/index.js';
 import { SEGMENT_BATCH_PATHS, SEGMENT_CALL_PATHS } from '../api/routes/capture/segment.js';
 import type { CaptureObserver } from '../ingest/intake.js';
 import { PERSONS_CONSUMER } from '../ingest/pipeline.js';
+import { stageCpuTotals } from '../pipeline/stage-cpu.js';
 import type { HealthObservation, HealthState } from '../runtime/health.js';
 import { MATCHER_CONSUMER } from '../runtime/matcher.js';
 import type { RecorderTap, RuntimeMetric } from '../runtime/recorder.js';
@@ -49,6 +50,11 @@ const GAUGED_STATES: readonly InvocationState[] = ['queued', 'running', 'parked'
 const DELIVERY_OUTCOMES: ReadonlySet<RuntimeMetric> = new Set<RuntimeMetric>(['triggered', 'succeeded', 'failed', 'filtered', 'filtering_failed', 'inputs_failed', 'masked']);
 /** Lag counts stop here: a scrape must stay cheap however far behind a stage is. */
 const LAG_CAP = 1_000_000;
+
+/** The `stage` label of a pipeline consumer: the names the lag gauge uses too. */
+function stageLabel(consumer: string): string {
+  return consumer === MATCHER_CONSUMER ? 'matching' : consumer;
+}
 
 // ---- settings ----------------------------------------------------------------------------------------------
 
@@ -124,7 +130,7 @@ export function parseMetricsSettings(env: MetricsEnv, mainPort?: number): Metric
 export interface MetricsRuntime {
   worker: { readonly busy: number };
   health: { stateOf(destinationId: string): HealthState };
-  registry: { enabledIds(): string[] };
+  registry: { enabledIds(): string[]; unloadable(): readonly { destinationId: string }[] };
   deliveryThreads: { readonly alive: number } | null;
 }
 
@@ -223,6 +229,27 @@ export class SluiceMetrics implements RecorderTap {
         }
       },
     });
+    // Totals kept by the stages themselves (`pipeline/stage-cpu.ts`), copied at scrape time.
+    new Counter({
+      name: 'sluice_stage_cpu_seconds_total',
+      help: "CPU seconds this process's main thread spent reading and processing pipeline batches (persons, matching), waiting excluded.",
+      labelNames: ['stage'],
+      registers,
+      collect() {
+        this.reset();
+        for (const total of stageCpuTotals()) this.inc({ stage: stageLabel(total.stage) }, total.cpuSeconds);
+      },
+    });
+    new Counter({
+      name: 'sluice_stage_events_total',
+      help: 'Events this process processed and committed in each pipeline stage (persons, matching).',
+      labelNames: ['stage'],
+      registers,
+      collect() {
+        this.reset();
+        for (const total of stageCpuTotals()) this.inc({ stage: stageLabel(total.stage) }, total.events);
+      },
+    });
     new Gauge({
       name: 'sluice_invocations',
       help: 'Invocations in the store by state (queued, running, parked), all processes together.',
@@ -248,6 +275,16 @@ export class SluiceMetrics implements RecorderTap {
       registers,
       collect() {
         this.set(metrics.runtime()?.deliveryThreads?.alive ?? 0);
+      },
+    });
+    new Gauge({
+      name: 'sluice_destination_config_invalid',
+      help: 'Enabled destinations this process left out because their stored configuration does not fit the schema: 1 each.',
+      labelNames: ['destination_id'],
+      registers,
+      collect() {
+        this.reset();
+        for (const error of metrics.runtime()?.registry.unloadable() ?? []) this.set({ destination_id: error.destinationId }, 1);
       },
     });
     new Gauge({

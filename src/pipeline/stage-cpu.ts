@@ -19,6 +19,9 @@
  * - A tally closes when its batch ends: work the batch started and left running (invocations handed to
  *   the worker) stops counting then.
  *
+ * The hooks are installed once this thread runs its first batch (capture and api processes never do);
+ * from then on every promise of the thread pays a property check, tens of nanoseconds.
+ *
  * The clock is this thread's CPU time. `process.cpuUsage()` counts every thread of the process (delivery
  * threads run at the same time on the other cores and would be counted in), and wall time counts the time
  * the OS gives the core to other processes (most of it on a busy machine). On Linux the thread's own CPU

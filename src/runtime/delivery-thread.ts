@@ -7,7 +7,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { createKeyring } from '../destinations/secrets.js';
 import { openStore } from '../store/index.js';
 import type { JsonObject, Store } from '../store/store.js';
-import type { DeliveryThreadConfig, FromThread, RunRequest, RunResult, ToThread } from './delivery-threads.js';
+import type { DeliveryThreadConfig, FromThread, PostedWork, RunRequest, RunResult, ToThread } from './delivery-threads.js';
 import { DestinationRegistry } from './destination-registry.js';
 import { BufferedEffects } from './effects.js';
 import { InvocationExecutor } from './executor.js';
@@ -41,9 +41,24 @@ function saveSuspension(invocationId: string, suspension: JsonObject): Promise<v
   });
 }
 
-function withGlobals(work: Work): Work {
-  if (work.globals === undefined && work.globalsJson !== undefined) work.globals = JSON.parse(work.globalsJson) as Work['globals'];
-  return work;
+/**
+ * The run with its globals: posted as they are, or parsed from their JSON. JSON that is not an object
+ * (it never is: the matcher wrote it) gives empty globals, which the runner's shape check then fails,
+ * so one bad run never takes the thread down.
+ */
+function withGlobals(posted: PostedWork): Work {
+  if (posted.globals !== undefined) return { ...posted, globals: posted.globals };
+  let parsed: unknown = null;
+  try {
+    parsed = JSON.parse(posted.globalsJson ?? 'null');
+  } catch {
+    // Left null: failed below.
+  }
+  return { ...posted, globals: isJsonObject(parsed) ? parsed : {} };
+}
+
+function isJsonObject(value: unknown): value is JsonObject {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 /**
@@ -75,9 +90,9 @@ try {
     keyring,
   });
   const running = new Set<Promise<void>>();
-  const run = ({ seq, work }: RunRequest) => {
+  const run = ({ seq, work: posted }: RunRequest) => {
     const effects = new BufferedEffects(saveSuspension);
-    withGlobals(work);
+    const work = withGlobals(posted);
     exhaustHeapOn(work);
     const done = runner
       .run(work, effects)

@@ -63,9 +63,12 @@ export function restartDelayMs(crashesInWindow: number): number {
   return Math.min(MAX_RESTART_DELAY_MS, 1_000 * 2 ** (crashesInWindow - 2));
 }
 
+/** A run as posted to a thread: without `globals` when their JSON (`globalsJson`) goes instead. */
+export type PostedWork = Omit<Work, 'globals'> & { globals?: Work['globals'] };
+
 export interface RunRequest {
   seq: number;
-  work: Work;
+  work: PostedWork;
 }
 
 export interface RunResult {
@@ -149,9 +152,10 @@ class Thread {
 }
 
 /** `globals` goes over as the matcher's JSON when there is one: a string is cheaper to post than an object. */
-function slim(work: Work): Work {
+function slim(work: Work): PostedWork {
   if (work.globalsJson === undefined) return work;
-  return { ...work, globals: undefined as unknown as Work['globals'] };
+  const { globals: _sentAsJson, ...rest } = work;
+  return rest;
 }
 
 function errorText(error: unknown): string {

@@ -4,8 +4,14 @@
  *
  * The registry notices configuration changes by polling `store.destinationsVersion()` (at most every
  * `checkIntervalMs`), or at once when `reload()` is called (the management API does after each write).
+ *
+ * A stored configuration that does not fit the stored-config schema (edited in the database, written by a
+ * newer version) fails that destination alone: it is left out of matching, its invocations fail naming
+ * the fields, it is logged once per stored version and listed by `unloadable()` (Prometheus:
+ * `sluice_destination_config_invalid`); every other destination loads as usual.
  */
 import type { Bytecode } from '../hog/index.js';
+import { destinationFromStored, StoredDestinationError } from '../destinations/config-schema.js';
 import type { Destination, InputSchemaItem, Inputs } from '../destinations/model.js';
 import { decryptSecretInputValues, type Keyring } from '../destinations/secrets.js';
 import { uiUrls } from '../destinations/globals.js';
@@ -13,6 +19,7 @@ import type { StoredDestination, Store } from '../store/store.js';
 import { DEFAULT_RETRY_POLICY, normalizeRetryPolicy, type RetryPolicy } from './backoff.js';
 import type { HealthState } from './health.js';
 import { mappingInputs } from './jobs.js';
+import type { RuntimeLogger } from './logger.js';
 
 /** What the executor needs for one destination or one of its mappings, secrets decrypted. */
 export interface PreparedJob {
@@ -35,6 +42,7 @@ export class CompiledDestination {
   private readonly jobs = new Map<number | null, PreparedJob | { error: string }>();
   private readonly sourceUrls = new Map<string, string>();
 
+  /** Parses the stored configuration: a `StoredDestinationError` naming the fields when it does not fit. */
   constructor(
     stored: StoredDestination,
     private readonly keyring: Keyring | undefined,
@@ -43,7 +51,7 @@ export class CompiledDestination {
     this.projectId = stored.projectId;
     this.version = stored.version;
     this.enabled = stored.enabled;
-    this.config = stored.config as unknown as Destination;
+    this.config = destinationFromStored(stored);
     this.retryPolicy = retryPolicyOf(this.config);
   }
 
@@ -123,6 +131,8 @@ export interface RegistryOptions {
   onChanged?: (changedIds: string[]) => void;
   /** Destination health, when the runtime watches it (the process's `HealthMonitor`). */
   health?: HealthView;
+  /** Where a destination whose stored configuration does not fit is reported. */
+  logger?: Pick<RuntimeLogger, 'error'> | undefined;
 }
 
 export class DestinationRegistry {
@@ -137,6 +147,9 @@ export class DestinationRegistry {
   private byProject = new Map<number, CompiledDestination[]>();
   /** Destinations loaded one by one (disabled or just changed), by `id:version`. */
   private readonly others = new Map<string, CompiledDestination>();
+  /** Destinations whose stored configuration does not fit, by id: the error of the version last read. */
+  private readonly invalid = new Map<string, { version: number; error: StoredDestinationError }>();
+  private readonly logger: Pick<RuntimeLogger, 'error'> | undefined;
   private loadedVersion = -1;
   private lastCheckMs = 0;
   private reloading: Promise<void> | null = null;
@@ -151,6 +164,7 @@ export class DestinationRegistry {
     this.now = options.now ?? Date.now;
     this.onChanged = options.onChanged;
     this.health = options.health ?? null;
+    this.logger = options.logger;
   }
 
   /** Enabled destinations of a project (empty when none). */
@@ -165,6 +179,11 @@ export class DestinationRegistry {
   /** Ids of the enabled destinations. */
   enabledIds(): string[] {
     return [...this.enabled.keys()];
+  }
+
+  /** The destinations left out because their stored configuration does not fit, each with what is wrong. */
+  unloadable(): StoredDestinationError[] {
+    return [...this.invalid.values()].map((entry) => entry.error);
   }
 
   /** Reloads when the stored version changed, checking at most every `checkIntervalMs`. */
@@ -195,7 +214,10 @@ export class DestinationRegistry {
     return this.reloading;
   }
 
-  /** A destination by id, enabled or not; `null` when it was deleted (or belongs to another project). */
+  /**
+   * A destination by id, enabled or not; `null` when it was deleted (or belongs to another project). Throws
+   * the `StoredDestinationError` when its stored configuration does not fit.
+   */
   async get(projectId: number, id: string): Promise<CompiledDestination | null> {
     await this.refresh();
     const known = this.enabled.get(id);
@@ -205,11 +227,44 @@ export class DestinationRegistry {
     const key = `${stored.id}:${stored.version}`;
     let compiled = this.others.get(key);
     if (!compiled) {
+      const parsed = this.compile(stored);
+      if (parsed instanceof StoredDestinationError) throw parsed;
       if (this.others.size > 1_000) this.others.clear();
-      compiled = new CompiledDestination(stored, this.keyring);
-      this.others.set(key, compiled);
+      this.others.set(key, (compiled = parsed));
     }
     return compiled;
+  }
+
+  /**
+   * The retry policy of a destination; the runtime's default when its stored configuration does not fit
+   * (it has none that can be read); `null` when it was deleted.
+   */
+  async retryPolicy(projectId: number, id: string): Promise<RetryPolicy | null> {
+    try {
+      return (await this.get(projectId, id))?.retryPolicy ?? null;
+    } catch (error) {
+      if (error instanceof StoredDestinationError) return DEFAULT_RETRY_POLICY;
+      throw error;
+    }
+  }
+
+  /** The row parsed and prepared, or why it does not fit: logged once per stored version, kept for `unloadable()`. */
+  private compile(row: StoredDestination): CompiledDestination | StoredDestinationError {
+    try {
+      const compiled = new CompiledDestination(row, this.keyring);
+      this.invalid.delete(row.id);
+      return compiled;
+    } catch (error) {
+      if (!(error instanceof StoredDestinationError)) throw error;
+      const known = this.invalid.get(row.id);
+      if (known?.version === row.version) return known.error;
+      this.invalid.set(row.id, { version: row.version, error });
+      this.logger?.error(
+        { destinationId: row.id, projectId: row.projectId, version: row.version, problems: error.problems },
+        `destination ${row.id} not loaded: ${error.message}`,
+      );
+      return error;
+    }
   }
 
   private async load(): Promise<void> {
@@ -220,7 +275,9 @@ export class DestinationRegistry {
     const changed: string[] = [];
     for (const row of rows) {
       const previous = this.enabled.get(row.id);
-      const compiled = previous && previous.version === row.version ? previous : new CompiledDestination(row, this.keyring);
+      const compiled = previous && previous.version === row.version ? previous : this.compile(row);
+      // Only this destination is left out: the others load, and it loads again once its row is fixed.
+      if (compiled instanceof StoredDestinationError) continue;
       if (compiled !== previous) changed.push(row.id);
       enabled.set(row.id, compiled);
       let list = byProject.get(row.projectId);
@@ -228,6 +285,9 @@ export class DestinationRegistry {
       list.push(compiled);
     }
     for (const id of this.enabled.keys()) if (!enabled.has(id)) changed.push(id);
+    // A destination deleted or disabled since it was found unloadable is no longer reported.
+    const loaded = new Set(rows.map((row) => row.id));
+    for (const id of this.invalid.keys()) if (!loaded.has(id)) this.invalid.delete(id);
     this.enabled = enabled;
     this.byProject = byProject;
     this.loadedVersion = version;

@@ -252,7 +252,7 @@ export class InvocationExecutor {
     const cached = suspension ? this.evaluatedInputs.get(suspension) : undefined;
     const evaluated = cached
       ? { ok: true as const, inputs: cached }
-      : evaluateInputs(compiledInputsFromStored(job.inputs), job.globals as unknown as Record<string, unknown>, {
+      : evaluateInputs(compiledInputsFromStored(job.inputs), job.globals, {
           timeoutMs: this.limits.vmTimeoutMs,
           memoryLimit: this.limits.memoryLimit,
         });
@@ -305,7 +305,7 @@ export class InvocationExecutor {
 
   private execOptions(job: InvocationJob, ctx: StepContext, inputs: Record<string, unknown>) {
     return {
-      globals: { ...(job.globals as unknown as Record<string, unknown>), inputs },
+      globals: { ...job.globals, inputs },
       asyncFunctions: ['fetch'],
       functions: { postHogCapture: (event: unknown) => this.capture(job, ctx, event) },
       timeout: this.limits.vmTimeoutMs,

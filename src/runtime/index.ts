@@ -109,6 +109,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     store,
     health,
     ...(options.keyring ? { keyring: options.keyring } : {}),
+    logger: childOf(logger, 'destinations'),
     checkIntervalMs: options.reloadCheckMs ?? 200,
     // A changed destination starts with a fresh masking window (its new version keys new counters), and
     // its health is read again (a save may have re-enabled it).
@@ -148,7 +149,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
           effects,
           fallback: inThisThread,
           logger: childOf(logger, 'delivery-threads'),
-          retryPolicy: async (projectId, id) => (await registry.get(projectId, id))?.retryPolicy ?? null,
+          retryPolicy: (projectId, id) => registry.retryPolicy(projectId, id),
         })
       : null;
   const execution: Execution = threads ?? inThisThread;

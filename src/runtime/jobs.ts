@@ -39,8 +39,7 @@ export function invocationJobs(destination: Destination, globals: Globals): Invo
   if (!destination.mappings || destination.mappings.length === 0) {
     return [{ ...base, inputsSchema: destination.inputs_schema, inputs: destination.inputs }];
   }
-  const filterGlobals = globals as unknown as Record<string, unknown>;
   return destination.mappings
-    .filter((m) => !m.disabled && (!m.filters?.bytecode || matchesFilters(m.filters.bytecode, filterGlobals).matched))
+    .filter((m) => !m.disabled && (!m.filters?.bytecode || matchesFilters(m.filters.bytecode, globals).matched))
     .map((m) => ({ ...base, ...mappingInputs(destination, m) }));
 }

@@ -303,7 +303,7 @@ export class Matcher {
 
     let check = -1;
     if (config.masking) {
-      const key = computeMaskingKey(config.masking, globals as unknown as Record<string, unknown>, { timeoutMs: this.expressionMs(destination) });
+      const key = computeMaskingKey(config.masking, globals, { timeoutMs: this.expressionMs(destination) });
       if (!key.ok) {
         // Like a failing filter: the event is not delivered to this destination (an error, or a hash
         // that hit a limit, must not let it through unmasked, nor cost the other destinations).
@@ -385,7 +385,7 @@ export class Matcher {
       destinationId: destination.id,
       mappingIndex,
       eventUuid: event.event.uuid,
-      globals: globals as unknown as JsonObject,
+      globals,
       globalsJson: candidate.json,
       // Degraded destinations' invocations are claimed after healthy ones'.
       priority: this.registry.health?.priorityOf(destination.id) ?? 0,

@@ -16,7 +16,8 @@
  *   destination's retry policy is used up, a response is handed to the Hog code (it decides; templates
  *   throw on >= 400) and a network error fails the invocation.
  */
-import type { Globals } from '../destinations/globals.js';
+import { StoredDestinationError } from '../destinations/config-schema.js';
+import { globalsProblem, isGlobals } from '../destinations/globals.js';
 import { redactSecrets, type Keyring } from '../destinations/secrets.js';
 import type { Invocation, JsonObject, NewInvocation } from '../store/store.js';
 import { nextRetryDelay } from './backoff.js';
@@ -94,7 +95,11 @@ export class InvocationRunner {
   }
 
   async run(work: Work, effects: RunEffects): Promise<RunOutcome> {
-    const destination = await this.deps.destination(work.projectId, work.destinationId);
+    const destination = await this.deps.destination(work.projectId, work.destinationId).catch((error: unknown) => {
+      if (error instanceof StoredDestinationError) return error;
+      throw error;
+    });
+    if (destination instanceof StoredDestinationError) return this.failUnloadable(work, effects, destination);
     if (!destination || !destination.enabled) {
       const why = destination ? 'the destination is disabled' : 'the destination was deleted';
       effects.update(work.id, { state: 'skipped', error: why, finishedAt: this.now(), suspension: null });
@@ -104,6 +109,9 @@ export class InvocationRunner {
     const now = this.now();
     const run: RunContext = { work, destination, attempts: work.attempts + 1, firstAttemptAt: work.firstAttemptAt ?? now, effects, fetches: 0 };
     if ('error' in prepared) return this.finishFailed(run, prepared.error, 'inputs', []);
+    // Read back from the store or a thread's message: checked, not assumed, before the VM sees it.
+    const globals = work.globals;
+    if (!isGlobals(globals)) return this.finishFailed(run, `the invocation's globals do not have the expected shape: ${globalsProblem(globals)}`, 'inputs', []);
 
     const job: InvocationJob = {
       destinationId: destination.id,
@@ -111,7 +119,7 @@ export class InvocationRunner {
       lines: prepared.lines,
       inputsSchema: prepared.inputsSchema,
       inputs: prepared.inputs,
-      globals: work.globals as unknown as Globals,
+      globals,
     };
     let step: Step;
     const suspension = work.suspension ? this.resumable(run, work.suspension, prepared.secretValues) : null;
@@ -234,6 +242,17 @@ export class InvocationRunner {
     effects.metric(work.projectId, work.destinationId, 'succeeded');
     effects.observe(work.projectId, work.destinationId, { kind: 'succeeded' });
     return { kind: 'succeeded', fetches: run.fetches };
+  }
+
+  /**
+   * The destination's stored configuration does not fit (the registry names the fields): nothing can run,
+   * so the invocation fails at once, with no retry and no health observation (its endpoint is not at fault).
+   */
+  private failUnloadable(work: Work, effects: RunEffects, error: StoredDestinationError): RunOutcome {
+    effects.update(work.id, { state: 'failed', suspension: null, error: error.message, finishedAt: this.now() });
+    effects.log(work.projectId, work.destinationId, work.id, 'error', error.message);
+    effects.metric(work.projectId, work.destinationId, 'failed');
+    return { kind: 'failed', fetches: 0 };
   }
 
   /** `logged`: the executor already wrote the error line (it does for every failure it reports). */

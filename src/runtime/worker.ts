@@ -350,9 +350,9 @@ export class Worker implements InvocationSink {
    * invocation counts one, `claimInvocations`) fails here rather than crash the process again.
    */
   private async failIfUsedUpByCrashes(work: Work): Promise<boolean> {
-    const destination = await this.registry.get(work.projectId, work.destinationId);
-    if (!destination) return false;
-    const outcome = usedUpByCrashes(work, destination.retryPolicy, this.recorder, this.now());
+    const policy = await this.registry.retryPolicy(work.projectId, work.destinationId);
+    if (!policy) return false;
+    const outcome = usedUpByCrashes(work, policy, this.recorder, this.now());
     if (!outcome) return false;
     this.stats.failed++;
     return true;

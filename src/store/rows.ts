@@ -13,6 +13,7 @@ import type {
   DestinationHealthChange,
   DestinationHealthState,
   EnrichedEvent,
+  Enrichment,
   Group,
   GroupType,
   Invocation,
@@ -157,10 +158,25 @@ export function toStoredEvent(row: EventRow): StoredEvent {
   return event;
 }
 
-/** An event row joined with its `enriched_events` row (person and groups as `x_person`, `x_groups`). */
-export type EnrichedEventRow = EventRow & { x_person: string; x_groups: string };
+/**
+ * An event row joined with its `enriched_events` row (person and groups as `x_person`, `x_groups`; the
+ * transformed event, when a transformation changed it, as `x_event`).
+ */
+export type EnrichedEventRow = EventRow & { x_person: string; x_groups: string; x_event: string | null };
 
-export function toEnrichedEvent(row: EnrichedEventRow): EnrichedEvent {
+/**
+ * `enriched_events.event_json`: a transformed event's fields as JSON, reusing its serialized properties
+ * when it carries them (a transformation that changed the properties has just serialized them).
+ */
+export function transformedEventJson(event: NonNullable<Enrichment['event']>): string {
+  const properties = event.propertiesJson ?? JSON.stringify(event.properties);
+  const chain = event.elements_chain === undefined ? '' : `,"elements_chain":${JSON.stringify(event.elements_chain)}`;
+  return `{"uuid":${JSON.stringify(event.uuid)},"event":${JSON.stringify(event.event)},"distinct_id":${JSON.stringify(event.distinct_id)},"properties":${properties},"timestamp":${JSON.stringify(event.timestamp)}${chain}}`;
+}
+
+/** The event destinations see: the transformed one when a transformation changed it, else the stored one. */
+function enrichedEventOf(row: EnrichedEventRow): EnrichedEvent['event'] {
+  if (row.x_event !== null) return JSON.parse(row.x_event) as EnrichedEvent['event'];
   const event: EnrichedEvent['event'] = {
     uuid: row.uuid,
     event: row.event,
@@ -169,6 +185,11 @@ export function toEnrichedEvent(row: EnrichedEventRow): EnrichedEvent {
     timestamp: row.timestamp,
   };
   if (row.elements_chain !== null) event.elements_chain = row.elements_chain;
+  return event;
+}
+
+export function toEnrichedEvent(row: EnrichedEventRow): EnrichedEvent {
+  const event = enrichedEventOf(row);
   return {
     seq: row.seq,
     partition: row.partition,

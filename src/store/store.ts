@@ -228,6 +228,20 @@ export interface Enrichment {
   projectId: number;
   person: PersonSnapshot;
   groups: Record<string, GroupSnapshot>;
+  /**
+   * What the project's transformations made of the event, only when it differs from the stored one
+   * (docs/transformations.md). The stored event is never changed; destinations read this instead.
+   * `propertiesJson`, when present, is `properties` already serialized.
+   */
+  event?: Event & { propertiesJson?: string };
+}
+
+/** An event a transformation dropped: person processing passed it, destinations never see it. */
+export interface DroppedEvent {
+  seq: number;
+  partition: number;
+  position: LogPosition;
+  projectId: number;
 }
 
 /** An event together with the person and groups it was processed against. */
@@ -254,6 +268,15 @@ export interface PersonBatchWrite {
   upsertGroupTypes: GroupType[];
   upsertGroups: Group[];
   enrichments: Enrichment[];
+  /** Events of the batch that a transformation dropped: recorded as passed, never read by destinations. */
+  dropped?: DroppedEvent[];
+  /**
+   * The next stage's consumer (the matcher's `destinations`). When this batch keeps no event and that
+   * consumer has already passed every kept event of the partition, its offset moves to this batch's end
+   * too: a partition whose events are all dropped would otherwise keep it at its first dropped event, and
+   * lag and waiting would look through every dropped event after it, forever.
+   */
+  downstream?: string;
   /**
    * What this batch read and relies on being unchanged (other partitions' batches may touch the same
    * persons through merges): each person's `version` when loaded (`null`: it must not exist yet, i.e. it
@@ -315,15 +338,21 @@ export interface Store {
   readonly partitionCount: number;
   /** A partition's events after `after`, in position order, only those no later commit can precede. */
   readPartition(partition: number, after: LogPosition, limit: number): Promise<StoredEvent[]>;
-  /** A partition's enriched events after `after` (person processing's output), in position order. */
+  /**
+   * A partition's enriched events after `after` (person processing's output), in position order: the
+   * transformed event where a transformation changed it, and none that a transformation dropped.
+   */
   readEnrichedPartition(partition: number, after: LogPosition, limit: number): Promise<EnrichedEvent[]>;
   /** A consumer's offset in every partition (index = partition). */
   getPartitionOffsets(consumer: string): Promise<LogPosition[]>;
   /** Moves offsets with no other output (a batch whose events produced nothing to write). */
   commitOffsets(offsets: PartitionOffsetWrite[]): Promise<void>;
-  /** Whether any event with `seq <= seq` is still after the consumer's offset in its partition. */
+  /**
+   * Whether any event with `seq <= seq` is still after the consumer's offset in its partition. Events a
+   * transformation dropped do not count: no consumer after person processing ever reads them.
+   */
   hasUnprocessed(consumer: string, seq: number): Promise<boolean>;
-  /** Per partition and consumer, events after the offset, each count capped at `cap`. */
+  /** Per partition and consumer, events after the offset (dropped ones not counted), each count capped at `cap`. */
   partitionLag(consumers: string[], cap: number): Promise<PartitionLag[]>;
 
   // partition ownership (src/runtime/partition-assigner.ts)
@@ -350,7 +379,7 @@ export interface Store {
   listGroupTypes(): Promise<GroupType[]>;
   loadGroups(projectId: number, refs: GroupRef[]): Promise<Group[]>;
   commitPersonBatch(write: PersonBatchWrite): Promise<void>;
-  /** Enriched events with `seq > afterSeq`, in `seq` order, all partitions (inspection and tests). */
+  /** Enriched events with `seq > afterSeq`, in `seq` order, all partitions (inspection and tests); as `readEnrichedPartition`. */
   readEnrichedEvents(afterSeq: number, limit: number): Promise<EnrichedEvent[]>;
 
   // management reads

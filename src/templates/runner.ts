@@ -94,11 +94,6 @@ function compareRequest(index: number, actual: HttpRequest, expected: ExpectedRe
   return problems;
 }
 
-function asFilterGlobals(globals: Globals): Record<string, unknown> {
-  return globals as unknown as Record<string, unknown>;
-}
-
-
 export async function runFixture(config: DestinationConfig, fixture: TemplateFixture): Promise<FixtureResult> {
   const schema = config.inputs_schema ?? [];
   const validated = validateDestination({
@@ -118,7 +113,7 @@ export async function runFixture(config: DestinationConfig, fixture: TemplateFix
   const destination = validated.destination;
   const globals = globalsFor(fixture, destination.name);
   const filterBytecode = destination.filters.bytecode;
-  const matched = !filterBytecode || matchesFilters(filterBytecode, asFilterGlobals(globals)).matched;
+  const matched = !filterBytecode || matchesFilters(filterBytecode, globals).matched;
   const responses = [...(fixture.responses ?? [])];
   const nowMs = Date.parse(fixture.now ?? '2026-01-01T00:00:00.000Z');
   const executor = new InvocationExecutor({ vmTimeoutMs: 1000, ...(fixture.maxFetches !== undefined ? { maxFetches: fixture.maxFetches } : {}) }, () => nowMs);

@@ -4,6 +4,7 @@
  * the order, and whether it may change the event's identity.
  */
 import type { Bytecode } from '../hog/index.js';
+import { destinationFromStored, StoredDestinationError } from '../destinations/config-schema.js';
 import { functionTypeOf, type Destination, type InputSchemaItem, type Inputs } from '../destinations/model.js';
 import { decryptSecretInputValues, type Keyring } from '../destinations/secrets.js';
 import type { StoredDestination } from '../store/store.js';
@@ -54,9 +55,36 @@ export function transformationFunctionOf(config: Destination, keyring?: Keyring)
   return fn;
 }
 
+/**
+ * A stored transformation, parsed through the stored-config schema. One whose configuration does not fit
+ * becomes a transformation that fails on every event it reaches, naming the fields (logged, counted and
+ * watched like any failure), while the rest of the chain runs as usual.
+ */
+export function transformationFunctionFromStored(row: StoredDestination, keyring?: Keyring): TransformationFunction {
+  try {
+    return transformationFunctionOf(destinationFromStored(row), keyring);
+  } catch (error) {
+    if (error instanceof StoredDestinationError) return unloadableTransformation(row, error);
+    throw error;
+  }
+}
+
+/** Keeps what can be read of a row that does not fit (its name and place in the order), so its failures are shown where it runs. */
+function unloadableTransformation(row: StoredDestination, error: StoredDestinationError): TransformationFunction {
+  const { name, execution_order: order } = row.config;
+  return {
+    id: row.id,
+    name: typeof name === 'string' ? name : row.id,
+    executionOrder: typeof order === 'number' ? order : null,
+    createdAt: row.createdAt,
+    bytecode: [],
+    inputsSchema: [],
+    inputs: {},
+    brokenReason: error.message,
+  };
+}
+
 /** The project's enabled transformations among its stored functions, ready to compile into a chain. */
 export function enabledTransformations(rows: readonly StoredDestination[], keyring?: Keyring): TransformationFunction[] {
-  return rows
-    .filter((row) => row.enabled && functionTypeOf(row.config) === 'transformation')
-    .map((row) => transformationFunctionOf(row.config as unknown as Destination, keyring));
+  return rows.filter((row) => row.enabled && functionTypeOf(row.config) === 'transformation').map((row) => transformationFunctionFromStored(row, keyring));
 }

@@ -21,3 +21,4 @@ export { enabledTransformations, transformationFunctionOf, type TransformationFu
 export { DEFAULT_TRANSFORMATION_LIMITS, type TransformationLimits } from './limits.js';
 export { recordChainResult, type ChainRecorder } from './record.js';
 export { TransformationRegistry, type TransformationRegistryOptions } from './registry.js';
+export { PipelineTransformations, type PipelineTransformationsOptions, type TransformationHealth, type TransformedEvents } from './stage.js';

@@ -4,6 +4,7 @@
  * (`store.destinationsVersion()`, looked at most every `checkIntervalMs`).
  */
 import type { Keyring } from '../destinations/secrets.js';
+import type { RuntimeLogger } from '../runtime/logger.js';
 import type { Store } from '../store/store.js';
 import { compileTransformationChain, type ChainOptions, type TransformationChain } from './chain.js';
 import { enabledTransformations } from './functions.js';
@@ -14,12 +15,18 @@ export interface TransformationRegistryOptions extends ChainOptions {
   /** Least time between two version checks. Default 200 ms. */
   checkIntervalMs?: number;
   clock?: () => number;
+  /** Where a transformation that cannot run at all (its stored configuration does not fit, a secret that does not decrypt) is reported, once per configuration version. */
+  logger?: Pick<RuntimeLogger, 'error'>;
 }
 
 export class TransformationRegistry {
   private readonly chains = new Map<number, { version: number; chain: TransformationChain }>();
   private version = -1;
   private checkedAt = -Infinity;
+  /** The version check in flight: concurrent callers (other partitions' batches) wait for it, not skip it. */
+  private checking: Promise<void> | null = null;
+  /** Counts checks, so a check that `invalidate` made obsolete while it ran does not overwrite a newer one. */
+  private checks = 0;
 
   constructor(private readonly options: TransformationRegistryOptions) {}
 
@@ -30,7 +37,11 @@ export class TransformationRegistry {
     if (cached !== undefined && cached.version === this.version) return cached.chain;
     const version = this.version;
     const rows = await this.options.store.listDestinations(projectId);
-    const chain = compileTransformationChain(enabledTransformations(rows, this.options.keyring), this.options);
+    const functions = enabledTransformations(rows, this.options.keyring);
+    for (const fn of functions) {
+      if (fn.brokenReason !== undefined) this.options.logger?.error({ projectId, transformationId: fn.id }, `transformation ${fn.id} cannot run: ${fn.brokenReason}`);
+    }
+    const chain = compileTransformationChain(functions, this.options);
     this.chains.set(projectId, { version, chain });
     return chain;
   }
@@ -38,16 +49,34 @@ export class TransformationRegistry {
   /** Look at the stored version on the next call, without waiting for `checkIntervalMs` (a function was just saved). */
   invalidate(): void {
     this.checkedAt = -Infinity;
+    // A check already running may have read the version before the change: the next caller starts anew.
+    this.checking = null;
   }
 
-  private async refresh(): Promise<void> {
+  private refresh(): Promise<void> {
+    if (this.checking) return this.checking;
     const now = (this.options.clock ?? Date.now)();
-    if (now - this.checkedAt < (this.options.checkIntervalMs ?? 200)) return;
+    if (now - this.checkedAt < (this.options.checkIntervalMs ?? 200)) return Promise.resolve();
     this.checkedAt = now;
-    const version = await this.options.store.destinationsVersion();
-    if (version !== this.version) {
-      this.version = version;
-      this.chains.clear();
+    const check = ++this.checks;
+    const checking = this.readVersion(check).finally(() => {
+      if (check === this.checks) this.checking = null;
+    });
+    this.checking = checking;
+    return checking;
+  }
+
+  private async readVersion(check: number): Promise<void> {
+    try {
+      const version = await this.options.store.destinationsVersion();
+      if (check === this.checks && version !== this.version) {
+        this.version = version;
+        this.chains.clear();
+      }
+    } catch (error) {
+      // Look again on the next call rather than trusting an unchecked version for a whole interval.
+      this.checkedAt = -Infinity;
+      throw error;
     }
   }
 }

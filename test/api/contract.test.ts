@@ -230,13 +230,19 @@ describe('the API contract (OpenAPI document vs real answers)', () => {
     const created = await call('POST', { path: '/api/personal_api_keys/', body: { label: 'contract', scopes: ['project:read'] } }, 201);
     expect(created.body.value).toMatch(/^phx_/);
     await call('GET', { path: '/api/projects/{id}/events/', params: { id: 1 }, key: created.body.value }, 403);
+    await call('GET', { path: '/api/cluster/', key: created.body.value }, 403);
+    await call('GET', { path: '/api/personal_api_keys/', key: created.body.value }, 403);
+    await call('DELETE', { path: '/api/personal_api_keys/{id}/', params: { id: '@current' }, key: null }, 401);
     await call('POST', { path: '/api/personal_api_keys/', body: { label: 'contract', scopes: ['everything'] } }, 400);
     await call('DELETE', { path: '/api/personal_api_keys/{id}/', params: { id: created.body.id } }, 204);
     await call('GET', { path: '/api/personal_api_keys/{id}/', params: { id: 'nope' } }, 404);
   });
 
   it('cluster: the live processes', async () => {
-    await call('GET', { path: '/api/cluster/' }, 200);
+    const cluster = await call('GET', { path: '/api/cluster/' }, 200);
+    expect(cluster.body.partition_count).toBeGreaterThanOrEqual(1);
+    expect(cluster.body.partitions[0].lag).toEqual({ persons: expect.any(Number), matching: expect.any(Number) });
+    await call('GET', { path: '/api/cluster/', key: 'phx_not_a_key' }, 401);
   });
 
   it('functions: delete, then it is gone', async () => {

@@ -82,6 +82,7 @@ describe('Prometheus metrics on the main port (SLUICE_METRICS_TOKEN)', () => {
   it('counts captured and rejected events per endpoint, deliveries per destination and outcome, retries, and shows lag and health', async () => {
     const id = await webhookTo(sluice, sink.url, 'ping');
     const flakyId = await webhookTo(sluice, flaky.url, 'flaky');
+    const before = parse((await scrape(sluice.url, METRICS_TOKEN)).text);
 
     // /batch: two pings, one other event (filtered), one flaky (retried once) and one invalid event (no name).
     await sendEvents(sluice, [
@@ -130,6 +131,14 @@ describe('Prometheus metrics on the main port (SLUICE_METRICS_TOKEN)', () => {
     // Work done in delivery threads is counted in this thread (their effects are replayed here).
     const threads = sluice.runtime.deliveryThreads;
     if (threads) expect(threads.ranPerThread.reduce((a, b) => a + b, 0)).toBeGreaterThanOrEqual(5);
+
+    // Pipeline stages in this process: every stored event through persons and matching, and their CPU.
+    for (const stage of ['persons', 'matching']) {
+      const events = (value(samples, 'sluice_stage_events_total', { stage }) ?? 0) - (value(before, 'sluice_stage_events_total', { stage }) ?? 0);
+      expect(events, stage).toBe(6);
+      const cpu = value(samples, 'sluice_stage_cpu_seconds_total', { stage });
+      expect(cpu, stage).toBeGreaterThanOrEqual(value(before, 'sluice_stage_cpu_seconds_total', { stage }) ?? 0);
+    }
 
     // Scrape-time gauges.
     expect(value(samples, 'sluice_pipeline_lag_events', { partition: '0', stage: 'persons' })).toBe(0);
@@ -229,7 +238,7 @@ describe('SluiceMetrics hooks', () => {
       runtime: () => ({
         worker: { busy: 5 },
         health: { stateOf: (id: string) => (id === 'd-live' ? 'degraded' : 'disabled_permanently') },
-        registry: { enabledIds: () => ['d-live'] },
+        registry: { enabledIds: () => ['d-live'], unloadable: () => [{ destinationId: 'd-broken' }] },
         deliveryThreads: { alive: 2 },
       }),
     });
@@ -264,6 +273,8 @@ describe('SluiceMetrics hooks', () => {
     expect(value(samples, 'sluice_invocations', { state: 'queued' })).toBe(7);
     expect(value(samples, 'sluice_invocations', { state: 'parked' })).toBe(3);
     expect(value(samples, 'sluice_worker_queue_depth')).toBe(5);
+    expect(value(samples, 'sluice_destination_config_invalid', { destination_id: 'd-broken' })).toBe(1);
+    expect(value(samples, 'sluice_destination_config_invalid', d)).toBeUndefined();
     expect(value(samples, 'sluice_delivery_threads_alive')).toBe(2);
     expect(value(samples, 'sluice_destination_health', { ...d, state: 'degraded' })).toBe(1);
     expect(value(samples, 'sluice_destination_health', { ...d, state: 'healthy' })).toBe(0);

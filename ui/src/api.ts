@@ -1,4 +1,8 @@
 /** The management API client: Bearer personal API key from sessionStorage, PostHog-style errors. */
+import type { ApiKey, ApiKeyCreate, ApiKeyList, CreatedApiKey } from '../../src/api/schemas/keys';
+
+/** A personal API key as the API shows it (the server's schema): never its value, except `CreatedApiKey.value` once. */
+export type { ApiKey as PersonalApiKey, CreatedApiKey };
 
 const KEY_STORAGE = 'sluice.apiKey';
 const PROJECT_STORAGE = 'sluice.projectId';
@@ -114,26 +118,12 @@ export function errorMessage(error: unknown): string {
 
 export const projectPath = (projectId: number) => `/api/projects/${projectId}`;
 
-/** A personal API key as the API shows it: never its value, except `value` once in the answer that creates it. */
-export interface PersonalApiKey {
-  id: string;
-  label: string;
-  mask_value: string;
-  scopes: string[];
-  /** Project ids, or `null` for every project. */
-  scoped_teams: number[] | null;
-  created_at: string;
-  last_used_at: string | null;
-  revoked_at: string | null;
-  value?: string;
-}
-
 const KEYS_PATH = '/api/personal_api_keys/';
 
 export const personalApiKeys = {
-  list: () => api<{ results: PersonalApiKey[] }>(KEYS_PATH).then((r) => r.results),
+  list: () => api<ApiKeyList>(KEYS_PATH).then((r) => r.results),
   /** The key this browser is signed in with. */
-  current: () => api<PersonalApiKey>(`${KEYS_PATH}@current/`),
-  create: (body: { label: string; scopes: string[]; scoped_teams: number[] | null }) => api<PersonalApiKey & { value: string }>(KEYS_PATH, { method: 'POST', body }),
+  current: () => api<ApiKey>(`${KEYS_PATH}@current/`),
+  create: (body: ApiKeyCreate) => api<CreatedApiKey>(KEYS_PATH, { method: 'POST', body }),
   revoke: (id: string) => api<void>(`${KEYS_PATH}${encodeURIComponent(id)}/`, { method: 'DELETE' }),
 };

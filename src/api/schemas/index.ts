@@ -6,6 +6,7 @@
  */
 import type { TSchema } from '@sinclair/typebox';
 import { CaptureAccepted, CaptureV1Result, SegmentAccepted } from './capture.js';
+import { Cluster } from './cluster.js';
 import { Destination, DestinationList, EventFilter, Filters, FunctionType, InputEntry, InputSchemaItem, Mapping, Masking, PropertyFilter, RetryPolicy, SecretMarker } from './destinations.js';
 import { ErrorBody, RejectedEvent } from './errors.js';
 import { Event, EventList } from './events.js';
@@ -55,6 +56,7 @@ export const SHARED_SCHEMAS: readonly (TSchema & { $id: string })[] = [
   ApiKey,
   CreatedApiKey,
   ApiKeyList,
+  Cluster,
   Event,
   EventList,
   Person,

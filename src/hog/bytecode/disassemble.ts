@@ -37,13 +37,17 @@ function formatOperand(value: Bytecode[number] | undefined): string {
   return typeof value === 'string' ? JSON.stringify(value).replace(/^"|"$/g, "'") : String(value);
 }
 
+/** An instruction's operands; `undefined` past the end of the bytecode. */
+type Operands = (Bytecode[number] | undefined)[];
+
 function instruction(bytecode: Bytecode, ip: number): { text: string; next: number } {
   const code = bytecode[ip];
   const name: OpName | undefined = typeof code === 'number' ? OP_NAMES[code] : undefined;
   if (name === undefined) return { text: `<unknown ${formatOperand(code)}>`, next: ip + 1 };
   const count = name === 'CLOSURE' ? closureOperandCount(bytecode, ip) : OPERAND_COUNT[name];
-  const operands = bytecode.slice(ip + 1, ip + 1 + count);
-  while (operands.length < count) operands.push(undefined as unknown as null);
+  // A truncated program: missing operands are shown as <missing>.
+  const operands: Operands = bytecode.slice(ip + 1, ip + 1 + count);
+  while (operands.length < count) operands.push(undefined);
   const next = ip + 1 + count;
   return { text: [name, ...operands.map(formatOperand)].join(' ') + annotation(name, operands, next), next };
 }
@@ -54,8 +58,11 @@ function closureOperandCount(bytecode: Bytecode, ip: number): number {
 }
 
 /** Where jumps land and where a CALLABLE's body ends, as absolute indexes. */
-function annotation(name: OpName, operands: Bytecode, next: number): string {
-  const offsetAt = (i: number): number | null => (typeof operands[i] === 'number' ? (operands[i] as number) : null);
+function annotation(name: OpName, operands: Operands, next: number): string {
+  const offsetAt = (i: number): number | null => {
+    const operand = operands[i];
+    return typeof operand === 'number' ? operand : null;
+  };
   switch (name) {
     case 'JUMP':
     case 'JUMP_IF_FALSE':

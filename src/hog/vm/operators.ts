@@ -6,7 +6,7 @@
 import { jsString } from '../convert.js';
 import { HogVMError } from '../errors.js';
 import { likeMatch, regexMatch } from '../stdlib/regex.js';
-import type { HogValue } from '../values.js';
+import type { HogFields, HogValue } from '../values.js';
 import { unifyDateLike } from '../stdlib/dates.js';
 import { openAllowance, preview } from './meter.js';
 
@@ -138,7 +138,8 @@ export function getProperty(obj: HogValue, key: HogValue): HogValue {
   }
   if (typeof obj === 'object' && obj !== null) {
     if (typeof key !== 'string' && typeof key !== 'number') return null;
-    const value = Object.hasOwn(obj, key) ? (obj as unknown as Record<string, HogValue>)[key] : undefined;
+    const fields: HogFields = obj;
+    const value = Object.hasOwn(fields, key) ? fields[key] : undefined;
     return value === undefined ? null : value;
   }
   return null;

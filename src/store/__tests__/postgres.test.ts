@@ -66,6 +66,7 @@ if (skipReason !== null) {
         { version: 6, name: 'scrub_plaintext_suspensions' },
         { version: 7, name: 'scoped_keys' },
         { version: 8, name: 'partitions' },
+        { version: 9, name: 'transformed_events' },
       ]);
     });
 

@@ -39,6 +39,7 @@ describe('SQLite store (dialect)', () => {
       { version: 6, name: 'scrub_plaintext_suspensions' },
       { version: 7, name: 'scoped_keys' },
       { version: 8, name: 'partitions' },
+      { version: 9, name: 'transformed_events' },
     ]);
     expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
     db.close();

@@ -243,6 +243,80 @@ export function storeContract(name: string, factory: StoreFactory): void {
         expect(await store.readEnrichedPartition(partition, all[2]!.position, 10)).toEqual([]);
       });
 
+      it('keeps a transformed event beside the stored one, and never hands out dropped events', async () => {
+        const [id] = distinctIdsInPartitions(1);
+        await store.appendEvents([1, 2, 3, 4].map((n) => ({ ...event(uuid(n), id), properties: { n, email: 'a@b.c' } })));
+        const stored = await store.readEvents(0, 10);
+        const partition = stored[0]!.partition;
+        const enrichment = (e: StoredEvent) => ({ seq: e.seq, partition: e.partition, position: e.position, projectId: 1, person: snapshot('p', [id!]), groups: {} });
+        const changed = { uuid: uuid(2), event: 'renamed', distinct_id: id!, properties: { n: 2, email: 'hashed', 'ü\u2028': [1, { deep: null }] }, timestamp: stored[1]!.timestamp, elements_chain: 'a:nth-child="1"' };
+        // The second event comes with its properties already serialized (as the chain hands them over).
+        const withJson = { ...changed, propertiesJson: JSON.stringify(changed.properties) };
+        // Events 3 and 4 were dropped: the batch ends on dropped events and still moves the offset to the last.
+        await store.commitPersonBatch({
+          ...emptyBatch({ partition, position: stored[3]!.position }),
+          enrichments: [enrichment(stored[0]!), { ...enrichment(stored[1]!), event: withJson }],
+          dropped: stored.slice(2).map((e) => ({ seq: e.seq, partition: e.partition, position: e.position, projectId: 1 })),
+        });
+
+        expect((await store.getPartitionOffsets('persons'))[partition]).toEqual(stored[3]!.position);
+        const read = await store.readEnrichedPartition(partition, START_POSITION, 10);
+        expect(read.map((e) => e.seq)).toEqual([stored[0]!.seq, stored[1]!.seq]);
+        expect(read[0]!.event).toEqual({ uuid: uuid(1), event: stored[0]!.event, distinct_id: id, properties: { n: 1, email: 'a@b.c' }, timestamp: stored[0]!.timestamp });
+        expect(read[1]!.event).toEqual(changed);
+        expect(read[1]!.position).toEqual(stored[1]!.position);
+        expect(await store.readEnrichedEvents(0, 10)).toEqual(read);
+        expect(await store.readEnrichedPartition(partition, read[1]!.position, 10)).toEqual([]);
+        // The stored events are untouched.
+        expect(await store.readEvents(0, 10)).toEqual(stored);
+
+        // Dropped events wait for no later consumer: once the destinations' offset passes the last kept
+        // event, nothing in the partition is pending for them, and their lag is 0.
+        expect(await store.hasUnprocessed('destinations', stored[3]!.seq)).toBe(true);
+        await store.commitOffsets([{ consumer: 'destinations', partition, position: read[1]!.position }]);
+        expect(await store.hasUnprocessed('destinations', stored[3]!.seq)).toBe(false);
+        const lag = await store.partitionLag(['persons', 'destinations'], 10);
+        expect(lag.filter((l) => l.partition === partition).map((l) => [l.consumer, l.events])).toEqual([['persons', 0], ['destinations', 0]]);
+
+        // A batch whose every event was dropped writes no enrichment and still moves the offset.
+        await store.appendEvents([event(uuid(5), id)]);
+        const [fifth] = await store.readEvents(stored[3]!.seq, 10);
+        await store.commitPersonBatch({ ...emptyBatch({ partition, position: fifth!.position }), dropped: [{ seq: fifth!.seq, partition, position: fifth!.position, projectId: 1 }] });
+        expect((await store.getPartitionOffsets('persons'))[partition]).toEqual(fifth!.position);
+        expect(await store.readEnrichedPartition(partition, read[1]!.position, 10)).toEqual([]);
+        expect(await store.hasUnprocessed('destinations', fifth!.seq)).toBe(false);
+      });
+
+      it('moves the downstream consumer past a batch of dropped events once it has read every kept one, never backwards', async () => {
+        const [id] = distinctIdsInPartitions(1);
+        await store.appendEvents([1, 2, 3, 4, 5].map((k) => event(uuid(k), id)));
+        const [e1, e2, e3, e4, e5] = await store.readEvents(0, 10);
+        const partition = e1!.partition;
+        const dropped = (e: StoredEvent) => ({ seq: e.seq, partition: e.partition, position: e.position, projectId: 1 });
+        const destinations = async () => (await store.getPartitionOffsets('destinations'))[partition];
+        const batch = (last: StoredEvent) => ({ ...emptyBatch({ partition, position: last.position }), downstream: 'destinations' });
+
+        // A batch that keeps an event leaves the downstream offset to the downstream consumer.
+        await store.commitPersonBatch({
+          ...batch(e2!),
+          enrichments: [{ seq: e1!.seq, partition, position: e1!.position, projectId: 1, person: snapshot('p', [id!]), groups: {} }],
+          dropped: [dropped(e2!)],
+        });
+        expect(await destinations()).toEqual(START_POSITION);
+        // All dropped, but the kept e1 is still unread downstream: nothing moves.
+        await store.commitPersonBatch({ ...batch(e3!), dropped: [dropped(e3!)] });
+        expect(await destinations()).toEqual(START_POSITION);
+        // Once downstream has read e1, the next all-dropped batch takes it to its end.
+        await store.commitOffsets([{ consumer: 'destinations', partition, position: e1!.position }]);
+        await store.commitPersonBatch({ ...batch(e4!), dropped: [dropped(e4!)] });
+        expect(await destinations()).toEqual(e4!.position);
+        expect(await store.partitionLag(['destinations'], 10)).toEqual(expect.arrayContaining([{ consumer: 'destinations', partition, events: 1 }]));
+        // A downstream offset already further on stays where it is.
+        await store.commitOffsets([{ consumer: 'destinations', partition, position: { tx: e5!.position.tx, seq: e5!.seq + 100 } }]);
+        await store.commitPersonBatch({ ...batch(e5!), dropped: [dropped(e5!)] });
+        expect((await destinations())!.seq).toBe(e5!.seq + 100);
+      });
+
       it('merges persons: distinct ids keep the order they were gained in, the old person goes', async () => {
         const p = (id: string, distinctIds: string[], version = 1) => ({ id, projectId: 1, properties: {}, isIdentified: false, version, createdAt: 'now', distinctIds });
         await store.commitPersonBatch({

@@ -12,12 +12,12 @@ const INT8_OID = 20;
 const NUMERIC_OID = 1700;
 
 /** BIGINT (seq, epoch ms, counts) → number. */
-const types = {
+const types: pg.CustomTypesConfig = {
   getTypeParser(oid: number, format?: 'text' | 'binary') {
     if (oid === INT8_OID || oid === NUMERIC_OID) return (value: string) => Number(value);
     return pg.types.getTypeParser(oid, format);
   },
-} as unknown as pg.CustomTypesConfig;
+};
 
 export interface PgConnectOptions {
   connectionString: string;

@@ -62,6 +62,13 @@ interface FoldedUpdate {
   releases: boolean;
 }
 
+/** The fields of `value` that are set: a later update's absent field keeps the earlier one's value. */
+function definedFields<T extends object>(value: T): Partial<T> {
+  const out: Partial<T> = {};
+  for (const key in value) if (value[key] !== undefined) out[key] = value[key];
+  return out;
+}
+
 function fold(updates: { id: string; update: InvocationUpdate }[]): FoldedUpdate[] {
   const byId = new Map<string, FoldedUpdate>();
   for (const { id, update } of updates) {
@@ -70,8 +77,7 @@ function fold(updates: { id: string; update: InvocationUpdate }[]): FoldedUpdate
       byId.set(id, { id, update: { ...update }, releases: update.state !== 'running' });
       continue;
     }
-    const merged = previous.update as unknown as Record<string, unknown>;
-    for (const [key, value] of Object.entries(update)) if (value !== undefined) merged[key] = value;
+    previous.update = { ...previous.update, ...definedFields(update) };
     previous.releases ||= update.state !== 'running';
   }
   return [...byId.values()].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));

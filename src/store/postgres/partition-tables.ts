@@ -26,6 +26,11 @@ export const DB_NOW_MS = '(extract(epoch from clock_timestamp()) * 1000)::bigint
 
 /** Announcements of processes gone for this long are deleted when members are listed. */
 const MEMBER_FORGET_MS = 3_600_000;
+/**
+ * An `events e` row that no transformation dropped (migration 0009): dropped events are never read after
+ * person processing, so they wait for no consumer.
+ */
+const NOT_DROPPED = 'NOT EXISTS (SELECT 1 FROM enriched_events d WHERE d.seq = e.seq AND d.dropped)';
 
 
 
@@ -141,6 +146,7 @@ export class PgPartitionTables {
          CROSS JOIN LATERAL (
            SELECT 1 FROM events e
            WHERE e.partition = p.partition AND (e.tx, e.seq) > (coalesce(o.tx, '0'::xid8), coalesce(o.seq, 0)) AND e.seq <= $2
+             AND ${NOT_DROPPED}
            ORDER BY e.tx, e.seq LIMIT 1
          ) AS pending
        ) AS found`,
@@ -158,6 +164,7 @@ export class PgPartitionTables {
          SELECT count(*) FROM (
            SELECT 1 FROM events e
            WHERE e.partition = p.partition AND (e.tx, e.seq) > (coalesce(o.tx, '0'::xid8), coalesce(o.seq, 0))
+             AND ${NOT_DROPPED}
            LIMIT $2
          ) AS behind
        ) AS events

@@ -30,6 +30,10 @@ export interface PreparedPersonBatch {
   enrichments: PersonBatchWrite['enrichments'];
   enrichedPersons: string[];
   enrichedGroups: string[];
+  /** Per enrichment: the transformed event's JSON, or null when the stored event stands. */
+  enrichedEvents: (string | null)[];
+  /** Events a transformation dropped (each recorded without a person). */
+  dropped: NonNullable<PersonBatchWrite['dropped']>;
 }
 
 const distinctKey = (projectId: number, distinctId: string) => `${projectId}\u0000${distinctId}`;
@@ -50,6 +54,7 @@ export async function writePersonBatch(client: pg.PoolClient, batch: PreparedPer
   await writeGroupTypes(client, write.upsertGroupTypes);
   await writeGroups(client, batch.groups, existingGroups);
   await writeEnrichments(client, batch);
+  if (write.downstream !== undefined && batch.enrichments.length === 0 && batch.dropped.length > 0) await passDropped(client, write.downstream, write.offset);
 }
 
 // ---- 2. lock and compare ---------------------------------------------------------------------------------
@@ -258,23 +263,52 @@ async function writeGroups(client: pg.PoolClient, groups: PersonBatchWrite['upse
   }
 }
 
-/** Each enrichment keeps its event's partition and position, the order the matcher reads them in. */
+/**
+ * Each enrichment keeps its event's partition and position, the order the matcher reads them in. Dropped
+ * events get a row too, marked `dropped`, without a person: the matcher never reads them.
+ */
 async function writeEnrichments(client: pg.PoolClient, batch: PreparedPersonBatch): Promise<void> {
-  const { enrichments } = batch;
-  if (enrichments.length === 0) return;
+  const { enrichments, dropped } = batch;
+  if (enrichments.length === 0 && dropped.length === 0) return;
+  const rows = [...enrichments, ...dropped];
   await client.query({
     name: 'insert-enriched',
-    text: `INSERT INTO enriched_events (seq, project_id, person, groups, partition, tx)
-           SELECT * FROM unnest($1::bigint[], $2::int[], $3::text[], $4::text[], $5::smallint[], $6::xid8[])
+    text: `INSERT INTO enriched_events (seq, project_id, person, groups, partition, tx, event_json, dropped)
+           SELECT * FROM unnest($1::bigint[], $2::int[], $3::text[], $4::text[], $5::smallint[], $6::xid8[], $7::text[], $8::boolean[])
            ON CONFLICT (seq) DO UPDATE SET project_id = excluded.project_id, person = excluded.person, groups = excluded.groups,
-             partition = excluded.partition, tx = excluded.tx`,
+             partition = excluded.partition, tx = excluded.tx, event_json = excluded.event_json, dropped = excluded.dropped`,
     values: [
-      enrichments.map((e) => e.seq),
-      enrichments.map((e) => e.projectId),
-      batch.enrichedPersons,
-      batch.enrichedGroups,
-      enrichments.map((e) => e.partition),
-      enrichments.map((e) => xid8Param(e.position.tx)),
+      rows.map((e) => e.seq),
+      rows.map((e) => e.projectId),
+      [...batch.enrichedPersons, ...dropped.map(() => 'null')],
+      [...batch.enrichedGroups, ...dropped.map(() => '{}')],
+      rows.map((e) => e.partition),
+      rows.map((e) => xid8Param(e.position.tx)),
+      [...batch.enrichedEvents, ...dropped.map(() => null)],
+      [...enrichments.map(() => false), ...dropped.map(() => true)],
     ],
+  });
+}
+
+/**
+ * A batch that kept no event moves the downstream consumer's offset to its end too, when that consumer
+ * has passed every kept event of the partition (`PersonBatchWrite.downstream`); never backwards. Only this
+ * partition's lease holder writes its kept events, so none can appear between the check and the write.
+ */
+async function passDropped(client: pg.PoolClient, consumer: string, offset: PersonBatchWrite['offset']): Promise<void> {
+  await client.query({
+    name: 'pass-dropped',
+    text: `WITH current AS (
+             SELECT coalesce((SELECT o.tx FROM partition_offsets o WHERE o.consumer = $1 AND o.partition = $2::smallint), '0'::xid8) AS tx,
+                    coalesce((SELECT o.seq FROM partition_offsets o WHERE o.consumer = $1 AND o.partition = $2::smallint), 0) AS seq
+           )
+           INSERT INTO partition_offsets (consumer, partition, tx, seq)
+           SELECT $1, $2::smallint, $3::xid8, $4::bigint FROM current c
+           WHERE NOT EXISTS (
+             SELECT 1 FROM enriched_events x WHERE x.partition = $2::smallint AND NOT x.dropped AND (x.tx, x.seq) > (c.tx, c.seq)
+           )
+           ON CONFLICT (consumer, partition) DO UPDATE SET tx = excluded.tx, seq = excluded.seq
+             WHERE (excluded.tx, excluded.seq) > (partition_offsets.tx, partition_offsets.seq)`,
+    values: [consumer, offset.partition, xid8Param(offset.position.tx), offset.position.seq],
   });
 }

@@ -83,6 +83,7 @@ import { PgCounters } from './shared-counters.js';
 import {
   SnapshotJson,
   toEnrichedEvent,
+  transformedEventJson,
   toGroup,
   toGroupType,
   toPerson,
@@ -353,9 +354,9 @@ export class PostgresStore implements Store {
   async readEnrichedPartition(partition: number, after: LogPosition, limit: number): Promise<EnrichedEvent[]> {
     const { rows } = await this.db.query<EnrichedEventRow>(
       `SELECT e.seq, x.partition, x.tx::text AS tx, e.project_id, e.uuid, e.event, e.distinct_id, e.properties, e.timestamp,
-              e.elements_chain, e.received_at, x.person AS x_person, x.groups AS x_groups
+              e.elements_chain, e.received_at, x.person AS x_person, x.groups AS x_groups, x.event_json AS x_event
        FROM enriched_events x JOIN events e ON e.seq = x.seq
-       WHERE x.partition = $1::smallint AND (x.tx, x.seq) > ($2::xid8, $3::bigint)
+       WHERE x.partition = $1::smallint AND (x.tx, x.seq) > ($2::xid8, $3::bigint) AND NOT x.dropped
        ORDER BY x.tx, x.seq LIMIT $4`,
       [partition, xid8Param(after.tx), after.seq, limit],
       'read-enriched-partition',
@@ -473,6 +474,7 @@ export class PostgresStore implements Store {
     const enrichments = lastByKey(write.enrichments, (e) => String(e.seq));
     const enrichedPersons: string[] = new Array(enrichments.length);
     const enrichedGroups: string[] = new Array(enrichments.length);
+    const enrichedEvents: (string | null)[] = new Array(enrichments.length);
     let lastGroups: object | undefined;
     let lastGroupsJson = '{}';
     enrichments.forEach((e, i) => {
@@ -482,9 +484,11 @@ export class PostgresStore implements Store {
       }
       enrichedPersons[i] = this.snapshotJson.of(e.person);
       enrichedGroups[i] = lastGroupsJson;
+      enrichedEvents[i] = e.event ? transformedEventJson(e.event) : null;
     });
+    const dropped = lastByKey(write.dropped ?? [], (d) => String(d.seq));
 
-    const batch: PreparedPersonBatch = { write, persons, distinctIds: distinct, groups, enrichments, enrichedPersons, enrichedGroups };
+    const batch: PreparedPersonBatch = { write, persons, distinctIds: distinct, groups, enrichments, enrichedPersons, enrichedGroups, enrichedEvents, dropped };
     await this.db.tx(async (client) => {
       try {
         await writePersonBatch(client, batch);
@@ -501,9 +505,9 @@ export class PostgresStore implements Store {
   async readEnrichedEvents(afterSeq: number, limit: number): Promise<EnrichedEvent[]> {
     const { rows } = await this.db.query<EnrichedEventRow>(
       `SELECT e.seq, x.partition, x.tx::text AS tx, e.project_id, e.uuid, e.event, e.distinct_id, e.properties, e.timestamp,
-              e.elements_chain, e.received_at, x.person AS x_person, x.groups AS x_groups
+              e.elements_chain, e.received_at, x.person AS x_person, x.groups AS x_groups, x.event_json AS x_event
        FROM enriched_events x JOIN events e ON e.seq = x.seq
-       WHERE x.seq > $1 ORDER BY x.seq LIMIT $2`,
+       WHERE x.seq > $1 AND NOT x.dropped ORDER BY x.seq LIMIT $2`,
       [afterSeq, limit],
       'read-enriched',
     );

@@ -192,6 +192,16 @@ export class SqliteStore implements Store {
       insertDropped: db.prepare(
         "INSERT OR REPLACE INTO enriched_events (seq, project_id, person, groups, partition, event_json, dropped) VALUES (?, ?, 'null', '{}', ?, NULL, 1)",
       ),
+      // The downstream consumer's offset moves to the end of a batch that kept nothing, when it has passed
+      // every kept event of the partition (and never backwards).
+      passDropped: db.prepare(
+        `INSERT INTO partition_offsets (consumer, partition, tx, seq)
+         SELECT @consumer, @partition, 0, @seq WHERE NOT EXISTS (
+           SELECT 1 FROM enriched_events x
+           WHERE x.partition = @partition AND x.dropped = 0
+             AND x.seq > coalesce((SELECT o.seq FROM partition_offsets o WHERE o.consumer = @consumer AND o.partition = @partition), 0))
+         ON CONFLICT (consumer, partition) DO UPDATE SET tx = excluded.tx, seq = excluded.seq WHERE excluded.seq > partition_offsets.seq`,
+      ),
       readEnriched: db.prepare(
         `SELECT e.*, x.person AS x_person, x.groups AS x_groups, x.event_json AS x_event FROM enriched_events x JOIN events e ON e.seq = x.seq
          WHERE x.seq > ? AND x.dropped = 0 ORDER BY x.seq LIMIT ?`,
@@ -463,6 +473,9 @@ export class SqliteStore implements Store {
       }
       for (const d of write.dropped ?? []) q.insertDropped.run(d.seq, d.projectId, d.partition);
       this.partitions.writeOffset(write.offset);
+      if (write.downstream !== undefined && write.enrichments.length === 0 && (write.dropped?.length ?? 0) > 0) {
+        q.passDropped.run({ consumer: write.downstream, partition: write.offset.partition, seq: write.offset.position.seq });
+      }
     });
   };
 

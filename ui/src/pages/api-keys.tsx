@@ -4,7 +4,7 @@
  * offers only what the signed-in key may grant: the API refuses a key with more than its creator has.
  */
 import { useEffect, useState } from 'preact/hooks';
-import { ApiError, errorMessage, personalApiKeys, type PersonalApiKey } from '../api';
+import { ApiError, errorMessage, personalApiKeys, type CreatedApiKey, type PersonalApiKey } from '../api';
 import { Banner, Button, CopyField, Empty, Field, Skeleton, timeAgo } from '../components/ui';
 import type { Project } from '../types';
 
@@ -47,7 +47,7 @@ function projectNames(ids: number[] | null, projects: Project[]): string {
   return ids.map((id) => projects.find((p) => p.id === id)?.name ?? `#${id}`).join(', ');
 }
 
-function CreateForm(props: { me: PersonalApiKey; projects: Project[]; onCreated: (key: PersonalApiKey & { value: string }) => void; onCancel: () => void }) {
+function CreateForm(props: { me: PersonalApiKey; projects: Project[]; onCreated: (key: CreatedApiKey) => void; onCancel: () => void }) {
   const { me, projects } = props;
   const [label, setLabel] = useState('');
   const [all, setAll] = useState(false);
@@ -189,7 +189,7 @@ export function ApiKeysPage({ projects }: { projects: Project[] }) {
   const [me, setMe] = useState<PersonalApiKey | null>(null);
   const [error, setError] = useState<{ message: string; forbidden: boolean } | null>(null);
   const [creating, setCreating] = useState(false);
-  const [created, setCreated] = useState<(PersonalApiKey & { value: string }) | null>(null);
+  const [created, setCreated] = useState<CreatedApiKey | null>(null);
 
   const load = () =>
     Promise.all([personalApiKeys.list(), personalApiKeys.current()]).then(

@@ -108,7 +108,7 @@ export async function testRunRoutes(app: FastifyInstance, opts: TestRunOptions):
 
       const filterBytecode = destination.filters.bytecode;
       if (filterBytecode) {
-        const match = matchesFilters(filterBytecode, globals as never);
+        const match = matchesFilters(filterBytecode, globals);
         if (!match.matched) {
           const message = match.error ? `Filters failed: ${match.error}` : 'The event does not match the filters: the destination would not run.';
           return { status: 'skipped', result: null, errors: match.error ? [redact(match.error)] : [], logs: [logLine(match.error ? 'error' : 'info', message)], requests: [] };

@@ -4,50 +4,28 @@
  * revoke keys whose scopes and projects it holds itself, so no key can give itself more than it has.
  * Revoking keeps the row (`revoked_at`), so the list still shows the key. See `docs/api.md`.
  */
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { ApiKey, Store } from '../../../store/store.js';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { Type, type Static } from '@sinclair/typebox';
+import type { FastifyInstance } from 'fastify';
+import type { ApiKey as StoredApiKey, Store } from '../../../store/store.js';
 import { ApiError } from '../../errors.js';
 import { hashApiKey, maskApiKey, newPersonalApiKey } from '../../keys.js';
 import { apiKeyAuth } from '../../plugins/auth.js';
+import { ref } from '../../schemas/common.js';
+import { AUTH_ERRORS, errorResponses } from '../../schemas/errors.js';
+import { ApiKey, ApiKeyCreate, ApiKeyList, ApiKeyParams, CreatedApiKey, MAX_PROJECTS } from '../../schemas/keys.js';
 import { ALL_SCOPES, isScope, scopesBeyond } from '../../scopes.js';
 
-const MAX_LABEL = 100;
-const MAX_PROJECTS = 1000;
 /** Keys not revoked, in all: a leaked `api_key:write` key must not be able to fill the table. */
 export const MAX_ACTIVE_KEYS = 100;
 /** The id that stands for the key making the request (PostHog's `@current`). */
 const CURRENT = '@current';
 
-interface CreateBody {
-  label: string;
-  scopes: string[];
-  scoped_teams?: unknown;
-  scoped_organizations?: unknown;
-}
+type CreateBody = Static<typeof ApiKeyCreate>;
 
-const KNOWN_FIELDS = new Set(['label', 'scopes', 'scoped_teams', 'scoped_organizations']);
+const KNOWN_FIELDS = new Set(Object.keys(ApiKeyCreate.properties));
 
-const createBody = {
-  type: 'object',
-  properties: {
-    label: { type: 'string', maxLength: MAX_LABEL, description: `What the key is for (1 to ${MAX_LABEL} characters)` },
-    scopes: {
-      type: 'array',
-      items: { type: 'string', maxLength: 100 },
-      minItems: 1,
-      maxItems: ALL_SCOPES.length * 2,
-      description: `Any of: ${ALL_SCOPES.join(', ')}`,
-    },
-    // No `type` here: Fastify's type coercion would read `[0]` or `null` as other values. Checked in code.
-    scoped_teams: { description: 'Project ids the key may use (array of integers); null or [] for every project' },
-    scoped_organizations: { description: 'Accepted for PostHog clients: null or []' },
-  },
-  required: ['label', 'scopes'],
-} as const;
-
-const idParams = { type: 'object', properties: { id: { type: 'string', minLength: 1, maxLength: 100 } }, required: ['id'] } as const;
-
-export function keyView(key: ApiKey) {
+export function keyView(key: StoredApiKey): ApiKey {
   return {
     id: key.id,
     label: key.label,
@@ -95,7 +73,7 @@ async function projectsOf(body: CreateBody, store: Store): Promise<number[] | nu
 }
 
 /** What `wanted` would have that `holder` lacks, in words; `null` when the holder covers it all. */
-function excessOf(holder: ApiKey, wanted: { scopes: string[]; projects: number[] | null }): { detail: string; attr: string } | null {
+function excessOf(holder: StoredApiKey, wanted: { scopes: string[]; projects: number[] | null }): { detail: string; attr: string } | null {
   const scopes = scopesBeyond(holder.scopes, wanted.scopes);
   if (scopes.length > 0) return { detail: `scopes ${scopes.join(', ')} (it has: ${holder.scopes.join(', ')})`, attr: 'scopes' };
   if (holder.projects === null) return null;
@@ -105,56 +83,68 @@ function excessOf(holder: ApiKey, wanted: { scopes: string[]; projects: number[]
   return null;
 }
 
-const isAdmin = (key: ApiKey) => key.revokedAt === null && key.scopes.includes('*') && key.projects === null;
+const isAdmin = (key: StoredApiKey) => key.revokedAt === null && key.scopes.includes('*') && key.projects === null;
+
+const oneKeyErrors = errorResponses(400, ...AUTH_ERRORS, 404);
 
 export async function keyRoutes(app: FastifyInstance, opts: { store: Store }): Promise<void> {
   const { store } = opts;
   await app.register(apiKeyAuth, { store });
+  const api = app.withTypeProvider<TypeBoxTypeProvider>();
 
-  async function keyOr404(request: FastifyRequest<{ Params: { id: string } }>): Promise<ApiKey> {
-    const { id } = request.params;
-    const key = id === CURRENT ? request.apiKey : await store.getApiKey(id);
+  async function keyOr404(id: string, caller: StoredApiKey | null): Promise<StoredApiKey> {
+    const key = id === CURRENT ? caller : await store.getApiKey(id);
     if (key === null) throw new ApiError('SLUICE_ERR_API_NOT_FOUND', `personal API key ${id} does not exist`);
     return key;
   }
 
-  app.get('/api/personal_api_keys/', async () => {
+  api.get('/api/personal_api_keys/', { schema: { response: { 200: ref(ApiKeyList), ...errorResponses(...AUTH_ERRORS) } } }, async () => {
     const keys = await store.listApiKeys();
     return { count: keys.length, next: null, previous: null, results: keys.map(keyView) };
   });
 
-  app.get<{ Params: { id: string } }>('/api/personal_api_keys/:id/', { schema: { params: idParams } }, async (request) => keyView(await keyOr404(request)));
+  api.get('/api/personal_api_keys/:id/', { schema: { params: ApiKeyParams, response: { 200: ref(ApiKey), ...oneKeyErrors } } }, async (request) =>
+    keyView(await keyOr404(request.params.id, request.apiKey)),
+  );
 
-  app.post<{ Body: CreateBody }>('/api/personal_api_keys/', { schema: { body: createBody } }, async (request, reply) => {
-    const unknown = Object.keys(request.body).filter((k) => !KNOWN_FIELDS.has(k));
-    if (unknown.length > 0) throw invalid(`unknown field ${unknown.slice(0, 5).join(', ')}; a key has label, scopes, scoped_teams`, unknown[0]!);
-    const orgs = request.body.scoped_organizations;
-    if (orgs !== undefined && orgs !== null && !(Array.isArray(orgs) && orgs.length === 0)) {
-      throw invalid('scoped_organizations: Sluice has no organizations; send null or [] (or leave it out)', 'scoped_organizations');
-    }
-    const label = labelOf(request.body);
-    const scopes = scopesOf(request.body);
-    const projects = await projectsOf(request.body, store);
-    const excess = excessOf(request.apiKey!, { scopes, projects });
-    if (excess) {
-      throw new ApiError('SLUICE_ERR_API_FORBIDDEN', `a personal API key cannot create a key with more than it has itself: this one lacks ${excess.detail}`, excess.attr);
-    }
-    const active = (await store.listApiKeys()).filter((k) => k.revokedAt === null).length;
-    if (active >= MAX_ACTIVE_KEYS) throw invalid(`at most ${MAX_ACTIVE_KEYS} keys may be active at once; revoke one first`, 'label');
-    const value = newPersonalApiKey();
-    const key = await store.createApiKey({ label, secureValue: hashApiKey(value), maskValue: maskApiKey(value), scopes, projects });
-    // The only time the key is shown: only its hash is stored.
-    return reply.code(201).send({ ...keyView(key), value });
-  });
+  api.post(
+    '/api/personal_api_keys/',
+    { schema: { body: ApiKeyCreate, response: { 201: ref(CreatedApiKey), ...errorResponses(400, ...AUTH_ERRORS) } } },
+    async (request, reply) => {
+      const unknown = Object.keys(request.body).filter((k) => !KNOWN_FIELDS.has(k));
+      if (unknown.length > 0) throw invalid(`unknown field ${unknown.slice(0, 5).join(', ')}; a key has label, scopes, scoped_teams`, unknown[0]!);
+      const orgs = request.body.scoped_organizations;
+      if (orgs !== undefined && orgs !== null && !(Array.isArray(orgs) && orgs.length === 0)) {
+        throw invalid('scoped_organizations: Sluice has no organizations; send null or [] (or leave it out)', 'scoped_organizations');
+      }
+      const label = labelOf(request.body);
+      const scopes = scopesOf(request.body);
+      const projects = await projectsOf(request.body, store);
+      const excess = excessOf(request.apiKey!, { scopes, projects });
+      if (excess) {
+        throw new ApiError('SLUICE_ERR_API_FORBIDDEN', `a personal API key cannot create a key with more than it has itself: this one lacks ${excess.detail}`, excess.attr);
+      }
+      const active = (await store.listApiKeys()).filter((k) => k.revokedAt === null).length;
+      if (active >= MAX_ACTIVE_KEYS) throw invalid(`at most ${MAX_ACTIVE_KEYS} keys may be active at once; revoke one first`, 'label');
+      const value = newPersonalApiKey();
+      const key = await store.createApiKey({ label, secureValue: hashApiKey(value), maskValue: maskApiKey(value), scopes, projects });
+      // The only time the key is shown: only its hash is stored.
+      return reply.code(201).send({ ...keyView(key), value });
+    },
+  );
 
-  app.delete<{ Params: { id: string } }>('/api/personal_api_keys/:id/', { schema: { params: idParams } }, async (request, reply: FastifyReply) => {
-    const target = await keyOr404(request);
-    const excess = excessOf(request.apiKey!, target);
-    if (excess) throw new ApiError('SLUICE_ERR_API_FORBIDDEN', `a personal API key cannot revoke a key with more than it has itself: this one lacks ${excess.detail}`, excess.attr);
-    if (isAdmin(target) && (await store.listApiKeys()).filter(isAdmin).length === 1) {
-      throw invalid('this is the last active key with scope * on every project: create another such key before revoking it, or no one could manage Sluice', 'id');
-    }
-    await store.revokeApiKey(target.id, new Date().toISOString());
-    return reply.code(204).send();
-  });
+  api.delete(
+    '/api/personal_api_keys/:id/',
+    { schema: { params: ApiKeyParams, response: { 204: Type.Null({ description: 'Revoked (or already revoked)' }), ...oneKeyErrors } } },
+    async (request, reply) => {
+      const target = await keyOr404(request.params.id, request.apiKey);
+      const excess = excessOf(request.apiKey!, target);
+      if (excess) throw new ApiError('SLUICE_ERR_API_FORBIDDEN', `a personal API key cannot revoke a key with more than it has itself: this one lacks ${excess.detail}`, excess.attr);
+      if (isAdmin(target) && (await store.listApiKeys()).filter(isAdmin).length === 1) {
+        throw invalid('this is the last active key with scope * on every project: create another such key before revoking it, or no one could manage Sluice', 'id');
+      }
+      await store.revokeApiKey(target.id, new Date().toISOString());
+      return reply.code(204).send(null);
+    },
+  );
 }
