@@ -35,7 +35,7 @@ async function statusOf(sluice: TestSluice, id: string): Promise<Status> {
   return json.status as Status;
 }
 
-async function waitUntil(check: () => Promise<boolean> | boolean, timeoutMs = 5_000): Promise<void> {
+async function waitUntil(check: () => Promise<boolean> | boolean, timeoutMs = 30_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!(await check())) {
     if (Date.now() > deadline) throw new Error('timed out waiting for a condition');

@@ -59,7 +59,8 @@ export async function startSink(answer: (request: ReceivedRequest, index: number
   return {
     url: `http://127.0.0.1:${port}`,
     requests,
-    waitFor(count, timeoutMs = 5_000) {
+    // Generous: on a loaded machine a delivery can take seconds; the wait ends as soon as the requests arrive.
+    waitFor(count, timeoutMs = 30_000) {
       if (requests.length >= count) return Promise.resolve(requests);
       return new Promise((resolve, reject) => {
         const timer = setTimeout(() => reject(new Error(`sink got ${requests.length} requests, expected ${count}`)), timeoutMs);
