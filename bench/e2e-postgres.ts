@@ -8,13 +8,17 @@
  * counting sink in a thread of this process (its own event loop: the load generator does not delay it).
  * EVENTS events from DISTINCT_IDS distinct ids (so the 16 partitions get similar load) go to the capture
  * processes as `/batch` requests of 100 over 8 connections, half to each. Workers run invocations in their
- * main thread (`SLUICE_DELIVERY_THREADS=0`: see `runOnPostgres`). Printed per run:
+ * main thread (`SLUICE_DELIVERY_THREADS=0`: see `runOnPostgres`), and person processing and matching in the
+ * main thread too (`SLUICE_STAGE_THREADS=0`) or in T stage threads of each worker. Printed per run:
  *
  * - events delivered per second, from the first request to the last delivery, and accepted per second;
  * - per worker, scraped from its `/metrics` at the end: events and main-thread CPU seconds of each stage
  *   (`sluice_stage_events_total`, `sluice_stage_cpu_seconds_total`) and its share of all workers'
  *   persons + matching CPU. With 4 workers no share may exceed 35 % (PASS/FAIL; FAIL sets the exit code);
  *   on 2 cores the total cannot grow, so even shares are the evidence that it would with more cores;
+ * - with stage threads, per thread of each worker: its partitions and persons + matching CPU seconds and
+ *   share, from the `stage threads stopped` line each worker logs when it stops (`stage-cpu.ts` per thread;
+ *   counted from the worker's start, so the idle polls before the load are in, unlike the `/metrics` deltas);
  * - while the load runs, `pg_stat_activity` and `pg_locks` every 10 ms: samples with an append running,
  *   with both capture processes appending at once, and with an append waiting on a lock (expected 0),
  *   plus what running appends wait on otherwise (WAL writes and flushes);
@@ -26,7 +30,8 @@
  * waits), compared in the same run. The SQLite run is one `--role all` process on a temp data dir.
  *
  * `SLUICE_BENCH_PG_EVENTS` (20000) sets the events per run, `SLUICE_BENCH_PG_WORKERS` (`1,2,4`) the
- * worker counts.
+ * worker counts, `SLUICE_BENCH_PG_STAGE_THREADS` (`0,2`) the stage threads per worker: every worker count
+ * runs with each.
  * Needs Postgres at `SLUICE_BENCH_DATABASE_URL` (default postgres://postgres@127.0.0.1:5432/test);
  * skipped with a note when none answers.
  */
@@ -51,6 +56,8 @@ const ROOT = join(import.meta.dirname, '..', '..');
 const EVENTS = Number(process.env.SLUICE_BENCH_PG_EVENTS ?? 20_000);
 /** Worker counts to run, e.g. `4` or `1,2,4` (the default). */
 const WORKER_COUNTS = (process.env.SLUICE_BENCH_PG_WORKERS ?? '1,2,4').split(',').map(Number);
+/** Stage threads per worker, e.g. `0` or `0,2` (the default): each worker count runs with each. */
+const STAGE_THREADS = (process.env.SLUICE_BENCH_PG_STAGE_THREADS ?? '0,2').split(',').map(Number);
 const PER_REQUEST = 100;
 const CONNECTIONS = 8;
 const CAPTURES = 2;
@@ -407,6 +414,31 @@ interface RunSetup {
   /** Wait for every delivery (false: capture only, measured until the last request is answered). */
   deliver: boolean;
   serialized?: boolean;
+  /** `SLUICE_STAGE_THREADS` of the worker processes (0: persons and matching in their main thread). */
+  stageThreads?: number;
+}
+
+/** One stage thread's (or a worker's main thread's) persons + matching over the worker's life. */
+interface ThreadUse {
+  thread: string;
+  cpuSeconds: number;
+  events: number;
+}
+
+/** What a worker logs when it stops (`StageThreads.stop`): each thread's stage totals. */
+interface StageThreadsSummary {
+  cpu: { thread: string; totals: { stage: string; cpuSeconds: number; events: number }[] }[];
+}
+
+/** The per-thread totals of a worker's `stage threads stopped` line; null without one. */
+function threadUsesOf(line: string | undefined): ThreadUse[] | null {
+  if (line === undefined) return null;
+  const summary = JSON.parse(line) as StageThreadsSummary;
+  return summary.cpu.map(({ thread, totals }) => ({
+    thread,
+    cpuSeconds: totals.reduce((sum, t) => sum + t.cpuSeconds, 0),
+    events: totals.filter((t) => t.stage === 'persons').reduce((sum, t) => sum + t.events, 0),
+  }));
 }
 
 interface Run {
@@ -421,6 +453,9 @@ interface Run {
   latencyP50: number;
   latencyP99: number;
   uses: WorkerUse[];
+  /** Per worker (as `uses`), per thread: persons + matching over the worker's life; null without stage threads. */
+  threadUses: (ThreadUse[] | null)[];
+  stageThreads: number;
   /** CPU seconds of the capture processes (Postgres runs). */
   captureCpu: number;
   /** CPU seconds of the Postgres server's processes (Postgres runs on Linux). */
@@ -450,14 +485,28 @@ async function createDestination(setup: RunSetup, sinkUrl: string): Promise<void
   }
 }
 
-/** Starts the setup's processes into `processes` (so the caller stops every one that started). */
-async function startProcesses(setup: RunSetup, processes: ClusterProcess[]): Promise<void> {
+/**
+ * Starts the setup's processes into `processes` (so the caller stops every one that started). Workers
+ * with stage threads log at info, and their `stage threads stopped` line goes into `summaries`.
+ */
+async function startProcesses(setup: RunSetup, processes: ClusterProcess[], summaries: Map<ClusterProcess, string>): Promise<void> {
   const count = new Map<string, number>();
   for (const role of setup.roles) {
     const n = (count.get(role) ?? 0) + 1;
     count.set(role, n);
     const own: Record<string, string> = setup.databaseUrl ? { SLUICE_DATABASE_URL: withApplicationName(setup.databaseUrl, `sluice-${role}-${n}`) } : {};
-    processes.push(await startProcess(ROOT, role, await freePort(), { ...setup.env, ...own }));
+    const threads = role === 'worker' && setup.databaseUrl ? (setup.stageThreads ?? 0) : 0;
+    if (role === 'worker' && setup.databaseUrl) own.SLUICE_STAGE_THREADS = String(threads);
+    if (threads === 0) {
+      processes.push(await startProcess(ROOT, role, await freePort(), { ...setup.env, ...own }));
+      continue;
+    }
+    const started: { worker?: ClusterProcess } = {};
+    const onLine = (line: string): void => {
+      if (started.worker && line.includes('"stage threads stopped"')) summaries.set(started.worker, line);
+    };
+    started.worker = await startProcess(ROOT, role, await freePort(), { ...setup.env, ...own, SLUICE_LOG_LEVEL: 'info' }, 30_000, onLine);
+    processes.push(started.worker);
   }
 }
 
@@ -517,9 +566,11 @@ async function run(setup: RunSetup): Promise<Run> {
   const { databaseUrl, events } = setup;
   const sink = await startSink(events);
   const processes: ClusterProcess[] = [];
+  const summaries = new Map<ClusterProcess, string>();
+  let result: Run;
   try {
     await createDestination(setup, sink.url);
-    await startProcesses(setup, processes);
+    await startProcesses(setup, processes, summaries);
     const processing = processes.filter((p) => p.role === 'worker' || p.role === 'all');
     const captures = processes.filter((p) => p.role === 'capture' || p.role === 'all');
     if (databaseUrl && processing.length > 0) await waitForBalancedLeases(databaseUrl, processing.length);
@@ -537,10 +588,12 @@ async function run(setup: RunSetup): Promise<Run> {
     if (setup.deliver) await waitForDeliveries(setup, sink, processes);
     const delivered = performance.now();
     if (setup.deliver && databaseUrl) await waitForQueueDrained(databaseUrl);
-    return {
+    result = {
       label: setup.label,
       events,
       workers: processing.length,
+      stageThreads: setup.stageThreads ?? 0,
+      threadUses: [],
       eventsPerSecond: setup.deliver ? events / ((delivered - started) / 1000) : Number.NaN,
       acceptedPerSecond: events / ((accepted - started) / 1000),
       duplicates: sink.requests() - sink.delivered(),
@@ -553,6 +606,10 @@ async function run(setup: RunSetup): Promise<Run> {
     await Promise.all(processes.map((p) => stopProcess(p)));
     await sink.close();
   }
+  // Each worker logged its threads' totals as it stopped: read to the end of its output.
+  await Promise.all(processes.map(async (p) => p.child.stdout && !p.child.stdout.closed && (await once(p.child.stdout, 'close'))));
+  result.threadUses = processes.filter((p) => p.role === 'worker' || p.role === 'all').map((p) => threadUsesOf(summaries.get(p)));
+  return result;
 }
 
 function baseEnv(dataDir: string): Record<string, string> {
@@ -595,6 +652,16 @@ function stageCpu(use: WorkerUse): number {
   return STAGES.reduce((sum, stage) => sum + use.stages[stage].cpuSeconds, 0);
 }
 
+/** A worker's threads: each one's persons + matching CPU over the worker's life, and its share of the worker's. */
+function printThreadShares(threads: ThreadUse[] | null): void {
+  if (!threads) return;
+  const total = threads.reduce((sum, t) => sum + t.cpuSeconds, 0);
+  for (const t of threads) {
+    const share = total > 0 ? t.cpuSeconds / total : 0;
+    console.log(`      thread ${t.thread.padEnd(10)} persons ${int(t.events).padStart(6)} events | ${t.cpuSeconds.toFixed(3)} s = ${pct(share).padStart(6)} of this worker's (since its start)`);
+  }
+}
+
 /** Prints each worker's stage numbers and share; returns the largest share. */
 function printShares(r: Run): number {
   const total = r.uses.reduce((sum, use) => sum + stageCpu(use), 0);
@@ -609,6 +676,7 @@ function printShares(r: Run): number {
       `    worker ${i + 1}${partitions.padEnd(16)} ${stages} | ${stageCpu(use).toFixed(3)} s = ${pct(share).padStart(6)} of persons + matching CPU ` +
         `(process: ${use.processCpu.toFixed(2)} s)`,
     );
+    printThreadShares(r.threadUses[i] ?? null);
   });
   console.log(`    max share ${pct(max)}; partitions changed hands ${r.moves} times during the run`);
   return max;
@@ -647,7 +715,7 @@ function printLocks(r: Run): void {
     .map(([what, n]) => `${what} ${pct(n / appendSamples)}`)
     .join(', ');
   console.log(
-    `  ${r.label.padEnd(44)} ${int(l.samples).padStart(5)} samples, ${int(l.appending).padStart(4)} with an append running, ` +
+    `  ${r.label.padEnd(52)} ${int(l.samples).padStart(5)} samples, ${int(l.appending).padStart(4)} with an append running, ` +
       `${int(l.overlapping).padStart(4)} with both capture processes appending, ${int(l.lockWaits).padStart(4)} with an append waiting on a lock` +
       (l.lockKinds.size > 0 ? ` (${[...l.lockKinds.entries()].map(([kind, n]) => `${kind} ${n}`).join(', ')})` : '') +
       '; ' +
@@ -679,15 +747,18 @@ export async function runE2ePostgresBench(): Promise<void> {
   const captures = Array.from({ length: CAPTURES }, () => 'capture');
   console.log(`  ${baseline.label}: ${baseline.eventsPerSecond.toFixed(0)} events/s`);
   for (const workers of WORKER_COUNTS) {
-    const label = `Postgres, ${CAPTURES} capture + ${workers} worker${workers > 1 ? 's' : ''}`;
-    try {
-      results.push(await runOnPostgres(url, { label, roles: [...captures, ...Array.from({ length: workers }, () => 'worker')], events: EVENTS, deliver: true }));
-      console.log(`  ${label}: ${results[results.length - 1]!.eventsPerSecond.toFixed(0)} events/s`);
-    } catch (error) {
-      // One failed setup (on a starved machine the health watcher may disable the destination) does not
-      // hide the others' numbers; the exit code says it failed.
-      console.log(`  ${label} failed: ${error instanceof Error ? error.message : String(error)}`);
-      process.exitCode = 1;
+    for (const stageThreads of STAGE_THREADS) {
+      const threads = stageThreads > 0 ? ` × ${stageThreads} stage thread${stageThreads > 1 ? 's' : ''}` : '';
+      const label = `Postgres, ${CAPTURES} capture + ${workers} worker${workers > 1 ? 's' : ''}${threads}`;
+      try {
+        results.push(await runOnPostgres(url, { label, roles: [...captures, ...Array.from({ length: workers }, () => 'worker')], events: EVENTS, deliver: true, stageThreads }));
+        console.log(`  ${label}: ${results[results.length - 1]!.eventsPerSecond.toFixed(0)} events/s`);
+      } catch (error) {
+        // One failed setup (on a starved machine the health watcher may disable the destination) does not
+        // hide the others' numbers; the exit code says it failed.
+        console.log(`  ${label} failed: ${error instanceof Error ? error.message : String(error)}`);
+        process.exitCode = 1;
+      }
     }
   }
   // Capture alone is quick: twice the events, for more samples.
@@ -695,11 +766,11 @@ export async function runE2ePostgresBench(): Promise<void> {
   const serialized = await runOnPostgres(url, { label: `${CAPTURES} capture only, appends serialized (lock)`, roles: captures, events: 2 * EVENTS, deliver: false, serialized: true });
 
   console.log('\nThroughput:');
-  const oneWorker = results.find((r) => r.workers === 1 && r !== baseline)?.eventsPerSecond ?? Number.NaN;
+  const oneWorker = results.find((r) => r.workers === 1 && r.stageThreads === 0 && r !== baseline)?.eventsPerSecond ?? Number.NaN;
   for (const r of results) {
     console.log(
-      `  ${r.label.padEnd(34)} ${r.eventsPerSecond.toFixed(0).padStart(7)} events/s delivered  ` +
-        `(${ratio(r.eventsPerSecond, baseline.eventsPerSecond)} SQLite, ${ratio(r.eventsPerSecond, oneWorker)} 1 worker; ` +
+      `  ${r.label.padEnd(52)} ${r.eventsPerSecond.toFixed(0).padStart(7)} events/s delivered  ` +
+        `(${ratio(r.eventsPerSecond, baseline.eventsPerSecond)} SQLite, ${ratio(r.eventsPerSecond, oneWorker)} 1 worker without stage threads; ` +
         `accepted ${r.acceptedPerSecond.toFixed(0)}/s; ${r.duplicates} duplicates)`,
     );
   }
@@ -708,7 +779,7 @@ export async function runE2ePostgresBench(): Promise<void> {
   let maxOf4 = Number.NaN;
   for (const r of results.slice(1)) {
     const max = printShares(r);
-    if (r.workers === 4) maxOf4 = max;
+    if (r.workers === 4) maxOf4 = Number.isNaN(maxOf4) ? max : Math.max(maxOf4, max);
   }
   if (Number.isNaN(maxOf4)) {
     if (WORKER_COUNTS.includes(4)) console.log('  with 4 workers: not measured (the run failed): FAIL');
@@ -719,7 +790,7 @@ export async function runE2ePostgresBench(): Promise<void> {
   }
 
   console.log('\nCPU per event (capture: its processes; persons, matching: the stage counters; rest: the workers\' other CPU, delivery included):');
-  for (const r of [...results, free]) console.log(`  ${r.label.padEnd(44)} ${microsPerEvent(r)}`);
+  for (const r of [...results, free]) console.log(`  ${r.label.padEnd(52)} ${microsPerEvent(r)}`);
 
   console.log(`\nAppends of the ${CAPTURES} capture processes (pg_stat_activity + pg_locks every ${SAMPLE_MS} ms while loading):`);
   for (const r of [...results.slice(1), free, serialized]) printLocks(r);
@@ -731,7 +802,7 @@ export async function runE2ePostgresBench(): Promise<void> {
   console.log('\nPostgres per event (server-wide: other sessions count too):');
   for (const r of [...results.slice(1), free, serialized]) {
     console.log(
-      `  ${r.label.padEnd(44)} ${int(r.walBytesPerEvent ?? 0).padStart(6)} bytes of WAL, ${(r.transactionsPerEvent ?? 0).toFixed(3)} write transactions ` +
+      `  ${r.label.padEnd(52)} ${int(r.walBytesPerEvent ?? 0).padStart(6)} bytes of WAL, ${(r.transactionsPerEvent ?? 0).toFixed(3)} write transactions ` +
         `(${int(r.transactionsPerSecond ?? 0)}/s); average row bytes: ${r.rows}` +
         (r.locks && r.locks.otherActive > 0 ? `; another session active in ${pct(r.locks.otherActive / r.locks.samples)} of samples` : ''),
     );

@@ -58,6 +58,8 @@ export interface SluiceConfig {
   pipeline: {
     /** P for a new store; a store keeps the P it was created with. */
     partitions: number;
+    /** Worker threads that run person processing and matching (Postgres `all`/`worker` processes); 0: the main thread. */
+    stageThreads: number;
   };
   runtime: {
     /** 0: invocations run in the main thread. */
@@ -306,6 +308,14 @@ export const VARIABLES = {
     shownDefault: '`16` on Postgres, `1` on SQLite',
     meaning: 'P, the partitions events are spread over, fixed when the store is created (a store keeps its own): at most P worker processes share person processing and matching',
     parse: (text) => parsePartitionCount(text)!,
+  }),
+  SLUICE_STAGE_THREADS: variable<number | undefined>({
+    concern: 'pipeline',
+    // Decided by the machine and the store (see `stageThreadsFor`).
+    fallback: undefined,
+    shownDefault: 'cores − 1 (at most P) on Postgres, `0` on SQLite',
+    meaning: "worker threads that run person processing and matching for this process's partitions, each partition in one of them; started as partitions need them; `0` runs both stages in the main thread. Postgres only; set it lower when several workers share the machine's cores (`docs/deploy.md`, Sizing)",
+    parse: wholeNumber(0, 64),
   }),
   SLUICE_DELIVERY_THREADS: variable<number | undefined>({
     concern: 'runtime',
@@ -578,6 +588,10 @@ function ineffectiveWarnings(parsed: Parsed): string[] {
   const postgres = v.SLUICE_DATABASE_URL !== null;
   if (postgres && given.has('SLUICE_SQLITE_SYNCHRONOUS')) warnings.push('SLUICE_SQLITE_SYNCHRONOUS has no effect with SLUICE_DATABASE_URL (Postgres)');
   if (!postgres && given.has('SLUICE_DATABASE_POOL_SIZE')) warnings.push('SLUICE_DATABASE_POOL_SIZE has no effect without SLUICE_DATABASE_URL (SQLite)');
+  if (!postgres && (v.SLUICE_STAGE_THREADS ?? 0) > 0) warnings.push('SLUICE_STAGE_THREADS has no effect without SLUICE_DATABASE_URL: on SQLite person processing and matching run in the main thread');
+  if (given.has('SLUICE_STAGE_THREADS') && (v.SLUICE_ROLE === 'capture' || v.SLUICE_ROLE === 'api')) {
+    warnings.push(`SLUICE_STAGE_THREADS has no effect with role ${v.SLUICE_ROLE}: only all and worker processes run person processing and matching`);
+  }
   return warnings;
 }
 
@@ -601,6 +615,22 @@ function deliveryThreadsFor(v: Values, machine: MachineFacts): number {
   return machine.cores >= 2 && !inMemory ? DEFAULT_DELIVERY_THREADS : 0;
 }
 
+/**
+ * Stage threads unless set: on Postgres, one per core but the one the main thread keeps (capture, the
+ * API, claiming and recording invocations), and never more than P, as a partition lives in one thread.
+ * They are started only as the process's partitions need them, so a worker owning 2 partitions runs 2
+ * threads at most. None on SQLite: it takes one writer at a time, so threads committing person batches
+ * and invocations would only queue for its lock (the main thread writes everything there), and an
+ * in-memory store cannot be opened from a thread. None on one core, where a thread only adds hand-over.
+ * The default assumes the process has the machine's cores: on 2 cores one worker ran 1.25–1.8 times as
+ * fast with one stage thread, 2 workers with one each 0.46–0.96 times as fast as without (docs/deploy.md).
+ */
+function stageThreadsFor(v: Values, machine: MachineFacts): number {
+  if (v.SLUICE_DATABASE_URL === null) return 0;
+  if (v.SLUICE_STAGE_THREADS !== undefined) return v.SLUICE_STAGE_THREADS;
+  return Math.max(0, Math.min(machine.cores - 1, partitionsFor(v)));
+}
+
 function assemble(v: Values, machine: MachineFacts): SluiceConfig {
   return {
     role: v.SLUICE_ROLE,
@@ -612,7 +642,7 @@ function assemble(v: Values, machine: MachineFacts): SluiceConfig {
       redisUrl: v.SLUICE_REDIS_URL,
       sqliteSynchronous: v.SLUICE_SQLITE_SYNCHRONOUS,
     },
-    pipeline: { partitions: partitionsFor(v) },
+    pipeline: { partitions: partitionsFor(v), stageThreads: stageThreadsFor(v, machine) },
     runtime: {
       deliveryThreads: deliveryThreadsFor(v, machine),
       deliveryThreadMemoryMb: v.SLUICE_DELIVERY_THREAD_MEMORY_MB,

@@ -31,7 +31,7 @@ describe('loadConfig', () => {
       role: 'all',
       server: { port: 8040, host: '0.0.0.0', siteUrl: null, trustProxy: false },
       store: { dataDir: './data', databaseUrl: null, poolSize: 6, redisUrl: null, sqliteSynchronous: 'full' },
-      pipeline: { partitions: 1 },
+      pipeline: { partitions: 1, stageThreads: 0 },
       runtime: { deliveryThreads: 2, deliveryThreadMemoryMb: 512, invocationLockMs: 30_000, maxFetches: 2, fetchAllowHosts: [] },
       retention: { invocationsMs: 24 * 3_600_000, logsMs: 7 * 86_400_000, metricsMs: 90 * 86_400_000 },
       metrics: { token: null, port: null, host: '127.0.0.1' },
@@ -46,6 +46,19 @@ describe('loadConfig', () => {
     expect(loadConfig({}, {}, { cores: 1 }).config.runtime.deliveryThreads).toBe(0);
     expect(loadConfig({ SLUICE_DATA_DIR: ':memory:' }, {}, TWO_CORES).config.runtime.deliveryThreads).toBe(0);
     expect(loadConfig({ SLUICE_DATA_DIR: ':memory:', SLUICE_DATABASE_URL: PG }, {}, TWO_CORES).config.runtime.deliveryThreads).toBe(2);
+  });
+
+  it('chooses stage threads by cores and partitions on Postgres, none on SQLite', () => {
+    const stageThreads = (env: Record<string, string>, cores: number) => loadConfig(env, {}, { cores }).config.pipeline.stageThreads;
+    expect(stageThreads({ SLUICE_DATABASE_URL: PG }, 8)).toBe(7);
+    expect(stageThreads({ SLUICE_DATABASE_URL: PG }, 2)).toBe(1);
+    expect(stageThreads({ SLUICE_DATABASE_URL: PG }, 1)).toBe(0);
+    expect(stageThreads({ SLUICE_DATABASE_URL: PG, SLUICE_PARTITIONS: '4' }, 16)).toBe(4);
+    expect(stageThreads({ SLUICE_DATABASE_URL: PG, SLUICE_STAGE_THREADS: '0' }, 8)).toBe(0);
+    expect(stageThreads({}, 8)).toBe(0);
+    const sqlite = loadConfig({ SLUICE_STAGE_THREADS: '2' }, {}, { cores: 8 });
+    expect(sqlite.config.pipeline.stageThreads).toBe(0);
+    expect(sqlite.warnings).toEqual([expect.stringContaining('SLUICE_STAGE_THREADS has no effect without SLUICE_DATABASE_URL')]);
   });
 
   it('treats blank values as unset', () => {
@@ -69,6 +82,7 @@ describe('loadConfig', () => {
       SLUICE_REDIS_URL: 'rediss://:pw@cache:6379/2',
       SLUICE_SQLITE_SYNCHRONOUS: 'normal',
       SLUICE_PARTITIONS: '32',
+      SLUICE_STAGE_THREADS: '3',
       SLUICE_DELIVERY_THREADS: '4',
       SLUICE_DELIVERY_THREAD_MEMORY_MB: '256',
       SLUICE_INVOCATION_LOCK_MS: '10000',
@@ -95,7 +109,7 @@ describe('loadConfig', () => {
       role: 'worker',
       server: { port: 9000, host: '127.0.0.1', siteUrl: 'https://sluice.example.com', trustProxy: ['10.0.0.0/8', 'loopback'] },
       store: { dataDir: '/var/lib/sluice', databaseUrl: PG, poolSize: 12, redisUrl: 'rediss://:pw@cache:6379/2', sqliteSynchronous: 'normal' },
-      pipeline: { partitions: 32 },
+      pipeline: { partitions: 32, stageThreads: 3 },
       runtime: { deliveryThreads: 4, deliveryThreadMemoryMb: 256, invocationLockMs: 10_000, maxFetches: 5, fetchAllowHosts: ['hooks.internal', '10.1.0.0/16'] },
       retention: { invocationsMs: 1.5 * 3_600_000, logsMs: 3 * 86_400_000, metricsMs: 30 * 86_400_000 },
       metrics: { token: 'metrics-token-0123456789', port: 9464, host: '0.0.0.0' },

@@ -19,8 +19,9 @@ import { MATCHER_CONSUMER, startRuntime, type Runtime, type RuntimeOptions } fro
 import { CAPTURE_PATHS, CAPTURE_V1_PATH } from '../api/routes/capture/index.js';
 import { openStore, type OpenStoreOptions } from '../store/index.js';
 import { installMetrics, METRICS_PATH, metricsEnabled, SluiceMetrics, startMetricsServer, type MetricsServer } from '../observability/prometheus.js';
-import type { Store } from '../store/store.js';
-import { PartitionAssigner } from '../pipeline/assigner.js';
+import type { Store, StoredEvent } from '../store/store.js';
+import { PartitionAssigner, type PartitionWork } from '../pipeline/assigner.js';
+import { StageThreads } from '../pipeline/stage-threads.js';
 
 export { DEFAULT_DELIVERY_THREADS, SLUICE_ROLES, type SluiceRole } from '../config.js';
 
@@ -73,6 +74,8 @@ export interface SluiceOptions extends Omit<SluiceParts, 'runtime'> {
   role?: SluiceRole;
   /** `SLUICE_DATABASE_URL`. */
   databaseUrl?: string;
+  /** `SLUICE_STAGE_THREADS`; 0: person processing and matching in the main thread. */
+  stageThreads?: number;
   runtime?: SluiceParts['runtime'] & {
     /** `SLUICE_DELIVERY_THREADS`; 0: run invocations in the main thread. */
     deliveryThreads?: number;
@@ -98,6 +101,12 @@ export interface RunningSluice {
   pipeline: PersonPipeline;
   /** The destinations runtime (roles `all` and `worker`; reading it in another role throws). */
   runtime: Runtime;
+  /**
+   * The threads running person processing and matching (`SLUICE_STAGE_THREADS`, Postgres); null when they
+   * run in the main thread. `pipeline` and `runtime.matcher` then hold no partitions, but their `waitFor`
+   * (read in the store) and processed counts cover the threads' work.
+   */
+  stageThreads: StageThreads | null;
   /** The partitions this process owns now (person processing and matching run for these). */
   readonly partitions: number[];
   /** This process's id among the live processes (`GET /api/cluster/`). */
@@ -124,11 +133,12 @@ export function configFromOptions(options: SluiceOptions): { config: SluiceConfi
   over('SLUICE_HOST', options.host);
   over('SLUICE_DATABASE_URL', options.databaseUrl);
   over('SLUICE_SQLITE_SYNCHRONOUS', options.synchronous);
+  over('SLUICE_STAGE_THREADS', options.stageThreads);
   over('SLUICE_SITE_URL', siteUrl);
   over('SLUICE_DELIVERY_THREADS', deliveryThreads ?? (runtime.fetcher && !env.SLUICE_DELIVERY_THREADS?.trim() ? 0 : undefined));
   over('SLUICE_DELIVERY_THREAD_MEMORY_MB', deliveryThreadMemoryMb);
   const { config } = loadConfig(env, options.role !== undefined ? { role: options.role } : {});
-  const { dataDir: _d, port: _p, host: _h, env: _e, synchronous: _s, role: _r, databaseUrl: _u, runtime: _rt, ...parts } = options;
+  const { dataDir: _d, port: _p, host: _h, env: _e, synchronous: _s, role: _r, databaseUrl: _u, stageThreads: _st, runtime: _rt, ...parts } = options;
   return { config, parts: { ...parts, runtime } };
 }
 
@@ -268,7 +278,10 @@ async function startConfigured(config: SluiceConfig, parts: SluiceParts): Promis
     downstream: MATCHER_CONSUMER,
     ...(logger ? { logger: logger.child({ component: 'persons' }) } : {}),
   });
-  const writer = new GroupCommitWriter(store, processes ? { onCommitted: (events) => pipeline.push(events) } : {});
+  // With stage threads, a commit only tells the partition's thread where the log ends now.
+  let stageThreads: StageThreads | null = null;
+  const handOver = (events: StoredEvent[]): void => (stageThreads ? stageThreads.appended(events) : pipeline.push(events));
+  const writer = new GroupCommitWriter(store, processes ? { onCommitted: handOver } : {});
   let runtime: Runtime | null = null;
   const metrics = metricsEnabled(config.metrics) ? new SluiceMetrics({ store, runtime: () => runtime, ...(logger ? { logger } : {}) }) : null;
   const intake = new Intake({ store, writer, ...(parts.limits ? { limits: parts.limits } : {}), ...(metrics ? { observer: metrics.captureObserver } : {}) });
@@ -292,6 +305,7 @@ async function startConfigured(config: SluiceConfig, parts: SluiceParts): Promis
     health,
     onDestinationsChanged: () => {
       transformations.invalidate();
+      stageThreads?.reload();
       void runtime?.reload();
     },
     sourceHealth: () => runtime?.health ?? null,
@@ -309,6 +323,7 @@ async function startConfigured(config: SluiceConfig, parts: SluiceParts): Promis
     await app.close().catch(() => {});
     await metricsServer?.close().catch(() => {});
     await writer.close().catch(() => {});
+    await stageThreads?.stop().catch(() => {});
     await pipeline.stop().catch(() => {});
     await fetcher.close().catch(() => {});
     await store.close().catch(() => {});
@@ -357,17 +372,27 @@ async function startConfigured(config: SluiceConfig, parts: SluiceParts): Promis
     }).catch(abandon);
     await runtime.matcher.attach().catch(abandon);
     transformations.attach(runtime.recorder);
+    if (postgres && config.pipeline.stageThreads > 0) {
+      stageThreads = await startStageThreads({ config, store, storeOptions, keyring, siteUrl, runtime, pipeline, health, logger, tuning, assigner: () => assigner }).catch(abandon);
+    }
   }
   // A function saved by any process (Postgres: NOTIFY) recompiles the chains at the next batch.
-  const unwatchTransformations = processes ? store.onDestinationsChanged(() => transformations.invalidate()) : () => {};
+  const unwatchTransformations = processes
+    ? store.onDestinationsChanged(() => {
+        transformations.invalidate();
+        stageThreads?.reload();
+      })
+    : () => {};
   // Every process announces itself; `all` and `worker` processes also lease partitions and run person
   // processing and matching for them (downstream first, so matching listens before persons emit).
   const started = runtime as Runtime | null;
+  const threads = stageThreads as StageThreads | null;
+  const work: PartitionWork[] = threads ? [threads] : started ? [started.matcher, pipeline] : [];
   assigner = new PartitionAssigner({
     store,
     memberId,
     role,
-    work: started ? [started.matcher, pipeline] : [],
+    work,
     ...(parts.assignTickMs !== undefined ? { tickMs: parts.assignTickMs } : {}),
     ...(parts.leaseTtlMs !== undefined ? { leaseTtlMs: parts.leaseTtlMs } : {}),
     ...(logger ? { logger: logger.child({ component: 'partitions' }) } : {}),
@@ -385,6 +410,7 @@ async function startConfigured(config: SluiceConfig, parts: SluiceParts): Promis
     intake,
     writer,
     pipeline,
+    stageThreads: threads,
     get runtime(): Runtime {
       if (!started) throw new Error(`a Sluice process with role '${role}' has no destinations runtime`);
       return started;
@@ -403,6 +429,7 @@ async function startConfigured(config: SluiceConfig, parts: SluiceParts): Promis
         // Person processing, then matching, finish what capture handed over while the leases still fence
         // their commits; only then are the partitions given up.
         await running.stop(async () => {
+          await threads?.stop();
           await pipeline.stop();
           await started?.matcher.stop();
         });
@@ -414,6 +441,65 @@ async function startConfigured(config: SluiceConfig, parts: SluiceParts): Promis
       return closing;
     },
   };
+}
+
+/**
+ * The stage threads of a Postgres `all`/`worker` process, wired to the main thread's parts: lost leases to
+ * the assigner, new invocations to the worker (handed over under its grants, or a wake-up to claim them),
+ * what the stages record to the runtime's recorder (its buffer, Prometheus tap and health monitor), and
+ * the health monitor's states back to the threads.
+ */
+function startStageThreads(parts: {
+  config: SluiceConfig;
+  store: Store;
+  storeOptions: OpenStoreOptions;
+  keyring: Keyring;
+  siteUrl: string;
+  runtime: Runtime;
+  pipeline: PersonPipeline;
+  health: HealthMonitor;
+  logger: Logger | false;
+  tuning: NonNullable<SluiceParts['runtime']>;
+  assigner: () => PartitionAssigner | null;
+}): Promise<StageThreads> {
+  const { config, store, runtime, pipeline, health, logger, tuning } = parts;
+  return StageThreads.start(
+    {
+      count: config.pipeline.stageThreads,
+      config: {
+        store: parts.storeOptions,
+        keys: parts.keyring.exportKeys(),
+        siteUrl: parts.siteUrl,
+        healthPolicy: health.policy,
+        tap: runtime.recorder.tap !== null,
+        log: logger !== false,
+        ...(tuning.reloadCheckMs !== undefined ? { reloadCheckMs: tuning.reloadCheckMs } : {}),
+        ...(tuning.matcher?.batchSize !== undefined ? { matcherBatchSize: tuning.matcher.batchSize } : {}),
+      },
+    },
+    {
+      lost: (partition) => parts.assigner()?.lost(partition),
+      orphaned: async (fences) => {
+        // A new lease (a new epoch) fences whatever the dead thread left in flight; the release waits for it.
+        for (const fence of fences) {
+          await store.releaseLease(fence).catch(() => {});
+          parts.assigner()?.lost(fence.partition);
+        }
+      },
+      invocationsCreated: () => runtime.worker.wake(),
+      claim: (count) => runtime.worker.reserve(count),
+      accept: (invocations) => runtime.worker.accept(invocations),
+      recorder: runtime.recorder,
+      refreshHealth: (ids) => void health.refresh(ids).catch(() => {}),
+      healthStates: () => health.notHealthy(),
+      processed: ({ persons, destinations, invocations }) => {
+        pipeline.runner.processed += persons;
+        runtime.matcher.runner.processed += destinations;
+        runtime.matcher.matchedInvocations += invocations;
+      },
+      ...(logger ? { logger: logger.child({ component: 'stage-threads' }), threadLogger: logger } : {}),
+    },
+  );
 }
 
 /** `listen` errors in words: which port, and what to do about it. */

@@ -203,11 +203,32 @@ function plainToHogTallied(value: object, tally: { cost: number }, measure: (val
   const keys = Object.keys(value);
   spend(8 * (2 * keys.length + 1));
   const map = new Map<HogValue, HogValue>();
-  for (const key of keys) {
-    tally.cost += 8 + key.length;
-    spend(key.length);
-    map.set(key, jsToHogTallied((value as Record<string, unknown>)[key], tally, measure, depth + 1));
+  // Scalars, the usual property values, are handled here rather than by a call each, and their cost
+  // and text summed, then charged once per dict (strings are shared, not copied, so the meter may
+  // hear of them after the loop, as `containerToJs` does).
+  let cost = 0;
+  let text = 0;
+  for (let i = 0; i < keys.length; i++) {
+    const key = keys[i]!;
+    const child = (value as Record<string, unknown>)[key];
+    cost += 8 + key.length;
+    text += key.length;
+    if (typeof child === 'string') {
+      cost += 8 + child.length;
+      text += child.length;
+      map.set(key, child);
+    } else if (typeof child === 'number' || typeof child === 'boolean') {
+      cost += 8;
+      map.set(key, child);
+    } else if (child === null || child === undefined) {
+      cost += 8;
+      map.set(key, null);
+    } else {
+      map.set(key, jsToHogTallied(child, tally, measure, depth + 1));
+    }
   }
+  tally.cost += cost;
+  if (text > 0) spend(text);
   return map;
 }
 

@@ -37,5 +37,17 @@ export function computeTimestamp(input: TimestampInput, nowMs: number): string {
     result = nowMs;
   }
   if (!(result >= MIN_TIME_MS) || result > nowMs + MAX_FUTURE_MS) result = nowMs;
-  return new Date(result).toISOString();
+  return isoOf(result);
+}
+
+/** The last time formatted: the events of a request mostly share one (the request's `now`). */
+let lastMs = NaN;
+let lastIso = '';
+
+function isoOf(ms: number): string {
+  if (ms !== lastMs) {
+    lastIso = new Date(ms).toISOString();
+    lastMs = ms;
+  }
+  return lastIso;
 }

@@ -232,7 +232,7 @@ export class SluiceMetrics implements RecorderTap {
     // Totals kept by the stages themselves (`pipeline/stage-cpu.ts`), copied at scrape time.
     new Counter({
       name: 'sluice_stage_cpu_seconds_total',
-      help: "CPU seconds this process's main thread spent reading and processing pipeline batches (persons, matching), waiting excluded.",
+      help: "CPU seconds this process's threads running the stages (the main thread or its stage threads) spent reading and processing pipeline batches (persons, matching), waiting excluded.",
       labelNames: ['stage'],
       registers,
       collect() {

@@ -22,6 +22,11 @@
  * The hooks are installed once this thread runs its first batch (capture and api processes never do);
  * from then on every promise of the thread pays a property check, tens of nanoseconds.
  *
+ * Per thread. Each thread has its own copy of this module, hence its own hooks, clock and totals: the
+ * counters of a stage thread (`stage-threads.ts`) count that thread's CPU only. A stage thread reports its
+ * totals to the main thread now and then (`reportThreadTotals`), and `stageCpuTotals()` in the main thread
+ * adds them to its own, so the process's counters cover every thread; `stageCpuByThread()` keeps them apart.
+ *
  * The clock is this thread's CPU time. `process.cpuUsage()` counts every thread of the process (delivery
  * threads run at the same time on the other cores and would be counted in), and wall time counts the time
  * the OS gives the core to other processes (most of it on a busy machine). On Linux the thread's own CPU
@@ -166,7 +171,38 @@ export function measuredStage<T extends LogItem>(stage: Stage<T>): Stage<T> {
   return wrapped;
 }
 
-/** Every stage this process has run, with its CPU seconds and events so far. */
-export function stageCpuTotals(): StageCpuTotal[] {
+/** The totals other threads last reported, by thread name (kept after a thread ends: counters never go down). */
+const threadTotals = new Map<string, StageCpuTotal[]>();
+
+/** The stages this thread has run, with its CPU seconds and events so far (what a stage thread reports). */
+export function ownStageCpuTotals(): StageCpuTotal[] {
   return [...totals.values()].map((t) => ({ ...t }));
+}
+
+/**
+ * A thread's totals so far (replacing what it reported before). `thread` names one thread's life: a
+ * restarted thread reports under a new name, as it counts from zero again.
+ */
+export function reportThreadTotals(thread: string, reported: StageCpuTotal[]): void {
+  threadTotals.set(thread, reported.map((t) => ({ ...t })));
+}
+
+/** Every stage this process has run, in this thread and the threads that reported, with CPU seconds and events. */
+export function stageCpuTotals(): StageCpuTotal[] {
+  const sums = new Map<string, StageCpuTotal>();
+  for (const list of [ownStageCpuTotals(), ...threadTotals.values()]) {
+    for (const t of list) {
+      const sum = sums.get(t.stage);
+      if (sum) {
+        sum.cpuSeconds += t.cpuSeconds;
+        sum.events += t.events;
+      } else sums.set(t.stage, { ...t });
+    }
+  }
+  return [...sums.values()];
+}
+
+/** The totals per thread: `main` (this thread) first, then each reporting thread by name. */
+export function stageCpuByThread(): { thread: string; totals: StageCpuTotal[] }[] {
+  return [{ thread: 'main', totals: ownStageCpuTotals() }, ...[...threadTotals].map(([thread, list]) => ({ thread, totals: list.map((t) => ({ ...t })) }))];
 }

@@ -9,7 +9,8 @@ import { openStore } from '../store/index.js';
 import type { JsonObject, Store } from '../store/store.js';
 import type { DeliveryThreadConfig, FromThread, PostedWork, RunRequest, RunResult, ToThread } from './delivery-threads.js';
 import { DestinationRegistry } from './destination-registry.js';
-import { BufferedEffects } from './effects.js';
+import { BufferedEffects, MetricTally } from './effects.js';
+import { encodePlainSuccess } from './plain-success.js';
 import { InvocationExecutor } from './executor.js';
 import { createFetchExecutor, parseAllowList, type FetchExecutor } from './fetch.js';
 import { InvocationRunner, type Work } from './runner.js';
@@ -18,16 +19,29 @@ const port = parentPort!;
 const config = workerData as DeliveryThreadConfig & { index: number };
 const send = (message: FromThread) => port.postMessage(message);
 
-/** Results of this event-loop turn, posted together. */
+/**
+ * Results of this event-loop turn, posted together with the metric increments of their runs, summed;
+ * plain successes as numbers (`plain-success.ts`).
+ */
 let outbox: RunResult[] = [];
-function post(result: RunResult): void {
-  if (outbox.length === 0) setImmediate(flushResults);
+let succeeded: number[] = [];
+let flushing = false;
+const metrics = new MetricTally();
+function post(result: RunResult, invocationId: string): void {
+  if (!flushing) {
+    flushing = true;
+    setImmediate(flushResults);
+  }
+  if (result.outcome && encodePlainSuccess(result.seq, invocationId, result.outcome, result.effects, succeeded)) return;
   outbox.push(result);
 }
 function flushResults(): void {
+  flushing = false;
   const results = outbox;
+  const plain = succeeded;
   outbox = [];
-  if (results.length > 0) send({ type: 'results', results });
+  succeeded = [];
+  if (results.length > 0 || plain.length > 0) send({ type: 'results', results, succeeded: plain, metrics: metrics.take() });
 }
 
 /** Suspensions the main thread is storing for us, by request number. */
@@ -47,14 +61,16 @@ function saveSuspension(invocationId: string, suspension: JsonObject): Promise<v
  * so one bad run never takes the thread down.
  */
 function withGlobals(posted: PostedWork): Work {
-  if (posted.globals !== undefined) return { ...posted, globals: posted.globals };
+  if (posted.globals !== undefined) return posted as Work;
   let parsed: unknown = null;
   try {
     parsed = JSON.parse(posted.globalsJson ?? 'null');
   } catch {
     // Left null: failed below.
   }
-  return { ...posted, globals: isJsonObject(parsed) ? parsed : {} };
+  // The posted object is this thread's own copy: it becomes the run's work.
+  posted.globals = isJsonObject(parsed) ? parsed : {};
+  return posted as Work;
 }
 
 function isJsonObject(value: unknown): value is JsonObject {
@@ -91,16 +107,21 @@ try {
   });
   const running = new Set<Promise<void>>();
   const run = ({ seq, work: posted }: RunRequest) => {
-    const effects = new BufferedEffects(saveSuspension);
     const work = withGlobals(posted);
+    const effects = new BufferedEffects(work, saveSuspension, metrics);
     exhaustHeapOn(work);
     const done = runner
       .run(work, effects)
       .then(
-        (outcome) => post({ seq, outcome, effects: effects.calls }),
-        (error: unknown) => post({ seq, error: error instanceof Error ? error.message : String(error), effects: effects.calls }),
-      )
-      .finally(() => running.delete(done));
+        (outcome) => {
+          running.delete(done);
+          post({ seq, outcome, effects: effects.calls }, work.id);
+        },
+        (error: unknown) => {
+          running.delete(done);
+          post({ seq, error: error instanceof Error ? error.message : String(error), effects: effects.calls }, work.id);
+        },
+      );
     running.add(done);
   };
   const opened = store;

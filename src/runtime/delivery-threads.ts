@@ -23,11 +23,12 @@ import { fileURLToPath } from 'node:url';
 import { Worker as NodeWorker, type ResourceLimits } from 'node:worker_threads';
 import type { OpenStoreOptions } from '../store/index.js';
 import type { JsonObject } from '../store/store.js';
-import { replayEffects, type EffectCall, type RunEffects } from './effects.js';
+import { replayEffects, type MetricCount, type RunCall, type RunEffects } from './effects.js';
 import type { ExecutorLimits } from './executor.js';
 import type { RuntimeLogger } from './logger.js';
 import type { Execution, RunOutcome, Work } from './runner.js';
 import { recordCrashedAttempt, type RetryPolicyLookup } from './interrupted.js';
+import { decodePlainSuccess, PLAIN_SUCCESS_FIELDS } from './plain-success.js';
 
 /** What a delivery thread needs to open its own store (for reading destinations) and runner. */
 export interface DeliveryThreadConfig {
@@ -76,7 +77,8 @@ export interface RunResult {
   /** Absent when the run threw (a bug): the invocation is retried after its lock expires. */
   outcome?: RunOutcome;
   error?: string;
-  effects: EffectCall[];
+  /** What the run left behind, its invocation's project and destination left out (`RunCall`). */
+  effects: RunCall[];
 }
 
 export type ToThread =
@@ -87,7 +89,14 @@ export type ToThread =
 
 export type FromThread =
   | { type: 'ready' }
-  | { type: 'results'; results: RunResult[] }
+  | {
+      type: 'results';
+      results: RunResult[];
+      /** Plain successes, `PLAIN_SUCCESS_FIELDS` numbers each (`plain-success.ts`). */
+      succeeded: number[];
+      /** The runs' metric increments, summed. */
+      metrics: MetricCount[];
+    }
   | { type: 'save'; request: number; invocationId: string; suspension: JsonObject }
   | { type: 'stopped' }
   | { type: 'failed'; error: string };
@@ -151,11 +160,24 @@ class Thread {
   }
 }
 
-/** `globals` goes over as the matcher's JSON when there is one: a string is cheaper to post than an object. */
+/**
+ * What a thread needs of a run, and only that: `globals` goes over as the matcher's JSON when there is one
+ * (a string is cheaper to post than an object), and what only scheduling uses stays here.
+ */
 function slim(work: Work): PostedWork {
-  if (work.globalsJson === undefined) return work;
-  const { globals: _sentAsJson, ...rest } = work;
-  return rest;
+  const posted: PostedWork = {
+    id: work.id,
+    projectId: work.projectId,
+    destinationId: work.destinationId,
+    mappingIndex: work.mappingIndex,
+    priority: work.priority,
+    suspension: work.suspension,
+    attempts: work.attempts,
+    firstAttemptAt: work.firstAttemptAt,
+  };
+  if (work.globalsJson !== undefined) posted.globalsJson = work.globalsJson;
+  else posted.globals = work.globals;
+  return posted;
 }
 
 function errorText(error: unknown): string {
@@ -318,7 +340,13 @@ export class DeliveryThreads implements Execution {
 
   private onMessage(thread: Thread, message: FromThread): void {
     if (message.type === 'results') {
+      for (const [projectId, destinationId, name, count] of message.metrics) this.deps.effects.metric(projectId, destinationId, name, count);
       for (const result of message.results) this.settle(thread, result);
+      const plain = message.succeeded;
+      for (let at = 0; at < plain.length; at += PLAIN_SUCCESS_FIELDS) {
+        const waiting = thread.waiting.get(plain[at]!);
+        if (waiting) this.settle(thread, decodePlainSuccess(plain, at, waiting.work.id));
+      }
     } else if (message.type === 'save') {
       this.deps.effects.saveSuspension(message.invocationId, message.suspension).then(
         () => thread.worker.postMessage({ type: 'saved', request: message.request } satisfies ToThread),
@@ -331,8 +359,8 @@ export class DeliveryThreads implements Execution {
     const waiting = thread.waiting.get(result.seq);
     thread.waiting.delete(result.seq);
     this.ran[thread.index] = (this.ran[thread.index] ?? 0) + 1;
-    replayEffects(result.effects, this.deps.effects);
     if (!waiting) return;
+    replayEffects(result.effects, waiting.work, this.deps.effects);
     if (result.outcome) waiting.resolve(result.outcome);
     else waiting.reject(new Error(result.error ?? 'the delivery thread gave no outcome'));
   }

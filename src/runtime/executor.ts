@@ -24,6 +24,7 @@ import type { Globals } from '../destinations/globals.js';
 import type { InputSchemaItem, Inputs } from '../destinations/model.js';
 import { collectSecretValues, redactHeaders, redactSecrets } from '../destinations/secrets.js';
 import { compiledInputsFromStored, evaluateInputs } from '../destinations/templating.js';
+import { RUNS_BEFORE_A_LIMIT_FAILS, runWithLimitRetry } from './limit-retry.js';
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 
@@ -114,8 +115,16 @@ export interface CapturedEvent {
   properties: Record<string, unknown>;
 }
 
+/**
+ * The inputs evaluated for a suspension, kept on it so a step continued in this process does not
+ * evaluate them again. A symbol key: never serialized (they may hold decrypted secrets), so a suspension
+ * read back from the store is a new object without them and gets its inputs evaluated afresh.
+ */
+const EVALUATED_INPUTS = Symbol('evaluatedInputs');
+
 /** A program suspended at `fetch`, ready to be stored: plain JSON. */
 export interface Suspension {
+  [EVALUATED_INPUTS]?: Record<string, unknown>;
   vmState: VMState;
   request: HttpRequest;
   /** Fetch calls made so far, this one included. */
@@ -224,12 +233,8 @@ function errorText(error: unknown): string {
 export class InvocationExecutor {
   readonly limits: ExecutorLimits;
   private readonly now: () => number;
-  /**
-   * Inputs evaluated for a suspension, so a step continued in this process does not evaluate them
-   * again. Kept only in memory (they may hold decrypted secrets) and keyed by the suspension object:
-   * a suspension read back from the store is a new object and gets its inputs evaluated afresh.
-   */
-  private readonly evaluatedInputs = new WeakMap<Suspension, Record<string, unknown>>();
+  /** Compiled inputs per inputs object: a destination's prepared job keeps one for its version. */
+  private readonly compiledInputs = new WeakMap<InvocationJob['inputs'], ReturnType<typeof compiledInputsFromStored>>();
 
   constructor(limits: Partial<ExecutorLimits> = {}, now: () => number = Date.now) {
     this.limits = { ...DEFAULT_EXECUTOR_LIMITS, ...limits };
@@ -247,28 +252,46 @@ export class InvocationExecutor {
   }
 
   private step(job: InvocationJob, suspension: Suspension | null, response: HttpResponse | null): Step {
-    const ctx = new StepContext(secretValuesOf(job), suspension?.logCount ?? 0, this.limits, this.now);
-    ctx.captureCount = suspension?.captureCount ?? 0;
-    const cached = suspension ? this.evaluatedInputs.get(suspension) : undefined;
+    const secrets = secretValuesOf(job);
+    const cached = suspension?.[EVALUATED_INPUTS];
     const evaluated = cached
       ? { ok: true as const, inputs: cached }
-      : evaluateInputs(compiledInputsFromStored(job.inputs), job.globals, {
+      : evaluateInputs(this.compiled(job.inputs), job.globals, {
+          runner: runWithLimitRetry,
           timeoutMs: this.limits.vmTimeoutMs,
           memoryLimit: this.limits.memoryLimit,
         });
-    if (!evaluated.ok) return this.done(ctx, 'failed', evaluated.error.message, 'inputs', 0);
-    const options = this.execOptions(job, ctx, evaluated.inputs);
-    let result: ExecResult;
-    try {
-      result = suspension && response ? resume(suspension.vmState, this.responseForVm(response), options) : exec(job.bytecode, options);
-    } catch (error) {
-      const failure = failureOf(error);
-      const message = failure === 'code' ? withSourceLine(errorText(error), error, job.lines) : errorText(error);
-      return this.done(ctx, 'failed', message, failure, suspension?.vmState.syncDuration ?? 0);
+    if (!evaluated.ok) return this.done(this.context(secrets, suspension), 'failed', evaluated.error.message, 'inputs', 0);
+    for (let run = 1; ; run++) {
+      // Each run starts with the step's counts: a run that is redone leaves no log line or event behind.
+      const ctx = this.context(secrets, suspension);
+      const options = this.execOptions(job, ctx, evaluated.inputs);
+      let result: ExecResult;
+      try {
+        result = suspension && response ? resume(suspension.vmState, this.responseForVm(response), options) : exec(job.bytecode, options);
+      } catch (error) {
+        const failure = failureOf(error);
+        // A limit may be the machine's doing (a paused thread): run once more before it fails (`limit-retry.ts`).
+        if (failure === 'limit' && run < RUNS_BEFORE_A_LIMIT_FAILS) continue;
+        const message = failure === 'code' ? withSourceLine(errorText(error), error, job.lines) : errorText(error);
+        return this.done(ctx, 'failed', message, failure, suspension?.vmState.syncDuration ?? 0);
+      }
+      const step = this.afterRun(result, ctx, suspension?.fetchCount ?? 0, evaluated.inputs);
+      if (step.kind === 'done') step.vmBytes = result.state.maxMemUsed;
+      return step;
     }
-    const step = this.afterRun(result, ctx, suspension?.fetchCount ?? 0, evaluated.inputs);
-    if (step.kind === 'done') step.vmBytes = result.state.maxMemUsed;
-    return step;
+  }
+
+  private context(secrets: string[], suspension: Suspension | null): StepContext {
+    const ctx = new StepContext(secrets, suspension?.logCount ?? 0, this.limits, this.now);
+    ctx.captureCount = suspension?.captureCount ?? 0;
+    return ctx;
+  }
+
+  private compiled(inputs: InvocationJob['inputs']): ReturnType<typeof compiledInputsFromStored> {
+    let compiled = this.compiledInputs.get(inputs);
+    if (compiled === undefined) this.compiledInputs.set(inputs, (compiled = compiledInputsFromStored(inputs)));
+    return compiled;
   }
 
   private afterRun(result: ExecResult, ctx: StepContext, fetchCount: number, inputs: Record<string, unknown>): Step {
@@ -284,7 +307,7 @@ export class InvocationExecutor {
     const request = requestFromFetchArgs(result.asyncFunctionArgs);
     if (typeof request === 'string') return this.done(ctx, 'failed', request, 'code', vmMs);
     const suspension: Suspension = { vmState: result.state, request, fetchCount: fetchCount + 1, logCount: ctx.logCount, captureCount: ctx.captureCount };
-    this.evaluatedInputs.set(suspension, inputs);
+    suspension[EVALUATED_INPUTS] = inputs;
     return { kind: 'fetch', suspension, logs: ctx.logs, captured: ctx.captured };
   }
 

@@ -415,7 +415,7 @@ export function createGuardedLookup(allow: AllowList, resolve: LookupFunction = 
 // Request preparation
 
 interface PreparedRequest {
-  url: URL;
+  target: Target;
   method: string;
   headers: Record<string, string>;
   body: string | Uint8Array | undefined;
@@ -443,6 +443,40 @@ function parseTargetUrl(raw: unknown): URL {
   return url;
 }
 
+/** Where a request goes: checked once per URL text (`TargetCache`). */
+interface Target {
+  origin: string;
+  /** Path and query. */
+  path: string;
+}
+
+/**
+ * The checked targets of the URLs requests were made to, by URL text: a destination sends every request
+ * to the same few URLs, so each is parsed and checked against the allow list once, not per request. Only
+ * URLs that passed are kept (a refused one throws each time); past `max` entries the oldest goes.
+ */
+class TargetCache {
+  private readonly targets = new Map<string, Target>();
+
+  constructor(
+    private readonly allow: AllowList,
+    private readonly max = 1_000,
+  ) {}
+
+  get(raw: unknown): Target {
+    if (typeof raw === 'string') {
+      const known = this.targets.get(raw);
+      if (known !== undefined) return known;
+    }
+    const url = parseTargetUrl(raw);
+    checkLiteralTarget(this.allow, url);
+    const target = { origin: url.origin, path: `${url.pathname}${url.search}` };
+    if (this.targets.size >= this.max) this.targets.delete(this.targets.keys().next().value!);
+    this.targets.set(raw as string, target);
+    return target;
+  }
+}
+
 function checkLiteralTarget(allow: AllowList, url: URL): void {
   const host = normalizeHostname(url.hostname);
   if (!parseIp(host)) return;
@@ -467,10 +501,9 @@ function toJson(body: unknown): string {
   return text;
 }
 
-function prepareRequest(request: FetchRequest, allow: AllowList, userAgent: string): PreparedRequest {
+function prepareRequest(request: FetchRequest, targets: TargetCache, userAgent: string): PreparedRequest {
   if (typeof request !== 'object' || request === null) throw invalidRequest('request must be an object', '(root)');
-  const url = parseTargetUrl(request.url);
-  checkLiteralTarget(allow, url);
+  const target = targets.get(request.url);
   const method = (request.method ?? 'POST').toString().toUpperCase();
   if (!ALLOWED_METHODS.has(method)) {
     throw invalidRequest(`method must be one of ${[...ALLOWED_METHODS].join(', ')}, got "${method}"`, 'method');
@@ -493,7 +526,7 @@ function prepareRequest(request: FetchRequest, allow: AllowList, userAgent: stri
     body = toJson(request.body);
     headers['content-type'] ??= 'application/json';
   }
-  return { url, method, headers, body };
+  return { target, method, headers, body };
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -508,23 +541,54 @@ function flattenHeaders(raw: Record<string, string | string[] | undefined>): Rec
   return headers;
 }
 
-/** Reads at most `limit` bytes, then stops reading (the stream is destroyed, the rest never arrives). */
-async function readCapped(body: AsyncIterable<Uint8Array> & { destroy(): unknown }, limit: number) {
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  let truncated = false;
-  for await (const chunk of body) {
-    if (size + chunk.byteLength > limit) {
-      chunks.push(chunk.subarray(0, limit - size));
-      size = limit;
-      truncated = true;
-      break;
-    }
-    chunks.push(chunk);
-    size += chunk.byteLength;
-  }
-  if (truncated) body.destroy();
-  return { bytes: Buffer.concat(chunks, size), truncated };
+/** The parts of undici's response body `readCapped` uses (a Node readable stream). */
+interface ResponseBody {
+  on(event: 'data', listener: (chunk: Uint8Array) => void): unknown;
+  on(event: 'end' | 'close', listener: () => void): unknown;
+  on(event: 'error', listener: (error: Error) => void): unknown;
+  destroy(): unknown;
+}
+
+/**
+ * Reads at most `limit` bytes, then stops reading (the stream is destroyed, the rest never arrives).
+ * Reads with stream events rather than `for await`: an async iterator costs a promise per chunk and an
+ * iterator per response, and most responses are one small chunk.
+ */
+function readCapped(body: ResponseBody, limit: number): Promise<{ bytes: Buffer; truncated: boolean }> {
+  return new Promise((resolve, reject) => {
+    const chunks: Uint8Array[] = [];
+    let size = 0;
+    let settled = false;
+    const finish = (truncated: boolean) => {
+      if (settled) return;
+      settled = true;
+      resolve({ bytes: Buffer.concat(chunks, size), truncated });
+    };
+    body.on('data', (chunk) => {
+      if (settled) return;
+      if (size + chunk.byteLength > limit) {
+        chunks.push(chunk.subarray(0, limit - size));
+        size = limit;
+        finish(true);
+        body.destroy();
+        return;
+      }
+      chunks.push(chunk);
+      size += chunk.byteLength;
+    });
+    body.on('end', () => finish(false));
+    body.on('error', (error) => {
+      if (settled) return;
+      settled = true;
+      reject(error);
+    });
+    // Destroyed without an error (undici aborts this way on a timeout): the reply is incomplete.
+    body.on('close', () => {
+      if (settled) return;
+      settled = true;
+      reject(new Error('the response body was closed before it ended'));
+    });
+  });
 }
 
 /** JSON when the text parses as JSON (whatever the content type says), else the text. */
@@ -617,6 +681,7 @@ export function createFetchExecutor(options: FetchExecutorOptions = {}): FetchEx
   const timeoutMs = options.timeoutMs ?? DEFAULT_FETCH_TIMEOUT_MS;
   const maxBytes = options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
   const userAgent = options.userAgent ?? DEFAULT_USER_AGENT;
+  const targets = new TargetCache(allow);
   const agent = new Agent({
     connections: options.connections ?? 64,
     pipelining: options.pipelining ?? 1,
@@ -627,8 +692,8 @@ export function createFetchExecutor(options: FetchExecutorOptions = {}): FetchEx
   });
 
   async function fetch(request: FetchRequest): Promise<FetchResponse> {
-    const prepared = prepareRequest(request, allow, userAgent);
-    const origin = prepared.url.origin;
+    const prepared = prepareRequest(request, targets, userAgent);
+    const origin = prepared.target.origin;
     const deadline = new Deadline();
     let timedOut = false;
     const timer = setTimeout(() => {
@@ -638,7 +703,7 @@ export function createFetchExecutor(options: FetchExecutorOptions = {}): FetchEx
     try {
       const response = await agent.request({
         origin,
-        path: `${prepared.url.pathname}${prepared.url.search}`,
+        path: prepared.target.path,
         method: prepared.method as 'POST',
         headers: prepared.headers,
         body: prepared.body ?? null,

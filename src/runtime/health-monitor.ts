@@ -228,6 +228,13 @@ export class HealthMonitor {
     return priorityFor(this.stateOf(destinationId));
   }
 
+  /** Every function not healthy now, with its state: what stage threads mirror (`pipeline/stage-threads.ts`). */
+  notHealthy(): [string, HealthState][] {
+    const out: [string, HealthState][] = [];
+    for (const [id, entry] of this.entries) if (entry.record.state !== 'healthy') out.push([id, entry.record.state]);
+    return out;
+  }
+
   /** One observation from the worker. */
   observe(projectId: number, destinationId: string, observation: HealthObservation): void {
     const entry = this.entry(projectId, destinationId);

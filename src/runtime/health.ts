@@ -216,6 +216,8 @@ export function advance(record: HealthRecord, now: number, cost = 0, problem: st
     return { record, change: null };
   }
 
+  // Nothing to apply: a free observation (most are) of a healthy destination whose bucket is full.
+  if (cost === 0 && record.state === 'healthy' && record.tokens >= policy.bucketSize) return { record, change: null };
   const tokens = refilled(record, now, policy) - cost;
   const current: HealthRecord = { ...record, tokens, tokensAt: Math.max(now, record.tokensAt) };
   if (problem !== null && cost > 0) current.lastProblem = problem;

@@ -27,6 +27,7 @@ import type { CompiledDestination, DestinationRegistry } from './destination-reg
 import type { HealthState } from './health.js';
 import type { RuntimeRecorder } from './recorder.js';
 import type { WarnErrorLogger } from './logger.js';
+import { runWithLimitRetry } from './limit-retry.js';
 
 export const MATCHER_CONSUMER = 'destinations';
 
@@ -53,7 +54,8 @@ export interface MatcherOptions {
   store: Store;
   pipeline: { onEnriched(listener: EnrichedListener): () => void };
   registry: DestinationRegistry;
-  recorder: RuntimeRecorder;
+  /** Where metrics, log lines and observations go (a stage thread's forwards them to the main thread's). */
+  recorder: Pick<RuntimeRecorder, 'metric' | 'log' | 'observe'>;
   sink: InvocationSink;
   /** Base URL of the UI for the globals' URLs. */
   siteUrl: string;
@@ -134,7 +136,7 @@ export class Matcher {
   readonly runner: StageRunner<EnrichedEvent>;
   private readonly store: Store;
   private readonly registry: DestinationRegistry;
-  private readonly recorder: RuntimeRecorder;
+  private readonly recorder: MatcherOptions['recorder'];
   private readonly sink: InvocationSink;
   private readonly siteUrl: string;
   private readonly now: () => number;
@@ -230,13 +232,26 @@ export class Matcher {
     this.standaloneFences = [];
   }
 
-  private async project(id: number): Promise<ProjectInfo> {
-    const now = this.now();
-    const cached = this.projects.get(id);
-    if (cached && cached.until > now) return cached.info;
-    const info = projectInfo(await this.store.getProject(id), id);
-    this.projects.set(id, { info, until: now + 30_000 });
-    return info;
+  /**
+   * Loads the project of every event of the batch whose cached info expired, before matching starts:
+   * the loop then reads the cache without an `await` per event (each one is a promise reaction, and the
+   * stage's CPU accounting reads the thread's clock around every reaction of the batch).
+   */
+  private async loadProjects(batch: EnrichedEvent[], nowMs: number): Promise<void> {
+    let lastId = -1;
+    for (const event of batch) {
+      if (event.projectId === lastId) continue;
+      lastId = event.projectId;
+      const cached = this.projects.get(lastId);
+      if (cached && cached.until > nowMs) continue;
+      const info = projectInfo(await this.store.getProject(lastId), lastId);
+      this.projects.set(lastId, { info, until: nowMs + 30_000 });
+    }
+  }
+
+  /** The project's info, loaded by `loadProjects` for this batch. */
+  private project(id: number): ProjectInfo {
+    return this.projects.get(id)?.info ?? { id, name: `Project ${id}` };
   }
 
   /** Matches one batch (one partition) and stores its invocations with the partition's new offset. */
@@ -244,6 +259,7 @@ export class Matcher {
     await this.registry.refresh();
     const invocations: NewInvocation[] = [];
     const nowMs = this.now();
+    await this.loadProjects(batch, nowMs);
     // Filters first, then every masking decision of the batch at once (one counters round trip).
     const candidates: Candidate[] = [];
     const checks: MaskingCheck[] = [];
@@ -256,7 +272,7 @@ export class Matcher {
       if (i % YIELD_EVERY === YIELD_EVERY - 1 && !this.runner.backlogged(offset.partition)) sliceStart = await yieldToEventLoop();
       const destinations = this.registry.forProject(event.projectId);
       if (destinations.length === 0) continue;
-      const base = this.eventGlobals(event, await this.project(event.projectId), destinations);
+      const base = this.eventGlobals(event, this.project(event.projectId), destinations);
       if (!base) continue;
       const shared: SharedGlobals = { base };
       for (const destination of destinations) {
@@ -303,7 +319,7 @@ export class Matcher {
 
     let check = -1;
     if (config.masking) {
-      const key = computeMaskingKey(config.masking, globals, { timeoutMs: this.expressionMs(destination) });
+      const key = computeMaskingKey(config.masking, globals, { runner: runWithLimitRetry, timeoutMs: this.expressionMs(destination) });
       if (!key.ok) {
         // Like a failing filter: the event is not delivered to this destination (an error, or a hash
         // that hit a limit, must not let it through unmasked, nor cost the other destinations).
@@ -367,7 +383,7 @@ export class Matcher {
   /** Runs one compiled filter; counts `filtered` (when asked) and `filtering_failed`. */
   private passes(destination: CompiledDestination, bytecode: unknown, globals: Globals, what: string, countFiltered = true): boolean {
     if (!Array.isArray(bytecode) || bytecode.length === 0) return true;
-    const result = matchesFilters(bytecode, globals, { timeoutMs: this.expressionMs(destination) });
+    const result = matchesFilters(bytecode, globals, { runner: runWithLimitRetry, timeoutMs: this.expressionMs(destination) });
     if (result.error !== undefined) {
       this.failFiltering(destination, globals.event.uuid, what, result.error);
       return false;

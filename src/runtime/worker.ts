@@ -259,22 +259,28 @@ export class Worker implements InvocationSink {
       if (!work) break;
       if (this.inFlight.has(work.id)) continue;
       if (this.holdAtDestinationCap(work)) continue;
-      const done = this.process(work)
-        .catch((error: unknown) => {
+      // One reaction for both endings (rather than `catch` and then `finally`): it runs per invocation.
+      const done = this.process(work).then(
+        () => this.finished(work),
+        (error: unknown) => {
           this.logger.error({ err: error, invocationId: work.id }, 'invocation crashed the worker; it will be retried after its lock expires');
-        })
-        .finally(() => {
-          this.inFlight.delete(work.id);
-          this.releaseDestinationSlot(work.destinationId);
-          if (this.pending.length > 0 || this.released.length > 0) this.startPending();
-          else if (this.queueMayHaveWork && this.hasRoomToClaim()) this.resumeLoop();
-          if (this.busy === 0 && this.drained) {
-            const drained = this.drained;
-            this.drained = null;
-            drained();
-          }
-        });
+          this.finished(work);
+        },
+      );
       this.inFlight.set(work.id, done);
+    }
+  }
+
+  /** An invocation ended (whichever way): its slots go to the next ones. */
+  private finished(work: Work): void {
+    this.inFlight.delete(work.id);
+    this.releaseDestinationSlot(work.destinationId);
+    if (this.pending.length > 0 || this.released.length > 0) this.startPending();
+    else if (this.queueMayHaveWork && this.hasRoomToClaim()) this.resumeLoop();
+    if (this.busy === 0 && this.drained) {
+      const drained = this.drained;
+      this.drained = null;
+      drained();
     }
   }
 

@@ -7,14 +7,30 @@
  * `event` is the event to keep (the input object itself when nothing changed), or null when a
  * transformation dropped it. Nothing here does I/O: the caller stores the event, and hands `logs`,
  * `metrics` and `observations` to the runtime's recorder (`recordChainResult`), whose health watcher
- * disables a transformation that keeps failing, as it does a destination.
+ * disables a transformation that keeps failing, as it does a destination. `applyTo` does the same but
+ * hands each transformation's outcome to a `ChainSink` instead of building those lists: person
+ * processing sums them per batch without making objects per event (`stage.ts`).
  *
  * Each transformation runs under its own limits (`limits.ts`) and fails alone: an error, a limit, or a
  * return value that is not a valid event leaves the event as it was before that transformation, which
  * the next one then receives. Only `return null` drops an event. See docs/transformations.md.
  */
 import { performance } from 'node:perf_hooks';
-import { exec, execSync, HogRuntimeError, HogVMError, Op, UncaughtHogError, withSourceLine, type Bytecode } from '../hog/index.js';
+import {
+  exec,
+  execSync,
+  hogToJs,
+  HogRuntimeError,
+  HogVMError,
+  jsToHog,
+  KeptConversions,
+  Op,
+  UncaughtHogError,
+  withSourceLine,
+  type Bytecode,
+  type ExecOptions,
+  type ExecResult,
+} from '../hog/index.js';
 import { matchesFilters } from '../destinations/filters.js';
 import { buildGlobals, uiUrls, type GlobalsGroupInput, type GlobalsPersonInput, type Globals } from '../destinations/globals.js';
 import type { HogRunner } from '../destinations/run-hog.js';
@@ -25,7 +41,7 @@ import type { RuntimeMetric } from '../runtime/recorder.js';
 import type { Event, LogEntry, LogLevel } from '../store/store.js';
 import type { TransformationFunction } from './functions.js';
 import { DEFAULT_TRANSFORMATION_LIMITS, type TransformationLimits } from './limits.js';
-import { NO_RETURN, readReturnedEvent, type ReadOptions } from './result.js';
+import { isUntouchedInput, NO_RETURN, readReturnedEvent, UNCHANGED, type ReadOptions, type ReadResult } from './result.js';
 
 /** What became of the event in one transformation. */
 export type TransformationResult = 'transformed' | 'unchanged' | 'dropped' | 'failed' | 'skipped_by_filter' | 'skipped_disabled';
@@ -69,6 +85,21 @@ export interface ChainResult<E extends Event> {
   observations: TransformationObservation[];
 }
 
+/**
+ * Receives what `applyTo` did to one event, transformation by transformation, in order: everything
+ * `apply`'s result lists hold, without an object per transformation and event.
+ */
+export interface ChainSink {
+  /**
+   * One transformation reached the event. `durationMs` as in the outcome; `vmMs` and `vmBytes` (the
+   * last run's VM time and most memory, when known) make its health observation; `error` says why it
+   * failed, secrets redacted.
+   */
+  outcome(id: string, name: string, result: TransformationResult, durationMs: number, vmMs: number, vmBytes: number | undefined, error: string | undefined): void;
+  /** A log line: `print` output, or the error of a failed transformation. */
+  log(entry: LogEntry): void;
+}
+
 export interface TransformationContext {
   project: { id: number; name: string };
   /** Base URL of the web UI, for the `url` globals. Default `http://localhost:8040`. */
@@ -100,15 +131,26 @@ interface Prepared {
   runs: number;
   /** How its returned value is read (the same for every event). */
   readOptions: ReadOptions;
-  /** Its `source.url`, for the site URL and project it was last built for. */
-  sourceUrl: { siteUrl: string; projectId: number; url: string } | null;
+  /** Its `source` global, for the site URL and project it was last built for (the VM copies what it reads). */
+  source: { siteUrl: string; projectId: number; globals: Globals['source'] } | null;
 }
 
 /** One event's globals without `source`, shared by the transformations that see the same event object. */
 interface SharedGlobals {
   event: Event;
   context: TransformationContext;
+  siteUrl: string;
   globals: Globals;
+  /**
+   * The event's conversion into Hog values, handed from one transformation's run to the next while
+   * none changes anything (the VM gives it back only then), so the event is converted once, not once each.
+   */
+  kept: KeptConversions;
+}
+
+interface Line {
+  level: LogLevel;
+  message: string;
 }
 
 /** The outcome of one run, before it is turned into records. */
@@ -119,7 +161,8 @@ interface Run {
   propertiesJson?: string;
   vmMs: number;
   vmBytes?: number;
-  lines: { level: LogLevel; message: string }[];
+  /** Its `print` lines, or null when it printed none. */
+  lines: Line[] | null;
   /** It failed on the time limit (and may be tried once more). */
   timedOut?: boolean;
   /** Both runs' time when it was tried twice; else `vmMs`, which covers the whole run. */
@@ -127,6 +170,8 @@ interface Run {
 }
 
 const DEFAULT_SITE_URL = 'http://localhost:8040';
+/** What the VM options hold between runs. */
+const NO_GLOBALS: Record<string, unknown> = Object.freeze({});
 const TIME_LIMIT_TEXT = 'exceeded the time limit';
 
 /**
@@ -163,7 +208,7 @@ function prepare(fn: TransformationFunction, limits: TransformationLimits): Prep
     constantInputs: constantInputsOf(inputs),
     secrets: secretValuesOf(fn),
     runs: 0,
-    sourceUrl: null,
+    source: null,
   };
 }
 
@@ -189,18 +234,37 @@ export class TransformationChain {
   readonly limits: TransformationLimits;
   private readonly prepared: Prepared[];
   private readonly now: () => number;
-  /** The event globals of the event being transformed, while `apply` runs (see `globalsFor`). */
+  /** The event globals of the event being transformed, while `applyTo` runs (see `sharedGlobals`). */
   private shared: SharedGlobals | null = null;
   /** The `project` globals last built (see `eventGlobals`). */
   private project: { siteUrl: string; id: number; globals: Globals['project'] } | null = null;
-  /** Where the running code's `print` lines go (one function for every run, not a closure per run). */
-  private printer: Printer | null = null;
-  private readonly print = (line: string): void => this.printer?.print(line);
+  /** Where the running code's `print` lines go (one for every run, not a closure per run). */
+  private readonly printer: Printer;
+  /** The time budget of the run in progress (one for every run: `applyTo` is synchronous, so runs never overlap). */
+  private readonly budget: Budget;
+  /**
+   * The VM options of the code's runs: the same object each time, with the run's `globals`, start,
+   * `timeout` and `keptConversions` written in (the VM reads them only while the run lasts).
+   */
+  private readonly execOptions: ExecOptions;
 
   constructor(functions: readonly TransformationFunction[], options: ChainOptions = {}) {
     this.limits = { ...DEFAULT_TRANSFORMATION_LIMITS, ...(options.limits ?? {}) };
     this.now = options.now ?? Date.now;
     this.prepared = [...functions].sort(byExecutionOrder).map((fn) => prepare(fn, this.limits));
+    this.printer = new Printer(this.limits.maxLogLines);
+    this.budget = new Budget(this.limits.memoryLimit);
+    const printer = this.printer;
+    this.execOptions = {
+      globals: NO_GLOBALS,
+      timeout: 0,
+      memoryLimit: this.limits.memoryLimit,
+      print: (line) => printer.print(line),
+      now: this.now,
+      // `return event` untouched gives back the globals' own event, whose properties are the input's:
+      // read without converting the event back or comparing it property by property (`readResult`).
+      returnUnchangedGlobal: 'event',
+    };
   }
 
   /** The transformations' ids, in the order they run. */
@@ -214,32 +278,40 @@ export class TransformationChain {
 
   /** Runs every transformation on `event` in order. Never throws; see the file header. */
   apply<E extends Event>(event: E, context: TransformationContext): ChainResult<E> {
+    const sink = new ResultLists(context.project.id);
+    const kept = this.applyTo(event, context, sink);
+    return { event: kept, outcomes: sink.outcomes, logs: sink.logs, metrics: sink.metrics, observations: sink.observations };
+  }
+
+  /**
+   * `apply`, handing each transformation's outcome and log lines to `sink` as it goes. Returns the
+   * event to keep (the very input object when nothing changed it), or null when it was dropped.
+   */
+  applyTo<E extends Event>(event: E, context: TransformationContext, sink: ChainSink): E | null {
     try {
-      return this.applyAll(event, context);
+      return this.applyAll(event, context, sink);
     } finally {
+      // Nothing of this event stays reachable from the chain.
       this.shared = null;
+      this.execOptions.globals = NO_GLOBALS;
+      this.execOptions.keptConversions = undefined;
     }
   }
 
-  private applyAll<E extends Event>(event: E, context: TransformationContext): ChainResult<E> {
-    const out: ChainResult<E> = { event, outcomes: [], logs: [], metrics: [], observations: [] };
+  private applyAll<E extends Event>(event: E, context: TransformationContext, sink: ChainSink): E | null {
     let current: E = event;
     for (const prepared of this.prepared) {
       const { fn } = prepared;
       if (context.isDisabled?.(fn.id)) {
-        out.outcomes.push({ id: fn.id, name: fn.name, result: 'skipped_disabled', durationMs: 0 });
+        sink.outcome(fn.id, fn.name, 'skipped_disabled', 0, 0, undefined, undefined);
         continue;
       }
       const run = this.runGuarded(prepared, current, context);
-      this.record(out, prepared, current, context.project.id, run, run.durationMs ?? run.vmMs);
-      if (run.result === 'dropped') {
-        out.event = null;
-        return out;
-      }
+      this.record(sink, prepared, current, context.project.id, run, run.durationMs ?? run.vmMs);
+      if (run.result === 'dropped') return null;
       if (run.result === 'transformed') current = merged(current, run.event!, run.propertiesJson!);
     }
-    out.event = current;
-    return out;
+    return current;
   }
 
   /**
@@ -256,7 +328,7 @@ export class TransformationChain {
       again.durationMs = run.vmMs + again.vmMs;
       return again;
     } catch (error) {
-      return { result: 'failed', error: `internal error: ${error instanceof Error ? error.message : String(error)}`, vmMs: 0, lines: [] };
+      return { result: 'failed', error: `internal error: ${error instanceof Error ? error.message : String(error)}`, vmMs: 0, lines: null };
     }
   }
 
@@ -268,52 +340,51 @@ export class TransformationChain {
 
   private runOnce(prepared: Prepared, event: Event, context: TransformationContext): Run {
     const { fn } = prepared;
-    const lines: Run['lines'] = [];
-    if (fn.brokenReason !== undefined) return { result: 'failed', error: fn.brokenReason, vmMs: 0, lines };
+    if (fn.brokenReason !== undefined) return { result: 'failed', error: fn.brokenReason, vmMs: 0, lines: null };
     const warm = prepared.runs++ >= this.limits.warmUpRuns;
-    const budget = new Budget(warm ? this.limits.timeoutMs : Math.max(this.limits.timeoutMs, this.limits.warmUpTimeoutMs));
-    const globals = this.globalsFor(prepared, event, context);
+    const budget = this.budget.start(warm ? this.limits.timeoutMs : Math.max(this.limits.timeoutMs, this.limits.warmUpTimeoutMs));
+    const shared = this.sharedGlobals(event, context);
+    const source = this.sourceOf(prepared, shared.siteUrl, context.project.id);
+    // Filters and input templates see the globals without `inputs`; most transformations have neither.
+    const globals: Globals | null = prepared.filters !== null || prepared.constantInputs === null ? withSource(shared.globals, source) : null;
 
     const filters = prepared.filters;
     if (filters !== null) {
-      const match = matchesFilters(filters, globals, { runner: budget.runner(this.limits.memoryLimit) });
-      if (match.error !== undefined) return { result: 'failed', error: `filters failed: ${limitText(match.error, budget, this.limits)}`, vmMs: budget.spentMs(), lines };
-      if (!match.matched) return { result: 'skipped_by_filter', vmMs: budget.spentMs(), lines };
+      const match = matchesFilters(filters, globals!, { runner: budget.runner });
+      if (match.error !== undefined) return { result: 'failed', error: `filters failed: ${limitText(match.error, budget, this.limits)}`, vmMs: budget.spentMs(), lines: null };
+      if (!match.matched) return { result: 'skipped_by_filter', vmMs: budget.spentMs(), lines: null };
     }
 
-    let inputs: Record<string, unknown>;
+    let inputs = prepared.constantInputs;
+    if (inputs === null) {
+      try {
+        const evaluated = evaluateInputs(prepared.inputs, globals!, { runner: budget.runner });
+        if (!evaluated.ok) return { result: 'failed', error: limitText(evaluated.error.message, budget, this.limits), vmMs: budget.spentMs(), lines: null };
+        inputs = evaluated.inputs;
+      } catch (error) {
+        return { result: 'failed', error: limitText(errorText(error), budget, this.limits), vmMs: budget.spentMs(), lines: null };
+      }
+    }
+
+    const printer = this.printer.start();
+    const options = this.execOptions;
+    options.globals = codeGlobals(shared.globals, source, inputs);
+    options.keptConversions = shared.kept;
+    let result: ExecResult;
     try {
-      const evaluated =
-        prepared.constantInputs !== null
-          ? { ok: true as const, inputs: prepared.constantInputs }
-          : evaluateInputs(prepared.inputs, globals, { runner: budget.runner(this.limits.memoryLimit) });
-      if (!evaluated.ok) return { result: 'failed', error: limitText(evaluated.error.message, budget, this.limits), vmMs: budget.spentMs(), lines };
-      inputs = evaluated.inputs;
+      // The code gets what is left of the budget, counted from the budget's start: the VM need not read the clock.
+      budget.leftForCode();
+      options.startedAt = budget.startedAt;
+      options.timeout = budget.timeoutMs;
+      result = exec(prepared.bytecode, options);
     } catch (error) {
-      return { result: 'failed', error: limitText(errorText(error), budget, this.limits), vmMs: budget.spentMs(), lines };
+      return { result: 'failed', error: codeErrorText(error, fn, budget, this.limits), vmMs: budget.spentMs(), lines: printer.take() };
     }
+    const lines = printer.take();
+    const vmBytes = result.state.maxMemUsed;
+    if (!result.finished) return { result: 'failed', error: `${result.asyncFunctionName}() is not available in transformations`, vmMs: budget.spentMs(), lines };
 
-    this.printer = new Printer(lines, this.limits.maxLogLines);
-    let returned: unknown;
-    let vmBytes: number | undefined;
-    try {
-      const result = exec(prepared.bytecode, {
-        globals: withInputs(globals, inputs),
-        timeout: budget.leftForCode(),
-        memoryLimit: this.limits.memoryLimit,
-        print: this.print,
-        now: this.now,
-      });
-      vmBytes = result.state.maxMemUsed;
-      if (!result.finished) return { result: 'failed', error: `${result.asyncFunctionName}() is not available in transformations`, vmMs: budget.spentMs(), lines };
-      returned = result.result;
-    } catch (error) {
-      return { result: 'failed', error: codeErrorText(error, fn, budget, this.limits), vmMs: budget.spentMs(), lines };
-    } finally {
-      this.printer = null;
-    }
-
-    const read = readReturnedEvent(returned, event, prepared.readOptions);
+    const read = readResult(result, event, prepared.readOptions);
     const vmMs = budget.spentMs();
     switch (read.kind) {
       case 'invalid':
@@ -326,18 +397,16 @@ export class TransformationChain {
   }
 
   /**
-   * The globals of one transformation on `event`. Transformations that see the same event object (the
-   * ones before the first change, and after each change until the next) share its globals; only
-   * `source` is their own. The VM copies a global when the code reads it, so sharing is safe.
+   * The event globals of `event`. Transformations that see the same event object (the ones before the
+   * first change, and after each change until the next) share them, and the event's conversion into
+   * Hog values with them; only `source` and `inputs` are their own. The VM copies a global when the
+   * code reads it, so sharing is safe.
    */
-  private globalsFor(prepared: Prepared, event: Event, context: TransformationContext): Globals {
+  private sharedGlobals(event: Event, context: TransformationContext): SharedGlobals {
+    const shared = this.shared;
+    if (shared !== null && shared.event === event && shared.context === context) return shared;
     const siteUrl = context.siteUrl ?? DEFAULT_SITE_URL;
-    let shared = this.shared;
-    if (shared === null || shared.event !== event || shared.context !== context) {
-      this.shared = shared = { event, context, globals: this.eventGlobals(event, context, siteUrl) };
-    }
-    const { event: eventGlobals, person, groups, project } = shared.globals;
-    return { event: eventGlobals, person, groups, project, source: { name: prepared.fn.name, url: this.sourceUrlOf(prepared, siteUrl, context.project.id) } };
+    return (this.shared = { event, context, siteUrl, globals: this.eventGlobals(event, context, siteUrl), kept: new KeptConversions() });
   }
 
   /**
@@ -363,9 +432,9 @@ export class TransformationChain {
         url: `${project.url}/events/${encodeURIComponent(event.uuid)}`,
       },
       person: null,
-      groups: {},
+      groups: NO_GROUPS,
       project,
-      source: { name: '', url: '' },
+      source: NO_SOURCE,
     };
   }
 
@@ -377,55 +446,107 @@ export class TransformationChain {
     return globals;
   }
 
-  private sourceUrlOf(prepared: Prepared, siteUrl: string, projectId: number): string {
-    const cached = prepared.sourceUrl;
-    if (cached !== null && cached.siteUrl === siteUrl && cached.projectId === projectId) return cached.url;
-    const url = transformationUrl(siteUrl, projectId, prepared.fn.id);
-    prepared.sourceUrl = { siteUrl, projectId, url };
-    return url;
+  private sourceOf(prepared: Prepared, siteUrl: string, projectId: number): Globals['source'] {
+    const cached = prepared.source;
+    if (cached !== null && cached.siteUrl === siteUrl && cached.projectId === projectId) return cached.globals;
+    const globals = { name: prepared.fn.name, url: transformationUrl(siteUrl, projectId, prepared.fn.id) };
+    prepared.source = { siteUrl, projectId, globals };
+    return globals;
   }
 
-  /** Turns one run into the outcome, log lines, metrics and health observations of the result. */
-  private record(out: ChainResult<Event>, prepared: Prepared, event: Event, projectId: number, run: Run, durationMs: number): void {
-    const id = prepared.fn.id;
-    const outcome: TransformationOutcome = { id, name: prepared.fn.name, result: run.result, durationMs };
-    if (run.result === 'failed' || run.lines.length > 0) this.recordLines(out, prepared, event, projectId, run, outcome);
-    // Written out rather than through helpers: this runs for every transformation on every event.
-    if (run.result === 'failed') {
-      out.metrics.push({ projectId, destinationId: id, name: 'failed', count: 1 });
-      out.observations.push({ projectId, destinationId: id, observation: { kind: 'failed', error: outcome.error! } });
-    } else if (run.result === 'skipped_by_filter') {
-      out.metrics.push({ projectId, destinationId: id, name: 'filtered', count: 1 });
-    } else {
-      out.metrics.push({ projectId, destinationId: id, name: run.result as TransformationMetricName, count: 1 });
-      const observation: HealthObservation = run.vmBytes ? { kind: 'hog', ms: run.vmMs, bytes: run.vmBytes } : { kind: 'hog', ms: run.vmMs };
-      out.observations.push({ projectId, destinationId: id, observation });
+  /** Hands one run's outcome and log lines (secrets redacted) to the sink. */
+  private record(sink: ChainSink, prepared: Prepared, event: Event, projectId: number, run: Run, durationMs: number): void {
+    const { fn } = prepared;
+    let error: string | undefined;
+    if (run.result === 'failed' || run.lines !== null) {
+      const redact = (text: string) => (prepared.secrets.length > 0 ? redactSecrets(text, prepared.secrets) : text);
+      const timestamp = new Date(this.now()).toISOString();
+      const log = (level: LogLevel, message: string) =>
+        sink.log({ projectId, destinationId: fn.id, invocationId: event.uuid, timestamp, level, message: redact(message) });
+      for (const line of run.lines ?? []) log(line.level, line.message);
+      if (run.result === 'failed') {
+        error = redact(run.error ?? 'unknown error');
+        log('error', `Transformation failed on event ${event.uuid}; the event passes on unchanged: ${error}`);
+      }
     }
-    out.metrics.push({ projectId, destinationId: id, name: 'duration_us', count: Math.max(0, Math.round(durationMs * 1000)) });
-    out.outcomes.push(outcome);
-  }
-
-  /** The run's `print` lines and, when it failed, its error (on `outcome` too), secrets redacted. */
-  private recordLines(out: ChainResult<Event>, prepared: Prepared, event: Event, projectId: number, run: Run, outcome: TransformationOutcome): void {
-    const { fn, secrets } = prepared;
-    const redact = (text: string) => (secrets.length > 0 ? redactSecrets(text, secrets) : text);
-    const timestamp = new Date(this.now()).toISOString();
-    const log = (level: LogLevel, message: string) =>
-      out.logs.push({ projectId, destinationId: fn.id, invocationId: event.uuid, timestamp, level, message: redact(message) });
-    for (const line of run.lines) log(line.level, line.message);
-    if (run.result === 'failed') {
-      outcome.error = redact(run.error ?? 'unknown error');
-      log('error', `Transformation failed on event ${event.uuid}; the event passes on unchanged: ${outcome.error}`);
-    }
+    sink.outcome(fn.id, fn.name, run.result, durationMs, run.vmMs, run.vmBytes, error);
   }
 }
 
 /**
- * The code's globals: `globals` and `inputs`, written out key by key. Spreading `globals` instead was a
- * measurable share of a transformation's cost, which runs on every event.
+ * `apply`'s result lists, built from the sink calls: one outcome per transformation reached, and for
+ * each that ran (was not disabled) its result's metric, its time (`duration_us`) and its health
+ * observation (none for a filtered event).
  */
-function withInputs(globals: Globals, inputs: Record<string, unknown>): Globals & { inputs: Record<string, unknown> } {
-  return { event: globals.event, person: globals.person, groups: globals.groups, project: globals.project, source: globals.source, inputs };
+class ResultLists implements ChainSink {
+  readonly outcomes: TransformationOutcome[] = [];
+  readonly logs: LogEntry[] = [];
+  readonly metrics: TransformationMetric[] = [];
+  readonly observations: TransformationObservation[] = [];
+
+  constructor(private readonly projectId: number) {}
+
+  outcome(id: string, name: string, result: TransformationResult, durationMs: number, vmMs: number, vmBytes: number | undefined, error: string | undefined): void {
+    const outcome: TransformationOutcome = { id, name, result, durationMs };
+    if (error !== undefined) outcome.error = error;
+    this.outcomes.push(outcome);
+    if (result === 'skipped_disabled') return;
+    const projectId = this.projectId;
+    this.metrics.push({ projectId, destinationId: id, name: metricOf(result), count: 1 });
+    const observation = observationOf(result, vmMs, vmBytes, error);
+    if (observation !== null) this.observations.push({ projectId, destinationId: id, observation });
+    this.metrics.push({ projectId, destinationId: id, name: 'duration_us', count: durationUs(durationMs) });
+  }
+
+  log(entry: LogEntry): void {
+    this.logs.push(entry);
+  }
+}
+
+/** The metric a transformation's result counts in (not for `skipped_disabled`, which counts in none). */
+export function metricOf(result: TransformationResult): TransformationMetricName {
+  return result === 'skipped_by_filter' ? 'filtered' : (result as TransformationMetricName);
+}
+
+/** What a run tells the health watcher: a failure, or its VM time (nothing when its filters skipped the event). */
+export function observationOf(result: TransformationResult, vmMs: number, vmBytes: number | undefined, error: string | undefined): HealthObservation | null {
+  if (result === 'failed') return { kind: 'failed', error: error! };
+  if (result === 'skipped_by_filter' || result === 'skipped_disabled') return null;
+  return vmBytes ? { kind: 'hog', ms: vmMs, bytes: vmBytes } : { kind: 'hog', ms: vmMs };
+}
+
+/** The `duration_us` metric's count for a transformation's time. */
+export function durationUs(durationMs: number): number {
+  return Math.max(0, Math.round(durationMs * 1000));
+}
+
+/**
+ * What the code returned, read against the event it received. The `event` global given back untouched
+ * is the host's own object: unchanged when it holds the input as the chain built it, else read like any
+ * returned value, from a copy (as the VM would have converted it), so the result never shares objects
+ * with the globals.
+ */
+function readResult(result: ExecResult & { finished: true }, input: Event, options: ReadOptions): ReadResult {
+  if (result.unchangedGlobal === undefined) return readReturnedEvent(result.result, input, options);
+  if (isUntouchedInput(result.result, input)) return UNCHANGED;
+  return readReturnedEvent(hogToJs(jsToHog(result.result)), input, options);
+}
+
+/** The event globals of transformations in the pipeline: no groups yet, and `source` set per transformation. */
+const NO_GROUPS: Globals['groups'] = Object.freeze({}) as Globals['groups'];
+const NO_SOURCE: Globals['source'] = Object.freeze({ name: '', url: '' });
+
+/** The globals of filters and input templates: the event's, with this transformation's `source`. */
+function withSource(globals: Globals, source: Globals['source']): Globals {
+  return { event: globals.event, person: globals.person, groups: globals.groups, project: globals.project, source };
+}
+
+/**
+ * The code's globals: the event's, `source` and `inputs`, written out key by key. Spreading instead was
+ * a measurable share of a transformation's cost, which runs on every event.
+ */
+function codeGlobals(globals: Globals, source: Globals['source'], inputs: Record<string, unknown>): Globals & { inputs: Record<string, unknown> } {
+  return { event: globals.event, person: globals.person, groups: globals.groups, project: globals.project, source, inputs };
 }
 
 /** The transformation's page in the web UI (`source.url` of its globals). */
@@ -445,14 +566,41 @@ function merged<E extends Event>(current: E, changed: Event, propertiesJson: str
   return next;
 }
 
-/** One transformation's VM time on one event, shared by its filters, inputs and code. */
+/**
+ * One transformation's VM time on one event, shared by its filters, inputs and code. The chain has one,
+ * started afresh for each run (`start`), with one runner for filters and input templates.
+ */
 class Budget {
-  private readonly started = performance.now();
+  startedAt = 0;
   private runnerUsed = false;
-  constructor(readonly timeoutMs: number) {}
+  timeoutMs = 0;
+  /** Runs filters and input templates within what is left. */
+  readonly runner: HogRunner;
+
+  constructor(memoryLimit: number) {
+    // One options object for every filter and template run, as for the code's (see `execOptions`).
+    const runOptions: ExecOptions = { globals: NO_GLOBALS, timeout: 0, memoryLimit, print: ignorePrint };
+    this.runner = (bytecode, options) => {
+      this.runnerUsed = true;
+      runOptions.globals = options.globals;
+      runOptions.timeout = this.remainingMs();
+      try {
+        return execSync(bytecode, runOptions);
+      } finally {
+        runOptions.globals = NO_GLOBALS;
+      }
+    };
+  }
+
+  start(timeoutMs: number): this {
+    this.timeoutMs = timeoutMs;
+    this.runnerUsed = false;
+    this.startedAt = performance.now();
+    return this;
+  }
 
   spentMs(): number {
-    return performance.now() - this.started;
+    return performance.now() - this.startedAt;
   }
 
   /** What is left; a spent budget throws the VM's own timeout error, so it reads like any other. */
@@ -463,31 +611,39 @@ class Budget {
   }
 
   /**
-   * The code's share: what is left after filters and inputs, or the whole budget when none of them ran
-   * (then only building the globals came before, a microsecond, and the clock need not be read).
+   * The code's share: what is left after filters and inputs (throwing the timeout error when nothing
+   * is), or the whole budget when none of them ran and the clock need not be read.
    */
   leftForCode(): number {
     return this.runnerUsed ? this.remainingMs() : this.timeoutMs;
   }
-
-  /** Runs filters and input templates within what is left. */
-  runner(memoryLimit: number): HogRunner {
-    this.runnerUsed = true;
-    return (bytecode, options) => execSync(bytecode, { globals: options.globals, timeout: this.remainingMs(), memoryLimit, print: () => {} });
-  }
 }
 
+function ignorePrint(): void {}
+
+/** Keeps a run's `print` lines, up to the limit and then one warning. One per chain, started afresh per run. */
 class Printer {
   private printed = 0;
-  constructor(
-    private readonly lines: Run['lines'],
-    private readonly max: number,
-  ) {}
+  private lines: Line[] | null = null;
+  constructor(private readonly max: number) {}
+
+  start(): this {
+    this.printed = 0;
+    this.lines = null;
+    return this;
+  }
+
+  /** The run's lines (null when it printed none); the printer forgets them. */
+  take(): Line[] | null {
+    const lines = this.lines;
+    this.lines = null;
+    return lines;
+  }
 
   print(line: string): void {
     this.printed++;
-    if (this.printed <= this.max) this.lines.push({ level: 'info', message: line });
-    else if (this.printed === this.max + 1) this.lines.push({ level: 'warn', message: `More than ${this.max} print lines on this event: the rest are not kept.` });
+    if (this.printed <= this.max) (this.lines ??= []).push({ level: 'info', message: line });
+    else if (this.printed === this.max + 1) (this.lines ??= []).push({ level: 'warn', message: `More than ${this.max} print lines on this event: the rest are not kept.` });
   }
 }
 

@@ -61,6 +61,38 @@ export function readReturnedEvent(value: unknown, input: Event, options: ReadOpt
   }
 }
 
+/** What a transformation that gave the event back untouched did to it (see `isUntouchedInput`). */
+export const UNCHANGED: ReadResult = Object.freeze({ kind: 'unchanged' });
+
+/**
+ * Whether `value`, the code's own `event` global given back untouched (the VM's `unchangedGlobal`),
+ * reads as `unchanged` without reading it again: it still holds the input's fields, as the chain built
+ * it, and the input itself would pass the checks on a returned event.
+ */
+export function isUntouchedInput(value: unknown, input: Event): boolean {
+  return isRecord(value) && holdsInput(value, input) && passesAsReturned(input);
+}
+
+/** Whether the event globals `value` hold exactly `input`'s fields (the properties the very same object). */
+function holdsInput(value: Record<string, unknown>, input: Event): boolean {
+  return (
+    value.properties === input.properties &&
+    value.event === input.event &&
+    value.name === input.event &&
+    value.uuid === input.uuid &&
+    value.distinct_id === input.distinct_id &&
+    value.timestamp === input.timestamp &&
+    value.elements_chain === (input.elements_chain ?? '')
+  );
+}
+
+/** The checks `eventOf` makes that an event given back with the input's own fields could still fail. */
+function passesAsReturned(input: Event): boolean {
+  const name: unknown = input.event;
+  const chain: unknown = input.elements_chain;
+  return typeof name === 'string' && name !== '' && name.length <= MAX_EVENT_NAME_LENGTH && isRecord(input.properties) && (chain === undefined || typeof chain === 'string');
+}
+
 function eventOf(returned: Record<string, unknown>, input: Event, options: ReadOptions): Event {
   const event: Event = {
     uuid: identityField(returned, input, 'uuid', options),

@@ -17,7 +17,18 @@ import type { Keyring } from '../destinations/secrets.js';
 import { costOf, type HealthObservation, type HealthPolicy } from '../runtime/health.js';
 import type { RecorderTap } from '../runtime/recorder.js';
 import type { LogEntry, Store, StoredEvent } from '../store/store.js';
-import type { ChainOptions, TransformationChain, TransformationContext, TransformationMetric } from './chain.js';
+import {
+  durationUs,
+  metricOf,
+  observationOf,
+  type ChainOptions,
+  type ChainSink,
+  type TransformationChain,
+  type TransformationContext,
+  type TransformationMetric,
+  type TransformationMetricName,
+  type TransformationResult,
+} from './chain.js';
 import { recordChainResult, type ChainRecorder } from './record.js';
 import { TransformationRegistry, type TransformationRegistryOptions } from './registry.js';
 
@@ -116,18 +127,13 @@ export class PipelineTransformations {
       ...(this.isDisabled ? { isDisabled: this.isDisabled } : {}),
     };
     const out: (StoredEvent | null)[] = new Array(events.length);
-    const metrics = new MetricSums();
-    const logs: LogEntry[] = [];
+    const sink = new BatchSink(projectId, recorder, this.forwarded);
     let sliceStart = performance.now();
     for (let i = 0; i < events.length; i++) {
       if (performance.now() - sliceStart > this.maxSliceMs) sliceStart = await yieldToEventLoop();
-      const result = chain.apply(events[i]!, context);
-      out[i] = result.event;
-      for (const o of result.observations) if (this.forwarded(o.observation)) recorder.observe(o.projectId, o.destinationId, o.observation);
-      metrics.add(result.metrics);
-      for (const line of result.logs) logs.push(line);
+      out[i] = chain.applyTo(events[i]!, context, sink);
     }
-    return { events: out, committed: () => recordChainResult(recorder, { metrics: metrics.list(), logs, observations: [] }) };
+    return { events: out, committed: () => recordChainResult(recorder, { metrics: sink.metrics(), logs: sink.logs, observations: [] }) };
   };
 
   /** A recompiled chain may hold functions a user re-enabled elsewhere: the health watcher re-reads them. */
@@ -148,23 +154,55 @@ export class PipelineTransformations {
   }
 }
 
-/** A batch's metric increments summed per transformation and name: one recorder call each, not one per event. */
-class MetricSums {
-  private readonly sums = new Map<string, Map<string, TransformationMetric>>();
+/**
+ * What a batch's chain runs produced: health observations handed on at once (those `forwarded` lets
+ * through), metric increments summed per transformation and name, log lines kept, for one recorder
+ * call each at the commit. Nothing is made per event but what is handed on.
+ */
+class BatchSink implements ChainSink {
+  readonly logs: LogEntry[] = [];
+  private readonly sums = new Map<string, MetricCounts>();
 
-  add(metrics: readonly TransformationMetric[]): void {
-    for (const m of metrics) {
-      let byName = this.sums.get(m.destinationId);
-      if (byName === undefined) this.sums.set(m.destinationId, (byName = new Map()));
-      const sum = byName.get(m.name);
-      if (sum) sum.count += m.count;
-      else byName.set(m.name, { ...m });
+  constructor(
+    private readonly projectId: number,
+    private readonly recorder: StageRecorder,
+    private readonly forwarded: (observation: HealthObservation) => boolean,
+  ) {}
+
+  outcome(id: string, _name: string, result: TransformationResult, durationMs: number, vmMs: number, vmBytes: number | undefined, error: string | undefined): void {
+    if (result === 'skipped_disabled') return;
+    let counts = this.sums.get(id);
+    if (counts === undefined) this.sums.set(id, (counts = noCounts()));
+    counts[metricOf(result)]++;
+    counts.duration_us += durationUs(durationMs);
+    const observation = observationOf(result, vmMs, vmBytes, error);
+    if (observation !== null && this.forwarded(observation)) this.recorder.observe(this.projectId, id, observation);
+  }
+
+  log(entry: LogEntry): void {
+    this.logs.push(entry);
+  }
+
+  /** One increment per transformation and metric it counted in. */
+  metrics(): TransformationMetric[] {
+    const projectId = this.projectId;
+    const list: TransformationMetric[] = [];
+    for (const [destinationId, counts] of this.sums) {
+      for (const name of RESULT_METRICS) if (counts[name] > 0) list.push({ projectId, destinationId, name, count: counts[name] });
+      list.push({ projectId, destinationId, name: 'duration_us', count: counts.duration_us });
     }
+    return list;
   }
+}
 
-  list(): TransformationMetric[] {
-    return [...this.sums.values()].flatMap((byName) => [...byName.values()]);
-  }
+/** One transformation's metric sums of a batch; `duration_us` is counted whenever it ran. */
+type MetricCounts = Record<TransformationMetricName, number>;
+
+/** The metrics counted per result, in the order they are handed to the recorder (`duration_us` last). */
+const RESULT_METRICS = ['transformed', 'unchanged', 'dropped', 'failed', 'filtered'] as const;
+
+function noCounts(): MetricCounts {
+  return { transformed: 0, unchanged: 0, dropped: 0, failed: 0, filtered: 0, duration_us: 0 };
 }
 
 function yieldToEventLoop(): Promise<number> {

@@ -89,20 +89,21 @@ describe('crash during delivery', () => {
 
     const delivered = deliveredUuids();
     expect([...accepted].filter((u) => !delivered.has(u))).toEqual([]);
-    // Duplicates: only events whose request reached the sink shortly before the kill (in flight, or
-    // answered but not yet recorded as succeeded).
-    const firstSeen = new Map<string, number>();
+    // Duplicates: only events whose request reached the sink before the kill (in flight, or answered but
+    // not yet recorded as succeeded) and again after the restart. Judged by order of arrival, not by a
+    // time window: a loaded machine can take any time between the kill and the process's end.
+    const firstIndex = new Map<string, number>();
     const copies = new Map<string, number>();
-    for (const r of sink.requests) {
+    sink.requests.forEach((r, index) => {
       const uuid = (r.json as { uuid: string }).uuid;
-      if (!firstSeen.has(uuid)) firstSeen.set(uuid, r.at);
+      if (!firstIndex.has(uuid)) firstIndex.set(uuid, index);
       copies.set(uuid, (copies.get(uuid) ?? 0) + 1);
-    }
+    });
     const duplicated = [...copies].filter(([, n]) => n > 1).map(([u]) => u);
     for (const uuid of duplicated) {
       expect(copies.get(uuid)).toBe(2);
-      expect(firstSeen.get(uuid)!).toBeGreaterThan(killedAt - 1_000);
-      expect(firstSeen.get(uuid)!).toBeLessThanOrEqual(killedAt + 50);
+      expect(firstIndex.get(uuid)!).toBeLessThan(beforeRestart);
+      expect(sink.requests[firstIndex.get(uuid)!]!.at).toBeGreaterThan(killedAt - 5_000);
     }
     expect(duplicated.length).toBeLessThan(beforeRestart);
   });

@@ -18,7 +18,8 @@ describe('a failing filter or masking fails only its own event × destination', 
   beforeAll(async () => {
     sink = await startSink();
     // A small bucket: two failures (100 tokens each of 500) degrade a destination, so the cost is visible.
-    sluice = await startRuntimeSluice({ runtime: { deliveryThreads: 0, health: { policy: healthPolicy({ bucketSize: 500 }) } } });
+    // Matching in the main thread: a test below breaks a destination in this thread's registry.
+    sluice = await startRuntimeSluice({ stageThreads: 0, runtime: { deliveryThreads: 0, health: { policy: healthPolicy({ bucketSize: 500 }) } } });
   });
   afterAll(async () => {
     await sluice.stop();

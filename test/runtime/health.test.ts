@@ -316,7 +316,9 @@ describe('replay of failed invocations by time range', () => {
   beforeAll(async () => {
     sink = await startSink(() => answer);
     // A bucket large enough that 120 failures do not disable the destination (replays would be parked).
-    sluice = await startRuntimeSluice({ runtime: { worker: { pollMs: 20 }, health: { policy: healthPolicy({ bucketSize: 1_000_000 }) } } });
+    // Matching in the main thread, whose matcher hands new invocations to the worker at once, so
+    // `worker.idle()` after matching waits for them (a stage thread's are claimed from the queue).
+    sluice = await startRuntimeSluice({ stageThreads: 0, runtime: { worker: { pollMs: 20 }, health: { policy: healthPolicy({ bucketSize: 1_000_000 }) } } });
   });
   afterAll(async () => {
     await sluice.stop();

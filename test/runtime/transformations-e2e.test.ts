@@ -86,7 +86,10 @@ describe('transformations end to end', () => {
 
   beforeAll(async () => {
     sink = await startSink();
-    sluice = await startRuntimeSluice({ runtime: { worker: { pollMs: 20 }, health: { policy: healthPolicy({ bucketSize: 1_000 }) } } });
+    // Transformations in the main thread: the tests count exactly which event health disabled a function
+    // at, and a stage thread hears of a health change one message later (test/scale/stage-threads.test.ts
+    // runs transformations in threads).
+    sluice = await startRuntimeSluice({ stageThreads: 0, runtime: { worker: { pollMs: 20 }, health: { policy: healthPolicy({ bucketSize: 1_000 }) } } });
     client = new PostHog(TOKEN, { host: sluice.url, flushAt: 1_000, flushInterval: 0 });
     chain.drop = await transformation({
       template_id: 'template-drop-events',

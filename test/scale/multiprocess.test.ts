@@ -315,7 +315,11 @@ if (skipReason !== null) {
           SLUICE_INVOCATION_LOCK_MS: String(LOCK_MS),
         };
         // Workers log at info, read here: a batch redone after a concurrent person change logs one line.
-        const workerEnv = { ...env, SLUICE_LOG_LEVEL: 'info' };
+        // Persons and matching in each worker's main thread (set, not left to the cores, which would give each
+        // worker a stage thread): four workers already share the 2 cores, where stage threads only add
+        // switching (bench e2e-postgres: 2 workers with a stage thread each at 0.46-0.96x of none).
+        // SLUICE_SCALE_STAGE_THREADS changes it; test/scale/stage-threads.test.ts covers the threads.
+        const workerEnv = { ...env, SLUICE_LOG_LEVEL: 'info', SLUICE_STAGE_THREADS: process.env.SLUICE_SCALE_STAGE_THREADS ?? '0' };
         const log = { conflicts: 0, failedBatches: 0, warnings: new Map<string, number>() };
         const readWorkerLog = (line: string) => {
           if (line.includes('persons changed concurrently')) log.conflicts++;

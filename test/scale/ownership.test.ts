@@ -83,6 +83,9 @@ if (skipReason !== null) {
         SLUICE_BOOTSTRAP_API_KEY: API_KEY,
         SLUICE_LOG_LEVEL: 'warn',
         SLUICE_PARTITIONS: '16',
+        // Four workers on 2 cores: one stage thread each (set, not left to the machine), so the leases and
+        // fences below are those of partitions running in threads.
+        SLUICE_STAGE_THREADS: '1',
       };
       api = await startSluice({ role: 'api', dataDir: ':memory:', databaseUrl: schema.url, port: 0, host: '127.0.0.1', env, logger: false });
       store = await openStore({ dataDir: ':memory:', databaseUrl: schema.url, poolSize: 2 });

@@ -1,7 +1,8 @@
 /**
  * The VM's mutable run state and the helpers the run loop calls for its less frequent paths:
  * loading chunks, globals, calls to named functions and non-local closures, throwing, limits,
- * suspension and the final result. The loop itself is in `run.ts`.
+ * suspension and the final result. The loop itself is in `run.ts`. A machine serves one run at a
+ * time and is kept, emptied, for a later one (`Machine.forRun`, `release`).
  */
 import type { Bytecode } from '../bytecode/opcodes.js';
 import { hogToJs, jsString, jsToHog, jsToHogTallied } from '../convert.js';
@@ -18,6 +19,7 @@ import {
   isHogError,
 } from '../values.js';
 import { type Chunk, decodeChunk } from './decode.js';
+import type { KeptConversions } from './kept.js';
 import { deepCost } from './memory.js';
 import { activateMeter, Meter, type MeterOwner, preview } from './meter.js';
 import {
@@ -45,6 +47,11 @@ export interface ExecOptions {
   asyncFunctions?: Record<string, unknown> | string[];
   /** Milliseconds of execution allowed, cumulative across resumes. Default 5000. */
   timeout?: number;
+  /**
+   * When the run's time began (`performance.now()`), for a host that already read the clock and
+   * counts what it did before the run into `timeout`. Default: the run's start.
+   */
+  startedAt?: number;
   /** Approximate bytes of live values allowed. Default 64 MiB; `<= 0` disables the limit. */
   memoryLimit?: number;
   /** Number of suspensions allowed. Default 100. */
@@ -55,10 +62,24 @@ export interface ExecOptions {
   now?: () => number;
   /** Loads the chunk requested by `import(name)`. */
   importBytecode?: (name: string) => Bytecode | BytecodeEntry | null | undefined;
+  /**
+   * The name of a global (`event`): when the program returns the value it read of that global whole
+   * (`return event`, or a local holding it) and set no property of any value during the run, `result`
+   * is the host's own global object and `unchangedGlobal` its name, instead of a conversion of the
+   * value. For plain JSON data the two are equal: a host whose code usually returns its input unchanged
+   * is spared converting it back and comparing it.
+   */
+  returnUnchangedGlobal?: string;
+  /**
+   * Conversions of whole globals shared with other runs on the same host objects (`kept.ts`): a whole
+   * read takes a kept value instead of converting again, and a run that finishes without setting any
+   * property gives back the values it read whole.
+   */
+  keptConversions?: KeptConversions;
 }
 
 export type ExecResult =
-  | { finished: true; result: unknown; state: VMState }
+  | { finished: true; result: unknown; state: VMState; unchangedGlobal?: string }
   | { finished: false; asyncFunctionName: string; asyncFunctionArgs: unknown[]; state: VMState };
 
 /** A call frame: plain numbers for the decoded position and the stack base. */
@@ -79,6 +100,42 @@ export interface TryFrame {
   catchPc: number;
 }
 
+/**
+ * The last whole read of each global name during a run (see `ExecOptions.returnUnchangedGlobal` and
+ * `keptConversions`): its value, the host object it was converted from and what the conversion was
+ * charged. A run reads few globals whole; a kept machine keeps these lists, emptied, for its next run.
+ */
+class WholeReads {
+  count = 0;
+  private readonly names: string[] = [];
+  readonly values: HogValue[] = [];
+  readonly raws: object[] = [];
+  readonly costs: number[] = [];
+
+  set(name: string, value: HogValue, raw: object, cost: number): void {
+    let i = this.indexOf(name);
+    if (i < 0) i = this.count++;
+    this.names[i] = name;
+    this.values[i] = value;
+    this.raws[i] = raw;
+    this.costs[i] = cost;
+  }
+
+  indexOf(name: string): number {
+    for (let i = 0; i < this.count; i++) if (this.names[i] === name) return i;
+    return -1;
+  }
+
+  /** Forgets the reads, and the values they held. */
+  clear(): void {
+    for (let i = 0; i < this.count; i++) {
+      this.values[i] = null;
+      this.raws[i] = NO_GLOBALS;
+    }
+    this.count = 0;
+  }
+}
+
 /** Where a global function name dispatches to (resolved once per name per run). */
 type GlobalTarget =
   | { kind: 'import' }
@@ -88,6 +145,16 @@ type GlobalTarget =
   | { kind: 'bytecode'; arity: number }
   | { kind: 'missing' };
 
+const NO_GLOBALS: Record<string, unknown> = Object.freeze({});
+const NO_ARGS: unknown[] = Object.freeze([]) as unknown as unknown[];
+const FINISHED: Pick<VMState, 'bytecodes' | 'stack' | 'upvalues' | 'callStack' | 'throwStack' | 'declaredFunctions'> = {
+  bytecodes: Object.freeze({}),
+  stack: Object.freeze([]) as unknown as unknown[],
+  upvalues: Object.freeze([]) as unknown as VMState['upvalues'],
+  callStack: Object.freeze([]) as unknown as VMState['callStack'],
+  throwStack: Object.freeze([]) as unknown as VMState['throwStack'],
+  declaredFunctions: Object.freeze({}),
+};
 const ASYNC_TARGET: GlobalTarget = { kind: 'async' };
 const MISSING_TARGET: GlobalTarget = { kind: 'missing' };
 /** Standard-library dispatch by name, shared by every run (it does not depend on run options). */
@@ -126,10 +193,33 @@ function defaultPrint(line: string): void {
   process.stdout.write(line + '\n');
 }
 
+/**
+ * Machines of finished runs, kept for the next runs: a filter or a transformation runs on every event,
+ * and a fresh machine (its stack, frames, meter, counters…) was most of what a short run allocated.
+ * `release` empties one before it is kept, so it holds nothing of the run that used it; a run inside a
+ * host function simply takes another.
+ */
+const SPARE_MACHINES = 4;
+/**
+ * A stack or frame list that grew longer than this (a deep run) is replaced rather than emptied: a
+ * kept machine's stack is cleared up to its length at every release, which must stay cheap.
+ */
+const MAX_SPARE_LENGTH = 128;
+const spareMachines: Machine[] = [];
+const NO_OPTIONS: ExecOptions = Object.freeze({});
+
+/** The root frame's closure: no upvalues, and nothing ever changes it. */
+const ROOT_CLOSURE: HogClosure = Object.freeze({
+  __hogClosure__: true as const,
+  callable: Object.freeze({ __hogCallable__: 'local' as const, name: '', argCount: 0, upvalueCount: 0, ip: 1, chunk: 'root' }),
+  upvalues: Object.freeze([]) as unknown as number[],
+});
+
 export class Machine implements MeterOwner {
-  readonly stack: HogValue[] = [];
+  /** Values from index 0 to `sp`; slots above may hold null (a reused stack), never a value of another run. */
+  stack: HogValue[] = [];
   sp = 0;
-  readonly frames: Frame[] = [];
+  frames: Frame[] = [];
   readonly tries: TryFrame[] = [];
   readonly upvalues = new Upvalues();
   declared: Record<string, [number, number]> = {};
@@ -138,13 +228,13 @@ export class Machine implements MeterOwner {
   asyncSteps = 0;
   private calls = 0;
 
-  // Limits
-  readonly timeout: number;
-  readonly memLimit: number;
-  readonly maxAsyncSteps: number;
-  private readonly priorDuration: number;
-  private readonly startTime: number;
-  readonly deadline: number;
+  // Limits (set by `start`)
+  timeout = 0;
+  memLimit = 0;
+  maxAsyncSteps = 0;
+  private priorDuration = 0;
+  private startTime = 0;
+  deadline = 0;
   allocSince = 0;
   allocBudget = Infinity;
   measuredSp = 0;
@@ -157,25 +247,43 @@ export class Machine implements MeterOwner {
    * state). Opened afresh at each native call boundary, so each call may expand up to what is left
    * of the memory limit, and no call more.
    */
-  readonly meter: Meter;
+  readonly meter: Meter = new Meter(this);
 
   // Code and host
-  readonly bytecodes: Record<string, BytecodeEntry>;
-  private readonly chunks = new Map<string, Chunk>();
-  private readonly chunkGlobals = new Map<string, Record<string, unknown>>();
-  private readonly asyncFunctionNames: ReadonlySet<string>;
-  readonly ctx: StlContext;
+  /** The run's chunks as a state lists them; for bare bytecode, made only when needed (`bytecodes`). */
+  private chunkEntries: Record<string, BytecodeEntry> | null = null;
+  private rootEntry: BytecodeEntry | null = null;
+  /** The root chunk and its globals, which every run loads; other chunks (imports, STL code) in `chunks`. */
+  private rootChunk: Chunk | null = null;
+  private rootChunkGlobals: Record<string, unknown> = NO_GLOBALS;
+  private chunks: Map<string, { chunk: Chunk; globals: Record<string, unknown> }> | null = null;
+  private asyncFunctionNames: ReadonlySet<string> = NO_ASYNC_NAMES;
+  readonly ctx: StlContext = { print: defaultPrint, now: Date.now };
+  options: ExecOptions = NO_OPTIONS;
+
+  /** A SET_PROPERTY ran: values the program read as globals may no longer equal the host's. */
+  mutated = false;
+  /**
+   * With `returnUnchangedGlobal` or `keptConversions`: the last whole read of each global name that
+   * is a container (bounded by the names), with what its conversion was charged.
+   */
+  private readonly wholeReads = new WholeReads();
+  private tracksWholeReads = false;
 
   // Suspension
   suspendedName = '';
-  suspendedArgs: unknown[] = [];
+  suspendedArgs: unknown[] = NO_ARGS;
 
-  constructor(
-    input: Bytecode | { bytecodes: Record<string, BytecodeEntry> } | VMState,
-    readonly options: ExecOptions,
-    state: VMState | null,
-  ) {
-    this.startTime = performance.now();
+  /** A machine ready to run `input` (a kept one when there is one). Give it back with `release`. */
+  static forRun(input: Bytecode | { bytecodes: Record<string, BytecodeEntry> } | VMState, options: ExecOptions, state: VMState | null): Machine {
+    const machine = spareMachines.pop() ?? new Machine();
+    machine.start(input, options, state);
+    return machine;
+  }
+
+  private start(input: Bytecode | { bytecodes: Record<string, BytecodeEntry> } | VMState, options: ExecOptions, state: VMState | null): void {
+    this.options = options;
+    this.startTime = options.startedAt ?? performance.now();
     this.timeout = options.timeout ?? DEFAULT_TIMEOUT_MS;
     this.memLimit = options.memoryLimit ?? DEFAULT_MAX_MEMORY;
     this.maxAsyncSteps = options.maxAsyncSteps ?? DEFAULT_MAX_ASYNC_STEPS;
@@ -183,12 +291,19 @@ export class Machine implements MeterOwner {
     this.deadline = this.startTime + this.timeout - this.priorDuration;
     // Active from here: restoring a state converts host data (a resumed async result) too. `exec`
     // puts the previous meter back when the run ends.
-    this.meter = new Meter(this);
+    this.meter.reset();
     activateMeter(this.meter);
     this.asyncFunctionNames = asyncNames(options.asyncFunctions);
-    this.ctx = { print: options.print ?? defaultPrint, now: options.now ?? Date.now };
-    this.bytecodes = Array.isArray(input) ? { root: { bytecode: input } } : { ...readBytecodes(input) };
-    const root = this.bytecodes.root?.bytecode;
+    this.tracksWholeReads = options.returnUnchangedGlobal !== undefined || options.keptConversions !== undefined;
+    this.ctx.print = options.print ?? defaultPrint;
+    this.ctx.now = options.now ?? Date.now;
+    if (Array.isArray(input)) {
+      this.rootEntry = { bytecode: input };
+    } else {
+      this.chunkEntries = { ...readBytecodes(input) };
+      this.rootEntry = this.chunkEntries.root ?? null;
+    }
+    const root = this.rootEntry?.bytecode;
     if (!Array.isArray(root) || (root[0] !== '_H' && root[0] !== '_h')) {
       throw new HogVMError("Invalid HogQL bytecode, must start with '_H'");
     }
@@ -197,14 +312,59 @@ export class Machine implements MeterOwner {
     this.measureMemory(0);
   }
 
+  /**
+   * The run is over (finished, suspended and serialized, or failed): the machine, emptied, is kept for
+   * the next run. Called once, by `exec`; nothing of the run may use it afterwards.
+   */
+  release(): void {
+    if (this.stack.length > MAX_SPARE_LENGTH) this.stack = [];
+    else this.stack.fill(null);
+    this.sp = 0;
+    // Popped rather than truncated: setting the length to 0 would free the array's storage.
+    if (this.frames.length > MAX_SPARE_LENGTH) this.frames = [];
+    while (this.frames.length > 0) this.frames.pop();
+    while (this.tries.length > 0) this.tries.pop();
+    this.upvalues.reset();
+    if (this.declaredCount > 0) this.declared = {};
+    this.declaredCount = 0;
+    this.ops = 0;
+    this.asyncSteps = 0;
+    this.calls = 0;
+    this.allocSince = 0;
+    this.allocBudget = Infinity;
+    this.measuredSp = 0;
+    this.maxMemUsed = 0;
+    this.measuredBytes = 0;
+    this.tally.cost = 0;
+    this.meter.reset();
+    this.chunkEntries = null;
+    this.rootEntry = null;
+    this.rootChunk = null;
+    this.rootChunkGlobals = NO_GLOBALS;
+    this.chunks = null;
+    this.asyncFunctionNames = NO_ASYNC_NAMES;
+    this.ctx.print = defaultPrint;
+    this.ctx.now = Date.now;
+    this.options = NO_OPTIONS;
+    this.mutated = false;
+    this.wholeReads.clear();
+    this.tracksWholeReads = false;
+    this.suspendedName = '';
+    this.suspendedArgs = NO_ARGS;
+    if (spareMachines.length < SPARE_MACHINES) spareMachines.push(this);
+  }
+
+  /** The run's chunks by name, as a state lists them. */
+  private get bytecodes(): Record<string, BytecodeEntry> {
+    return (this.chunkEntries ??= { root: this.rootEntry! });
+  }
+
   private rootFrame(): Frame {
-    const closure = newClosure(newCallable('local', '', 0, 1, 'root'));
-    return new Frame(0, 0, closure, this.loadChunk('root'), 'root', 0);
+    return new Frame(0, 0, ROOT_CLOSURE, this.loadChunk('root'), 'root', 0);
   }
 
   private restore(state: VMState): void {
-    for (const value of state.stack) this.stack.push(fromStateValue(value));
-    this.sp = this.stack.length;
+    for (const value of state.stack) this.stack[this.sp++] = fromStateValue(value);
     for (const u of state.upvalues) {
       this.upvalues.restore(new Upvalue(u.id, u.location, u.closed, u.closed ? fromStateValue(u.value) : null));
     }
@@ -238,17 +398,28 @@ export class Machine implements MeterOwner {
   // Chunks and globals
 
   loadChunk(name: string): Chunk {
-    const cached = this.chunks.get(name);
-    if (cached !== undefined) return cached;
+    if (name === 'root') {
+      if (this.rootChunk !== null) return this.rootChunk;
+      const entry = this.findChunk(name);
+      this.rootChunk = decodeChunk(entry.bytecode, name);
+      this.rootChunkGlobals = this.rootGlobals(entry);
+      return this.rootChunk;
+    }
+    const cached = this.chunks?.get(name);
+    if (cached !== undefined) return cached.chunk;
     const entry = this.findChunk(name);
     const chunk = decodeChunk(entry.bytecode, name);
-    this.chunks.set(name, chunk);
-    this.chunkGlobals.set(name, name === 'root' ? this.rootGlobals(entry) : (entry.globals ?? {}));
+    (this.chunks ??= new Map()).set(name, { chunk, globals: entry.globals ?? {} });
     return chunk;
   }
 
+  private globalsOf(chunkName: string): Record<string, unknown> {
+    if (chunkName === 'root') return this.rootChunkGlobals;
+    return this.chunks?.get(chunkName)?.globals ?? NO_GLOBALS;
+  }
+
   private findChunk(name: string): BytecodeEntry {
-    if (name === 'root') return this.bytecodes.root!;
+    if (name === 'root') return this.rootEntry!;
     if (name.startsWith('stl/') && Object.hasOwn(BYTECODE_STL, name.slice(4))) {
       return { bytecode: BYTECODE_STL[name.slice(4)]!.bytecode };
     }
@@ -269,7 +440,7 @@ export class Machine implements MeterOwner {
 
   /** GET_GLOBAL: resolve `chain` (first element first) in the chunk's globals, then callables. */
   getGlobal(chunkName: string, chain: HogValue[]): HogValue {
-    const globals = this.chunkGlobals.get(chunkName) ?? {};
+    const globals = this.globalsOf(chunkName);
     const root = chain[0];
     if ((typeof root === 'string' || typeof root === 'number') && Object.hasOwn(globals, root)) {
       const raw = readGlobalChain(globals, chain);
@@ -278,17 +449,40 @@ export class Machine implements MeterOwner {
         return raw;
       }
       if (typeof raw !== 'object' || raw === null) return jsToHog(raw);
-      this.meter.open();
-      this.tally.cost = 0;
-      const value = jsToHogTallied(raw, this.tally, measureOne);
-      this.charge(this.tally.cost);
-      return value;
+      if (this.tracksWholeReads && chain.length === 1) return this.readWhole(String(root), raw);
+      return this.converted(raw);
     }
     if (chain.length === 1 && typeof root === 'string') {
       const callable = this.globalCallable(root);
       if (callable !== null) return newClosure(callable);
     }
     throw new HogVMError(`Global variable not found: ${chain.map((k) => preview(k, jsString)).join('.')}`);
+  }
+
+  /** A fresh conversion of host data, charged to the memory accounting. */
+  private converted(raw: object): HogValue {
+    this.meter.open();
+    this.tally.cost = 0;
+    const value = jsToHogTallied(raw, this.tally, measureOne);
+    this.charge(this.tally.cost);
+    return value;
+  }
+
+  /** A global read whole: a kept conversion when there is one (charged alike), remembered for the run's end. */
+  private readWhole(name: string, raw: object): HogValue {
+    const kept = this.options.keptConversions?.take(raw) ?? null;
+    let value: HogValue;
+    let cost: number;
+    if (kept !== null) {
+      value = kept.value;
+      cost = kept.cost;
+      this.charge(cost);
+    } else {
+      value = this.converted(raw);
+      cost = this.tally.cost;
+    }
+    this.wholeReads.set(name, value, raw, cost);
+    return value;
   }
 
   private globalCallable(name: string): HogCallable | null {
@@ -582,20 +776,43 @@ export class Machine implements MeterOwner {
   }
 
   finishedResult(value: HogValue): ExecResult {
+    // A finished run has nothing left to resume: its state's collections are shared, frozen empties.
     const state: VMState = {
-      bytecodes: {},
-      stack: [],
-      upvalues: [],
-      callStack: [],
-      throwStack: [],
-      declaredFunctions: {},
+      bytecodes: FINISHED.bytecodes,
+      stack: FINISHED.stack,
+      upvalues: FINISHED.upvalues,
+      callStack: FINISHED.callStack,
+      throwStack: FINISHED.throwStack,
+      declaredFunctions: FINISHED.declaredFunctions,
       ops: this.ops,
       asyncSteps: this.asyncSteps,
       syncDuration: this.duration(),
       maxMemUsed: this.maxMemUsed,
     };
-    this.meter.open();
-    return { finished: true, result: hogToJs(value), state };
+    const reads = this.wholeReads;
+    if (reads.count === 0 || this.mutated) {
+      this.meter.open();
+      return { finished: true, result: hogToJs(value), state };
+    }
+    // Nothing was set during the run: every value read whole still equals its host object.
+    const unchanged = this.unchangedGlobalName(value);
+    let result: unknown;
+    if (unchanged === null) {
+      this.meter.open();
+      result = hogToJs(value);
+    }
+    const kept = this.options.keptConversions;
+    if (kept !== undefined) for (let i = 0; i < reads.count; i++) kept.give(reads.raws[i]!, reads.values[i]!, reads.costs[i]!);
+    if (unchanged === null) return { finished: true, result, state };
+    return { finished: true, result: reads.raws[reads.indexOf(unchanged)], state, unchangedGlobal: unchanged };
+  }
+
+  /** `returnUnchangedGlobal` when `value` is that global's whole read, or null. */
+  private unchangedGlobalName(value: HogValue): string | null {
+    const name = this.options.returnUnchangedGlobal;
+    if (name === undefined || typeof value !== 'object' || value === null) return null;
+    const i = this.wholeReads.indexOf(name);
+    return i >= 0 && this.wholeReads.values[i] === value ? name : null;
   }
 
   private duration(): number {

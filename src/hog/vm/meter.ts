@@ -67,6 +67,20 @@ export class Meter {
     this.next = firstCheck;
   }
 
+  /** As new, for another run of the same machine. */
+  reset(): void {
+    this.spent = 0;
+    this.next = this.firstCheck;
+    this.calls = 0;
+    this.seenCall = 0;
+    this.nextClock = CLOCK_EVERY;
+    this.sizedRoot = null;
+    this.exact = -1;
+    this.root = null;
+    this.rootFull = false;
+    this.walkDepth = 0;
+  }
+
   /**
    * A fresh allowance for one native call. Small conversions (under `CLOCK_EVERY` bytes) never
    * leave `spend`'s fast path; the budget is looked at lazily, when a conversion grows.

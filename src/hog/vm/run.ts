@@ -392,6 +392,7 @@ export function run(m: Machine): ExecResult {
           const key = stack[--sp]!;
           const obj = stack[--sp]!;
           m.sp = sp;
+          m.mutated = true;
           setProperty(obj, key, value, (slots) => m.charge(8 * slots));
           pc += STRIDE;
           break;

@@ -22,6 +22,13 @@ export class Upvalues {
   readonly open: Upvalue[] = [];
   private count = 0;
 
+  /** Forget every upvalue (the machine is kept for another run). */
+  reset(): void {
+    if (this.byId.length > 0) this.byId.length = 0;
+    while (this.open.length > 0) this.open.pop();
+    this.count = 0;
+  }
+
   /** Register an upvalue loaded from a serialized state. */
   restore(upvalue: Upvalue): void {
     this.byId[upvalue.id] = upvalue;

@@ -14,6 +14,7 @@ import { type BytecodeEntry, isVMState, type VMState } from './state.js';
 export type { ExecOptions, ExecResult } from './machine.js';
 export { DEFAULT_MAX_ASYNC_STEPS, DEFAULT_MAX_MEMORY, DEFAULT_TIMEOUT_MS } from './machine.js';
 export type { BytecodeEntry, VMState } from './state.js';
+export { KeptConversions } from './kept.js';
 
 export type ExecInput = Bytecode | { bytecodes: Record<string, BytecodeEntry> } | VMState;
 
@@ -26,9 +27,12 @@ export function exec(input: ExecInput, options: ExecOptions = {}): ExecResult {
   // The machine makes its conversion meter the active one; a run inside a host function must hand
   // the outer run's meter back when it ends.
   const outer = activeMeter();
+  let machine: Machine | null = null;
   try {
-    return run(new Machine(input, options, state));
+    machine = Machine.forRun(input, options, state);
+    return run(machine);
   } finally {
+    machine?.release();
     activateMeter(outer);
   }
 }

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { PartitionOffsetWrite, Store } from '../../store/store.js';
 import { START_POSITION } from '../../store/store.js';
 import type { LogItem, Stage } from '../consumer.js';
-import { measuredStage, stageCpuTotals } from '../stage-cpu.js';
+import { measuredStage, ownStageCpuTotals, reportThreadTotals, stageCpuByThread, stageCpuTotals } from '../stage-cpu.js';
 
 /** Fixed CPU work: the same number of steps costs the same CPU, however busy the machine is. */
 function work(steps: number): number {
@@ -97,5 +97,17 @@ describe('stage CPU time', () => {
     expect(stage.name).toBe('cpu-reset');
     stage.reset?.(3);
     expect(resets).toEqual([3]);
+  });
+
+  it('adds what other threads report to the totals of this one, keeping each thread apart', () => {
+    reportThreadTotals('stage-0.1', [{ stage: 'cpu-threads', cpuSeconds: 1.5, events: 100 }]);
+    reportThreadTotals('stage-1.1', [{ stage: 'cpu-threads', cpuSeconds: 0.5, events: 40 }]);
+    // A later report replaces the thread's earlier one (totals so far, not increments).
+    reportThreadTotals('stage-1.1', [{ stage: 'cpu-threads', cpuSeconds: 0.75, events: 60 }]);
+    expect(stageCpuTotals().find((t) => t.stage === 'cpu-threads')).toEqual({ stage: 'cpu-threads', cpuSeconds: 2.25, events: 160 });
+    expect(ownStageCpuTotals().find((t) => t.stage === 'cpu-threads')).toBeUndefined();
+    const byThread = stageCpuByThread();
+    expect(byThread[0]!.thread).toBe('main');
+    expect(byThread.find((t) => t.thread === 'stage-1.1')?.totals).toEqual([{ stage: 'cpu-threads', cpuSeconds: 0.75, events: 60 }]);
   });
 });

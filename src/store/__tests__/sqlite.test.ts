@@ -135,8 +135,10 @@ describe('SQLite store (dialect)', () => {
     const file = tempFile();
     const store = new SqliteStore({ filename: file });
     const db = (store as unknown as { db: Database.Database }).db;
-    // The main connection's own threshold is only a safety net, far above SQLite's default of 1,000 pages.
-    expect(db.pragma('wal_autocheckpoint', { simple: true })).toBe(20_000);
+    // A new file gets 16 KiB pages; the main connection's own threshold is only a safety net, ~80 MB of
+    // WAL, far above SQLite's default of 1,000 pages.
+    expect(db.pragma('page_size', { simple: true })).toBe(16_384);
+    expect(db.pragma('wal_autocheckpoint', { simple: true })).toBe(5_120);
     const padding = 'x'.repeat(2_000);
     for (let batch = 0; batch < 40; batch++) {
       const events = Array.from({ length: 100 }, (_, i) => ({ projectId: 1, uuid: `u${batch}-${i}`, event: 'e', distinct_id: 'd', properties: { padding }, timestamp: 't', receivedAt: 't' }));
@@ -144,7 +146,7 @@ describe('SQLite store (dialect)', () => {
       await new Promise((resolve) => setTimeout(resolve, 25));
     }
     // ~8 MB went through the WAL; the file stayed a fraction of that, so it was restarted behind the thread's
-    // checkpoints (this connection would not checkpoint before 20,000 pages, ~80 MB).
+    // checkpoints (this connection would not checkpoint before 5,120 pages, ~80 MB).
     expect(statSync(`${file}-wal`).size).toBeLessThan(4 * 1024 * 1024);
     expect(await store.checkpointer!.count()).toBeGreaterThan(0);
     expect(store.checkpointer!.lastError).toBeNull();

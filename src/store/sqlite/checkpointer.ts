@@ -6,7 +6,7 @@
  * pages — on the main thread, in the middle of capture or delivery. Measured on the end-to-end benchmark
  * those checkpoints were the largest single cost of the main thread (about a fifth of it).
  *
- * So the main connection checkpoints only as a safety net (`SAFETY_NET_PAGES`), and this thread, with its
+ * So the main connection checkpoints only as a safety net (`SAFETY_NET_BYTES`), and this thread, with its
  * own connection, runs `wal_checkpoint(PASSIVE)` every `intervalMs`. A passive checkpoint never blocks
  * the writer or readers; it copies what it can, and SQLite restarts the WAL from its beginning once a
  * checkpoint has caught up, so the file stays small.
@@ -14,8 +14,11 @@
 import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
 
-/** The main connection's own checkpoint threshold: reached only if the background thread falls behind. */
-export const SAFETY_NET_PAGES = 20_000;
+/**
+ * The main connection's own checkpoint threshold (SQLite counts it in pages of the database's size):
+ * reached only if the background thread falls behind.
+ */
+export const SAFETY_NET_BYTES = 80 * 1024 * 1024;
 
 export interface CheckpointerOptions {
   /** How often the thread checkpoints. Default 100 ms. */

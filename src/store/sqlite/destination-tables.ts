@@ -51,6 +51,18 @@ function placeholders(n: number): string {
   return new Array<string>(n).fill('?').join(', ');
 }
 
+/** The optional fields of an `InvocationUpdate`, in the order their columns are set. */
+const UPDATE_FIELDS: readonly { field: Exclude<keyof InvocationUpdate, 'state'>; column: string; toColumn?: (value: never) => unknown }[] = [
+  { field: 'suspension', column: 'suspension', toColumn: suspensionColumn },
+  { field: 'attempts', column: 'attempts' },
+  { field: 'firstAttemptAt', column: 'first_attempt_at' },
+  { field: 'scheduledAt', column: 'scheduled_at' },
+  { field: 'error', column: 'error', toColumn: storableTextOrNull },
+  { field: 'finishedAt', column: 'finished_at' },
+];
+/** Shape bit of an update that leaves `running`: it releases the claim. */
+const RELEASES = 1 << UPDATE_FIELDS.length;
+
 export class DestinationTables {
   private readonly q;
 
@@ -244,33 +256,37 @@ export class DestinationTables {
     });
   }
 
-  /** One statement per shape of update: only the fields given are written. */
-  private readonly updateStatements = new Map<string, Database.Statement>();
+  /** One statement per shape of update (which optional fields it sets, whether it releases the lock). */
+  private readonly updateStatements = new Map<number, Database.Statement>();
 
-  private updateStatement(update: InvocationUpdate): { statement: Database.Statement; values: unknown[] } {
-    const columns: [string, unknown][] = [['state', update.state]];
-    if (update.suspension !== undefined) columns.push(['suspension', suspensionColumn(update.suspension)]);
-    if (update.attempts !== undefined) columns.push(['attempts', update.attempts]);
-    if (update.firstAttemptAt !== undefined) columns.push(['first_attempt_at', update.firstAttemptAt]);
-    if (update.scheduledAt !== undefined) columns.push(['scheduled_at', update.scheduledAt]);
-    if (update.error !== undefined) columns.push(['error', storableTextOrNull(update.error)]);
-    if (update.finishedAt !== undefined) columns.push(['finished_at', update.finishedAt]);
-    const releases = update.state !== 'running';
-    const key = `${columns.map(([c]) => c).join(',')}${releases ? '+release' : ''}`;
-    let statement = this.updateStatements.get(key);
+  /**
+   * The statement for this update's shape, keyed by a bitmask of the fields given: computed for every
+   * update of a batch, so it builds no strings or arrays once the shape's statement exists.
+   */
+  private updateStatement(update: InvocationUpdate): Database.Statement {
+    let shape = update.state !== 'running' ? RELEASES : 0;
+    for (let bit = 0; bit < UPDATE_FIELDS.length; bit++) if (update[UPDATE_FIELDS[bit]!.field] !== undefined) shape |= 1 << bit;
+    let statement = this.updateStatements.get(shape);
     if (statement === undefined) {
-      const sets = columns.map(([c]) => `${c} = ?`);
-      if (releases) sets.push('locked_by = NULL', 'locked_until = NULL');
+      const sets = ['state = ?', ...UPDATE_FIELDS.filter((_, bit) => shape & (1 << bit)).map((f) => `${f.column} = ?`)];
+      if (shape & RELEASES) sets.push('locked_by = NULL', 'locked_until = NULL');
       statement = this.db.prepare(`UPDATE invocations SET ${sets.join(', ')} WHERE id = ?`);
-      this.updateStatements.set(key, statement);
+      this.updateStatements.set(shape, statement);
     }
-    return { statement, values: columns.map(([, v]) => v) };
+    return statement;
   }
 
   private writeUpdates(updates: { id: string; update: InvocationUpdate }[]): void {
+    const values: unknown[] = [];
     for (const { id, update } of updates) {
-      const { statement, values } = this.updateStatement(update);
-      statement.run(...values, id);
+      values.length = 0;
+      values.push(update.state);
+      for (const { field, toColumn } of UPDATE_FIELDS) {
+        const value = update[field];
+        if (value !== undefined) values.push(toColumn ? toColumn(value as never) : value);
+      }
+      values.push(id);
+      this.updateStatement(update).run(values);
     }
   }
 

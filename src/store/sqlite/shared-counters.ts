@@ -2,12 +2,20 @@ import type Database from 'better-sqlite3';
 import { checkedIncrements, renewOf } from '../counter-batch.js';
 import type { CounterIncrement, CounterValue, SharedCounters } from '../store.js';
 
-/** {@link SharedCounters} in the `shared_counters` table (migration 0003). */
+/**
+ * {@link SharedCounters} in the `shared_counters` table (migration 0003). Writes commit without an fsync
+ * of their own (`relaxed`): the counters are masking windows and health-bucket shares, which a power loss
+ * may set back by the last commits at most (the next fsynced commit makes them durable), while an fsync
+ * each would stall the thread that asks — the main thread, every health tick and matcher batch.
+ */
 export class SqliteCounters implements SharedCounters {
   private readonly q;
   private readonly many: (increments: readonly CounterIncrement[], now: number) => CounterValue[];
 
-  constructor(db: Database.Database) {
+  constructor(
+    db: Database.Database,
+    private readonly relaxed: <T>(fn: () => T) => T = (fn) => db.transaction(fn)(),
+  ) {
     this.q = {
       // `renewEvery` (@renew > 0): a new block of n counts moves the expiry (integer division: JS numbers bind as REAL).
       incrementRenew: db.prepare(
@@ -37,7 +45,7 @@ export class SqliteCounters implements SharedCounters {
       delete: db.prepare('DELETE FROM shared_counters WHERE key = ?'),
       sweep: db.prepare('DELETE FROM shared_counters WHERE expires_at <= ?'),
     };
-    this.many = db.transaction((increments: readonly CounterIncrement[], now: number) => {
+    this.many = (increments, now) => this.relaxed(() => {
       const out: CounterValue[] = new Array<CounterValue>(increments.length);
       for (const { increment, index } of checkedIncrements(increments)) {
         const row = this.q.incrementRenew.get({
@@ -59,12 +67,12 @@ export class SqliteCounters implements SharedCounters {
   }
 
   async increment(key: string, by: number, ttlMs: number, now: number): Promise<CounterValue> {
-    const row = this.q.increment.get({ key, by, now, expiresAt: now + ttlMs }) as { value: number; expires_at: number };
+    const row = this.relaxed(() => this.q.increment.get({ key, by, now, expiresAt: now + ttlMs }) as { value: number; expires_at: number });
     return { value: row.value, expiresAt: row.expires_at };
   }
 
   async set(key: string, value: number, ttlMs: number, now: number): Promise<void> {
-    this.q.set.run(key, value, now + ttlMs);
+    this.relaxed(() => this.q.set.run(key, value, now + ttlMs));
   }
 
   async get(key: string, now: number): Promise<CounterValue | null> {
@@ -73,10 +81,10 @@ export class SqliteCounters implements SharedCounters {
   }
 
   async delete(key: string): Promise<void> {
-    this.q.delete.run(key);
+    this.relaxed(() => this.q.delete.run(key));
   }
 
   async sweep(now: number): Promise<number> {
-    return this.q.sweep.run(now).changes;
+    return this.relaxed(() => this.q.sweep.run(now).changes);
   }
 }

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { chmodSync, closeSync, mkdirSync, openSync } from 'node:fs';
+import { chmodSync, closeSync, fdatasyncSync, mkdirSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import type {
@@ -43,11 +43,12 @@ import { PersonConflictError } from '../store.js';
 import { partitionOf } from '../partitions.js';
 import { SqlitePartitionTables } from './partition-tables.js';
 import { LocalCoordination } from '../local-coordination.js';
-import { BackgroundCheckpointer, SAFETY_NET_PAGES } from './checkpointer.js';
+import { BackgroundCheckpointer, SAFETY_NET_BYTES } from './checkpointer.js';
 import { SqliteCounters } from './shared-counters.js';
 import { DestinationTables } from './destination-tables.js';
 import { HealthTables } from './health-tables.js';
 import { SqliteKeyTables } from './key-tables.js';
+import { WalSync } from './wal-sync.js';
 import { migrate } from './migrator.js';
 import {
   SnapshotJson,
@@ -102,6 +103,15 @@ function createPrivately(filename: string): void {
   }
 }
 
+/**
+ * Page size of a new database file: 16 KiB rather than SQLite's 4 KiB. Every commit writes each page it
+ * changed to the WAL (two system calls a page) and every checkpoint copies it back; an invocation row
+ * (about 1.2 KB, mostly its globals) is written twice, so with 4 KiB pages the queue alone cost a few page
+ * writes per delivery. Larger pages write the same bytes in a quarter of the calls: measured, about a
+ * quarter less CPU per invocation insert and update.
+ */
+const PAGE_SIZE = 16_384;
+
 /** The SQLite implementation of {@link Store} on better-sqlite3: synchronous underneath, async outside. */
 export class SqliteStore implements Store {
   readonly dialect = 'sqlite';
@@ -117,25 +127,33 @@ export class SqliteStore implements Store {
   readonly counters: SharedCounters;
   /** Runs the WAL checkpoints off this thread (files only). */
   readonly checkpointer: BackgroundCheckpointer | null = null;
+  /**
+   * Syncs the WAL off this thread for appends (`wal-sync.ts`): the connection that owns a file with
+   * `synchronous=FULL`. Null otherwise, and after a sync failed (appends then commit at FULL again).
+   */
+  private walSync: WalSync | null = null;
 
   constructor(options: SqliteStoreOptions) {
     if (options.filename !== ':memory:') createPrivately(options.filename);
     this.db = new Database(options.filename);
+    // Takes effect only while the file is new (a store keeps the page size it was created with).
+    this.db.pragma(`page_size = ${PAGE_SIZE}`);
     this.db.pragma('journal_mode = WAL');
     this.db.pragma(`synchronous = ${options.synchronous === 'normal' ? 'NORMAL' : 'FULL'}`);
     this.db.pragma('busy_timeout = 5000');
     this.db.pragma('cache_size = -65536');
     this.db.pragma('temp_store = MEMORY');
     if (options.filename !== ':memory:' && options.backgroundCheckpoints !== false) {
-      this.db.pragma(`wal_autocheckpoint = ${SAFETY_NET_PAGES}`);
+      this.db.pragma(`wal_autocheckpoint = ${Math.ceil(SAFETY_NET_BYTES / (this.db.pragma('page_size', { simple: true }) as number))}`);
       this.db.pragma(`journal_size_limit = ${64 * 1024 * 1024}`);
       this.checkpointer = new BackgroundCheckpointer(options.filename);
+      if (options.synchronous !== 'normal') this.walSync = new WalSync(`${options.filename}-wal`);
     }
     migrate(this.db);
     this.runtime = new DestinationTables(this.db, options.synchronous !== 'normal');
     this.health = new HealthTables(this.db);
     this.keys = new SqliteKeyTables(this.db);
-    this.counters = new SqliteCounters(this.db);
+    this.counters = new SqliteCounters(this.db, (fn) => this.relaxed(fn));
     this.fsyncEveryCommit = options.synchronous !== 'normal';
     this.partitions = new SqlitePartitionTables(this.db, options.partitions ?? 1, (fn) => this.relaxed(fn));
     if (options.backgroundCheckpoints !== false) this.partitions.forgetEarlierProcesses();
@@ -216,6 +234,7 @@ export class SqliteStore implements Store {
   async close(): Promise<void> {
     if (!this.db.open) return;
     try {
+      this.walSync?.close();
       await this.checkpointer?.stop();
       this.db.pragma('wal_checkpoint(TRUNCATE)');
     } finally {
@@ -277,12 +296,12 @@ export class SqliteStore implements Store {
     this.keys.touchApiKey(id, at, notBefore);
   }
 
-  /** One transaction for the whole group commit; the promise resolves after the (fsynced) commit. */
-  private readonly appendTx = (events: NewEvent[]): (number | null)[] => {
+  /** One transaction for the whole group commit (its durability: `appendEvents`). */
+  private readonly appendTx = (events: NewEvent[], commit: <T>(fn: () => T) => T): (number | null)[] => {
     const insert = this.q.insertEvent;
     const count = this.partitions.partitionCount;
     const seqs: (number | null)[] = new Array(events.length);
-    this.db.transaction(() => {
+    commit(() => {
       for (let i = 0; i < events.length; i++) {
         const e = events[i]!;
         const info = insert.run(
@@ -298,12 +317,43 @@ export class SqliteStore implements Store {
         );
         seqs[i] = info.changes === 1 ? Number(info.lastInsertRowid) : null;
       }
-    })();
+    });
     return seqs;
   };
 
+  /**
+   * Resolves once the events are durable: committed without an fsync and then synced off this thread
+   * (`wal-sync.ts`) when the store can, else committed at `synchronous=FULL` (or `normal`, as configured).
+   */
   async appendEvents(events: NewEvent[]): Promise<AppendResult> {
-    return { seqs: this.appendTx(events), tx: 0 };
+    const walSync = this.walSync;
+    if (walSync === null) return { seqs: this.appendTx(events, (fn) => this.db.transaction(fn)()), tx: 0 };
+    const seqs = this.appendTx(events, (fn) => this.relaxed(fn));
+    try {
+      await walSync.sync();
+    } catch {
+      // The events are committed, so this append must not fail (a retry would find them stored and they
+      // would never be handed on): sync in this thread instead, and commit later appends at FULL, where a
+      // failing disk fails the commit itself.
+      this.walSync = null;
+      walSync.close();
+      this.syncWalHere();
+    }
+    return { seqs, tx: 0 };
+  }
+
+  /** Syncs the WAL file in this thread: its own descriptor, else a full checkpoint (which syncs it first). */
+  private syncWalHere(): void {
+    try {
+      const fd = openSync(`${this.db.name}-wal`, 'r');
+      try {
+        fdatasyncSync(fd);
+      } finally {
+        closeSync(fd);
+      }
+    } catch {
+      this.db.pragma('wal_checkpoint(FULL)');
+    }
   }
 
   // ---- the partitioned log ------------------------------------------------------------------------------

@@ -14,8 +14,7 @@ export const template: TemplateDefinition = {
   status: 'beta',
   icon_url: '/static/icons/pii-hashing.svg',
   hog: `// Each entry is a property name, or a path into nested properties ('$set.email').
-fn hashAt(root, path) {
-  let keys := splitByString('.', path)
+fn hashAt(root, keys) {
   let node := root
   let i := 1
   while (i < length(keys) and typeof(node) == 'object') {
@@ -29,8 +28,14 @@ fn hashAt(root, path) {
 }
 
 let returnEvent := event
+let properties := returnEvent.properties
 for (let path in inputs.properties_to_hash) {
-  hashAt(returnEvent.properties, path)
+  let keys := splitByString('.', path)
+  // This runs on every event, and most events have none of the listed properties: a path whose first
+  // part is missing has nothing to hash.
+  if (properties[keys[1]] != null) {
+    hashAt(properties, keys)
+  }
 }
 return returnEvent
 `,

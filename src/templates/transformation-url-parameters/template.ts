@@ -45,9 +45,18 @@ export const template: TemplateDefinition = {
 }
 
 let returnEvent := event
+let properties := returnEvent.properties
 for (let key in inputs.url_properties) {
-  if (returnEvent.properties[key] != null) {
-    returnEvent.properties[key] := stripQuery(returnEvent.properties[key])
+  let value := properties[key]
+  // This runs on every event: a value without a '?' (or one that is not text) is left without a call,
+  // and a property is only set when it changes, so an event without a query string is returned untouched.
+  if (value != null) {
+    if (position(value, '?') > 0) {
+      let stripped := stripQuery(value)
+      if (stripped != value) {
+        properties[key] := stripped
+      }
+    }
   }
 }
 return returnEvent
