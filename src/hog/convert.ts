@@ -200,16 +200,15 @@ function plainToHogTallied(value: object, tally: { cost: number }, measure: (val
     for (let i = 0; i < value.length; i++) items[i] = jsToHogTallied(value[i], tally, measure, depth + 1);
     return items;
   }
-  const keys = Object.keys(value);
-  spend(8 * (2 * keys.length + 1));
   const map = new Map<HogValue, HogValue>();
   // Scalars, the usual property values, are handled here rather than by a call each, and their cost
   // and text summed, then charged once per dict (strings are shared, not copied, so the meter may
-  // hear of them after the loop, as `containerToJs` does).
+  // hear of them after the loop, as `containerToJs` does). `for…in` walks the own keys in the order
+  // `Object.keys` lists them without making that list.
   let cost = 0;
   let text = 0;
-  for (let i = 0; i < keys.length; i++) {
-    const key = keys[i]!;
+  for (const key in value) {
+    if (!Object.hasOwn(value, key)) continue;
     const child = (value as Record<string, unknown>)[key];
     cost += 8 + key.length;
     text += key.length;
@@ -228,7 +227,7 @@ function plainToHogTallied(value: object, tally: { cost: number }, measure: (val
     }
   }
   tally.cost += cost;
-  if (text > 0) spend(text);
+  spend(8 * (2 * map.size + 1) + text);
   return map;
 }
 

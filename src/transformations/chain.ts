@@ -135,38 +135,50 @@ interface Prepared {
   source: { siteUrl: string; projectId: number; globals: Globals['source'] } | null;
 }
 
-/** One event's globals without `source`, shared by the transformations that see the same event object. */
-interface SharedGlobals {
-  event: Event;
-  context: TransformationContext;
-  siteUrl: string;
-  globals: Globals;
-  /**
-   * The event's conversion into Hog values, handed from one transformation's run to the next while
-   * none changes anything (the VM gives it back only then), so the event is converted once, not once each.
-   */
-  kept: KeptConversions;
-}
-
 interface Line {
   level: LogLevel;
   message: string;
 }
 
-/** The outcome of one run, before it is turned into records. */
-interface Run {
-  result: TransformationResult;
-  error?: string;
-  event?: Event;
-  propertiesJson?: string;
-  vmMs: number;
-  vmBytes?: number;
+/**
+ * The outcome of one run, before it is turned into records. The chain has one, filled afresh by each
+ * run (`failed`, `ended`): it is read before the next run starts.
+ */
+class Run {
+  result: TransformationResult = 'unchanged';
+  error: string | undefined = undefined;
+  event: Event | undefined = undefined;
+  propertiesJson: string | undefined = undefined;
+  vmMs = 0;
+  vmBytes: number | undefined = undefined;
   /** Its `print` lines, or null when it printed none. */
-  lines: Line[] | null;
+  lines: Line[] | null = null;
   /** It failed on the time limit (and may be tried once more). */
-  timedOut?: boolean;
+  timedOut = false;
   /** Both runs' time when it was tried twice; else `vmMs`, which covers the whole run. */
-  durationMs?: number;
+  durationMs: number | undefined = undefined;
+
+  failed(error: string, vmMs: number, lines: Line[] | null = null, vmBytes?: number): this {
+    return this.ended('failed', vmMs, vmBytes, lines, error);
+  }
+
+  ended(result: TransformationResult, vmMs: number, vmBytes?: number, lines: Line[] | null = null, error?: string, event?: Event, propertiesJson?: string): this {
+    this.result = result;
+    this.error = error;
+    this.event = event;
+    this.propertiesJson = propertiesJson;
+    this.vmMs = vmMs;
+    this.vmBytes = vmBytes;
+    this.lines = lines;
+    this.timedOut = false;
+    this.durationMs = undefined;
+    return this;
+  }
+
+  /** Lets go of the event and lines of the last run. */
+  clear(): void {
+    this.ended('unchanged', 0);
+  }
 }
 
 const DEFAULT_SITE_URL = 'http://localhost:8040';
@@ -234,8 +246,24 @@ export class TransformationChain {
   readonly limits: TransformationLimits;
   private readonly prepared: Prepared[];
   private readonly now: () => number;
-  /** The event globals of the event being transformed, while `applyTo` runs (see `sharedGlobals`). */
-  private shared: SharedGlobals | null = null;
+  /**
+   * The event globals of the event being transformed, while `applyTo` runs (see `sharedGlobals`), and
+   * the event and context they were built for.
+   */
+  private shared: Globals | null = null;
+  private sharedEvent: Event | null = null;
+  private sharedContext: TransformationContext | null = null;
+  private sharedSiteUrl = DEFAULT_SITE_URL;
+  /**
+   * The event's conversion into Hog values, handed from one transformation's run to the next while
+   * none changes anything (the VM gives it back only then), so the event is converted once, not once
+   * each. Cleared whenever the shared globals change.
+   */
+  private readonly kept = new KeptConversions();
+  /** The code's globals, rewritten for each run (see `codeGlobals`). */
+  private readonly globals: Record<string, unknown> = { event: null, person: null, groups: null, project: null, source: null, inputs: null };
+  /** The outcome of the run in progress (see `Run`). */
+  private readonly run = new Run();
   /** The `project` globals last built (see `eventGlobals`). */
   private project: { siteUrl: string; id: number; globals: Globals['project'] } | null = null;
   /** Where the running code's `print` lines go (one for every run, not a closure per run). */
@@ -293,6 +321,11 @@ export class TransformationChain {
     } finally {
       // Nothing of this event stays reachable from the chain.
       this.shared = null;
+      this.sharedEvent = null;
+      this.sharedContext = null;
+      this.kept.clear();
+      this.run.clear();
+      this.clearCodeGlobals();
       this.execOptions.globals = NO_GLOBALS;
       this.execOptions.keptConversions = undefined;
     }
@@ -300,13 +333,16 @@ export class TransformationChain {
 
   private applyAll<E extends Event>(event: E, context: TransformationContext, sink: ChainSink): E | null {
     let current: E = event;
+    // After the first transformation, the clock reading that ended one run starts the next (`Budget.start`).
+    let afterAnother = false;
     for (const prepared of this.prepared) {
       const { fn } = prepared;
       if (context.isDisabled?.(fn.id)) {
         sink.outcome(fn.id, fn.name, 'skipped_disabled', 0, 0, undefined, undefined);
         continue;
       }
-      const run = this.runGuarded(prepared, current, context);
+      const run = this.runGuarded(prepared, current, context, afterAnother);
+      afterAnother = true;
       this.record(sink, prepared, current, context.project.id, run, run.durationMs ?? run.vmMs);
       if (run.result === 'dropped') return null;
       if (run.result === 'transformed') current = merged(current, run.event!, run.propertiesJson!);
@@ -320,56 +356,59 @@ export class TransformationChain {
    * pause of the whole process (garbage collection, other work on the machine) must not fail an event.
    * The code is pure, so running it twice changes nothing; code that is really too slow fails twice.
    */
-  private runGuarded(prepared: Prepared, event: Event, context: TransformationContext): Run {
+  private runGuarded(prepared: Prepared, event: Event, context: TransformationContext, afterAnother: boolean): Run {
     try {
-      const run = this.runOne(prepared, event, context);
+      const run = this.runOne(prepared, event, context, afterAnother);
       if (!run.timedOut) return run;
-      const again = this.runOne(prepared, event, context);
-      again.durationMs = run.vmMs + again.vmMs;
+      const firstMs = run.vmMs;
+      const again = this.runOne(prepared, event, context, false);
+      again.durationMs = firstMs + again.vmMs;
       return again;
     } catch (error) {
-      return { result: 'failed', error: `internal error: ${error instanceof Error ? error.message : String(error)}`, vmMs: 0, lines: null };
+      this.budget.forgetEnd();
+      return this.run.failed(`internal error: ${error instanceof Error ? error.message : String(error)}`, 0);
     }
   }
 
-  private runOne(prepared: Prepared, event: Event, context: TransformationContext): Run {
-    const run = this.runOnce(prepared, event, context);
+  private runOne(prepared: Prepared, event: Event, context: TransformationContext, afterAnother: boolean): Run {
+    const run = this.runOnce(prepared, event, context, afterAnother);
     if (run.result === 'failed' && run.error !== undefined && run.error.includes(TIME_LIMIT_TEXT)) run.timedOut = true;
     return run;
   }
 
-  private runOnce(prepared: Prepared, event: Event, context: TransformationContext): Run {
+  private runOnce(prepared: Prepared, event: Event, context: TransformationContext, afterAnother: boolean): Run {
     const { fn } = prepared;
-    if (fn.brokenReason !== undefined) return { result: 'failed', error: fn.brokenReason, vmMs: 0, lines: null };
+    const run = this.run;
+    if (fn.brokenReason !== undefined) return run.failed(fn.brokenReason, 0);
     const warm = prepared.runs++ >= this.limits.warmUpRuns;
-    const budget = this.budget.start(warm ? this.limits.timeoutMs : Math.max(this.limits.timeoutMs, this.limits.warmUpTimeoutMs));
+    const budget = this.budget.start(warm ? this.limits.timeoutMs : Math.max(this.limits.timeoutMs, this.limits.warmUpTimeoutMs), afterAnother);
     const shared = this.sharedGlobals(event, context);
-    const source = this.sourceOf(prepared, shared.siteUrl, context.project.id);
+    const source = this.sourceOf(prepared, this.sharedSiteUrl, context.project.id);
     // Filters and input templates see the globals without `inputs`; most transformations have neither.
-    const globals: Globals | null = prepared.filters !== null || prepared.constantInputs === null ? withSource(shared.globals, source) : null;
+    const globals: Globals | null = prepared.filters !== null || prepared.constantInputs === null ? withSource(shared, source) : null;
 
     const filters = prepared.filters;
     if (filters !== null) {
-      const match = matchesFilters(filters, globals!, { runner: budget.runner });
-      if (match.error !== undefined) return { result: 'failed', error: `filters failed: ${limitText(match.error, budget, this.limits)}`, vmMs: budget.spentMs(), lines: null };
-      if (!match.matched) return { result: 'skipped_by_filter', vmMs: budget.spentMs(), lines: null };
+      const match = matchesFilters(filters, globals!, budget.runOptions);
+      if (match.error !== undefined) return run.failed(`filters failed: ${limitText(match.error, budget, this.limits)}`, budget.spentMs());
+      if (!match.matched) return run.ended('skipped_by_filter', budget.spentMs());
     }
 
     let inputs = prepared.constantInputs;
     if (inputs === null) {
       try {
-        const evaluated = evaluateInputs(prepared.inputs, globals!, { runner: budget.runner });
-        if (!evaluated.ok) return { result: 'failed', error: limitText(evaluated.error.message, budget, this.limits), vmMs: budget.spentMs(), lines: null };
+        const evaluated = evaluateInputs(prepared.inputs, globals!, budget.runOptions);
+        if (!evaluated.ok) return run.failed(limitText(evaluated.error.message, budget, this.limits), budget.spentMs());
         inputs = evaluated.inputs;
       } catch (error) {
-        return { result: 'failed', error: limitText(errorText(error), budget, this.limits), vmMs: budget.spentMs(), lines: null };
+        return run.failed(limitText(errorText(error), budget, this.limits), budget.spentMs());
       }
     }
 
     const printer = this.printer.start();
     const options = this.execOptions;
-    options.globals = codeGlobals(shared.globals, source, inputs);
-    options.keptConversions = shared.kept;
+    options.globals = this.codeGlobals(shared, source, inputs);
+    options.keptConversions = this.kept;
     let result: ExecResult;
     try {
       // The code gets what is left of the budget, counted from the budget's start: the VM need not read the clock.
@@ -378,21 +417,21 @@ export class TransformationChain {
       options.timeout = budget.timeoutMs;
       result = exec(prepared.bytecode, options);
     } catch (error) {
-      return { result: 'failed', error: codeErrorText(error, fn, budget, this.limits), vmMs: budget.spentMs(), lines: printer.take() };
+      return run.failed(codeErrorText(error, fn, budget, this.limits), budget.spentMs(), printer.take());
     }
     const lines = printer.take();
     const vmBytes = result.state.maxMemUsed;
-    if (!result.finished) return { result: 'failed', error: `${result.asyncFunctionName}() is not available in transformations`, vmMs: budget.spentMs(), lines };
+    if (!result.finished) return run.failed(`${result.asyncFunctionName}() is not available in transformations`, budget.spentMs(), lines);
 
     const read = readResult(result, event, prepared.readOptions);
     const vmMs = budget.spentMs();
     switch (read.kind) {
       case 'invalid':
-        return { result: 'failed', error: read.message, vmMs, vmBytes, lines };
+        return run.failed(read.message, vmMs, lines, vmBytes);
       case 'transformed':
-        return { result: 'transformed', event: read.event, propertiesJson: read.propertiesJson, vmMs, vmBytes, lines };
+        return run.ended('transformed', vmMs, vmBytes, lines, undefined, read.event, read.propertiesJson);
       default:
-        return { result: read.kind, vmMs, vmBytes, lines };
+        return run.ended(read.kind, vmMs, vmBytes, lines);
     }
   }
 
@@ -402,11 +441,33 @@ export class TransformationChain {
    * Hog values with them; only `source` and `inputs` are their own. The VM copies a global when the
    * code reads it, so sharing is safe.
    */
-  private sharedGlobals(event: Event, context: TransformationContext): SharedGlobals {
-    const shared = this.shared;
-    if (shared !== null && shared.event === event && shared.context === context) return shared;
-    const siteUrl = context.siteUrl ?? DEFAULT_SITE_URL;
-    return (this.shared = { event, context, siteUrl, globals: this.eventGlobals(event, context, siteUrl), kept: new KeptConversions() });
+  private sharedGlobals(event: Event, context: TransformationContext): Globals {
+    if (this.shared !== null && this.sharedEvent === event && this.sharedContext === context) return this.shared;
+    this.sharedEvent = event;
+    this.sharedContext = context;
+    this.sharedSiteUrl = context.siteUrl ?? DEFAULT_SITE_URL;
+    this.kept.clear();
+    return (this.shared = this.eventGlobals(event, context, this.sharedSiteUrl));
+  }
+
+  private clearCodeGlobals(): void {
+    const globals = this.globals;
+    globals.event = globals.person = globals.groups = globals.project = globals.source = globals.inputs = null;
+  }
+
+  /**
+   * The code's globals: the event's, `source` and `inputs`, written into the one object every run
+   * uses (the VM reads it only while the run lasts) rather than a new object per run.
+   */
+  private codeGlobals(shared: Globals, source: Globals['source'], inputs: Record<string, unknown>): Record<string, unknown> {
+    const globals = this.globals;
+    globals.event = shared.event;
+    globals.person = shared.person;
+    globals.groups = shared.groups;
+    globals.project = shared.project;
+    globals.source = source;
+    globals.inputs = inputs;
+    return globals;
   }
 
   /**
@@ -541,14 +602,6 @@ function withSource(globals: Globals, source: Globals['source']): Globals {
   return { event: globals.event, person: globals.person, groups: globals.groups, project: globals.project, source };
 }
 
-/**
- * The code's globals: the event's, `source` and `inputs`, written out key by key. Spreading instead was
- * a measurable share of a transformation's cost, which runs on every event.
- */
-function codeGlobals(globals: Globals, source: Globals['source'], inputs: Record<string, unknown>): Globals & { inputs: Record<string, unknown> } {
-  return { event: globals.event, person: globals.person, groups: globals.groups, project: globals.project, source, inputs };
-}
-
 /** The transformation's page in the web UI (`source.url` of its globals). */
 export function transformationUrl(siteUrl: string, projectId: number, id: string): string {
   return `${uiUrls(siteUrl, projectId).project}/transformations/${encodeURIComponent(id)}`;
@@ -574,33 +627,54 @@ class Budget {
   startedAt = 0;
   private runnerUsed = false;
   timeoutMs = 0;
-  /** Runs filters and input templates within what is left. */
-  readonly runner: HogRunner;
+  /** The clock as `spentMs` last read it, while no other run has started since (else -1). */
+  private endedAt = -1;
+  /** Runs filters and input templates within what is left (`matchesFilters`' and `evaluateInputs`' options). */
+  readonly runOptions: { runner: HogRunner };
 
   constructor(memoryLimit: number) {
     // One options object for every filter and template run, as for the code's (see `execOptions`).
     const runOptions: ExecOptions = { globals: NO_GLOBALS, timeout: 0, memoryLimit, print: ignorePrint };
-    this.runner = (bytecode, options) => {
-      this.runnerUsed = true;
+    const runner: HogRunner = (bytecode, options) => {
       runOptions.globals = options.globals;
-      runOptions.timeout = this.remainingMs();
+      if (this.runnerUsed) {
+        runOptions.startedAt = undefined;
+        runOptions.timeout = this.remainingMs();
+      } else {
+        // The first run of a budget starts with all of it, counted from its start: no clock to read.
+        runOptions.startedAt = this.startedAt;
+        runOptions.timeout = this.timeoutMs;
+      }
+      this.runnerUsed = true;
       try {
         return execSync(bytecode, runOptions);
       } finally {
         runOptions.globals = NO_GLOBALS;
       }
     };
+    this.runOptions = { runner };
   }
 
-  start(timeoutMs: number): this {
+  /**
+   * A fresh budget. `afterAnother`: it follows a run that just read the clock at its end (the next
+   * transformation on the same event), whose reading serves as this one's start.
+   */
+  start(timeoutMs: number, afterAnother = false): this {
     this.timeoutMs = timeoutMs;
     this.runnerUsed = false;
-    this.startedAt = performance.now();
+    this.startedAt = afterAnother && this.endedAt >= 0 ? this.endedAt : performance.now();
+    this.endedAt = -1;
     return this;
   }
 
   spentMs(): number {
-    return performance.now() - this.startedAt;
+    this.endedAt = performance.now();
+    return this.endedAt - this.startedAt;
+  }
+
+  /** The last run did not end with a clock reading (it failed unexpectedly): the next one reads its own. */
+  forgetEnd(): void {
+    this.endedAt = -1;
   }
 
   /** What is left; a spent budget throws the VM's own timeout error, so it reads like any other. */

@@ -162,6 +162,8 @@ export class PipelineTransformations {
 class BatchSink implements ChainSink {
   readonly logs: LogEntry[] = [];
   private readonly sums = new Map<string, MetricCounts>();
+  /** A run's timing, asked about before an observation is made for it: most are not handed on. */
+  private readonly timing: HealthObservation & { kind: 'hog' } = { kind: 'hog', ms: 0 };
 
   constructor(
     private readonly projectId: number,
@@ -175,6 +177,10 @@ class BatchSink implements ChainSink {
     if (counts === undefined) this.sums.set(id, (counts = noCounts()));
     counts[metricOf(result)]++;
     counts.duration_us += durationUs(durationMs);
+    if (result !== 'failed') {
+      this.timing.ms = vmMs;
+      if (result === 'skipped_by_filter' || !this.forwarded(this.timing)) return;
+    }
     const observation = observationOf(result, vmMs, vmBytes, error);
     if (observation !== null && this.forwarded(observation)) this.recorder.observe(this.projectId, id, observation);
   }

@@ -204,7 +204,7 @@ const SPARE_MACHINES = 4;
  * A stack or frame list that grew longer than this (a deep run) is replaced rather than emptied: a
  * kept machine's stack is cleared up to its length at every release, which must stay cheap.
  */
-const MAX_SPARE_LENGTH = 128;
+const MAX_SPARE_LENGTH = 64;
 const spareMachines: Machine[] = [];
 const NO_OPTIONS: ExecOptions = Object.freeze({});
 
@@ -252,7 +252,15 @@ export class Machine implements MeterOwner {
   // Code and host
   /** The run's chunks as a state lists them; for bare bytecode, made only when needed (`bytecodes`). */
   private chunkEntries: Record<string, BytecodeEntry> | null = null;
-  private rootEntry: BytecodeEntry | null = null;
+  private rootBytecode: Bytecode | null = null;
+  /** The root entry's own globals (a state or a set of chunks may carry them), under the host's. */
+  private rootOwnGlobals: Record<string, unknown> | undefined = undefined;
+  /**
+   * GET_GLOBAL's chain of keys, by length (up to 4), one array each for every run: `getGlobal` reads a
+   * chain and keeps nothing of it.
+   */
+  private readonly chainArrays: HogValue[][] = [[], [null], [null, null], [null, null, null], [null, null, null, null]];
+  private chainsUsed = false;
   /** The root chunk and its globals, which every run loads; other chunks (imports, STL code) in `chunks`. */
   private rootChunk: Chunk | null = null;
   private rootChunkGlobals: Record<string, unknown> = NO_GLOBALS;
@@ -298,12 +306,13 @@ export class Machine implements MeterOwner {
     this.ctx.print = options.print ?? defaultPrint;
     this.ctx.now = options.now ?? Date.now;
     if (Array.isArray(input)) {
-      this.rootEntry = { bytecode: input };
+      this.rootBytecode = input;
     } else {
       this.chunkEntries = { ...readBytecodes(input) };
-      this.rootEntry = this.chunkEntries.root ?? null;
+      this.rootBytecode = this.chunkEntries.root?.bytecode ?? null;
+      this.rootOwnGlobals = this.chunkEntries.root?.globals;
     }
-    const root = this.rootEntry?.bytecode;
+    const root = this.rootBytecode;
     if (!Array.isArray(root) || (root[0] !== '_H' && root[0] !== '_h')) {
       throw new HogVMError("Invalid HogQL bytecode, must start with '_H'");
     }
@@ -317,8 +326,9 @@ export class Machine implements MeterOwner {
    * the next run. Called once, by `exec`; nothing of the run may use it afterwards.
    */
   release(): void {
-    if (this.stack.length > MAX_SPARE_LENGTH) this.stack = [];
-    else this.stack.fill(null);
+    const stack = this.stack;
+    if (stack.length > MAX_SPARE_LENGTH) this.stack = [];
+    else for (let i = 0; i < stack.length; i++) stack[i] = null;
     this.sp = 0;
     // Popped rather than truncated: setting the length to 0 would free the array's storage.
     if (this.frames.length > MAX_SPARE_LENGTH) this.frames = [];
@@ -338,7 +348,12 @@ export class Machine implements MeterOwner {
     this.tally.cost = 0;
     this.meter.reset();
     this.chunkEntries = null;
-    this.rootEntry = null;
+    this.rootBytecode = null;
+    this.rootOwnGlobals = undefined;
+    if (this.chainsUsed) {
+      for (const chain of this.chainArrays) for (let i = 0; i < chain.length; i++) chain[i] = null;
+      this.chainsUsed = false;
+    }
     this.rootChunk = null;
     this.rootChunkGlobals = NO_GLOBALS;
     this.chunks = null;
@@ -356,7 +371,14 @@ export class Machine implements MeterOwner {
 
   /** The run's chunks by name, as a state lists them. */
   private get bytecodes(): Record<string, BytecodeEntry> {
-    return (this.chunkEntries ??= { root: this.rootEntry! });
+    return (this.chunkEntries ??= { root: { bytecode: this.rootBytecode! } });
+  }
+
+  /** An array of `n` slots for GET_GLOBAL's chain (see `chainArrays`). */
+  chainOf(n: number): HogValue[] {
+    if (n >= this.chainArrays.length) return new Array<HogValue>(n);
+    this.chainsUsed = true;
+    return this.chainArrays[n]!;
   }
 
   private rootFrame(): Frame {
@@ -400,9 +422,8 @@ export class Machine implements MeterOwner {
   loadChunk(name: string): Chunk {
     if (name === 'root') {
       if (this.rootChunk !== null) return this.rootChunk;
-      const entry = this.findChunk(name);
-      this.rootChunk = decodeChunk(entry.bytecode, name);
-      this.rootChunkGlobals = this.rootGlobals(entry);
+      this.rootChunk = decodeChunk(this.rootBytecode!, name);
+      this.rootChunkGlobals = this.rootGlobals();
       return this.rootChunk;
     }
     const cached = this.chunks?.get(name);
@@ -418,8 +439,8 @@ export class Machine implements MeterOwner {
     return this.chunks?.get(chunkName)?.globals ?? NO_GLOBALS;
   }
 
+  /** A chunk other than the root: the bytecode STL's, one of the run's, or an import. */
   private findChunk(name: string): BytecodeEntry {
-    if (name === 'root') return this.rootEntry!;
     if (name.startsWith('stl/') && Object.hasOwn(BYTECODE_STL, name.slice(4))) {
       return { bytecode: BYTECODE_STL[name.slice(4)]!.bytecode };
     }
@@ -431,8 +452,8 @@ export class Machine implements MeterOwner {
     return entry;
   }
 
-  private rootGlobals(entry: BytecodeEntry): Record<string, unknown> {
-    const own = entry.globals;
+  private rootGlobals(): Record<string, unknown> {
+    const own = this.rootOwnGlobals;
     const host = this.options.globals;
     if (own !== undefined && host !== undefined) return { ...own, ...host };
     return host ?? own ?? {};
@@ -470,12 +491,13 @@ export class Machine implements MeterOwner {
 
   /** A global read whole: a kept conversion when there is one (charged alike), remembered for the run's end. */
   private readWhole(name: string, raw: object): HogValue {
-    const kept = this.options.keptConversions?.take(raw) ?? null;
+    const kept = this.options.keptConversions;
     let value: HogValue;
     let cost: number;
-    if (kept !== null) {
-      value = kept.value;
-      cost = kept.cost;
+    if (kept !== undefined && kept.take(raw)) {
+      value = kept.takenValue;
+      cost = kept.takenCost;
+      kept.takenValue = null;
       this.charge(cost);
     } else {
       value = this.converted(raw);
@@ -646,10 +668,13 @@ export class Machine implements MeterOwner {
   /** Push a value some native code just created, charging its (shallow) size. */
   pushCharged(value: HogValue): void {
     if (typeof value === 'string') this.charge(8 + value.length);
-    else if (Array.isArray(value)) this.charge(8 * (value.length + 1));
-    else if (value instanceof Map) this.charge(8 * (2 * value.size + 1));
-    // An error's message can be new text too: `Error(x)` converts x to it.
-    else if (isHogError(value)) this.charge(8 + (typeof value.message === 'string' ? value.message.length : 0));
+    // Numbers, booleans and null (most results: `length`, `position`…) cost nothing new.
+    else if (typeof value === 'object' && value !== null) {
+      if (Array.isArray(value)) this.charge(8 * (value.length + 1));
+      else if (value instanceof Map) this.charge(8 * (2 * value.size + 1));
+      // An error's message can be new text too: `Error(x)` converts x to it.
+      else if (isHogError(value)) this.charge(8 + (typeof value.message === 'string' ? value.message.length : 0));
+    }
     this.stack[this.sp++] = value;
   }
 

@@ -424,7 +424,7 @@ export function run(m: Machine): ExecResult {
         case Code.GET_GLOBAL: {
           const n = code[pc + 1]!;
           if (n > sp) throw new HogVMError('Stack underflow');
-          const chain = new Array<HogValue>(n);
+          const chain = m.chainOf(n);
           for (let i = 0; i < n; i++) chain[i] = stack[sp - 1 - i]!;
           sp -= n;
           m.sp = sp;
