@@ -14,8 +14,7 @@
  *
  * Small sources (under `INLINE_COMPILE_BYTES`) compile inline: a few ms, cheaper than a round trip.
  */
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { builtThreadEntry } from '../threads.js';
 import { Worker } from 'node:worker_threads';
 import type { Destination, PropertyFilterLike } from '../destinations/model.js';
 import { validateDestination, type ValidateResult } from '../destinations/validation.js';
@@ -82,12 +81,9 @@ export class CompileMemoryError extends Error {
   }
 }
 
-/** The built thread entry; from the TypeScript sources (vitest) the build in `dist/` runs the thread. */
+/** The built thread entry (see `builtThreadEntry`), or null: then compiling runs in this thread. */
 function threadEntry(): URL | null {
-  const beside = new URL('./compile-thread.js', import.meta.url);
-  if (existsSync(fileURLToPath(beside))) return beside;
-  const built = new URL('../../dist/src/api/compile-thread.js', import.meta.url);
-  return existsSync(fileURLToPath(built)) ? built : null;
+  return builtThreadEntry(import.meta.url, 'api/compile-thread.js');
 }
 
 interface Job {

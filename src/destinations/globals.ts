@@ -167,6 +167,20 @@ export function personDisplayName(
   return distinctId;
 }
 
+/** The `event` global of an event; `url` is its page in the UI. */
+export function eventGlobals(event: GlobalsEventInput, url: string): EventGlobals {
+  return {
+    uuid: event.uuid,
+    event: event.event,
+    name: event.event,
+    distinct_id: event.distinct_id,
+    properties: event.properties ?? {},
+    timestamp: event.timestamp,
+    elements_chain: event.elements_chain ?? '',
+    url,
+  };
+}
+
 export function buildGlobals(input: BuildGlobalsInput): Globals {
   const { event, person, project, source } = input;
   const urls = uiUrls(input.siteUrl, project.id);
@@ -188,16 +202,7 @@ export function buildGlobals(input: BuildGlobalsInput): Globals {
 
   const hasPerson = person !== null && person !== undefined && person.processed !== false;
   return {
-    event: {
-      uuid: event.uuid,
-      event: event.event,
-      name: event.event,
-      distinct_id: event.distinct_id,
-      properties: event.properties ?? {},
-      timestamp: event.timestamp,
-      elements_chain: event.elements_chain ?? '',
-      url: urls.event(event.uuid),
-    },
+    event: eventGlobals(event, urls.event(event.uuid)),
     person: hasPerson
       ? {
           id: person.id,

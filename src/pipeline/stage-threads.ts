@@ -31,7 +31,7 @@
  * - **Stopping** lets every thread finish what the store holds for its partitions while the leases still
  *   fence its commits (the assigner's drain), then close its store.
  */
-import { existsSync } from 'node:fs';
+import { builtThreadEntry, ThreadCrashes } from '../threads.js';
 import { fileURLToPath } from 'node:url';
 import { Worker as NodeWorker } from 'node:worker_threads';
 import type { HealthObservation, HealthPolicy, HealthState } from '../runtime/health.js';
@@ -179,22 +179,12 @@ const REBALANCE_AFTER_MS = 1_000;
 /** Invocations a thread may store claimed for the worker per grant: two matcher batches with one destination. */
 const GRANT_ROOM = 4_000;
 const GRANT_RENEW_MS = 1_000;
-/** Pause before restarting a thread that died: none the first time in 10 minutes, then 1 s doubling to 60 s. */
-const RESTART_WINDOW_MS = 10 * 60_000;
-const MAX_RESTART_DELAY_MS = 60_000;
 
-export function stageThreadRestartDelayMs(crashesInWindow: number): number {
-  if (crashesInWindow <= 1) return 0;
-  return Math.min(MAX_RESTART_DELAY_MS, 1_000 * 2 ** (crashesInWindow - 2));
-}
-
-/** The built thread entry; from the TypeScript sources (vitest) the build in `dist/` runs the thread. */
+/** The built thread entry (see `builtThreadEntry`). */
 function threadEntry(): URL {
-  const beside = new URL('./stage-thread.js', import.meta.url);
-  if (existsSync(fileURLToPath(beside))) return beside;
-  const built = new URL('../../dist/src/pipeline/stage-thread.js', import.meta.url);
-  if (existsSync(fileURLToPath(built))) return built;
-  throw new Error(`stage threads need the built thread entry (${fileURLToPath(beside)}): run npm run build`);
+  const entry = builtThreadEntry(import.meta.url, 'pipeline/stage-thread.js');
+  if (entry !== null) return entry;
+  throw new Error(`stage threads need the built thread entry (${fileURLToPath(new URL('./stage-thread.js', import.meta.url))}): run npm run build`);
 }
 
 /** One life of a thread slot: a restart is a new `StageThread` in the same slot. */
@@ -238,7 +228,7 @@ export class StageThreads implements PartitionWork {
   private readonly slots: (StageThread | null)[];
   /** Lives started per slot (names each life). */
   private readonly lives: number[];
-  private readonly crashes: number[][];
+  private readonly crashes: ThreadCrashes;
   private readonly restartTimers = new Set<NodeJS.Timeout>();
   /** Partitions assigned while no thread could take them (every slot restarting). */
   private readonly unplaced = new Map<number, LeaseFence>();
@@ -261,8 +251,8 @@ export class StageThreads implements PartitionWork {
   ) {
     this.slots = new Array<StageThread | null>(Math.max(1, setup.count)).fill(null);
     this.lives = new Array<number>(this.slots.length).fill(0);
-    this.crashes = Array.from({ length: this.slots.length }, () => []);
     this.now = deps.now ?? Date.now;
+    this.crashes = new ThreadCrashes(this.slots.length, this.now);
   }
 
   /** Starts the first thread (so a setup that cannot work fails the start); the others follow the partitions. */
@@ -430,7 +420,7 @@ export class StageThreads implements PartitionWork {
   }
 
   private restarting(index: number): boolean {
-    return this.crashes[index]!.length > 0 && this.slots[index] === null;
+    return this.crashes.hasCrashed(index) && this.slots[index] === null;
   }
 
   /** Stops the partition in its thread and waits until it has (or the thread is gone). */
@@ -609,10 +599,7 @@ export class StageThreads implements PartitionWork {
   }
 
   private scheduleRestart(index: number): void {
-    const now = this.now();
-    const recent = this.crashes[index]!.filter((at) => at > now - RESTART_WINDOW_MS);
-    recent.push(now);
-    this.crashes[index] = recent;
+    const delay = this.crashes.record(index);
     const timer = setTimeout(() => {
       this.restartTimers.delete(timer);
       if (this.stopping) return;
@@ -621,7 +608,7 @@ export class StageThreads implements PartitionWork {
         () => this.deps.logger?.warn({ thread: this.slots[index]?.name, restarts: this.restarts }, 'stage thread restarted'),
         (error: unknown) => this.deps.logger?.error({ err: error, slot: index }, 'restarting a stage thread failed; trying again'),
       );
-    }, stageThreadRestartDelayMs(recent.length));
+    }, delay);
     this.restartTimers.add(timer);
   }
 

@@ -18,7 +18,7 @@
  * threads forever. The thread is started again, at once the first time and then after a growing pause
  * (bounded restarts: a thread that keeps dying is restarted at most once a minute).
  */
-import { existsSync } from 'node:fs';
+import { builtThreadEntry, ThreadCrashes } from '../threads.js';
 import { fileURLToPath } from 'node:url';
 import { Worker as NodeWorker, type ResourceLimits } from 'node:worker_threads';
 import type { OpenStoreOptions } from '../store/index.js';
@@ -56,13 +56,6 @@ export interface DeliveryThreadsSetup {
 export const DEFAULT_THREAD_MEMORY_MB = 512;
 export const DEFAULT_THREAD_RESOURCE_LIMITS: Readonly<ResourceLimits> = Object.freeze({ maxOldGenerationSizeMb: DEFAULT_THREAD_MEMORY_MB });
 
-/** Pause before restarting a thread that died: none the first time in 10 minutes, then 1 s doubling to 60 s. */
-const RESTART_WINDOW_MS = 10 * 60_000;
-const MAX_RESTART_DELAY_MS = 60_000;
-export function restartDelayMs(crashesInWindow: number): number {
-  if (crashesInWindow <= 1) return 0;
-  return Math.min(MAX_RESTART_DELAY_MS, 1_000 * 2 ** (crashesInWindow - 2));
-}
 
 /** A run as posted to a thread: without `globals` when their JSON (`globalsJson`) goes instead. */
 export type PostedWork = Omit<Work, 'globals'> & { globals?: Work['globals'] };
@@ -101,13 +94,11 @@ export type FromThread =
   | { type: 'stopped' }
   | { type: 'failed'; error: string };
 
-/** The built thread entry; from the TypeScript sources (vitest) the build in `dist/` runs the thread. */
+/** The built thread entry (see `builtThreadEntry`). */
 function threadEntry(): URL {
-  const beside = new URL('./delivery-thread.js', import.meta.url);
-  if (existsSync(fileURLToPath(beside))) return beside;
-  const built = new URL('../../dist/src/runtime/delivery-thread.js', import.meta.url);
-  if (existsSync(fileURLToPath(built))) return built;
-  throw new Error(`delivery threads need the built thread entry (${fileURLToPath(beside)}): run npm run build`);
+  const entry = builtThreadEntry(import.meta.url, 'runtime/delivery-thread.js');
+  if (entry !== null) return entry;
+  throw new Error(`delivery threads need the built thread entry (${fileURLToPath(new URL('./delivery-thread.js', import.meta.url))}): run npm run build`);
 }
 
 interface Waiting {
@@ -200,8 +191,7 @@ export class DeliveryThreads implements Execution {
   private readonly slots: (Thread | null)[];
   /** Invocations each slot's threads have run so far (tests). */
   private readonly ran: number[];
-  /** Crash times per slot within the restart window. */
-  private readonly crashes: number[][];
+  private readonly crashes: ThreadCrashes;
   private readonly restartTimers = new Set<NodeJS.Timeout>();
   /** Runs waiting for a thread while every slot is restarting. */
   private waitingForThread: (() => void)[] = [];
@@ -216,8 +206,8 @@ export class DeliveryThreads implements Execution {
   ) {
     this.slots = new Array<Thread | null>(setup.count).fill(null);
     this.ran = new Array<number>(setup.count).fill(0);
-    this.crashes = Array.from({ length: setup.count }, () => []);
     this.now = deps.now ?? Date.now;
+    this.crashes = new ThreadCrashes(setup.count, this.now);
   }
 
   get size(): number {
@@ -297,11 +287,7 @@ export class DeliveryThreads implements Execution {
   }
 
   private scheduleRestart(index: number): void {
-    const now = this.now();
-    const recent = this.crashes[index]!.filter((at) => at > now - RESTART_WINDOW_MS);
-    recent.push(now);
-    this.crashes[index] = recent;
-    const delay = restartDelayMs(recent.length);
+    const delay = this.crashes.record(index);
     const timer = setTimeout(() => {
       this.restartTimers.delete(timer);
       if (this.stopping) return;

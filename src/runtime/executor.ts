@@ -24,7 +24,7 @@ import type { Globals } from '../destinations/globals.js';
 import type { InputSchemaItem, Inputs } from '../destinations/model.js';
 import { collectSecretValues, redactHeaders, redactSecrets } from '../destinations/secrets.js';
 import { compiledInputsFromStored, evaluateInputs } from '../destinations/templating.js';
-import { RUNS_BEFORE_A_LIMIT_FAILS, runWithLimitRetry } from './limit-retry.js';
+import { runWithLimitRetry, withLimitRetry } from './limit-retry.js';
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 
@@ -262,24 +262,24 @@ export class InvocationExecutor {
           memoryLimit: this.limits.memoryLimit,
         });
     if (!evaluated.ok) return this.done(this.context(secrets, suspension), 'failed', evaluated.error.message, 'inputs', 0);
-    for (let run = 1; ; run++) {
-      // Each run starts with the step's counts: a run that is redone leaves no log line or event behind.
-      const ctx = this.context(secrets, suspension);
-      const options = this.execOptions(job, ctx, evaluated.inputs);
-      let result: ExecResult;
-      try {
-        result = suspension && response ? resume(suspension.vmState, this.responseForVm(response), options) : exec(job.bytecode, options);
-      } catch (error) {
-        const failure = failureOf(error);
-        // A limit may be the machine's doing (a paused thread): run once more before it fails (`limit-retry.ts`).
-        if (failure === 'limit' && run < RUNS_BEFORE_A_LIMIT_FAILS) continue;
-        const message = failure === 'code' ? withSourceLine(errorText(error), error, job.lines) : errorText(error);
-        return this.done(ctx, 'failed', message, failure, suspension?.vmState.syncDuration ?? 0);
-      }
-      const step = this.afterRun(result, ctx, suspension?.fetchCount ?? 0, evaluated.inputs);
-      if (step.kind === 'done') step.vmBytes = result.state.maxMemUsed;
-      return step;
+    // Each run starts with the step's counts: a run that is redone after a limit (`limit-retry.ts`: a
+    // limit may be the machine's doing, a paused thread) leaves no log line or event behind.
+    let ctx!: StepContext; // set by every run, before anything in it can throw
+    let result: ExecResult;
+    try {
+      result = withLimitRetry(() => {
+        ctx = this.context(secrets, suspension);
+        const options = this.execOptions(job, ctx, evaluated.inputs);
+        return suspension && response ? resume(suspension.vmState, this.responseForVm(response), options) : exec(job.bytecode, options);
+      });
+    } catch (error) {
+      const failure = failureOf(error);
+      const message = failure === 'code' ? withSourceLine(errorText(error), error, job.lines) : errorText(error);
+      return this.done(ctx, 'failed', message, failure, suspension?.vmState.syncDuration ?? 0);
     }
+    const step = this.afterRun(result, ctx, suspension?.fetchCount ?? 0, evaluated.inputs);
+    if (step.kind === 'done') step.vmBytes = result.state.maxMemUsed;
+    return step;
   }
 
   private context(secrets: string[], suspension: Suspension | null): StepContext {

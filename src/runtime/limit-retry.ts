@@ -10,19 +10,22 @@ import { runWithEngine, type HogRunner } from '../destinations/run-hog.js';
 import { hogErrorKind } from '../hog/index.js';
 
 /** Runs of the same program that end at a limit before that counts as its outcome. */
-export const RUNS_BEFORE_A_LIMIT_FAILS = 2;
+const RUNS_BEFORE_A_LIMIT_FAILS = 2;
 
 export function isLimitError(error: unknown): boolean {
   return hogErrorKind(error) === 'limit';
 }
 
-/** The expression runner (filters, input templates, masking hashes) with a second run after a limit. */
-export const runWithLimitRetry: HogRunner = (bytecode, options) => {
+/** `attempt()`, run once more when it ends at a VM limit; any other error, or a second limit, is thrown. */
+export function withLimitRetry<T>(attempt: () => T): T {
   for (let run = 1; ; run++) {
     try {
-      return runWithEngine(bytecode, options);
+      return attempt();
     } catch (error) {
       if (!isLimitError(error) || run >= RUNS_BEFORE_A_LIMIT_FAILS) throw error;
     }
   }
-};
+}
+
+/** The expression runner (filters, input templates, masking hashes) with a second run after a limit. */
+export const runWithLimitRetry: HogRunner = (bytecode, options) => withLimitRetry(() => runWithEngine(bytecode, options));

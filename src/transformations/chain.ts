@@ -32,7 +32,7 @@ import {
   type ExecResult,
 } from '../hog/index.js';
 import { matchesFilters } from '../destinations/filters.js';
-import { buildGlobals, uiUrls, type GlobalsGroupInput, type GlobalsPersonInput, type Globals } from '../destinations/globals.js';
+import { buildGlobals, eventGlobals, uiUrls, type GlobalsGroupInput, type GlobalsPersonInput, type Globals } from '../destinations/globals.js';
 import type { HogRunner } from '../destinations/run-hog.js';
 import { collectSecretValues, redactSecrets } from '../destinations/secrets.js';
 import { compiledInputsFromStored, evaluateInputs, type CompiledInputs } from '../destinations/templating.js';
@@ -482,16 +482,7 @@ export class TransformationChain {
     }
     const project = this.projectGlobals(siteUrl, context.project);
     return {
-      event: {
-        uuid: event.uuid,
-        event: event.event,
-        name: event.event,
-        distinct_id: event.distinct_id,
-        properties: event.properties,
-        timestamp: event.timestamp,
-        elements_chain: event.elements_chain ?? '',
-        url: `${project.url}/events/${encodeURIComponent(event.uuid)}`,
-      },
+      event: eventGlobals(event, `${project.url}/events/${encodeURIComponent(event.uuid)}`),
       person: null,
       groups: NO_GROUPS,
       project,

@@ -12,9 +12,8 @@
  *
  * The threads run the build in `dist/` (as delivery threads do): it is rebuilt first when older than the sources.
  */
-import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -28,36 +27,12 @@ import { openStore } from '../../src/store/index.js';
 import { runSql } from '../../src/store/postgres/schemas.js';
 import { createTestSchema, postgresSkipReason, type TestSchema } from '../../src/store/__tests__/backends.js';
 import { START_POSITION, type LeaseFence, type Store } from '../../src/store/store.js';
+import { ensureBuilt } from '../helpers/cli.js';
 import { API_KEY, TOKEN } from '../ingest/helpers.js';
 
-const ROOT = join(import.meta.dirname, '..', '..');
 const skipReason = await postgresSkipReason();
 const PARTITIONS = 8;
 const USERS = 120;
-
-function newestSource(dir: string): number {
-  let newest = 0;
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const path = join(dir, entry.name);
-    if (entry.isDirectory()) newest = Math.max(newest, newestSource(path));
-    else if (/\.(ts|sql)$/.test(entry.name) && !path.includes('__tests__')) newest = Math.max(newest, statSync(path).mtimeMs);
-  }
-  return newest;
-}
-
-/** The threads run `dist/src/pipeline/stage-thread.js`: build it when any source is newer. */
-function ensureThreadBuilt(): void {
-  let built = 0;
-  try {
-    built = statSync(join(ROOT, 'dist', 'src', 'pipeline', 'stage-thread.js')).mtimeMs;
-  } catch {
-    built = 0;
-  }
-  if (built >= newestSource(join(ROOT, 'src'))) return;
-  // Other areas may be mid-work and fail to type-check; tsc still emits, which is all this needs.
-  spawnSync('npx', ['tsc', '-p', 'tsconfig.build.json'], { cwd: ROOT, stdio: 'ignore' });
-  spawnSync(process.execPath, ['scripts/copy-assets.mjs'], { cwd: ROOT, stdio: 'ignore' });
-}
 
 /** A deterministic event uuid, the same in every run. */
 function uuidOf(n: number): string {
@@ -230,7 +205,7 @@ if (skipReason !== null) {
   describe('stage threads', () => {
     let sink: CountingSink;
     beforeAll(async () => {
-      ensureThreadBuilt();
+      ensureBuilt();
       sink = await startCountingSink();
     });
     afterAll(async () => {
