@@ -40,7 +40,8 @@ export async function startProcess(
   timeoutMs = 30_000,
   onStdoutLine?: (line: string) => void,
 ): Promise<ClusterProcess> {
-  const child = spawn(process.execPath, [join(root, 'dist', 'src', 'cli', 'index.js'), 'start', '--role', role], {
+  // With the young generation `sluice start` runs with (its first line, `src/threads.ts`).
+  const child = spawn(process.execPath, ['--max-semi-space-size=64', join(root, 'dist', 'src', 'cli', 'index.js'), 'start', '--role', role], {
     cwd: root,
     env: { ...process.env, ...env, SLUICE_PORT: String(port), SLUICE_HOST: '127.0.0.1' },
     stdio: ['ignore', onStdoutLine ? 'pipe' : 'ignore', 'pipe'],

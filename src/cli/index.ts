@@ -1,4 +1,4 @@
-#!/usr/bin/env node
+#!/usr/bin/env -S node --max-semi-space-size=64
 /**
  * The `sluice` command. Each subcommand lives in its own module and is loaded on demand, so
  * `sluice hog run` does not pay for the server's dependencies.

@@ -22,6 +22,7 @@ import { installMetrics, METRICS_PATH, metricsEnabled, SluiceMetrics, startMetri
 import type { Store, StoredEvent } from '../store/store.js';
 import { PartitionAssigner, type PartitionWork } from '../pipeline/assigner.js';
 import { StageThreads } from '../pipeline/stage-threads.js';
+import { THREAD_YOUNG_GENERATION_MB } from '../threads.js';
 
 export { DEFAULT_DELIVERY_THREADS, SLUICE_ROLES, type SluiceRole } from '../config.js';
 
@@ -358,7 +359,7 @@ async function startConfigured(config: SluiceConfig, parts: SluiceParts): Promis
         ? {
             deliveryThreads: {
               count: threads,
-              resourceLimits: { maxOldGenerationSizeMb: config.runtime.deliveryThreadMemoryMb },
+              resourceLimits: { maxOldGenerationSizeMb: config.runtime.deliveryThreadMemoryMb, maxYoungGenerationSizeMb: THREAD_YOUNG_GENERATION_MB },
               config: {
                 store: storeOptions,
                 keys: keyring.exportKeys(),

@@ -31,7 +31,7 @@
  * - **Stopping** lets every thread finish what the store holds for its partitions while the leases still
  *   fence its commits (the assigner's drain), then close its store.
  */
-import { builtThreadEntry, ThreadCrashes } from '../threads.js';
+import { builtThreadEntry, THREAD_YOUNG_GENERATION_MB, ThreadCrashes } from '../threads.js';
 import { fileURLToPath } from 'node:url';
 import { Worker as NodeWorker } from 'node:worker_threads';
 import type { HealthObservation, HealthPolicy, HealthState } from '../runtime/health.js';
@@ -447,7 +447,10 @@ export class StageThreads implements PartitionWork {
   /** Starts slot `index`'s thread; resolves when it is ready, rejects if it fails before. */
   private spawn(index: number): Promise<void> {
     const life = ++this.lives[index]!;
-    const worker = new NodeWorker(this.entry, { workerData: { ...this.setup.config, index } });
+    const worker = new NodeWorker(this.entry, {
+      workerData: { ...this.setup.config, index },
+      resourceLimits: { maxYoungGenerationSizeMb: THREAD_YOUNG_GENERATION_MB },
+    });
     const thread = new StageThread(index, `stage-${index}.${life}`, worker);
     this.slots[index] = thread;
     thread.post({ type: 'health', states: JSON.parse(this.healthSent) as [string, HealthState][] });

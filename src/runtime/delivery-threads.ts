@@ -18,7 +18,7 @@
  * threads forever. The thread is started again, at once the first time and then after a growing pause
  * (bounded restarts: a thread that keeps dying is restarted at most once a minute).
  */
-import { builtThreadEntry, ThreadCrashes } from '../threads.js';
+import { builtThreadEntry, THREAD_YOUNG_GENERATION_MB, ThreadCrashes } from '../threads.js';
 import { fileURLToPath } from 'node:url';
 import { Worker as NodeWorker, type ResourceLimits } from 'node:worker_threads';
 import type { OpenStoreOptions } from '../store/index.js';
@@ -54,7 +54,10 @@ export interface DeliveryThreadsSetup {
  * instead of growing the process until the machine kills it.
  */
 export const DEFAULT_THREAD_MEMORY_MB = 512;
-export const DEFAULT_THREAD_RESOURCE_LIMITS: Readonly<ResourceLimits> = Object.freeze({ maxOldGenerationSizeMb: DEFAULT_THREAD_MEMORY_MB });
+export const DEFAULT_THREAD_RESOURCE_LIMITS: Readonly<ResourceLimits> = Object.freeze({
+  maxOldGenerationSizeMb: DEFAULT_THREAD_MEMORY_MB,
+  maxYoungGenerationSizeMb: THREAD_YOUNG_GENERATION_MB,
+});
 
 
 /** A run as posted to a thread: without `globals` when their JSON (`globalsJson`) goes instead. */
