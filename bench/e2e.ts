@@ -13,8 +13,10 @@
  *   4. p50/p99 capture→delivery latency at a steady 1,000 events/s (1 destination),
  *   for each delivery-thread count (`SLUICE_BENCH_DELIVERY_THREADS`, default: `sluice start`'s default
  *   here, then in process or 1, then 2), and a summary with medians and ratios.
+ * After each end-to-end run it prints how busy each thread of the process was during the run (the one
+ * near 100 % bounds it: the main thread while capture runs).
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { availableParallelism, cpus, tmpdir } from 'node:os';
@@ -228,6 +230,38 @@ async function withSluice<T>(
   }
 }
 
+/**
+ * CPU time (ms) of each of this process's threads so far, by thread id, with its name, from
+ * `/proc/self/task/<tid>/stat` (user + system clock ticks, 100 per second); empty where that is missing.
+ * Tells which thread bounds a run: the one near 100 % of the wall time.
+ */
+function threadCpu(): Map<number, { name: string; ms: number }> {
+  const times = new Map<number, { name: string; ms: number }>();
+  try {
+    for (const tid of readdirSync('/proc/self/task')) {
+      const stat = readFileSync(`/proc/self/task/${tid}/stat`, 'latin1');
+      const close = stat.lastIndexOf(')');
+      const fields = stat.slice(close + 2).split(' ');
+      // Fields after the name: state is the first, utime the 12th, stime the 13th.
+      times.set(Number(tid), { name: stat.slice(stat.indexOf('(') + 1, close), ms: (Number(fields[11]) + Number(fields[12])) * 10 });
+    }
+  } catch {
+    // Not Linux, or a thread ended while being read: the run is still measured, without this line.
+  }
+  return times;
+}
+
+/** Each thread's share of `seconds` spent on a CPU between two `threadCpu` readings; the busiest first, the main thread before all. */
+function busyShares(before: Map<number, { name: string; ms: number }>, after: Map<number, { name: string; ms: number }>, seconds: number): string {
+  const rows: { label: string; share: number }[] = [];
+  for (const [tid, { name, ms }] of after) {
+    const share = (ms - (before.get(tid)?.ms ?? 0)) / 10 / seconds;
+    if (share >= 3 || tid === process.pid) rows.push({ label: tid === process.pid ? 'main' : name.trim(), share });
+  }
+  rows.sort((a, b) => (a.label === 'main' ? -1 : b.label === 'main' ? 1 : b.share - a.share));
+  return rows.map((r) => `${r.label} ${r.share.toFixed(0)} %`).join(', ');
+}
+
 async function waitForDeliveries(harness: Harness, expected: number, timeoutMs: number): Promise<SinkStats> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
@@ -276,6 +310,7 @@ async function throughput(
     const endToEnd: number[] = [];
     for (let run = 0; run < repeats; run++) {
       await harness.ask({ cmd: 'reset' });
+      const threads0 = threadCpu();
       const { startedAt, acceptedAt } = await harness.ask<{ startedAt: number; acceptedAt: number }>({ cmd: 'burst', url: sluice.url, events, connections: 16 });
       const stats = await waitForDeliveries(harness, expected, 120_000);
       const seconds = (stats.lastAt - startedAt) / 1000;
@@ -285,6 +320,7 @@ async function throughput(
           `(${fmt(stats.deliveries)}/${fmt(expected)} deliveries of ${fmt(events)} events in ${seconds.toFixed(2)} s from the first capture; ` +
           `capture took ${((acceptedAt - startedAt) / 1000).toFixed(2)} s)`,
       );
+      console.log(`  CPU busy during the run (share of its wall time; main thread first): ${busyShares(threads0, threadCpu(), seconds)}`);
     }
 
     // b. The runtime alone: the same events captured and person-processed first, then matched and delivered.
