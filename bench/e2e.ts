@@ -331,6 +331,7 @@ async function throughput(
     await sluice.writer.drain();
     await sluice.pipeline.waitFor(await sluice.store.lastEventSeq());
     const drainStart = Date.now();
+    const drainThreads0 = threadCpu();
     sluice.runtime.worker.start();
     await sluice.runtime.matcher.resume();
     const drained = await waitForDeliveries(harness, expected, 120_000);
@@ -341,6 +342,7 @@ async function throughput(
       `${label}, runtime only (a captured backlog matched and delivered): ${fmt(drain)} deliveries/s ` +
         `(${fmt(drained.deliveries)} in ${drainSeconds.toFixed(2)} s; totals ${worker.succeeded} succeeded, ${worker.failed} failed, ${worker.retried} retried)`,
     );
+    console.log(`  CPU busy during the drain (main thread first): ${busyShares(drainThreads0, threadCpu(), drainSeconds)}`);
     return { baseline, endToEnd, drain };
   }, deliveryThreads);
 }
