@@ -5,8 +5,9 @@
  * runs both the load generator (`/batch` requests) and the sink (a bare `node:http` server counting
  * deliveries and measuring capture→delivery latency from a timestamp the event carries).
  *
- *   1. the baseline: the sink's bare capacity (undici, 64 connections, same bodies), measured again
- *      before every throughput case, because this shared machine's speed drifts during a run,
+ *   1. the baseline: the sink's bare capacity (undici, 64 connections, same bodies), measured before
+ *      and again after every throughput case (no Sluice running either time), because this shared
+ *      machine's speed drifts during a run; a case's ratio uses the mean of the two,
  *   2. throughput with 1 enabled destination (filter matching half the events): after a warm-up,
  *      `SLUICE_BENCH_E2E_REPEATS` (3) bursts end to end, then a captured backlog drained (runtime only),
  *   3. the same with 10 enabled destinations (each matching half the events),
@@ -279,7 +280,7 @@ function threadsLabel(deliveryThreads: number): string {
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor((values.length - 1) / 2)]!;
 
 interface Throughput {
-  /** The bare sink's requests/s, measured just before this case. */
+  /** The bare sink's requests/s: the mean of a measure just before this case and one just after. */
   baseline: number;
   /** Deliveries/s of each end-to-end run. */
   endToEnd: number[];
@@ -295,11 +296,11 @@ async function throughput(
   deliveryThreads: number,
   repeats: number,
 ): Promise<Throughput> {
-  const { perSecond: baseline } = await harness.ask<{ perSecond: number }>({ cmd: 'baseline', seconds: 1.5, connections: 64 });
-  return withSluice(destinations, sinkUrl, async (sluice) => {
-    const label = `${destinations} destination${destinations > 1 ? 's' : ''}, ${threadsLabel(deliveryThreads)}`;
+  const label = `${destinations} destination${destinations > 1 ? 's' : ''}, ${threadsLabel(deliveryThreads)}`;
+  const { perSecond: before } = await harness.ask<{ perSecond: number }>({ cmd: 'baseline', seconds: 1.5, connections: 64 });
+  console.log(`baseline before ${label}: the bare sink took ${fmt(before)} requests/s (undici, 64 connections)`);
+  const measured = await withSluice(destinations, sinkUrl, async (sluice) => {
     const expected = (events * destinations) / 2;
-    console.log(`baseline before ${label}: the bare sink took ${fmt(baseline)} requests/s (undici, 64 connections)`);
 
     // Warm up first (JIT in every thread, connection pools, person rows), as a running server is.
     await harness.ask({ cmd: 'reset' });
@@ -343,8 +344,13 @@ async function throughput(
         `(${fmt(drained.deliveries)} in ${drainSeconds.toFixed(2)} s; totals ${worker.succeeded} succeeded, ${worker.failed} failed, ${worker.retried} retried)`,
     );
     console.log(`  CPU busy during the drain (main thread first): ${busyShares(drainThreads0, threadCpu(), drainSeconds)}`);
-    return { baseline, endToEnd, drain };
+    return { endToEnd, drain };
   }, deliveryThreads);
+  // Measured again once this case's Sluice is closed: a machine that slowed down (or sped up) during the
+  // case moves both measures, and the case is compared with their mean.
+  const { perSecond: after } = await harness.ask<{ perSecond: number }>({ cmd: 'baseline', seconds: 1.5, connections: 64 });
+  console.log(`baseline after ${label}: the bare sink took ${fmt(after)} requests/s`);
+  return { ...measured, baseline: (before + after) / 2 };
 }
 
 async function latency(harness: Harness, sinkUrl: string, eventsPerSecond: number, seconds: number, deliveryThreads: number): Promise<{ p50: number; p99: number }> {
@@ -400,7 +406,7 @@ export async function runE2eBench(): Promise<void> {
       results.push({ threads, one, ten, latency: await latency(harness, sinkUrl, 1_000, seconds, threads) });
     }
 
-    console.log('\nsummary, deliveries/s (median of the end-to-end runs, then their range), in brackets the ratio to the bare sink measured just before:');
+    console.log('\nsummary, deliveries/s (median of the end-to-end runs, then their range), in brackets the ratio to the bare sink (the mean of its measures just before and just after the case):');
     const cell = (t: Throughput) => `${fmt(median(t.endToEnd))} (${fmt(Math.min(...t.endToEnd))}–${fmt(Math.max(...t.endToEnd))}) [${(median(t.endToEnd) / t.baseline).toFixed(2)}x]`;
     for (const r of results) {
       const mark = r.threads === defaultThreads ? ' (default)' : '';
