@@ -37,7 +37,7 @@ export interface RuntimeOptions {
   /** A ready fetch executor (tests); overrides `fetchOptions`. */
   fetcher?: FetchExecutor;
   executorLimits?: Partial<ExecutorLimits>;
-  worker?: { batchSize?: number; concurrency?: number; lockMs?: number; pollMs?: number; workerId?: string; maxPerDestination?: number };
+  worker?: { batchSize?: number; concurrency?: number; lockMs?: number; pollMs?: number; workerId?: string; maxPerDestination?: number; maxPending?: number };
   matcher?: { batchSize?: number; onLost?: (partition: number) => void };
   retention?: Partial<RetentionPeriods> & { intervalMs?: number };
   /** Destination version checks, ms. Default 200. */

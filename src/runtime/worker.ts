@@ -35,7 +35,11 @@ export interface WorkerOptions {
   lockMs?: number;
   /** How often the queue is polled when nothing woke the worker. Default 1 000. */
   pollMs?: number;
-  /** Invocations the matcher may hand over in memory beyond those running. Default 10 000. */
+  /**
+   * Invocations kept in memory and not started — handed over by the matcher, claimed, or held behind
+   * their destination's cap — at most. Beyond it the matcher stores new ones queued and claims wait, so a
+   * destination slower than its traffic costs the queue's disk, not the process's memory. Default 10 000.
+   */
   maxPending?: number;
   /**
    * Invocations of one destination running at the same time, so one slow or timing-out destination never
@@ -143,7 +147,12 @@ export class Worker implements InvocationSink {
   }
 
   get busy(): number {
-    return this.inFlight.size + this.pending.length + this.released.length + this.heldCount;
+    return this.inFlight.size + this.unstarted;
+  }
+
+  /** Invocations in memory not started yet: pending, released and held back at their destination's cap. */
+  private get unstarted(): number {
+    return this.pending.length + this.released.length + this.heldCount;
   }
 
   start(): void {
@@ -158,7 +167,7 @@ export class Worker implements InvocationSink {
 
   reserve(count: number): { workerId: string; lockedUntil: number } | null {
     if (!this.running || this.stopping) return null;
-    if (this.pending.length + count > this.maxPending) return null;
+    if (this.unstarted + count > this.maxPending) return null;
     return { workerId: this.workerId, lockedUntil: this.now() + this.lockMs };
   }
 
@@ -230,7 +239,7 @@ export class Worker implements InvocationSink {
     while (!this.stopping) {
       this.startPending();
       if (this.queueMayHaveWork && this.hasRoomToClaim()) {
-        const room = this.concurrency - this.inFlight.size;
+        const room = Math.min(this.concurrency - this.inFlight.size, this.maxPending - this.heldCount);
         const claimed = await this.claim(Math.min(this.batchSize, room));
         if (claimed > 0) continue;
       }

@@ -1,0 +1,103 @@
+/**
+ * A destination slower than its traffic must not grow the process's memory: invocations waiting behind
+ * its concurrency cap count against the worker's `maxPending`, whether the matcher handed them over in
+ * memory or the worker claimed them, and the rest wait in the queue on disk. Before this bound, the
+ * matcher's hand-over counted only the invocations not yet sorted, so everything held behind a slow
+ * destination piled up in memory without limit (a burst of 300 events held ~300 here).
+ *
+ * The destination's server holds every request unanswered until the test lets it go; then everything
+ * is delivered, once.
+ */
+import { createServer, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { TestSluice } from '../ingest/helpers.js';
+import { createDestination, sendEvents, startRuntimeSluice, waitUntil } from './helpers.js';
+
+const MAX_PENDING = 40;
+const PER_DESTINATION = 2;
+const EVENTS = 300;
+
+interface HeldServer {
+  url: string;
+  /** Event ids of the requests received, answered or not. */
+  received: string[];
+  /** Answers every held request and every later one at once. */
+  release(): void;
+  close(): Promise<void>;
+}
+
+async function startHoldingServer(): Promise<HeldServer> {
+  const received: string[] = [];
+  const held: ServerResponse[] = [];
+  let released = false;
+  const server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => {
+      received.push((JSON.parse(Buffer.concat(chunks).toString('utf8')) as { n: string }).n);
+      if (released) res.writeHead(200).end('{}');
+      else held.push(res);
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    received,
+    release() {
+      released = true;
+      for (const res of held.splice(0)) res.writeHead(200).end('{}');
+    },
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
+
+describe('invocations held behind a slow destination', () => {
+  let sluice: TestSluice;
+  let slow: HeldServer;
+
+  beforeAll(async () => {
+    slow = await startHoldingServer();
+    sluice = await startRuntimeSluice({
+      runtime: { deliveryThreads: 0, worker: { pollMs: 50, maxPending: MAX_PENDING, maxPerDestination: PER_DESTINATION } },
+    });
+  });
+  afterAll(async () => {
+    slow.release();
+    await sluice.stop();
+    await slow.close();
+  });
+
+  it('stay within maxPending while the rest waits in the queue, and are all delivered once it answers', async () => {
+    const id = await createDestination(sluice, {
+      template_id: 'template-webhook',
+      inputs: { url: { value: `${slow.url}/hook` }, body: { value: { n: '{event.properties.n}' } } },
+      filters: { events: [{ id: 'order', type: 'events' }] },
+    });
+    const events = Array.from({ length: EVENTS }, (_, n) => ({ event: 'order', distinct_id: `u${n % 7}`, properties: { n: String(n) } }));
+    for (let i = 0; i < EVENTS; i += 50) await sendEvents(sluice, events.slice(i, i + 50));
+    await sluice.settle();
+    await sluice.runtime.matcher.waitFor(await sluice.store.lastEventSeq());
+
+    // Every event is matched: what the worker does not keep is in the queue, and it keeps no more than its bound.
+    const worker = sluice.runtime.worker;
+    await waitUntil('the destination to hold its first requests', () => slow.received.length >= PER_DESTINATION);
+    expect(worker.busy).toBeLessThanOrEqual(MAX_PENDING + PER_DESTINATION);
+    const queued = await waitUntil('invocations waiting in the queue', async () => {
+      await sluice.runtime.recorder.flush();
+      const waiting = (await sluice.store.listInvocations(1, id, { limit: 1000 })).filter((x) => x.state === 'queued' || x.state === 'running');
+      return waiting.length === EVENTS ? waiting : null;
+    });
+    expect(queued.filter((x) => x.state === 'queued').length).toBeGreaterThanOrEqual(EVENTS - MAX_PENDING - PER_DESTINATION);
+    expect(worker.busy).toBeLessThanOrEqual(MAX_PENDING + PER_DESTINATION);
+
+    slow.release();
+    await waitUntil('every invocation delivered', async () => {
+      await sluice.runtime.recorder.flush();
+      const all = await sluice.store.listInvocations(1, id, { limit: 1000 });
+      return all.length === EVENTS && all.every((x) => x.state === 'succeeded');
+    });
+    expect(new Set(slow.received).size).toBe(EVENTS);
+    expect(slow.received.length).toBe(EVENTS);
+  });
+});
