@@ -13,7 +13,7 @@
  *   3. the same with 10 enabled destinations (each matching half the events),
  *   4. p50/p99 capture→delivery latency at a steady 1,000 events/s (1 destination),
  *   for each delivery-thread count (`SLUICE_BENCH_DELIVERY_THREADS`, default: `sluice start`'s default
- *   here, then in process or 1, then 2), and a summary with medians and ratios.
+ *   here, then in process, 1 and 2), and a summary with medians and ratios.
  * After each end-to-end run it prints how busy each thread of the process was during the run (the one
  * near 100 % bounds it: the main thread while capture runs).
  */
@@ -383,9 +383,9 @@ export async function runE2eBench(): Promise<void> {
   const events = Number(process.env.SLUICE_BENCH_E2E_EVENTS ?? 20_000);
   const seconds = Number(process.env.SLUICE_BENCH_SECONDS ?? 10);
   const repeats = Number(process.env.SLUICE_BENCH_E2E_REPEATS ?? 3);
-  // `sluice start`'s default: DEFAULT_DELIVERY_THREADS on a machine with 2 or more cores (src/cli/start.ts).
-  const { DEFAULT_DELIVERY_THREADS } = await import('../src/cli/start.js');
-  const defaultThreads = availableParallelism() >= 2 ? DEFAULT_DELIVERY_THREADS : 0;
+  // `sluice start`'s default on this machine (src/config.ts).
+  const { defaultDeliveryThreads } = await import('../src/cli/start.js');
+  const defaultThreads = defaultDeliveryThreads(availableParallelism());
   const threadCounts = (process.env.SLUICE_BENCH_DELIVERY_THREADS ?? `${defaultThreads},0,1,2`)
     .split(',')
     .map(Number)

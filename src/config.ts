@@ -189,8 +189,20 @@ const MAX_RETENTION_DAYS = 36_500;
 
 // ---- the variables -----------------------------------------------------------------------------------------
 
-/** The delivery threads on a machine with a second core (see `SLUICE_DELIVERY_THREADS`). */
-export const DEFAULT_DELIVERY_THREADS = 2;
+/** Most delivery threads the machine's cores give by default (see `defaultDeliveryThreads`). */
+export const MAX_DEFAULT_DELIVERY_THREADS = 8;
+
+/**
+ * Delivery threads on a machine with `cores` cores, unless set: one per core but the one the main thread
+ * keeps (capture, persons, matching and every write run there, and on a saturated machine a delivery
+ * thread that competes with it for a core slows the whole pipeline), at most
+ * {@link MAX_DEFAULT_DELIVERY_THREADS} (each thread keeps its own HTTP pool, up to 64 connections per
+ * destination); none on one core, where a thread only adds hand-over costs. On 2 cores one thread
+ * delivered 14 % more than two with one destination and 10 % less with ten (`docs/runtime.md`).
+ */
+export function defaultDeliveryThreads(cores: number): number {
+  return cores >= 2 ? Math.min(cores - 1, MAX_DEFAULT_DELIVERY_THREADS) : 0;
+}
 
 /**
  * Every setting `sluice start` reads. Each default carries the reason it is the default; `shownDefault` and
@@ -321,7 +333,7 @@ export const VARIABLES = {
     concern: 'runtime',
     // Decided by the machine (see `deliveryThreadsFor`).
     fallback: undefined,
-    shownDefault: '`2` on 2+ cores, else `0`',
+    shownDefault: 'cores − 1 (at most 8), `0` on one core',
     meaning: 'worker threads that run invocations (the Hog VM and the HTTP requests) beside the main thread; `0` runs them in the main thread (`docs/runtime.md`)',
     parse: wholeNumber(0, 64),
   }),
@@ -603,16 +615,11 @@ function partitionsFor(v: Values): number {
   return v.SLUICE_PARTITIONS ?? (v.SLUICE_DATABASE_URL !== null ? 16 : 1);
 }
 
-/**
- * Delivery threads unless set: two when the machine has a second core (the VM and the HTTP client then
- * run beside capture, persons and matching; on 2 cores two threads delivered 13–63 % more than one,
- * `docs/runtime.md`); none on one core, where a thread only adds hand-over costs, or with an in-memory
- * store, which threads cannot open.
- */
+/** Delivery threads unless set: by the cores (`defaultDeliveryThreads`), none with an in-memory store, which threads cannot open. */
 function deliveryThreadsFor(v: Values, machine: MachineFacts): number {
   if (v.SLUICE_DELIVERY_THREADS !== undefined) return v.SLUICE_DELIVERY_THREADS;
   const inMemory = v.SLUICE_DATA_DIR === ':memory:' && v.SLUICE_DATABASE_URL === null;
-  return machine.cores >= 2 && !inMemory ? DEFAULT_DELIVERY_THREADS : 0;
+  return inMemory ? 0 : defaultDeliveryThreads(machine.cores);
 }
 
 /**

@@ -32,7 +32,7 @@ describe('loadConfig', () => {
       server: { port: 8040, host: '0.0.0.0', siteUrl: null, trustProxy: false },
       store: { dataDir: './data', databaseUrl: null, poolSize: 6, redisUrl: null, sqliteSynchronous: 'full' },
       pipeline: { partitions: 1, stageThreads: 0 },
-      runtime: { deliveryThreads: 2, deliveryThreadMemoryMb: 512, invocationLockMs: 30_000, maxFetches: 2, fetchAllowHosts: [] },
+      runtime: { deliveryThreads: 1, deliveryThreadMemoryMb: 512, invocationLockMs: 30_000, maxFetches: 2, fetchAllowHosts: [] },
       retention: { invocationsMs: 24 * 3_600_000, logsMs: 7 * 86_400_000, metricsMs: 90 * 86_400_000 },
       metrics: { token: null, port: null, host: '127.0.0.1' },
       secrets: { encryptionKeys: null },
@@ -45,7 +45,10 @@ describe('loadConfig', () => {
     expect(loadConfig({ SLUICE_DATABASE_URL: PG }, {}, TWO_CORES).config.pipeline.partitions).toBe(16);
     expect(loadConfig({}, {}, { cores: 1 }).config.runtime.deliveryThreads).toBe(0);
     expect(loadConfig({ SLUICE_DATA_DIR: ':memory:' }, {}, TWO_CORES).config.runtime.deliveryThreads).toBe(0);
-    expect(loadConfig({ SLUICE_DATA_DIR: ':memory:', SLUICE_DATABASE_URL: PG }, {}, TWO_CORES).config.runtime.deliveryThreads).toBe(2);
+    expect(loadConfig({ SLUICE_DATA_DIR: ':memory:', SLUICE_DATABASE_URL: PG }, {}, TWO_CORES).config.runtime.deliveryThreads).toBe(1);
+    // One core for the main thread, the others for delivery, at most 8.
+    expect(loadConfig({}, {}, { cores: 4 }).config.runtime.deliveryThreads).toBe(3);
+    expect(loadConfig({}, {}, { cores: 32 }).config.runtime.deliveryThreads).toBe(8);
   });
 
   it('chooses stage threads by cores and partitions on Postgres, none on SQLite', () => {

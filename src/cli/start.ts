@@ -24,7 +24,7 @@ import { PartitionAssigner, type PartitionWork } from '../pipeline/assigner.js';
 import { StageThreads } from '../pipeline/stage-threads.js';
 import { THREAD_YOUNG_GENERATION_MB } from '../threads.js';
 
-export { DEFAULT_DELIVERY_THREADS, SLUICE_ROLES, type SluiceRole } from '../config.js';
+export { defaultDeliveryThreads, SLUICE_ROLES, type SluiceRole } from '../config.js';
 
 /** An environment record: what `startSluice(options)` parses with `loadConfig` (`src/config.ts` lists the variables). */
 export type SluiceEnv = Record<string, string | undefined>;
