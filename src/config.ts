@@ -198,7 +198,7 @@ export const MAX_DEFAULT_DELIVERY_THREADS = 8;
  * thread that competes with it for a core slows the whole pipeline), at most
  * {@link MAX_DEFAULT_DELIVERY_THREADS} (each thread keeps its own HTTP pool, up to 64 connections per
  * destination); none on one core, where a thread only adds hand-over costs. On 2 cores one thread
- * delivered 14 % more than two with one destination and 10 % less with ten (`docs/runtime.md`).
+ * delivered 13 % more than two with one destination and 8 % less with ten (`docs/runtime.md`).
  */
 export function defaultDeliveryThreads(cores: number): number {
   return cores >= 2 ? Math.min(cores - 1, MAX_DEFAULT_DELIVERY_THREADS) : 0;
