@@ -6,14 +6,15 @@
  * deliveries and measuring capture→delivery latency from a timestamp the event carries).
  *
  *   1. the baseline: the sink's bare capacity (undici, 64 connections, same bodies), measured before
- *      and again after every throughput case (no Sluice running either time), because this shared
- *      machine's speed drifts during a run; a case's ratio uses the mean of the two,
+ *      and after every end-to-end run (Sluice started and idle), because this shared machine's speed
+ *      drifts during a run; each run's ratio uses the mean of the measures just before and after it,
  *   2. throughput with 1 enabled destination (filter matching half the events): after a warm-up,
- *      `SLUICE_BENCH_E2E_REPEATS` (3) bursts end to end, then a captured backlog drained (runtime only),
+ *      `SLUICE_BENCH_E2E_REPEATS` (5) bursts end to end, then a captured backlog drained (runtime only),
  *   3. the same with 10 enabled destinations (each matching half the events),
  *   4. p50/p99 capture→delivery latency at a steady 1,000 events/s (1 destination),
  *   for each delivery-thread count (`SLUICE_BENCH_DELIVERY_THREADS`, default: `sluice start`'s default
- *   here, then in process, 1 and 2), and a summary with medians and ratios.
+ *   here, then in process, 1 and 2), and a summary with medians and ratios
+ *   (`SLUICE_BENCH_E2E_ONLY=one`: only case 2, for profiling it).
  * After each end-to-end run it prints how busy each thread of the process was during the run (the one
  * near 100 % bounds it: the main thread while capture runs).
  */
@@ -280,12 +281,24 @@ function threadsLabel(deliveryThreads: number): string {
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor((values.length - 1) / 2)]!;
 
 interface Throughput {
-  /** The bare sink's requests/s: the mean of a measure just before this case and one just after. */
+  /** The bare sink's requests/s: the mean of every measure taken during this case. */
   baseline: number;
   /** Deliveries/s of each end-to-end run. */
   endToEnd: number[];
+  /** Each run's deliveries/s over the mean of the bare-sink measures just before and just after it. */
+  ratios: number[];
   /** Deliveries/s of the runtime-only drain. */
   drain: number;
+}
+
+/**
+ * The bare sink's requests/s right now. Measured between the runs of a case, with that case's Sluice
+ * started and idle: this shared machine's speed drifts by a third within minutes, so each run is compared
+ * with the measures taken just before and just after it, not with one taken before the whole case.
+ */
+async function bareSink(harness: Harness): Promise<number> {
+  const { perSecond } = await harness.ask<{ perSecond: number }>({ cmd: 'baseline', seconds: 1, connections: 64 });
+  return perSecond;
 }
 
 async function throughput(
@@ -297,9 +310,7 @@ async function throughput(
   repeats: number,
 ): Promise<Throughput> {
   const label = `${destinations} destination${destinations > 1 ? 's' : ''}, ${threadsLabel(deliveryThreads)}`;
-  const { perSecond: before } = await harness.ask<{ perSecond: number }>({ cmd: 'baseline', seconds: 1.5, connections: 64 });
-  console.log(`baseline before ${label}: the bare sink took ${fmt(before)} requests/s (undici, 64 connections)`);
-  const measured = await withSluice(destinations, sinkUrl, async (sluice) => {
+  return withSluice(destinations, sinkUrl, async (sluice) => {
     const expected = (events * destinations) / 2;
 
     // Warm up first (JIT in every thread, connection pools, person rows), as a running server is.
@@ -307,21 +318,29 @@ async function throughput(
     await harness.ask({ cmd: 'burst', url: sluice.url, events: Math.round(events / 2), connections: 16 });
     await waitForDeliveries(harness, (Math.round(events / 2) * destinations) / 2, 120_000);
 
-    // a. Everything at once: capture, persons, matching and delivery share the process; `repeats` bursts.
+    // a. Everything at once: capture, persons, matching and delivery share the process; `repeats` bursts,
+    //    each between two measures of the bare sink.
+    const baselines = [await bareSink(harness)];
     const endToEnd: number[] = [];
+    const ratios: number[] = [];
     for (let run = 0; run < repeats; run++) {
       await harness.ask({ cmd: 'reset' });
       const threads0 = threadCpu();
       const { startedAt, acceptedAt } = await harness.ask<{ startedAt: number; acceptedAt: number }>({ cmd: 'burst', url: sluice.url, events, connections: 16 });
       const stats = await waitForDeliveries(harness, expected, 120_000);
       const seconds = (stats.lastAt - startedAt) / 1000;
-      endToEnd.push(stats.deliveries / seconds);
+      const threadsLine = busyShares(threads0, threadCpu(), seconds);
+      const perSecond = stats.deliveries / seconds;
+      baselines.push(await bareSink(harness));
+      const bare = (baselines[baselines.length - 2]! + baselines[baselines.length - 1]!) / 2;
+      endToEnd.push(perSecond);
+      ratios.push(perSecond / bare);
       console.log(
-        `${label}, end to end: ${fmt(stats.deliveries / seconds)} deliveries/s ` +
+        `${label}, end to end: ${fmt(perSecond)} deliveries/s = ${(perSecond / bare).toFixed(2)}x the bare sink's ${fmt(bare)} requests/s around it ` +
           `(${fmt(stats.deliveries)}/${fmt(expected)} deliveries of ${fmt(events)} events in ${seconds.toFixed(2)} s from the first capture; ` +
           `capture took ${((acceptedAt - startedAt) / 1000).toFixed(2)} s)`,
       );
-      console.log(`  CPU busy during the run (share of its wall time; main thread first): ${busyShares(threads0, threadCpu(), seconds)}`);
+      console.log(`  CPU busy during the run (share of its wall time; main thread first): ${threadsLine}`);
     }
 
     // b. The runtime alone: the same events captured and person-processed first, then matched and delivered.
@@ -344,13 +363,9 @@ async function throughput(
         `(${fmt(drained.deliveries)} in ${drainSeconds.toFixed(2)} s; totals ${worker.succeeded} succeeded, ${worker.failed} failed, ${worker.retried} retried)`,
     );
     console.log(`  CPU busy during the drain (main thread first): ${busyShares(drainThreads0, threadCpu(), drainSeconds)}`);
-    return { endToEnd, drain };
+    const baseline = baselines.reduce((a, b) => a + b, 0) / baselines.length;
+    return { endToEnd, ratios, drain, baseline };
   }, deliveryThreads);
-  // Measured again once this case's Sluice is closed: a machine that slowed down (or sped up) during the
-  // case moves both measures, and the case is compared with their mean.
-  const { perSecond: after } = await harness.ask<{ perSecond: number }>({ cmd: 'baseline', seconds: 1.5, connections: 64 });
-  console.log(`baseline after ${label}: the bare sink took ${fmt(after)} requests/s`);
-  return { ...measured, baseline: (before + after) / 2 };
 }
 
 async function latency(harness: Harness, sinkUrl: string, eventsPerSecond: number, seconds: number, deliveryThreads: number): Promise<{ p50: number; p99: number }> {
@@ -382,7 +397,9 @@ interface ConfigResult {
 export async function runE2eBench(): Promise<void> {
   const events = Number(process.env.SLUICE_BENCH_E2E_EVENTS ?? 20_000);
   const seconds = Number(process.env.SLUICE_BENCH_SECONDS ?? 10);
-  const repeats = Number(process.env.SLUICE_BENCH_E2E_REPEATS ?? 3);
+  const repeats = Number(process.env.SLUICE_BENCH_E2E_REPEATS ?? 5);
+  // `SLUICE_BENCH_E2E_ONLY=one`: only the 1-destination throughput case (for profiling it).
+  const onlyOne = process.env.SLUICE_BENCH_E2E_ONLY === 'one';
   // `sluice start`'s default on this machine (src/config.ts).
   const { defaultDeliveryThreads } = await import('../src/cli/start.js');
   const defaultThreads = defaultDeliveryThreads(availableParallelism());
@@ -402,12 +419,20 @@ export async function runE2eBench(): Promise<void> {
     const results: ConfigResult[] = [];
     for (const threads of threadCounts) {
       const one = await throughput(harness, sinkUrl, 1, events, threads, repeats);
+      if (onlyOne) {
+        results.push({ threads, one, ten: one, latency: { p50: NaN, p99: NaN } });
+        continue;
+      }
       const ten = await throughput(harness, sinkUrl, 10, Math.round(events / 5), threads, repeats);
       results.push({ threads, one, ten, latency: await latency(harness, sinkUrl, 1_000, seconds, threads) });
     }
 
-    console.log('\nsummary, deliveries/s (median of the end-to-end runs, then their range), in brackets the ratio to the bare sink (the mean of its measures just before and just after the case):');
-    const cell = (t: Throughput) => `${fmt(median(t.endToEnd))} (${fmt(Math.min(...t.endToEnd))}–${fmt(Math.max(...t.endToEnd))}) [${(median(t.endToEnd) / t.baseline).toFixed(2)}x]`;
+    console.log(
+      '\nsummary, deliveries/s (median of the end-to-end runs, then their range), in brackets the median of the runs\' ratios to the bare sink ' +
+        '(each run over the mean of the measures just before and just after it), then each run\'s ratio:',
+    );
+    const cell = (t: Throughput) =>
+      `${fmt(median(t.endToEnd))} (${fmt(Math.min(...t.endToEnd))}–${fmt(Math.max(...t.endToEnd))}) [${median(t.ratios).toFixed(2)}x, runs ${t.ratios.map((r) => r.toFixed(2)).join(' ')}]`;
     for (const r of results) {
       const mark = r.threads === defaultThreads ? ' (default)' : '';
       console.log(

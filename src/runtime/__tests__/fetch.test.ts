@@ -190,6 +190,21 @@ describe('fetch executor: limits', () => {
     expect(Date.now() - started).toBeLessThan(2000);
   });
 
+  it('gives up at its deadline a request still waiting for a free connection', async () => {
+    const server = await startServer((req, res) => {
+      if (req.url === '/slow') setTimeout(() => res.end('late'), 1_500);
+      else res.end('quick');
+    });
+    const single = executor({ allowList: '127.0.0.1', timeoutMs: 300, connections: 1 });
+    const slow = single.fetch({ url: `${server.url}/slow` }).catch((error: unknown) => error);
+    const started = Date.now();
+    const error = await rejection(single.fetch({ url: `${server.url}/quick` }));
+    expect((error as RetryableError).code).toBe('SLUICE_ERR_RUNTIME_FETCH_TIMEOUT');
+    // It did not wait for the slow request to free the one connection (1.5 s).
+    expect(Date.now() - started).toBeLessThan(1_200);
+    await slow;
+  });
+
   it('keeps the 10 second timeout by default', async () => {
     const { DEFAULT_FETCH_TIMEOUT_MS, DEFAULT_MAX_RESPONSE_BYTES } = await import('../fetch.js');
     expect(DEFAULT_FETCH_TIMEOUT_MS).toBe(10_000);
@@ -208,6 +223,27 @@ describe('fetch executor: limits', () => {
     expect(response.headers.location).toBe('/elsewhere');
     expect(server.hits.map((h) => h.url)).toEqual(['/start']);
     expect(classifyResponse(response.status)).toBe('failure');
+  });
+
+  it('joins repeated response headers and lower-cases their names', async () => {
+    const server = await startServer((_req, res) => {
+      res.setHeader('Set-Cookie', ['a=1', 'b=2']);
+      res.setHeader('X-Trace', 'abc');
+      res.end('{}');
+    });
+    const response = await executor().fetch({ url: server.url });
+    expect(response.headers['set-cookie']).toBe('a=1, b=2');
+    expect(response.headers['x-trace']).toBe('abc');
+    expect(Object.getPrototypeOf(response.headers)).toBe(Object.prototype);
+  });
+
+  it('reads the final response after an informational 1xx one', async () => {
+    const server = await startServer((_req, res) => {
+      res.writeEarlyHints({ link: '</style.css>; rel=preload' }, () => res.end('{"ok":true}'));
+    });
+    const response = await executor().fetch({ url: server.url });
+    expect(response).toMatchObject({ status: 200, body: { ok: true }, truncated: false });
+    expect(response.headers.link).toBeUndefined();
   });
 
   it('truncates an oversize response and stops reading it', async () => {
