@@ -37,8 +37,21 @@ export type Work = Pick<Invocation, 'id' | 'projectId' | 'destinationId' | 'mapp
   firstAttemptAt: number | null;
 };
 
+/** A new invocation as work: only the fields a run uses (a spread copied every field, for every invocation). */
 export function workFromNew(invocation: NewInvocation): Work {
-  return { ...invocation, suspension: null, attempts: 0, firstAttemptAt: null };
+  const work: Work = {
+    id: invocation.id,
+    projectId: invocation.projectId,
+    destinationId: invocation.destinationId,
+    mappingIndex: invocation.mappingIndex,
+    globals: invocation.globals,
+    priority: invocation.priority,
+    suspension: null,
+    attempts: 0,
+    firstAttemptAt: null,
+  };
+  if (invocation.globalsJson !== undefined) work.globalsJson = invocation.globalsJson;
+  return work;
 }
 
 /** How a run ended; `retryInMs` when it was rescheduled. */
