@@ -112,7 +112,11 @@ describe('the Segment-spec API with the real @rudderstack/rudder-sdk-node client
     for (;;) {
       await client.flush();
       await sluice.settle();
-      if ((await sluice.store.readEvents(0, 10_000)).length >= count) return;
+      if ((await sluice.store.readEvents(0, 10_000)).length >= count) {
+        // The last of them may have been stored after `settle` looked: settle again, now that all are stored.
+        await sluice.settle();
+        return;
+      }
       if (Date.now() > deadline) throw new Error(`fewer than ${count} events were stored`);
       await new Promise((resolve) => setTimeout(resolve, 20));
     }
