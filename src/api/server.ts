@@ -18,12 +18,17 @@ import { templateRoutes } from './routes/templates/index.js';
 import { keyRoutes } from './routes/keys/index.js';
 import { clusterRoutes } from './routes/cluster/index.js';
 import { uiRoutes } from './routes/ui/index.js';
-import { buildValidator } from './validation.js';
+import { buildSerializer, buildSerializerUpFront, buildValidator, buildValidatorUpFront } from './validation.js';
 import { sourceRoutes, type SourceHealth } from '../sources/route.js';
 
 export interface ServerDeps {
   store: Store;
   intake: Intake;
+  /**
+   * Compile every route's request and response schemas at start instead of at each route's first use
+   * (`validation.ts`): the test that every schema compiles.
+   */
+  compileSchemasUpFront?: boolean;
   /** A pino logger instance, or `false` for none (tests). */
   logger?: FastifyServerOptions['loggerInstance'] | false;
   /** Encrypts secret inputs. Default: a random in-memory key (tests only: secrets die with the process). */
@@ -100,8 +105,13 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
     trustProxy: deps.trustProxy ?? false,
     // Capture has its own (larger) limit; this one is for the management API.
     bodyLimit: 1024 * 1024,
-    // Ajv as Fastify has it, leaving the bodies the domain validators check to them (`validation.ts`).
-    schemaController: { compilersFactory: { buildValidator } },
+    // Ajv as Fastify has it, leaving the bodies the domain validators check to them; request and response
+    // schemas compiled at each route's first use (`validation.ts`).
+    schemaController: {
+      compilersFactory: deps.compileSchemasUpFront
+        ? { buildValidator: buildValidatorUpFront, buildSerializer: buildSerializerUpFront }
+        : { buildValidator, buildSerializer },
+    },
   });
 
   if (deps.onRoute) app.addHook('onRoute', deps.onRoute);

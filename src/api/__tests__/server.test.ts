@@ -38,6 +38,25 @@ describe('HTTP API on an in-memory store', () => {
     seen.length = 0;
   });
 
+  it('compiles every request and response schema of the API (up front, as a start did before they became lazy)', async () => {
+    const upFront = await buildServer({ store, intake: new Intake({ store, writer }), health: new HealthMonitor({ store }), logger: false, compileSchemasUpFront: true });
+    await expect(upFront.ready()).resolves.toBeDefined();
+    await upFront.close();
+  });
+
+  it('still validates a request and serializes a response with schemas compiled at first use', async () => {
+    const bad = await app.inject({ method: 'GET', url: '/api/projects/not-a-number/hog_functions/', headers: { authorization: 'Bearer phx_k' } });
+    expect(bad.statusCode).toBe(400);
+    expect(JSON.stringify(bad.json())).toContain('project_id');
+    // Twice: the second call uses the validator compiled by the first.
+    const again = await app.inject({ method: 'GET', url: '/api/projects/not-a-number/hog_functions/', headers: { authorization: 'Bearer phx_k' } });
+    expect(again.json()).toEqual(bad.json());
+    const listed = await app.inject({ method: 'GET', url: '/api/projects/', headers: { authorization: 'Bearer phx_k' } });
+    expect(listed.json().results[0]).toMatchObject({ id: 1, api_token: 'phc_t' });
+    const health = await app.inject({ method: 'GET', url: '/_health' });
+    expect(health.body).toBe('{"status":"ok"}');
+  });
+
   it('answers the health check', async () => {
     const res = await app.inject({ method: 'GET', url: '/_health' });
     expect(res.json()).toEqual({ status: 'ok' });
