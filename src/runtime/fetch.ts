@@ -617,16 +617,22 @@ interface CollectedResponse {
 
 /**
  * undici's raw headers (name, value, name, value…) as one lower-cased name each, repeated headers
- * joined with `, `; values read as UTF-8, as undici's own parsing does.
+ * joined with `, `; bytes read as Latin-1, as undici's own parsing (and HTTP) does. A header named
+ * `__proto__` is left out: it cannot be a plain object's own key by assignment.
  */
 function headersFromRaw(raw: ReadonlyArray<Buffer | string>): Record<string, string> {
   const headers: Record<string, string> = {};
   for (let i = 0; i + 1 < raw.length; i += 2) {
-    const name = raw[i]!.toString().toLowerCase();
-    const value = raw[i + 1]!.toString();
+    const name = latin1(raw[i]!).toLowerCase();
+    if (name === '__proto__') continue;
+    const value = latin1(raw[i + 1]!);
     headers[name] = Object.hasOwn(headers, name) ? `${headers[name]}, ${value}` : value;
   }
   return headers;
+}
+
+function latin1(part: Buffer | string): string {
+  return typeof part === 'string' ? part : part.toString('latin1');
 }
 
 /** JSON when the text parses as JSON (whatever the content type says), else the text. */

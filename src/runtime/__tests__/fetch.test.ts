@@ -237,6 +237,16 @@ describe('fetch executor: limits', () => {
     expect(Object.getPrototypeOf(response.headers)).toBe(Object.prototype);
   });
 
+  it('reads header values byte for byte (Latin-1), as undici and WHATWG fetch do', async () => {
+    const server = await startServer((_req, res) => {
+      // Node sends this value as UTF-8: the two bytes of é arrive as two characters.
+      res.setHeader('X-Name', 'caf\u00e9');
+      res.end('{}');
+    });
+    const response = await executor().fetch({ url: server.url });
+    expect(response.headers['x-name']).toBe('caf\u00c3\u00a9');
+  });
+
   it('reads the final response after an informational 1xx one', async () => {
     const server = await startServer((_req, res) => {
       res.writeEarlyHints({ link: '</style.css>; rel=preload' }, () => res.end('{"ok":true}'));
