@@ -10,7 +10,7 @@
  * inputs are sorted topologically (ties keep schema order); a cycle is rejected naming its keys. A
  * template that reads the whole `inputs` object sees whichever inputs come before it.
  */
-import { compileTemplateSource, Op, parseTemplate, type Bytecode } from '../hog/index.js';
+import { compileTemplateSource, parseTemplate, plainGlobalChain, readGlobalChain, type Bytecode } from '../hog/index.js';
 import { MAX_EXPRESSION_BYTES, sourceSizeError } from '../hog/source-limits.js';
 import type { CompiledValue, InputSchemaItem, Inputs } from './model.js';
 import { errorMessage, runWithEngine, type HogRunner } from './run-hog.js';
@@ -246,24 +246,6 @@ class EvaluationFailure extends Error {
   }
 }
 
-/**
- * The names a template reads when it is nothing but one chain of them (`{event.properties.price}`,
- * `{person.id}`: most input templates), else null. Its bytecode is the names pushed last-first, then
- * `GET_GLOBAL n`.
- */
-function plainReadChain(bytecode: Bytecode): string[] | null {
-  const n = (bytecode.length - 4) / 2;
-  if (!Number.isInteger(n) || n < 1 || bytecode[bytecode.length - 2] !== Op.GET_GLOBAL || bytecode[bytecode.length - 1] !== n) return null;
-  if (bytecode[0] !== '_H' && bytecode[0] !== '_h') return null;
-  const chain = new Array<string>(n);
-  for (let i = 0; i < n; i++) {
-    const name = bytecode[3 + 2 * i];
-    if (bytecode[2 + 2 * i] !== Op.STRING || typeof name !== 'string') return null;
-    chain[n - 1 - i] = name;
-  }
-  return chain;
-}
-
 const readChains = new WeakMap<Bytecode, string[] | null>();
 
 /** Strings longer than this go through the VM, which charges them to its memory limit. */
@@ -273,58 +255,52 @@ const MAX_DIRECT_STRING = 64 * 1024;
 const TO_THE_VM = Symbol('toTheVm');
 
 /**
- * A plain chain read without starting the VM, when the value it reaches is a scalar: the same value the
- * VM gives (a missing key reads as null). Anything else — a root that is not there (the VM's error names
- * it), arrays, maps, containers to convert, long strings — is left to the VM.
+ * A plain chain read without starting the VM, with the VM's own reader, when the value it reaches is a
+ * scalar: exactly what the VM would give. Anything else — a root that is not there (the VM's error names
+ * it), containers to convert, long strings — is left to the VM.
  */
 function readDirectly(chain: string[], globals: Record<string, unknown>, inputs: Record<string, unknown>): unknown {
-  const root = chain[0]!;
-  let value: unknown;
-  if (root === 'inputs') value = inputs;
-  else if (Object.hasOwn(globals, root)) value = globals[root];
-  else return TO_THE_VM;
-  for (let i = 1; i < chain.length; i++) {
-    if (value === null || value === undefined) return null;
-    if (typeof value !== 'object' || Array.isArray(value) || value instanceof Map || value instanceof Date) return TO_THE_VM;
-    value = Object.hasOwn(value, chain[i]!) ? (value as Record<string, unknown>)[chain[i]!] : null;
-  }
-  if (value === null || value === undefined) return null;
-  if (typeof value === 'number' || typeof value === 'boolean') return value;
+  // The VM sees `{ ...globals, inputs }`: `inputs` is the evaluated inputs whatever the globals hold.
+  const scope = chain[0] === 'inputs' ? { inputs } : globals;
+  if (!Object.hasOwn(scope, chain[0]!)) return TO_THE_VM;
+  const value = readGlobalChain(scope, chain);
+  if (value === null || typeof value === 'number' || typeof value === 'boolean') return value;
   if (typeof value === 'string' && value.length <= MAX_DIRECT_STRING) return value;
   return TO_THE_VM;
 }
 
-function evaluateTemplate(bytecode: Bytecode, path: string, run: (bytecode: Bytecode) => unknown, globals: Record<string, unknown>, inputs: Record<string, unknown>): unknown {
+/** What an input's templates are evaluated in: the globals, the inputs evaluated before it, and the VM. */
+interface TemplateScope {
+  globals: Record<string, unknown>;
+  inputs: Record<string, unknown>;
+  run: (bytecode: Bytecode) => unknown;
+}
+
+function evaluateTemplate(bytecode: Bytecode, path: string, scope: TemplateScope): unknown {
   let chain = readChains.get(bytecode);
-  if (chain === undefined) readChains.set(bytecode, (chain = plainReadChain(bytecode)));
+  if (chain === undefined) readChains.set(bytecode, (chain = plainGlobalChain(bytecode)));
   if (chain !== null) {
-    const value = readDirectly(chain, globals, inputs);
+    const value = readDirectly(chain, scope.globals, scope.inputs);
     if (value !== TO_THE_VM) return value;
   }
   try {
-    return run(bytecode);
+    return scope.run(bytecode);
   } catch (error) {
     throw new EvaluationFailure(path, errorMessage(error));
   }
 }
 
-function evaluateValue(
-  node: CompiledValue,
-  path: string,
-  run: (bytecode: Bytecode) => unknown,
-  globals: Record<string, unknown>,
-  inputs: Record<string, unknown>,
-): unknown {
+function evaluateValue(node: CompiledValue, path: string, scope: TemplateScope): unknown {
   switch (node.kind) {
     case 'literal':
       return node.value;
     case 'template':
-      return evaluateTemplate(node.bytecode, path, run, globals, inputs);
+      return evaluateTemplate(node.bytecode, path, scope);
     case 'array':
-      return node.items.map((item, i) => evaluateValue(item, childPath(path, i), run, globals, inputs));
+      return node.items.map((item, i) => evaluateValue(item, childPath(path, i), scope));
     case 'dict': {
       const out: Record<string, unknown> = {};
-      for (const [k, v] of Object.entries(node.entries)) out[k] = evaluateValue(v, childPath(path, k), run, globals, inputs);
+      for (const [k, v] of Object.entries(node.entries)) out[k] = evaluateValue(v, childPath(path, k), scope);
       return out;
     }
   }
@@ -345,11 +321,11 @@ export function evaluateInputs(
     const node = compiled.values[key];
     if (node === undefined) continue;
     // The VM's globals for this input, made when one of its templates needs the VM.
-    let scope: Record<string, unknown> | undefined;
+    let vmGlobals: Record<string, unknown> | undefined;
     const run = (bytecode: Bytecode) =>
-      runner(bytecode, { globals: (scope ??= { ...globals, inputs: { ...inputs } }), timeout: options.timeoutMs, memoryLimit: options.memoryLimit });
+      runner(bytecode, { globals: (vmGlobals ??= { ...globals, inputs: { ...inputs } }), timeout: options.timeoutMs, memoryLimit: options.memoryLimit });
     try {
-      inputs[key] = evaluateValue(node, `inputs.${key}.value`, run, globals, inputs);
+      inputs[key] = evaluateValue(node, `inputs.${key}.value`, { globals, inputs, run });
     } catch (error) {
       if (!(error instanceof EvaluationFailure)) throw error;
       return { ok: false, error: { key, path: error.path, message: `input '${key}' failed at ${error.path}: ${error.message}` } };

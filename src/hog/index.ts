@@ -15,6 +15,7 @@ export { parseExpression, parseProgram, parseTemplate } from './parser.js';
 export * from './errors.js';
 export { locateError, sourceLineOf, withSourceLine, type SourceLocation } from './source-map.js';
 export * from './vm/vm.js';
+export { plainGlobalChain, readGlobalChain } from './vm/global-chain.js';
 export { jsToHog, hogToJs } from './convert.js';
 export { printHogValue, printHogStringOutput } from './stdlib/print.js';
 export { isKeywordName } from './tokens.js';

@@ -19,6 +19,7 @@ import {
   isHogError,
 } from '../values.js';
 import { type Chunk, decodeChunk } from './decode.js';
+import { readGlobalChain } from './global-chain.js';
 import type { KeptConversions } from './kept.js';
 import { deepCost } from './memory.js';
 import { activateMeter, Meter, type MeterOwner, preview } from './meter.js';
@@ -893,23 +894,6 @@ function checkArity(name: string, fn: { minArgs?: number; maxArgs?: number }, ar
   if (fn.maxArgs !== undefined && argc > fn.maxArgs) {
     throw new HogVMError(`Function ${name} requires at most ${fn.maxArgs} arguments`);
   }
-}
-
-/** A global chain read on plain host data: a missing nested key is null. */
-function readGlobalChain(globals: Record<string, unknown>, chain: HogValue[]): unknown {
-  let value: unknown = globals;
-  for (const key of chain) {
-    if (value === null || value === undefined) return null;
-    if (value instanceof Map) value = value.get(key);
-    else if (Array.isArray(value)) {
-      if (typeof key !== 'number') return null;
-      if (key === 0) throw new HogVMError('Hog arrays start from index 1');
-      value = key > 0 ? value[key - 1] : value[value.length + key];
-    } else if (typeof value === 'object' && (typeof key === 'string' || typeof key === 'number')) {
-      value = Object.hasOwn(value, key) ? (value as Record<string, unknown>)[key] : null;
-    } else return null;
-  }
-  return value ?? null;
 }
 
 function measureOne(value: HogValue): number {
