@@ -557,8 +557,7 @@ class ResponseCollector {
 
   /** Gives the request up (its deadline passed): the caller hears it now, undici as soon as it can. */
   giveUp(reason: Error): void {
-    if (this.settled) return;
-    this.settled = true;
+    if (!this.settle()) return;
     this.reject(reason);
     this.reason = reason;
     this.abortRequest?.(reason);
@@ -596,14 +595,18 @@ class ResponseCollector {
   }
 
   onError(error: Error): void {
-    if (this.settled) return;
+    if (this.settle()) this.reject(error);
+  }
+
+  /** True the first time: the caller's promise is settled once, whichever ending comes first. */
+  private settle(): boolean {
+    if (this.settled) return false;
     this.settled = true;
-    this.reject(error);
+    return true;
   }
 
   private finish(truncated: boolean): void {
-    if (this.settled) return;
-    this.settled = true;
+    if (!this.settle()) return;
     this.resolve({ status: this.status, headers: headersFromRaw(this.rawHeaders), bytes: Buffer.concat(this.chunks, this.size), truncated });
   }
 }
