@@ -281,8 +281,6 @@ function threadsLabel(deliveryThreads: number): string {
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor((values.length - 1) / 2)]!;
 
 interface Throughput {
-  /** The bare sink's requests/s: the mean of every measure taken during this case. */
-  baseline: number;
   /** Deliveries/s of each end-to-end run. */
   endToEnd: number[];
   /** Each run's deliveries/s over the mean of the bare-sink measures just before and just after it. */
@@ -324,7 +322,7 @@ async function throughput(
 
     // a. Everything at once: capture, persons, matching and delivery share the process; `repeats` bursts,
     //    each between two measures of the bare sink.
-    const baselines = [await bareSink(harness)];
+    let before = await bareSink(harness);
     const endToEnd: number[] = [];
     const ratios: number[] = [];
     for (let run = 0; run < repeats; run++) {
@@ -335,8 +333,9 @@ async function throughput(
       const seconds = (stats.lastAt - startedAt) / 1000;
       const threadsLine = busyShares(threads0, threadCpu(), seconds);
       const perSecond = stats.deliveries / seconds;
-      baselines.push(await bareSink(harness));
-      const bare = (baselines[baselines.length - 2]! + baselines[baselines.length - 1]!) / 2;
+      const after = await bareSink(harness);
+      const bare = (before + after) / 2;
+      before = after;
       endToEnd.push(perSecond);
       ratios.push(perSecond / bare);
       console.log(
@@ -367,8 +366,7 @@ async function throughput(
         `(${fmt(drained.deliveries)} in ${drainSeconds.toFixed(2)} s; totals ${worker.succeeded} succeeded, ${worker.failed} failed, ${worker.retried} retried)`,
     );
     console.log(`  CPU busy during the drain (main thread first): ${busyShares(drainThreads0, threadCpu(), drainSeconds)}`);
-    const baseline = baselines.reduce((a, b) => a + b, 0) / baselines.length;
-    return { endToEnd, ratios, drain, baseline };
+    return { endToEnd, ratios, drain };
   }, deliveryThreads);
 }
 
@@ -394,8 +392,9 @@ async function latency(harness: Harness, sinkUrl: string, eventsPerSecond: numbe
 interface ConfigResult {
   threads: number;
   one: Throughput;
-  ten: Throughput;
-  latency: { p50: number; p99: number };
+  /** The 10-destination case and the latency, unless only the 1-destination case ran. */
+  ten?: Throughput;
+  latency?: { p50: number; p99: number };
 }
 
 export async function runE2eBench(): Promise<void> {
@@ -424,7 +423,7 @@ export async function runE2eBench(): Promise<void> {
     for (const threads of threadCounts) {
       const one = await throughput(harness, sinkUrl, 1, events, threads, repeats);
       if (onlyOne) {
-        results.push({ threads, one, ten: one, latency: { p50: NaN, p99: NaN } });
+        results.push({ threads, one });
         continue;
       }
       const ten = await throughput(harness, sinkUrl, 10, Math.round(events / 5), threads, repeats);
@@ -439,18 +438,17 @@ export async function runE2eBench(): Promise<void> {
       `${fmt(median(t.endToEnd))} (${fmt(Math.min(...t.endToEnd))}–${fmt(Math.max(...t.endToEnd))}) [${median(t.ratios).toFixed(2)}x, runs ${t.ratios.map((r) => r.toFixed(2)).join(' ')}]`;
     for (const r of results) {
       const mark = r.threads === defaultThreads ? ' (default)' : '';
-      console.log(
-        `  ${threadsLabel(r.threads)}${mark}: 1 destination ${cell(r.one)}, runtime only ${fmt(r.one.drain)}; ` +
-          `10 destinations ${cell(r.ten)}, runtime only ${fmt(r.ten.drain)}; p50/p99 at 1,000 events/s ${r.latency.p50.toFixed(0)}/${r.latency.p99.toFixed(0)} ms`,
-      );
+      const rest =
+        r.ten && r.latency
+          ? `; 10 destinations ${cell(r.ten)}, runtime only ${fmt(r.ten.drain)}; p50/p99 at 1,000 events/s ${r.latency.p50.toFixed(0)}/${r.latency.p99.toFixed(0)} ms`
+          : '';
+      console.log(`  ${threadsLabel(r.threads)}${mark}: 1 destination ${cell(r.one)}, runtime only ${fmt(r.one.drain)}${rest}`);
     }
     const inProcess = results.find((r) => r.threads === 0);
     if (inProcess) {
       for (const r of results.filter((x) => x.threads > 0)) {
-        console.log(
-          `  ${threadsLabel(r.threads)} vs in process, end to end: 1 destination ${(median(r.one.endToEnd) / median(inProcess.one.endToEnd)).toFixed(2)}x, ` +
-            `10 destinations ${(median(r.ten.endToEnd) / median(inProcess.ten.endToEnd)).toFixed(2)}x`,
-        );
+        const ten = r.ten && inProcess.ten ? `, 10 destinations ${(median(r.ten.endToEnd) / median(inProcess.ten.endToEnd)).toFixed(2)}x` : '';
+        console.log(`  ${threadsLabel(r.threads)} vs in process, end to end: 1 destination ${(median(r.one.endToEnd) / median(inProcess.one.endToEnd)).toFixed(2)}x${ten}`);
       }
     }
   } finally {
