@@ -5,6 +5,10 @@
  *
  * - At most `concurrency` run at once, and at most `maxPerDestination` of one destination (a quarter of
  *   it when the destination is degraded), so one slow destination never holds every slot.
+ * - At most `maxHeldPerDestination` of one destination wait in memory behind its cap; more go back to the
+ *   queue, and claims skip that destination until its line is half empty. So a destination that is slow
+ *   but keeps succeeding (health may never degrade it) fills neither the worker's `maxPending` nor its
+ *   claims: the other destinations' invocations are still taken and run at once.
  * - A destination disabled by its health watcher gets its invocations `parked` for a replay.
  * - A rescheduled invocation is claimed again when it is due (a timer), without waiting for the poll.
  * - Locks of everything this worker holds are extended every `lockMs / 3`; after a crash they expire and
@@ -46,6 +50,11 @@ export interface WorkerOptions {
    * holds every slot; a degraded destination gets a quarter of it. Default `concurrency / 4`.
    */
   maxPerDestination?: number;
+  /**
+   * Invocations of one destination kept in memory behind its cap, at most; the rest wait in the queue
+   * and claims skip the destination until half of these have started. Default `2 × maxPerDestination`.
+   */
+  maxHeldPerDestination?: number;
   now?: () => number;
 }
 
@@ -127,6 +136,9 @@ export class Worker implements InvocationSink {
   private readonly runningPer = new Map<string, number>();
   private readonly held = new Map<string, Line<Work>>();
   private heldCount = 0;
+  private readonly maxHeldPerDestination: number;
+  /** Destinations whose held line is full: their invocations stay in the queue, claims skip them. */
+  private readonly backedUp = new Set<string>();
   /** Counters for tests and the benchmark. */
   readonly stats = { succeeded: 0, failed: 0, retried: 0, fetches: 0 };
 
@@ -143,6 +155,7 @@ export class Worker implements InvocationSink {
     this.pollMs = options.pollMs ?? 1_000;
     this.maxPending = options.maxPending ?? 10_000;
     this.maxPerDestination = Math.max(1, options.maxPerDestination ?? Math.floor(this.concurrency / 4));
+    this.maxHeldPerDestination = Math.max(1, options.maxHeldPerDestination ?? 2 * this.maxPerDestination);
     this.now = options.now ?? Date.now;
   }
 
@@ -252,7 +265,13 @@ export class Worker implements InvocationSink {
 
   private async claim(limit: number): Promise<number> {
     try {
-      const claimed = await this.store.claimInvocations({ workerId: this.workerId, limit, now: this.now(), lockMs: this.lockMs });
+      const claimed = await this.store.claimInvocations({
+        workerId: this.workerId,
+        limit,
+        now: this.now(),
+        lockMs: this.lockMs,
+        skipDestinations: [...this.backedUp],
+      });
       for (const invocation of claimed) this.pending.push(invocation);
       if (claimed.length < limit) this.queueMayHaveWork = false;
       return claimed.length;
@@ -293,7 +312,10 @@ export class Worker implements InvocationSink {
     }
   }
 
-  /** Takes a slot of the work's destination, or holds the work back (true) while the destination is at its cap. */
+  /**
+   * Takes a slot of the work's destination, or (true) holds the work back while the destination is at its
+   * cap — or gives it back to the queue when the destination's held line is full.
+   */
   private holdAtDestinationCap(work: Work): boolean {
     const running = this.runningPer.get(work.destinationId) ?? 0;
     const degraded = this.registry.health?.stateOf(work.destinationId) === 'degraded';
@@ -304,8 +326,15 @@ export class Worker implements InvocationSink {
     }
     let list = this.held.get(work.destinationId);
     if (!list) this.held.set(work.destinationId, (list = new Line<Work>()));
+    if (list.length >= this.maxHeldPerDestination) {
+      // Unlocked and due as it was: claimed again once the destination's line has room.
+      this.recorder.update(work.id, { state: 'queued' });
+      this.backedUp.add(work.destinationId);
+      return true;
+    }
     list.push(work);
     this.heldCount++;
+    if (list.length >= this.maxHeldPerDestination) this.backedUp.add(work.destinationId);
     return true;
   }
 
@@ -319,12 +348,17 @@ export class Worker implements InvocationSink {
     this.released.push(list.take()!);
     this.heldCount--;
     if (list.length === 0) this.held.delete(destinationId);
+    if (list.length <= this.maxHeldPerDestination / 2 && this.backedUp.delete(destinationId)) {
+      // What it gave back to the queue can be claimed again.
+      this.queueMayHaveWork = true;
+    }
   }
 
   private takeHeld(): Work[] {
     const all = [...this.held.values()].flatMap((line) => line.takeAll());
     this.held.clear();
     this.heldCount = 0;
+    this.backedUp.clear();
     return all;
   }
 

@@ -293,6 +293,16 @@ export interface PersonBatchWrite {
 }
 
 
+/** What `claimInvocations` is asked for. */
+export interface ClaimRequest {
+  workerId: string;
+  limit: number;
+  now: number;
+  lockMs: number;
+  /** Destinations whose invocations are not claimed this time (default: none). */
+  skipDestinations?: readonly string[];
+}
+
 export interface Store {
   readonly dialect: string;
   close(): Promise<void>;
@@ -416,9 +426,10 @@ export interface Store {
    * Claims up to `limit` due invocations for `workerId`: queued ones with `scheduledAt <= now`, and running
    * ones whose lock expired (stalled: their worker died). Lowest priority number first, then oldest.
    * They become `running`, locked until `now + lockMs`; a stalled one's `attempts` goes up by one (the
-   * attempt its worker was making when it died).
+   * attempt its worker was making when it died). Invocations of `skipDestinations` are left where they are:
+   * the worker holds as many of theirs as it wants already.
    */
-  claimInvocations(input: { workerId: string; limit: number; now: number; lockMs: number }): Promise<Invocation[]>;
+  claimInvocations(input: ClaimRequest): Promise<Invocation[]>;
   /** Extends the locks of invocations still being worked on. */
   extendInvocationLocks(input: { workerId: string; ids: string[]; lockedUntil: number }): Promise<void>;
   /** Records progress or an outcome; a non-running state releases the lock. */

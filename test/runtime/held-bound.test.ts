@@ -7,12 +7,18 @@
  *
  * The destination's server holds every request unanswered until the test lets it go; then everything
  * is delivered, once.
+ *
+ * The second case is what that bound must not cost: while the slow destination has more waiting than the
+ * worker keeps, another destination's invocations are still taken and delivered at once. Before the
+ * per-destination line (`maxHeldPerDestination`), the slow one's invocations filled `maxPending`; the
+ * other's were stored queued and never claimed (claims waited for room, and would have taken the slow
+ * one's oldest rows first), so nothing reached it until the slow server answered.
  */
 import { createServer, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import type { TestSluice } from '../ingest/helpers.js';
-import { createDestination, sendEvents, startRuntimeSluice, waitUntil } from './helpers.js';
+import { createDestination, sendEvents, startRuntimeSluice, startSink, waitUntil, type Sink } from './helpers.js';
 
 const MAX_PENDING = 40;
 const PER_DESTINATION = 2;
@@ -52,32 +58,60 @@ async function startHoldingServer(): Promise<HeldServer> {
   };
 }
 
+/** A webhook destination to `url` for events named `event`, sending the event's `n`. */
+function webhookTo(sluice: TestSluice, url: string, event: string): Promise<string> {
+  return createDestination(sluice, {
+    template_id: 'template-webhook',
+    inputs: { url: { value: `${url}/hook` }, body: { value: { n: '{event.properties.n}' } } },
+    filters: { events: [{ id: event, type: 'events' }] },
+  });
+}
+
+/** Sends `EVENTS` orders in batches of 50, as an SDK does, and waits until all are matched. */
+async function sendOrders(sluice: TestSluice): Promise<void> {
+  const events = Array.from({ length: EVENTS }, (_, n) => ({ event: 'order', distinct_id: `u${n % 7}`, properties: { n: String(n) } }));
+  for (let i = 0; i < EVENTS; i += 50) await sendEvents(sluice, events.slice(i, i + 50));
+  await sluice.settle();
+  await sluice.runtime.matcher.waitFor(await sluice.store.lastEventSeq());
+}
+
+/** Lets the slow server answer; then every order is delivered, exactly once. */
+async function releaseAndExpectEveryOrder(sluice: TestSluice, slow: HeldServer, id: string): Promise<void> {
+  slow.release();
+  await waitUntil('every invocation delivered', async () => {
+    await sluice.runtime.recorder.flush();
+    const all = await sluice.store.listInvocations(1, id, { limit: 1000 });
+    return all.length === EVENTS && all.every((x) => x.state === 'succeeded');
+  });
+  expect(new Set(slow.received).size).toBe(EVENTS);
+  expect(slow.received.length).toBe(EVENTS);
+}
+
 describe('invocations held behind a slow destination', () => {
   let sluice: TestSluice;
   let slow: HeldServer;
+  let fast: Sink;
 
-  beforeAll(async () => {
+  /** A fresh Sluice for each case, the worker bounded as the case says. */
+  async function start(worker: { maxHeldPerDestination?: number }): Promise<void> {
     slow = await startHoldingServer();
+    fast = await startSink();
     sluice = await startRuntimeSluice({
-      runtime: { deliveryThreads: 0, worker: { pollMs: 50, maxPending: MAX_PENDING, maxPerDestination: PER_DESTINATION } },
+      runtime: { deliveryThreads: 0, worker: { pollMs: 50, maxPending: MAX_PENDING, maxPerDestination: PER_DESTINATION, ...worker } },
     });
-  });
-  afterAll(async () => {
+  }
+  afterEach(async () => {
     slow.release();
     await sluice.stop();
     await slow.close();
+    await fast.close();
   });
 
   it('stay within maxPending while the rest waits in the queue, and are all delivered once it answers', async () => {
-    const id = await createDestination(sluice, {
-      template_id: 'template-webhook',
-      inputs: { url: { value: `${slow.url}/hook` }, body: { value: { n: '{event.properties.n}' } } },
-      filters: { events: [{ id: 'order', type: 'events' }] },
-    });
-    const events = Array.from({ length: EVENTS }, (_, n) => ({ event: 'order', distinct_id: `u${n % 7}`, properties: { n: String(n) } }));
-    for (let i = 0; i < EVENTS; i += 50) await sendEvents(sluice, events.slice(i, i + 50));
-    await sluice.settle();
-    await sluice.runtime.matcher.waitFor(await sluice.store.lastEventSeq());
+    // A line per destination longer than the worker's whole bound: here `maxPending` alone bounds it.
+    await start({ maxHeldPerDestination: 10 * MAX_PENDING });
+    const id = await webhookTo(sluice, slow.url, 'order');
+    await sendOrders(sluice);
 
     // Every event is matched: what the worker does not keep is in the queue, and it keeps no more than its bound.
     const worker = sluice.runtime.worker;
@@ -91,13 +125,24 @@ describe('invocations held behind a slow destination', () => {
     expect(queued.filter((x) => x.state === 'queued').length).toBeGreaterThanOrEqual(EVENTS - MAX_PENDING - PER_DESTINATION);
     expect(worker.busy).toBeLessThanOrEqual(MAX_PENDING + PER_DESTINATION);
 
-    slow.release();
-    await waitUntil('every invocation delivered', async () => {
-      await sluice.runtime.recorder.flush();
-      const all = await sluice.store.listInvocations(1, id, { limit: 1000 });
-      return all.length === EVENTS && all.every((x) => x.state === 'succeeded');
-    });
-    expect(new Set(slow.received).size).toBe(EVENTS);
-    expect(slow.received.length).toBe(EVENTS);
+    await releaseAndExpectEveryOrder(sluice, slow, id);
+  });
+
+  it('keep only their own line in memory, and another destination is delivered while the slow one holds', async () => {
+    await start({});
+    const slowId = await webhookTo(sluice, slow.url, 'order');
+    await webhookTo(sluice, fast.url, 'signup');
+    await sendOrders(sluice);
+    await waitUntil('the slow destination to hold its first requests', () => slow.received.length >= PER_DESTINATION);
+    // Its own line: the running ones and twice as many waiting (the default), not the worker's whole bound.
+    expect(sluice.runtime.worker.busy).toBeLessThanOrEqual(3 * PER_DESTINATION);
+
+    // Now the other destination's events: each is delivered while the slow server still holds every order.
+    const signups = Array.from({ length: 60 }, (_, n) => ({ event: 'signup', distinct_id: `s${n}`, properties: { n: `s${n}` } }));
+    for (let i = 0; i < signups.length; i += 20) await sendEvents(sluice, signups.slice(i, i + 20));
+    await fast.waitFor(signups.length, 20_000);
+    expect(slow.received.length).toBe(PER_DESTINATION);
+
+    await releaseAndExpectEveryOrder(sluice, slow, slowId);
   });
 });

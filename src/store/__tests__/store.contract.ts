@@ -795,6 +795,21 @@ export function storeContract(name: string, factory: StoreFactory): void {
         expect(await store.claimInvocations({ workerId: 'w', limit: 0, now: 10, lockMs: 100 })).toEqual([]);
       });
 
+      it('leaves the invocations of skipped destinations, queued or stalled, for a later claim', async () => {
+        await store.enqueueInvocations([
+          invocation({ id: 'slow-1', destinationId: 'slow', scheduledAt: 1 }),
+          invocation({ id: 'slow-2', destinationId: 'slow', scheduledAt: 2 }),
+          invocation({ id: 'other', destinationId: 'other', scheduledAt: 3 }),
+          invocation({ id: 'third', destinationId: 'third', scheduledAt: 4 }),
+        ]);
+        const skip = (ids: string[]) => ({ workerId: 'w', limit: 10, now: 10, lockMs: 100, skipDestinations: ids });
+        expect((await store.claimInvocations(skip(['slow', 'third']))).map((i) => i.id)).toEqual(['other']);
+        expect((await store.claimInvocations(skip(['slow']))).map((i) => i.id)).toEqual(['third']);
+        // 'other' and 'third' are stalled after their lock expired: skipped as well while asked.
+        expect((await store.claimInvocations({ ...skip(['other', 'third', 'slow']), now: 1_000 })).map((i) => i.id)).toEqual([]);
+        expect((await store.claimInvocations({ ...skip([]), now: 1_000 })).map((i) => i.id)).toEqual(['slow-1', 'slow-2', 'other', 'third']);
+      });
+
       it('never hands one invocation to two concurrent claimers', async () => {
         await store.enqueueInvocations(Array.from({ length: 200 }, (_, i) => invocation({ id: `c${String(i).padStart(3, '0')}`, scheduledAt: i })));
         const claims = await Promise.all(

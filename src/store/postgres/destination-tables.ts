@@ -13,6 +13,7 @@
  */
 import type pg from 'pg';
 import type {
+  ClaimRequest,
   Invocation,
   InvocationBatchWrite,
   InvocationState,
@@ -227,15 +228,17 @@ export class PgDestinationTables {
   }
 
   /** A stalled invocation's claim counts the attempt its crashed worker was making (see the SQLite store). */
-  async claimInvocations(input: { workerId: string; limit: number; now: number; lockMs: number }): Promise<Invocation[]> {
+  async claimInvocations(input: ClaimRequest): Promise<Invocation[]> {
     if (input.limit <= 0) return [];
     const { rows } = await this.db.query<InvocationRow>(
       `WITH due AS (
          SELECT id, priority, scheduled_at FROM invocations
-         WHERE state = 'queued' AND scheduled_at <= $1 ORDER BY priority, scheduled_at LIMIT $2 FOR UPDATE SKIP LOCKED
+         WHERE state = 'queued' AND scheduled_at <= $1 AND NOT (destination_id = ANY($5::text[]))
+         ORDER BY priority, scheduled_at LIMIT $2 FOR UPDATE SKIP LOCKED
        ), stalled AS (
          SELECT id, priority, scheduled_at FROM invocations
-         WHERE state = 'running' AND locked_until <= $1 ORDER BY locked_until LIMIT $2 FOR UPDATE SKIP LOCKED
+         WHERE state = 'running' AND locked_until <= $1 AND NOT (destination_id = ANY($5::text[]))
+         ORDER BY locked_until LIMIT $2 FOR UPDATE SKIP LOCKED
        ), picked AS (
          SELECT id FROM (SELECT * FROM due UNION ALL SELECT * FROM stalled) AS candidates ORDER BY priority, scheduled_at LIMIT $2
        )
@@ -243,7 +246,7 @@ export class PgDestinationTables {
          attempts = i.attempts + (CASE WHEN i.state = 'running' THEN 1 ELSE 0 END)
        FROM picked WHERE i.id = picked.id
        RETURNING i.*`,
-      [input.now, input.limit, input.workerId, input.now + input.lockMs],
+      [input.now, input.limit, input.workerId, input.now + input.lockMs, input.skipDestinations ?? []],
       'claim-invocations',
     );
     return rows.map(toInvocation).sort(byClaimOrder);

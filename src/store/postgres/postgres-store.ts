@@ -44,6 +44,7 @@ import type {
   Group,
   GroupRef,
   GroupType,
+  ClaimRequest,
   Invocation,
   InvocationBatchWrite,
   InvocationState,
@@ -581,7 +582,7 @@ export class PostgresStore implements Store {
     return this.runtime.enqueueInvocations(invocations, offset, claim);
   }
 
-  claimInvocations(input: { workerId: string; limit: number; now: number; lockMs: number }): Promise<Invocation[]> {
+  claimInvocations(input: ClaimRequest): Promise<Invocation[]> {
     return this.runtime.claimInvocations(input);
   }
 

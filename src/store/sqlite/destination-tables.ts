@@ -19,6 +19,7 @@
  */
 import type Database from 'better-sqlite3';
 import type {
+  ClaimRequest,
   Invocation,
   InvocationBatchWrite,
   InvocationState,
@@ -110,11 +111,13 @@ export class DestinationTables {
            SELECT id FROM (
              SELECT id, priority, scheduled_at FROM (
                SELECT id, priority, scheduled_at FROM invocations
-               WHERE state = 'queued' AND scheduled_at <= @now ORDER BY priority, scheduled_at LIMIT @limit)
+               WHERE state = 'queued' AND scheduled_at <= @now AND destination_id NOT IN (SELECT value FROM json_each(@skip))
+               ORDER BY priority, scheduled_at LIMIT @limit)
              UNION ALL
              SELECT id, priority, scheduled_at FROM (
                SELECT id, priority, scheduled_at FROM invocations
-               WHERE state = 'running' AND locked_until <= @now ORDER BY locked_until LIMIT @limit)
+               WHERE state = 'running' AND locked_until <= @now AND destination_id NOT IN (SELECT value FROM json_each(@skip))
+               ORDER BY locked_until LIMIT @limit)
            ) ORDER BY priority, scheduled_at LIMIT @limit)
          RETURNING *`,
       ),
@@ -231,7 +234,7 @@ export class DestinationTables {
     });
   }
 
-  claimInvocations(input: { workerId: string; limit: number; now: number; lockMs: number }): Invocation[] {
+  claimInvocations(input: ClaimRequest): Invocation[] {
     if (input.limit <= 0) return [];
     const claim = () =>
       this.db
@@ -242,6 +245,7 @@ export class DestinationTables {
               lockedUntil: input.now + input.lockMs,
               now: input.now,
               limit: input.limit,
+              skip: JSON.stringify(input.skipDestinations ?? []),
             }) as InvocationRow[],
         )
         .immediate();

@@ -12,6 +12,7 @@ import type {
   Group,
   GroupRef,
   GroupType,
+  ClaimRequest,
   Invocation,
   InvocationBatchWrite,
   InvocationState,
@@ -614,7 +615,7 @@ export class SqliteStore implements Store {
     this.runtime.enqueueInvocations(invocations, offset ? () => this.partitions.writeOffset(offset) : undefined, claim);
   }
 
-  async claimInvocations(input: { workerId: string; limit: number; now: number; lockMs: number }): Promise<Invocation[]> {
+  async claimInvocations(input: ClaimRequest): Promise<Invocation[]> {
     return this.runtime.claimInvocations(input);
   }
 
