@@ -5,10 +5,10 @@
  *
  * - At most `concurrency` run at once, and at most `maxPerDestination` of one destination (a quarter of
  *   it when the destination is degraded), so one slow destination never holds every slot.
- * - At most `maxHeldPerDestination` of one destination wait in memory behind its cap; more go back to the
- *   queue, and claims skip that destination until its line is half empty. So a destination that is slow
- *   but keeps succeeding (health may never degrade it) fills neither the worker's `maxPending` nor its
- *   claims: the other destinations' invocations are still taken and run at once.
+ * - Claims leave the invocations of destinations at their cap in the queue (they could only wait), and go
+ *   on while the worker holds up to twice `maxPending`: so a destination that is slow but keeps succeeding
+ *   (health may never degrade it) and has filled `maxPending` through the matcher's hand-over does not
+ *   stall the others, whose invocations the matcher then stores queued — they are claimed and run at once.
  * - A destination disabled by its health watcher gets its invocations `parked` for a replay.
  * - A rescheduled invocation is claimed again when it is due (a timer), without waiting for the poll.
  * - Locks of everything this worker holds are extended every `lockMs / 3`; after a crash they expire and
@@ -41,8 +41,9 @@ export interface WorkerOptions {
   pollMs?: number;
   /**
    * Invocations kept in memory and not started — handed over by the matcher, claimed, or held behind
-   * their destination's cap — at most. Beyond it the matcher stores new ones queued and claims wait, so a
-   * destination slower than its traffic costs the queue's disk, not the process's memory. Default 10 000.
+   * their destination's cap — at most (twice as many through claims, which skip destinations already
+   * holding some). Beyond it the matcher stores new ones queued, so a destination slower than its traffic
+   * costs the queue's disk, not the process's memory. Default 10 000.
    */
   maxPending?: number;
   /**
@@ -50,15 +51,13 @@ export interface WorkerOptions {
    * holds every slot; a degraded destination gets a quarter of it. Default `concurrency / 4`.
    */
   maxPerDestination?: number;
-  /**
-   * Invocations of one destination kept in memory behind its cap, at most; the rest wait in the queue
-   * and claims skip the destination until half of these have started. Default `2 × maxPerDestination`.
-   */
-  maxHeldPerDestination?: number;
   now?: () => number;
 }
 
 const silent: WarnErrorLogger = { warn() {}, error() {} };
+
+/** Held invocations up to which claims go on once the hand-over has filled `maxPending` (see `claimLimit`). */
+const CLAIM_HELD_FACTOR = 2;
 
 /** A first-in first-out line with O(1) take from the front (an array's `shift` copies when it is long). */
 class Line<T> {
@@ -136,9 +135,6 @@ export class Worker implements InvocationSink {
   private readonly runningPer = new Map<string, number>();
   private readonly held = new Map<string, Line<Work>>();
   private heldCount = 0;
-  private readonly maxHeldPerDestination: number;
-  /** Destinations whose held line is full: their invocations stay in the queue, claims skip them. */
-  private readonly backedUp = new Set<string>();
   /** Counters for tests and the benchmark. */
   readonly stats = { succeeded: 0, failed: 0, retried: 0, fetches: 0 };
 
@@ -155,7 +151,6 @@ export class Worker implements InvocationSink {
     this.pollMs = options.pollMs ?? 1_000;
     this.maxPending = options.maxPending ?? 10_000;
     this.maxPerDestination = Math.max(1, options.maxPerDestination ?? Math.floor(this.concurrency / 4));
-    this.maxHeldPerDestination = Math.max(1, options.maxHeldPerDestination ?? 2 * this.maxPerDestination);
     this.now = options.now ?? Date.now;
   }
 
@@ -244,16 +239,25 @@ export class Worker implements InvocationSink {
     });
   }
 
+  /**
+   * How many one claim may take: while fewer than `maxPending` are held, up to it. Past it — the matcher's
+   * hand-over filled it behind slow destinations, whose invocations claims skip, so what they bring mostly
+   * starts at once — up to as many again.
+   */
+  private claimLimit(): number {
+    const bound = this.heldCount < this.maxPending ? this.maxPending : CLAIM_HELD_FACTOR * this.maxPending;
+    return Math.min(this.batchSize, this.concurrency - this.inFlight.size, bound - this.heldCount);
+  }
+
   private hasRoomToClaim(): boolean {
-    return this.pending.length === 0 && this.released.length === 0 && this.heldCount < this.maxPending && this.concurrency - this.inFlight.size >= Math.min(this.batchSize, this.concurrency / 2);
+    return this.pending.length === 0 && this.released.length === 0 && this.claimLimit() > 0 && this.concurrency - this.inFlight.size >= Math.min(this.batchSize, this.concurrency / 2);
   }
 
   private async run(): Promise<void> {
     while (!this.stopping) {
       this.startPending();
       if (this.queueMayHaveWork && this.hasRoomToClaim()) {
-        const room = Math.min(this.concurrency - this.inFlight.size, this.maxPending - this.heldCount);
-        const claimed = await this.claim(Math.min(this.batchSize, room));
+        const claimed = await this.claim(this.claimLimit());
         if (claimed > 0) continue;
       }
       if (this.stopping) break;
@@ -270,7 +274,8 @@ export class Worker implements InvocationSink {
         limit,
         now: this.now(),
         lockMs: this.lockMs,
-        skipDestinations: [...this.backedUp],
+        // Destinations with invocations held behind their cap: more of theirs could only wait.
+        skipDestinations: [...this.held.keys()],
       });
       for (const invocation of claimed) this.pending.push(invocation);
       if (claimed.length < limit) this.queueMayHaveWork = false;
@@ -312,10 +317,7 @@ export class Worker implements InvocationSink {
     }
   }
 
-  /**
-   * Takes a slot of the work's destination, or (true) holds the work back while the destination is at its
-   * cap — or gives it back to the queue when the destination's held line is full.
-   */
+  /** Takes a slot of the work's destination, or holds the work back (true) while the destination is at its cap. */
   private holdAtDestinationCap(work: Work): boolean {
     const running = this.runningPer.get(work.destinationId) ?? 0;
     const degraded = this.registry.health?.stateOf(work.destinationId) === 'degraded';
@@ -326,15 +328,8 @@ export class Worker implements InvocationSink {
     }
     let list = this.held.get(work.destinationId);
     if (!list) this.held.set(work.destinationId, (list = new Line<Work>()));
-    if (list.length >= this.maxHeldPerDestination) {
-      // Unlocked and due as it was: claimed again once the destination's line has room.
-      this.recorder.update(work.id, { state: 'queued' });
-      this.backedUp.add(work.destinationId);
-      return true;
-    }
     list.push(work);
     this.heldCount++;
-    if (list.length >= this.maxHeldPerDestination) this.backedUp.add(work.destinationId);
     return true;
   }
 
@@ -348,17 +343,12 @@ export class Worker implements InvocationSink {
     this.released.push(list.take()!);
     this.heldCount--;
     if (list.length === 0) this.held.delete(destinationId);
-    if (list.length <= this.maxHeldPerDestination / 2 && this.backedUp.delete(destinationId)) {
-      // What it gave back to the queue can be claimed again.
-      this.queueMayHaveWork = true;
-    }
   }
 
   private takeHeld(): Work[] {
     const all = [...this.held.values()].flatMap((line) => line.takeAll());
     this.held.clear();
     this.heldCount = 0;
-    this.backedUp.clear();
     return all;
   }
 
