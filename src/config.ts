@@ -19,6 +19,7 @@ import { parseMetricsSettings, DEFAULT_METRICS_HOST, type MetricsSettings } from
 import { DEFAULT_THREAD_MEMORY_MB } from './runtime/delivery-threads.js';
 import { DEFAULT_EXECUTOR_LIMITS, maxFetchesFromEnv } from './runtime/executor.js';
 import { parseAllowList } from './runtime/fetch.js';
+import { DEFAULT_CONCURRENCY, THREADED_CONCURRENCY } from './runtime/worker.js';
 import { DEFAULT_RETENTION } from './runtime/retention.js';
 import { isPostgresUrl } from './store/index.js';
 import { parsePartitionCount } from './store/partitions.js';
@@ -66,6 +67,10 @@ export interface SluiceConfig {
     deliveryThreads: number;
     deliveryThreadMemoryMb: number;
     invocationLockMs: number;
+    /** Invocations one worker runs at the same time; null: the runtime's default (more with delivery threads). */
+    concurrency: number | null;
+    /** Of those, at most this many of one destination (a quarter while it is degraded); null: a quarter of them. */
+    destinationConcurrency: number | null;
     maxFetches: number;
     /** Hosts, IPs and CIDRs destinations may reach despite the private-address guard. */
     fetchAllowHosts: readonly string[];
@@ -355,6 +360,25 @@ export const VARIABLES = {
     meaning: "how long a worker's claim on an invocation lasts without a heartbeat, ms; a killed worker's invocations restart after it",
     parse: wholeNumber(100, 3_600_000),
   }),
+  SLUICE_WORKER_CONCURRENCY: variable<number | undefined>({
+    concern: 'runtime',
+    // Each running invocation is a request in flight (a socket) and a suspended VM (a few KB). With
+    // delivery threads a run also waits for the main thread to take its result back, so the window is
+    // four times larger there. One destination's quarter delivers (quarter / latency) per second.
+    fallback: undefined,
+    shownDefault: `\`${THREADED_CONCURRENCY}\` with delivery threads, \`${DEFAULT_CONCURRENCY}\` without`,
+    meaning: 'invocations one worker process runs at the same time, all destinations together',
+    parse: wholeNumber(1, 10_000),
+  }),
+  SLUICE_DESTINATION_CONCURRENCY: variable<number | undefined>({
+    concern: 'runtime',
+    // A quarter: a destination that times out on every request holds at most a quarter of the slots.
+    fallback: undefined,
+    shownDefault: 'a quarter of `SLUICE_WORKER_CONCURRENCY`',
+    meaning:
+      "of those, invocations of one destination at the same time (a quarter of it while the destination is degraded); one destination's deliveries per second are at most this divided by its response time",
+    parse: wholeNumber(1, 10_000),
+  }),
   SLUICE_MAX_FETCHES: variable<number>({
     concern: 'runtime',
     // Most destinations make one request, a lookup-then-write makes two; each fetch holds a worker slot
@@ -581,6 +605,13 @@ function crossProblems(parsed: Parsed, roleLabel: string): string[] {
   if (valid('SLUICE_DATA_DIR', 'SLUICE_DATABASE_URL') && v.SLUICE_DATA_DIR === ':memory:' && !postgres && (v.SLUICE_DELIVERY_THREADS ?? 0) > 0) {
     problems.push('SLUICE_DELIVERY_THREADS must be 0 with an in-memory store: delivery threads open the store themselves and cannot share one in memory');
   }
+  const perDestination = v.SLUICE_DESTINATION_CONCURRENCY;
+  const workerConcurrency = v.SLUICE_WORKER_CONCURRENCY;
+  if (valid('SLUICE_WORKER_CONCURRENCY', 'SLUICE_DESTINATION_CONCURRENCY') && perDestination !== undefined && workerConcurrency !== undefined && perDestination > workerConcurrency) {
+    problems.push(
+      `SLUICE_DESTINATION_CONCURRENCY (${perDestination}) must not exceed SLUICE_WORKER_CONCURRENCY (${workerConcurrency}): one destination cannot run more invocations than the worker`,
+    );
+  }
   if (valid('SLUICE_PORT') && v.SLUICE_METRICS_PORT !== null && v.SLUICE_METRICS_PORT !== 0 && v.SLUICE_METRICS_PORT === v.SLUICE_PORT) {
     problems.push(`SLUICE_METRICS_PORT must differ from the main port (SLUICE_PORT ${v.SLUICE_PORT}): the metrics port serves /metrics without auth`);
   }
@@ -654,6 +685,8 @@ function assemble(v: Values, machine: MachineFacts): SluiceConfig {
       deliveryThreads: deliveryThreadsFor(v, machine),
       deliveryThreadMemoryMb: v.SLUICE_DELIVERY_THREAD_MEMORY_MB,
       invocationLockMs: v.SLUICE_INVOCATION_LOCK_MS,
+      concurrency: v.SLUICE_WORKER_CONCURRENCY ?? null,
+      destinationConcurrency: v.SLUICE_DESTINATION_CONCURRENCY ?? null,
       maxFetches: v.SLUICE_MAX_FETCHES,
       fetchAllowHosts: v.SLUICE_FETCH_ALLOW_HOSTS,
     },

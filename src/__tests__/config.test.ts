@@ -32,7 +32,15 @@ describe('loadConfig', () => {
       server: { port: 8040, host: '0.0.0.0', siteUrl: null, trustProxy: false },
       store: { dataDir: './data', databaseUrl: null, poolSize: 6, redisUrl: null, sqliteSynchronous: 'full' },
       pipeline: { partitions: 1, stageThreads: 0 },
-      runtime: { deliveryThreads: 1, deliveryThreadMemoryMb: 512, invocationLockMs: 30_000, maxFetches: 2, fetchAllowHosts: [] },
+      runtime: {
+        deliveryThreads: 1,
+        deliveryThreadMemoryMb: 512,
+        invocationLockMs: 30_000,
+        concurrency: null,
+        destinationConcurrency: null,
+        maxFetches: 2,
+        fetchAllowHosts: [],
+      },
       retention: { invocationsMs: 24 * 3_600_000, logsMs: 7 * 86_400_000, metricsMs: 90 * 86_400_000 },
       metrics: { token: null, port: null, host: '127.0.0.1' },
       secrets: { encryptionKeys: null },
@@ -89,6 +97,8 @@ describe('loadConfig', () => {
       SLUICE_DELIVERY_THREADS: '4',
       SLUICE_DELIVERY_THREAD_MEMORY_MB: '256',
       SLUICE_INVOCATION_LOCK_MS: '10000',
+      SLUICE_WORKER_CONCURRENCY: '500',
+      SLUICE_DESTINATION_CONCURRENCY: '120',
       SLUICE_MAX_FETCHES: '5',
       SLUICE_FETCH_ALLOW_HOSTS: 'hooks.internal, 10.1.0.0/16,',
       SLUICE_RETENTION_INVOCATIONS_HOURS: '1.5',
@@ -113,7 +123,15 @@ describe('loadConfig', () => {
       server: { port: 9000, host: '127.0.0.1', siteUrl: 'https://sluice.example.com', trustProxy: ['10.0.0.0/8', 'loopback'] },
       store: { dataDir: '/var/lib/sluice', databaseUrl: PG, poolSize: 12, redisUrl: 'rediss://:pw@cache:6379/2', sqliteSynchronous: 'normal' },
       pipeline: { partitions: 32, stageThreads: 3 },
-      runtime: { deliveryThreads: 4, deliveryThreadMemoryMb: 256, invocationLockMs: 10_000, maxFetches: 5, fetchAllowHosts: ['hooks.internal', '10.1.0.0/16'] },
+      runtime: {
+        deliveryThreads: 4,
+        deliveryThreadMemoryMb: 256,
+        invocationLockMs: 10_000,
+        concurrency: 500,
+        destinationConcurrency: 120,
+        maxFetches: 5,
+        fetchAllowHosts: ['hooks.internal', '10.1.0.0/16'],
+      },
       retention: { invocationsMs: 1.5 * 3_600_000, logsMs: 3 * 86_400_000, metricsMs: 30 * 86_400_000 },
       metrics: { token: 'metrics-token-0123456789', port: 9464, host: '0.0.0.0' },
       bootstrap: { projectToken: 'phc_chosen', apiKey: 'phx_chosen' },
@@ -128,6 +146,7 @@ describe('loadConfig', () => {
       SLUICE_LOG_LEVEL: 'loud',
       SLUICE_DELIVERY_THREADS: '-1',
       SLUICE_MAX_FETCHES: '11',
+      SLUICE_WORKER_CONCURRENCY: '0',
       SLUICE_TRUST_PROXY: 'proxy.internal',
       SLUICE_SITE_URL: 'ftp://files',
       SLUICE_RETENTION_LOGS_DAYS: '0',
@@ -138,6 +157,7 @@ describe('loadConfig', () => {
       expect.stringMatching(/^SLUICE_TRUST_PROXY: 'proxy.internal' is not an IP address/),
       "SLUICE_PARTITIONS must be a whole number from 1 to 1024, not '0'",
       "SLUICE_DELIVERY_THREADS must be a whole number from 0 to 64, not '-1'",
+      "SLUICE_WORKER_CONCURRENCY must be a whole number from 1 to 10000, not '0'",
       "SLUICE_MAX_FETCHES must be a whole number from 1 to 10, not '11'",
       "SLUICE_RETENTION_LOGS_DAYS must be a number greater than 0 and at most 36500, not '0'",
       "SLUICE_LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent, not 'loud'",
@@ -174,6 +194,9 @@ describe('loadConfig', () => {
     expect(problemsOf({ SLUICE_METRICS_HOST: '0.0.0.0' })).toEqual([expect.stringMatching(/^SLUICE_METRICS_HOST is set but SLUICE_METRICS_PORT is not/)]);
     expect(problemsOf({ SLUICE_METRICS_TOKEN: 'same-token-0123456789', SLUICE_BOOTSTRAP_API_KEY: 'same-token-0123456789' })).toEqual([
       expect.stringMatching(/^SLUICE_METRICS_TOKEN must be a token of its own/),
+    ]);
+    expect(problemsOf({ SLUICE_WORKER_CONCURRENCY: '40', SLUICE_DESTINATION_CONCURRENCY: '41' })).toEqual([
+      'SLUICE_DESTINATION_CONCURRENCY (41) must not exceed SLUICE_WORKER_CONCURRENCY (40): one destination cannot run more invocations than the worker',
     ]);
     // Port 0 (any free port) never clashes.
     expect(loadConfig({ SLUICE_PORT: '0', SLUICE_METRICS_PORT: '0' }, {}, TWO_CORES).config.metrics.port).toBe(0);

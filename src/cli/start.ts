@@ -350,7 +350,13 @@ async function startConfigured(config: SluiceConfig, parts: SluiceParts): Promis
       ...(logger ? { logger } : {}),
       health,
       executorLimits,
-      worker: { lockMs: config.runtime.invocationLockMs, ...tuning.worker },
+      worker: {
+        lockMs: config.runtime.invocationLockMs,
+        // Unset: the runtime's defaults (more slots with delivery threads; a quarter of them per destination).
+        ...(config.runtime.concurrency !== null ? { concurrency: config.runtime.concurrency } : {}),
+        ...(config.runtime.destinationConcurrency !== null ? { maxPerDestination: config.runtime.destinationConcurrency } : {}),
+        ...tuning.worker,
+      },
       matcher: { ...tuning.matcher, onLost },
       ...(tuning.reloadCheckMs !== undefined ? { reloadCheckMs: tuning.reloadCheckMs } : {}),
       startMatcher: false,

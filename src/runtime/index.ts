@@ -15,7 +15,7 @@ import type { RuntimeLogger } from './logger.js';
 import { Matcher } from './matcher.js';
 import { RuntimeRecorder, type RecorderTap } from './recorder.js';
 import { DEFAULT_RETENTION, RetentionJob, type RetentionPeriods } from './retention.js';
-import { Worker } from './worker.js';
+import { THREADED_CONCURRENCY, Worker } from './worker.js';
 import { DeliveryThreads, type DeliveryThreadsSetup } from './delivery-threads.js';
 import { directEffects } from './effects.js';
 import { InvocationRunner, type Execution } from './runner.js';
@@ -86,8 +86,6 @@ function childOf(logger: RuntimeLogger | undefined, component: string): RuntimeL
   return logger.child ? logger.child({ component }) : logger;
 }
 
-/** The worker's `concurrency` default with delivery threads (200 without). */
-export const THREADED_CONCURRENCY = 800;
 
 /**
  * The keyring suspensions are sealed with: the configured one; without one (tests), the delivery threads'
@@ -159,8 +157,6 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     execution,
     recorder,
     ...(workerLogger ? { logger: workerLogger } : {}),
-    // A run handed to a thread stays in flight until this thread takes its result back, which waits
-    // behind capture and matching when they are busy: four times the window keeps the threads fed.
     ...(threads ? { concurrency: THREADED_CONCURRENCY } : {}),
     ...(options.worker ?? {}),
   });
@@ -217,7 +213,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
 }
 
 export { Matcher, MATCHER_CONSUMER } from './matcher.js';
-export { Worker } from './worker.js';
+export { THREADED_CONCURRENCY, Worker } from './worker.js';
 export { DeliveryThreads } from './delivery-threads.js';
 export { DestinationRegistry } from './destination-registry.js';
 export { RuntimeRecorder } from './recorder.js';

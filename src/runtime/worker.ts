@@ -56,6 +56,15 @@ export interface WorkerOptions {
 
 const silent: WarnErrorLogger = { warn() {}, error() {} };
 
+/** The worker's `concurrency` default when invocations run in this thread. */
+export const DEFAULT_CONCURRENCY = 200;
+/**
+ * The default with delivery threads: a run handed to a thread stays in flight until this thread takes
+ * its result back, which waits behind capture and matching when they are busy; four times the window
+ * keeps the threads fed.
+ */
+export const THREADED_CONCURRENCY = 800;
+
 /** Held invocations up to which claims go on once the hand-over has filled `maxPending` (see `claimLimit`). */
 const CLAIM_HELD_FACTOR = 2;
 
@@ -146,7 +155,7 @@ export class Worker implements InvocationSink {
     this.logger = options.logger ?? silent;
     this.workerId = options.workerId ?? `worker-${randomUUID()}`;
     this.batchSize = options.batchSize ?? 100;
-    this.concurrency = options.concurrency ?? 200;
+    this.concurrency = options.concurrency ?? DEFAULT_CONCURRENCY;
     this.lockMs = options.lockMs ?? 30_000;
     this.pollMs = options.pollMs ?? 1_000;
     this.maxPending = options.maxPending ?? 10_000;
@@ -156,6 +165,11 @@ export class Worker implements InvocationSink {
 
   get busy(): number {
     return this.inFlight.size + this.unstarted;
+  }
+
+  /** Invocations started and not finished. */
+  get inFlightCount(): number {
+    return this.inFlight.size;
   }
 
   /** Invocations in memory not started yet: pending, released and held back at their destination's cap. */

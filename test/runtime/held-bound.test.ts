@@ -91,12 +91,14 @@ describe('invocations held behind a slow destination', () => {
   let slow: HeldServer;
   let fast: Sink;
 
-  /** A fresh Sluice for each case. */
-  async function start(): Promise<void> {
+  /** A fresh Sluice for each case; the cap per destination from the environment when `env` says. */
+  async function start(env?: Record<string, string>): Promise<void> {
     slow = await startHoldingServer();
     fast = await startSink();
+    const worker = env ? { pollMs: 50 } : { pollMs: 50, maxPending: MAX_PENDING, maxPerDestination: PER_DESTINATION };
     sluice = await startRuntimeSluice({
-      runtime: { deliveryThreads: 0, worker: { pollMs: 50, maxPending: MAX_PENDING, maxPerDestination: PER_DESTINATION } },
+      ...(env ? { env } : {}),
+      runtime: { deliveryThreads: 0, worker },
     });
   }
   afterEach(async () => {
@@ -142,5 +144,17 @@ describe('invocations held behind a slow destination', () => {
     expect(slow.received.length).toBe(PER_DESTINATION);
 
     await releaseAndExpectEveryOrder(sluice, slow, slowId);
+  });
+
+  it('run at most SLUICE_DESTINATION_CONCURRENCY of one destination at a time', async () => {
+    await start({ SLUICE_DESTINATION_CONCURRENCY: '3' });
+    const id = await webhookTo(sluice, slow.url, 'order');
+    await sendOrders(sluice);
+    const worker = sluice.runtime.worker;
+    await waitUntil('every order handed to the worker', () => worker.busy === EVENTS);
+    await waitUntil('the slow destination to hold its first requests', () => slow.received.length >= 3);
+    expect(worker.inFlightCount).toBe(3);
+    expect(slow.received.length).toBe(3);
+    await releaseAndExpectEveryOrder(sluice, slow, id);
   });
 });

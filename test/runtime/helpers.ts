@@ -81,11 +81,11 @@ export async function startSink(answer: (request: ReceivedRequest, index: number
   };
 }
 
-/** A real Sluice (API, intake, persons, runtime) on a free port, allowed to deliver to 127.0.0.1. */
+/** A real Sluice (API, intake, persons, runtime) on a free port, allowed to deliver to 127.0.0.1; `env` adds variables. */
 export function startRuntimeSluice(overrides: Partial<SluiceOptions> = {}): Promise<TestSluice> {
   return startTestSluice({
-    env: { SLUICE_BOOTSTRAP_PROJECT_TOKEN: TOKEN, SLUICE_BOOTSTRAP_API_KEY: API_KEY, SLUICE_FETCH_ALLOW_HOSTS: '127.0.0.1' },
     ...overrides,
+    env: { SLUICE_BOOTSTRAP_PROJECT_TOKEN: TOKEN, SLUICE_BOOTSTRAP_API_KEY: API_KEY, SLUICE_FETCH_ALLOW_HOSTS: '127.0.0.1', ...overrides.env },
     runtime: { worker: { pollMs: 50 }, ...overrides.runtime },
   });
 }
