@@ -3,7 +3,7 @@
  * → queue (the store) → worker (executor + fetch) → recorder (outcomes, logs, metrics), plus retention.
  * `startRuntime` is what `sluice start` runs; tests and the benchmark use it too.
  */
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { createKeyring, type Keyring } from '../destinations/secrets.js';
 import type { EnrichedListener } from '../ingest/pipeline.js';
 import type { Store } from '../store/store.js';
@@ -117,8 +117,11 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     },
   });
   const workerLogger = childOf(logger, 'worker');
+  // Every outcome the recorder writes is of a run this worker holds the lock of: fenced by it.
+  const workerId = options.worker?.workerId ?? `worker-${randomUUID()}`;
   const recorder = new RuntimeRecorder({
     store,
+    lockHolder: workerId,
     tap: options.tap,
     health: (projectId, destinationId, observation) => health.observe(projectId, destinationId, observation),
     ...(workerLogger ? { logger: workerLogger } : {}),
@@ -128,7 +131,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
   // What a run leaves behind is applied in this thread, wherever the run happened (effects.ts).
   const effects = directEffects(
     recorder,
-    (invocationId, suspension) => store.updateInvocation(invocationId, { state: 'running', suspension }),
+    (invocationId, suspension) => store.updateInvocation(invocationId, { state: 'running', suspension, lockedBy: workerId }),
     intake ? async (projectId: number, events: CapturedEvent[]) => void (await intake.captureInternal(projectId, events)) : undefined,
   );
   // postHogCapture amplification: at most `maxCaptureDescendants` events descend from one original event.
@@ -159,6 +162,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     ...(workerLogger ? { logger: workerLogger } : {}),
     ...(threads ? { concurrency: THREADED_CONCURRENCY } : {}),
     ...(options.worker ?? {}),
+    workerId,
   });
   const matcherLogger = childOf(logger, 'matcher');
   const matcher = new Matcher({

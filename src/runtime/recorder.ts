@@ -22,6 +22,11 @@ export interface RecorderOptions {
   tap?: RecorderTap | undefined;
   /** Where `observe` sends what the worker saw (the process's health monitor); none: observations only reach the tap. */
   health?: HealthObserver | undefined;
+  /**
+   * The worker whose runs this recorder writes: every invocation update is applied only while it still
+   * holds the invocation's lock (`InvocationUpdate.lockedBy`). Unset: unconditional.
+   */
+  lockHolder?: string;
 }
 
 export type RuntimeMetric =
@@ -85,6 +90,7 @@ export class RuntimeRecorder {
   private lastHourMs = -1;
   private lastHour = '';
   private readonly healthObserver: HealthObserver | null;
+  private readonly lockHolder: string | undefined;
   /** Sees every metric, observation and finished run (Prometheus); null without metrics. */
   readonly tap: RecorderTap | null;
 
@@ -92,6 +98,7 @@ export class RuntimeRecorder {
     this.store = options.store;
     this.tap = options.tap ?? null;
     this.healthObserver = options.health ?? null;
+    this.lockHolder = options.lockHolder;
     this.logger = options.logger;
     this.flushDelayMs = options.flushDelayMs ?? 10;
     this.maxBuffered = options.maxBuffered ?? 2_000;
@@ -99,7 +106,7 @@ export class RuntimeRecorder {
   }
 
   update(id: string, update: InvocationUpdate): void {
-    this.updates.push({ id, update });
+    this.updates.push({ id, update: this.lockHolder === undefined ? update : { ...update, lockedBy: this.lockHolder } });
     this.schedule();
   }
 

@@ -595,6 +595,12 @@ export interface Invocation extends Omit<NewInvocation, 'state'> {
 
 export interface InvocationUpdate {
   state: InvocationState;
+  /**
+   * The worker whose run this update records: applied only while that worker still holds the
+   * invocation's lock. A worker that lost it (paused past `lockMs`, its invocation reclaimed and run by
+   * another) can then no longer overwrite the newer owner's progress or outcome. Unset: unconditional.
+   */
+  lockedBy?: string;
   suspension?: JsonObject | null;
   attempts?: number;
   firstAttemptAt?: number | null;

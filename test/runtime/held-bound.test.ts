@@ -74,6 +74,16 @@ async function sendOrders(sluice: TestSluice): Promise<void> {
   await sluice.runtime.matcher.waitFor(await sluice.store.lastEventSeq());
 }
 
+/** Waits until every order is stored and at least those the worker may not keep wait `queued`. */
+async function waitForQueuedOrders(sluice: TestSluice, id: string): Promise<void> {
+  const queued = await waitUntil('invocations waiting in the queue', async () => {
+    await sluice.runtime.recorder.flush();
+    const waiting = (await sluice.store.listInvocations(1, id, { limit: 1000 })).filter((x) => x.state === 'queued' || x.state === 'running');
+    return waiting.length === EVENTS ? waiting : null;
+  });
+  expect(queued.filter((x) => x.state === 'queued').length).toBeGreaterThanOrEqual(EVENTS - MAX_PENDING - PER_DESTINATION);
+}
+
 /** Lets the slow server answer; then every order is delivered, exactly once. */
 async function releaseAndExpectEveryOrder(sluice: TestSluice, slow: HeldServer, id: string): Promise<void> {
   slow.release();
@@ -117,12 +127,7 @@ describe('invocations held behind a slow destination', () => {
     const worker = sluice.runtime.worker;
     await waitUntil('the destination to hold its first requests', () => slow.received.length >= PER_DESTINATION);
     expect(worker.busy).toBeLessThanOrEqual(MAX_PENDING + PER_DESTINATION);
-    const queued = await waitUntil('invocations waiting in the queue', async () => {
-      await sluice.runtime.recorder.flush();
-      const waiting = (await sluice.store.listInvocations(1, id, { limit: 1000 })).filter((x) => x.state === 'queued' || x.state === 'running');
-      return waiting.length === EVENTS ? waiting : null;
-    });
-    expect(queued.filter((x) => x.state === 'queued').length).toBeGreaterThanOrEqual(EVENTS - MAX_PENDING - PER_DESTINATION);
+    await waitForQueuedOrders(sluice, id);
     expect(worker.busy).toBeLessThanOrEqual(MAX_PENDING + PER_DESTINATION);
 
     await releaseAndExpectEveryOrder(sluice, slow, id);
@@ -134,14 +139,14 @@ describe('invocations held behind a slow destination', () => {
     await webhookTo(sluice, fast.url, 'signup');
     await sendOrders(sluice);
     await waitUntil('the slow destination to hold its first requests', () => slow.received.length >= PER_DESTINATION);
-    // The slow destination has taken the worker's whole bound for what the matcher hands over.
-    await waitUntil('the worker to hold its bound', () => sluice.runtime.worker.busy >= MAX_PENDING);
+    // The slow destination has taken the worker's whole bound: the rest of its orders wait in the queue.
+    await waitForQueuedOrders(sluice, slowId);
 
     // Now the other destination's events: each is delivered while the slow server still holds every order.
     const signups = Array.from({ length: 60 }, (_, n) => ({ event: 'signup', distinct_id: `s${n}`, properties: { n: `s${n}` } }));
     for (let i = 0; i < signups.length; i += 20) await sendEvents(sluice, signups.slice(i, i + 20));
     await fast.waitFor(signups.length, 20_000);
-    expect(slow.received.length).toBe(PER_DESTINATION);
+    expect(slow.received.length).toBeLessThan(EVENTS);
 
     await releaseAndExpectEveryOrder(sluice, slow, slowId);
   });

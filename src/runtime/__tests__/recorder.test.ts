@@ -15,6 +15,23 @@ const invocation = (id: string) => ({
 });
 
 describe('RuntimeRecorder', () => {
+  it("writes its worker's outcomes only while that worker holds the invocation's lock", async () => {
+    const store = new SqliteStore({ filename: ':memory:' });
+    await store.enqueueInvocations([invocation('a')]);
+    // Claimed by w1, whose lock lapses; w2 reclaims it.
+    await store.claimInvocations({ workerId: 'w1', limit: 1, now: 0, lockMs: 10 });
+    await store.claimInvocations({ workerId: 'w2', limit: 1, now: 100, lockMs: 10_000 });
+    const stale = new RuntimeRecorder({ store, lockHolder: 'w1' });
+    stale.update('a', { state: 'succeeded', finishedAt: 200 });
+    await stale.flush();
+    expect(await store.getInvocation('a')).toMatchObject({ state: 'running', lockedBy: 'w2' });
+    const owner = new RuntimeRecorder({ store, lockHolder: 'w2' });
+    owner.update('a', { state: 'failed', error: 'w2 saw a 400', finishedAt: 300 });
+    await owner.flush();
+    expect(await store.getInvocation('a')).toMatchObject({ state: 'failed', error: 'w2 saw a 400', lockedBy: null });
+    await store.close();
+  });
+
   it('writes the rest of a batch record by record when the store keeps refusing the batch, losing only the refused record', async () => {
     const store = new SqliteStore({ filename: ':memory:' });
     await store.enqueueInvocations([invocation('a'), invocation('b')]);

@@ -810,6 +810,32 @@ export function storeContract(name: string, factory: StoreFactory): void {
         expect((await store.claimInvocations({ ...skip([]), now: 1_000 })).map((i) => i.id)).toEqual(['slow-1', 'slow-2', 'other', 'third']);
       });
 
+      it("applies a fenced update only while its worker holds the lock, so a stale worker cannot overwrite the new owner's outcome", async () => {
+        await store.enqueueInvocations([invocation({ id: 'x', scheduledAt: 1 }), invocation({ id: 'y', scheduledAt: 2 })]);
+        await store.claimInvocations({ workerId: 'w1', limit: 2, now: 10, lockMs: 100 });
+        // w1 stalls past its lock; w2 reclaims both.
+        expect((await store.claimInvocations({ workerId: 'w2', limit: 2, now: 500, lockMs: 100 })).map((i) => i.id)).toEqual(['x', 'y']);
+        // w1's late outcome (in a batch, as the recorder writes, and alone) is refused; w2's own is applied.
+        await store.commitInvocationBatch({
+          updates: [
+            { id: 'x', update: { state: 'succeeded', finishedAt: 600, lockedBy: 'w1' } },
+            { id: 'y', update: { state: 'failed', error: 'late', finishedAt: 600, lockedBy: 'w1' } },
+          ],
+          logs: [],
+          metrics: [],
+        });
+        await store.updateInvocation('x', { state: 'running', suspension: { encrypted: 'v1:stale' }, lockedBy: 'w1' });
+        expect(await store.getInvocation('x')).toMatchObject({ state: 'running', lockedBy: 'w2', suspension: null });
+        expect(await store.getInvocation('y')).toMatchObject({ state: 'running', lockedBy: 'w2', error: null });
+        await store.commitInvocationBatch({ updates: [{ id: 'x', update: { state: 'failed', error: 'w2 saw a 400', finishedAt: 700, lockedBy: 'w2' } }], logs: [], metrics: [] });
+        expect(await store.getInvocation('x')).toMatchObject({ state: 'failed', error: 'w2 saw a 400', lockedBy: null });
+        // Once released, no worker's fenced update applies; an unfenced one (a replay) still does.
+        await store.commitInvocationBatch({ updates: [{ id: 'x', update: { state: 'succeeded', finishedAt: 800, lockedBy: 'w2' } }], logs: [], metrics: [] });
+        expect((await store.getInvocation('x'))?.state).toBe('failed');
+        await store.updateInvocation('x', { state: 'queued', scheduledAt: 900 });
+        expect((await store.getInvocation('x'))?.state).toBe('queued');
+      });
+
       it('never hands one invocation to two concurrent claimers', async () => {
         await store.enqueueInvocations(Array.from({ length: 200 }, (_, i) => invocation({ id: `c${String(i).padStart(3, '0')}`, scheduledAt: i })));
         const claims = await Promise.all(

@@ -267,13 +267,14 @@ export class PgDestinationTables {
     const shapes = new Map<string, FoldedUpdate[]>();
     for (const folded of fold(updates)) {
       const present = UPDATE_COLUMNS.filter((c) => folded.update[c.field] !== undefined).map((c) => c.column);
-      const key = `${present.join(',')}${folded.releases ? '+release' : ''}`;
+      const key = `${present.join(',')}${folded.releases ? '+release' : ''}${folded.update.lockedBy !== undefined ? '+fenced' : ''}`;
       let list = shapes.get(key);
       if (!list) shapes.set(key, (list = []));
       list.push(folded);
     }
     for (const [key, list] of shapes) {
-      const releases = key.endsWith('+release');
+      const releases = key.includes('+release');
+      const fenced = key.endsWith('+fenced');
       const columns = UPDATE_COLUMNS.filter((c) => list[0]!.update[c.field] !== undefined);
       const values: unknown[] = [list.map((f) => f.id), list.map((f) => f.update.state)];
       const sets = ['state = u.state'];
@@ -286,10 +287,15 @@ export class PgDestinationTables {
         sets.push(`${c.column} = u.${c.column}`);
       });
       if (releases) sets.push('locked_by = NULL', 'locked_until = NULL');
+      if (fenced) {
+        values.push(list.map((f) => f.update.lockedBy));
+        arrays.push(`$${values.length}::text[]`);
+        aliases.push('fence');
+      }
       await client.query({
         name: statementName(key),
         text: `UPDATE invocations SET ${sets.join(', ')} FROM unnest(${arrays.join(', ')}) AS u(${aliases.join(', ')})
-               WHERE invocations.id = u.id`,
+               WHERE invocations.id = u.id${fenced ? ' AND invocations.locked_by = u.fence' : ''}`,
         values,
       });
     }

@@ -63,6 +63,8 @@ const UPDATE_FIELDS: readonly { field: Exclude<keyof InvocationUpdate, 'state'>;
 ];
 /** Shape bit of an update that leaves `running`: it releases the claim. */
 const RELEASES = 1 << UPDATE_FIELDS.length;
+/** Shape bit of an update fenced by its worker's lock (`lockedBy`). */
+const FENCED = RELEASES << 1;
 
 export class DestinationTables {
   private readonly q;
@@ -268,13 +270,13 @@ export class DestinationTables {
    * update of a batch, so it builds no strings or arrays once the shape's statement exists.
    */
   private updateStatement(update: InvocationUpdate): Database.Statement {
-    let shape = update.state !== 'running' ? RELEASES : 0;
+    let shape = (update.state !== 'running' ? RELEASES : 0) | (update.lockedBy !== undefined ? FENCED : 0);
     for (let bit = 0; bit < UPDATE_FIELDS.length; bit++) if (update[UPDATE_FIELDS[bit]!.field] !== undefined) shape |= 1 << bit;
     let statement = this.updateStatements.get(shape);
     if (statement === undefined) {
       const sets = ['state = ?', ...UPDATE_FIELDS.filter((_, bit) => shape & (1 << bit)).map((f) => `${f.column} = ?`)];
       if (shape & RELEASES) sets.push('locked_by = NULL', 'locked_until = NULL');
-      statement = this.db.prepare(`UPDATE invocations SET ${sets.join(', ')} WHERE id = ?`);
+      statement = this.db.prepare(`UPDATE invocations SET ${sets.join(', ')} WHERE id = ?${shape & FENCED ? ' AND locked_by = ?' : ''}`);
       this.updateStatements.set(shape, statement);
     }
     return statement;
@@ -290,6 +292,7 @@ export class DestinationTables {
         if (value !== undefined) values.push(toColumn ? toColumn(value as never) : value);
       }
       values.push(id);
+      if (update.lockedBy !== undefined) values.push(update.lockedBy);
       this.updateStatement(update).run(values);
     }
   }
