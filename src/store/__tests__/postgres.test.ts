@@ -23,7 +23,9 @@ if (skipReason !== null) {
 } else {
   const schemas: TestSchema[] = [];
   afterAll(async () => {
-    await Promise.all(schemas.splice(0).map((s) => s.drop()));
+    // One at a time: a schema's DROP … CASCADE locks every table and index in it, and dozens at once
+    // overflowed Postgres's shared lock table ("out of shared memory") while other suites ran.
+    for (const schema of schemas.splice(0)) await schema.drop();
   });
   async function freshSchema(): Promise<TestSchema> {
     const schema = await createTestSchema();
