@@ -68,6 +68,8 @@ export class PartitionConsumer<T extends LogItem> {
   /** Set by `halt`: return after the batch in progress, leaving the rest to the partition's next owner. */
   private halting = false;
   private loop: Promise<void> | null = null;
+  /** The batch being processed, if any: its commit may be visible in the store before its stage returns. */
+  private inProgress: Promise<unknown> | null = null;
   private wake: (() => void) | null = null;
   /** Set when the store refused our fence: the partition belongs to another process now. */
   lost = false;
@@ -202,9 +204,22 @@ export class PartitionConsumer<T extends LogItem> {
         await this.sleep(this.options.readFromStore ? this.options.pollMs : 1_000);
         continue;
       }
-      if (await this.processBatch(batch)) continue;
+      const processing = this.processBatch(batch);
+      this.inProgress = processing;
+      const done = await processing;
+      this.inProgress = null;
+      if (done) continue;
       if (this.lost || this.stopping) return;
     }
+  }
+
+  /**
+   * Resolves once the batch in progress, if any, has returned from its stage. A caller that saw a batch's
+   * offset committed in the store waits here for what the stage does after its commit (the matcher hands
+   * the batch's invocations to the worker then).
+   */
+  async batchReturned(): Promise<void> {
+    await this.inProgress?.catch(() => {});
   }
 
   /** Processes and commits one batch; false when it failed (it will be read again from the store). */

@@ -117,7 +117,9 @@ export class StageRunner<T extends LogItem> {
 
   /**
    * Resolves once no event with `seq <= seq` is left unprocessed by this stage, whichever process
-   * processes it (checked in the store after each local commit, and every `pollMs` meanwhile).
+   * processes it (checked in the store after each local commit, and every `pollMs` meanwhile), and this
+   * process's batches in progress have returned: a commit is visible in the store before the stage that
+   * made it has handed its output on.
    */
   async waitFor(seq: number, pollMs = 100): Promise<void> {
     const store = this.consumerOptions.store;
@@ -132,6 +134,7 @@ export class StageRunner<T extends LogItem> {
         this.waiters.add(done);
       });
     }
+    await Promise.all([...this.consumers.values()].map((consumer) => consumer.batchReturned()));
   }
 
   /** Stops every partition, each after processing what was handed over to it (shutdown). */

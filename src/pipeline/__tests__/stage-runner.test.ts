@@ -93,6 +93,35 @@ describe('StageRunner / PartitionConsumer', () => {
     expect(resets()).toBeGreaterThan(before);
   });
 
+  it("waits for a committed batch's stage to return, not only for its offset in the store", async () => {
+    await setUp(1);
+    // Commits its offset, then hands its output on a while later (as the matcher hands invocations over).
+    let handOver: () => void = () => {};
+    const handedOver: number[] = [];
+    const stage: Stage<StoredEvent> = {
+      name: 'test-stage',
+      read: (s, partition, after, limit) => s.readPartition(partition, after, limit),
+      async process(batch: StoredEvent[], offset: PartitionOffsetWrite) {
+        await store.commitOffsets([offset]);
+        await new Promise<void>((resolve) => (handOver = resolve));
+        handedOver.push(...batch.map((e) => e.seq));
+      },
+    };
+    const runner = new StageRunner(stage, { store, readFromStore: true, pollMs: 5 });
+    await store.appendEvents([event('a')]);
+    await runner.assign((await store.acquireLease(0, 'me', 60_000))!);
+    let waited = false;
+    const waiting = runner.waitFor(1, 5).then(() => (waited = true));
+    // The offset is committed, the stage has not returned: the wait goes on.
+    while (!(await store.getPartitionOffsets('test-stage'))[0]?.seq) await new Promise((r) => setTimeout(r, 5));
+    for (let i = 0; i < 5; i++) await new Promise((r) => setTimeout(r, 5));
+    expect(waited).toBe(false);
+    handOver();
+    await waiting;
+    expect(handedOver).toEqual([1]);
+    await runner.stop();
+  });
+
   it('stops only the partition whose lease was taken over, and says so', async () => {
     await setUp(2);
     const { stage } = recordingStage(store);
