@@ -139,6 +139,8 @@ export class Worker implements InvocationSink {
    * while it is set, so a worker fed in memory does not query an empty queue after every invocation.
    */
   private queueMayHaveWork = true;
+  /** Counts the moments the queue may have gained work; a claim that was under way then cannot have seen it. */
+  private queueChanges = 0;
   private readonly maxPerDestination: number;
   /** Running invocations per destination, and those held back while their destination is at its cap. */
   private readonly runningPer = new Map<string, number>();
@@ -200,6 +202,7 @@ export class Worker implements InvocationSink {
 
   wake(): void {
     this.queueMayHaveWork = true;
+    this.queueChanges++;
     this.resumeLoop();
   }
 
@@ -272,7 +275,8 @@ export class Worker implements InvocationSink {
       this.startPending();
       if (this.queueMayHaveWork && this.hasRoomToClaim()) {
         const claimed = await this.claim(this.claimLimit());
-        if (claimed > 0) continue;
+        // Something claimed, or a short claim that a wake-up overtook (`claim` left the flag set): again.
+        if (claimed !== null && (claimed > 0 || this.queueMayHaveWork)) continue;
       }
       if (this.stopping) break;
       await this.sleep(this.pollMs);
@@ -281,7 +285,9 @@ export class Worker implements InvocationSink {
     }
   }
 
-  private async claim(limit: number): Promise<number> {
+  /** Claims up to `limit`; how many it got, or null when the store failed (then the loop waits a poll). */
+  private async claim(limit: number): Promise<number | null> {
+    const changesBefore = this.queueChanges;
     try {
       const claimed = await this.store.claimInvocations({
         workerId: this.workerId,
@@ -292,11 +298,13 @@ export class Worker implements InvocationSink {
         skipDestinations: [...this.held.keys()],
       });
       for (const invocation of claimed) this.pending.push(invocation);
-      if (claimed.length < limit) this.queueMayHaveWork = false;
+      // Short: nothing more was claimable when the claim ran — unless the queue changed since it started
+      // (the matcher stored invocations meanwhile): a wake-up lost here would wait for the next poll.
+      if (claimed.length < limit && this.queueChanges === changesBefore) this.queueMayHaveWork = false;
       return claimed.length;
     } catch (error) {
       this.logger.error({ err: error }, 'claiming invocations failed');
-      return 0;
+      return null;
     }
   }
 
@@ -356,7 +364,12 @@ export class Worker implements InvocationSink {
     if (!list || list.length === 0) return;
     this.released.push(list.take()!);
     this.heldCount--;
-    if (list.length === 0) this.held.delete(destinationId);
+    if (list.length === 0) {
+      this.held.delete(destinationId);
+      // Claims skipped it while it held some: its queued invocations are claimable again.
+      this.queueMayHaveWork = true;
+      this.queueChanges++;
+    }
   }
 
   private takeHeld(): Work[] {
