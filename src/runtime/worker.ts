@@ -201,9 +201,14 @@ export class Worker implements InvocationSink {
   }
 
   wake(): void {
+    this.queueMayHaveGrown();
+    this.resumeLoop();
+  }
+
+  /** The queue may hold work this worker has not seen: set the flag, and tell a claim under way. */
+  private queueMayHaveGrown(): void {
     this.queueMayHaveWork = true;
     this.queueChanges++;
-    this.resumeLoop();
   }
 
   private resumeLoop(): void {
@@ -367,8 +372,7 @@ export class Worker implements InvocationSink {
     if (list.length === 0) {
       this.held.delete(destinationId);
       // Claims skipped it while it held some: its queued invocations are claimable again.
-      this.queueMayHaveWork = true;
-      this.queueChanges++;
+      this.queueMayHaveGrown();
     }
   }
 

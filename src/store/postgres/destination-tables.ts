@@ -273,9 +273,10 @@ export class PgDestinationTables {
       list.push(folded);
     }
     for (const [key, list] of shapes) {
-      const releases = key.includes('+release');
-      const fenced = key.endsWith('+fenced');
-      const columns = UPDATE_COLUMNS.filter((c) => list[0]!.update[c.field] !== undefined);
+      // Every update of a shape has the same columns, release and fence.
+      const { releases, update: first } = list[0]!;
+      const fenced = first.lockedBy !== undefined;
+      const columns = UPDATE_COLUMNS.filter((c) => first[c.field] !== undefined);
       const values: unknown[] = [list.map((f) => f.id), list.map((f) => f.update.state)];
       const sets = ['state = u.state'];
       const aliases = ['id', 'state'];
